@@ -1,0 +1,56 @@
+# Titres — every target installs what is missing first (scripts/bootstrap.sh).
+SHELL := /bin/bash
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install messages compilemessages run test lint format e2e deps-update clean
+
+install:
+	@./scripts/bootstrap.sh
+
+compilemessages: install
+	@cd titres && ../$(MANAGE) compilemessages --ignore '.venv' -v 0
+
+# Regenerates the .po files of every app (French is the source language).
+messages: install
+	@for app in titres/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd $$app && ../../$(MANAGE) makemessages -l en --no-obsolete -v 0); fi; \
+	done
+	@cd titres && ../$(MANAGE) makemessages -l en --no-obsolete -v 0 -i 'core/*' -i 'accounts/*' -i 'franceconnect/*' -i 'devidp/*' -i 'procedures/*' -i 'paiements/*' -i 'permis/*' -i 'instruction/*'
+
+run: compilemessages
+	@export DEBUG=$${DEBUG:-1}; \
+	$(MANAGE) migrate --no-input -v 0 && \
+	$(MANAGE) load_demo && \
+	( $(MANAGE) db_worker --interval 1 & echo $$! > var/worker.pid ) && \
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: compilemessages
+	@$(PY) -m pytest -n 2 $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun test collecté."; exit 0; fi; exit $$rc
+
+lint: install
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+e2e: compilemessages
+	@$(PY) -m pytest e2e -p no:xdist $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun parcours collecté."; exit 0; fi; exit $$rc
+
+bench-%: install
+	@DEBUG=0 $(PY) bench/$*.py
+
+# Re-pins every dependency to its newest allowed version (see docs/dependencies.md).
+deps-update: install
+	cd requirements && ../.venv/bin/python -m piptools compile --quiet --upgrade --strip-extras base.in -o base.txt
+	cd requirements && ../.venv/bin/python -m piptools compile --quiet --upgrade --strip-extras dev.in -o dev.txt
+
+clean:
+	rm -rf var .venv

@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Profile(models.TextChoices):
+    """The six account profiles of the terms of use (seed 000 §1.5)."""
+
+    PARTICULIER = "particulier", _("Usager (particulier)")
+    PRO_SIV = "pro_siv", _("Professionnel de l’automobile habilité SIV")
+    AUTO_ECOLE = "auto_ecole", _("École de conduite")
+    CENTRE_SENSIBILISATION = (
+        "centre_sensibilisation",
+        _("Centre de sensibilisation à la sécurité routière"),
+    )
+    MAIRIE = "mairie", _("Mairie équipée d’un dispositif de recueil")
+    PERSONNE_MORALE = "personne_morale", _("Personne morale")
+
+
+class Sex(models.TextChoices):
+    FEMME = "F", _("Femme")
+    HOMME = "M", _("Homme")
+
+
+class SecretQuestion(models.TextChoices):
+    MOTHER_MAIDEN_NAME = "mother_maiden_name", _("Nom de jeune fille de votre mère")
+    FIRST_PET = "first_pet", _("Nom de votre premier animal de compagnie")
+    BIRTH_CITY_FATHER = "father_birth_city", _("Ville de naissance de votre père")
+    FIRST_SCHOOL = "first_school", _("Nom de votre première école")
+    CHILDHOOD_FRIEND = "childhood_friend", _("Prénom de votre meilleur(e) ami(e) d’enfance")

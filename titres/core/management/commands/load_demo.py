@@ -1,0 +1,38 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
+    )
+
+    def handle(self, *args, **options):
+        credentials = []
+        for app in settings.INSTALLED_APPS:
+            if not app.startswith("titres."):
+                continue
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            if not hasattr(module, "load"):
+                continue
+            with transaction.atomic():
+                credentials.extend(module.load() or [])
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Comptes de démonstration — http://127.0.0.1:8000/"))
+        width = max((len(c.role) for c in credentials), default=10)
+        for c in credentials:
+            line = f"  {c.role.ljust(width)}  {c.identifier}  /  {c.secret}"
+            if c.note:
+                line += f"   ({c.note})"
+            self.stdout.write(line)
+        if settings.DEBUG and settings.DEV_MAILBOX_ENABLED:
+            self.stdout.write("  Courriels envoyés : http://127.0.0.1:8000/dev/mailbox/")
+        self.stdout.write("")

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JournalHead(models.Model):
+    """Single row locked while appending, so the chain has no forks.
+
+    select_for_update on this row serialises writers on PostgreSQL; SQLite
+    already serialises writing transactions.
+    """
+
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    last_sequence = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"journal head #{self.last_sequence}"
+
+
+class AuditEvent(models.Model):
+    """Append-only journal entry ("convention de preuve", seed 000 §1.17).
+
+    Each entry stores the SHA-256 of its canonical encoding joined to the
+    previous entry's hash; `manage.py verify_journal` recomputes the chain.
+    """
+
+    sequence = models.BigIntegerField(unique=True, editable=False)
+    created_at = models.DateTimeField(editable=False, db_index=True)
+    event = models.CharField(_("événement"), max_length=80, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    # Kept even if the account is deleted, so the evidence survives.
+    actor_label = models.CharField(max_length=200, blank=True)
+    actor_role = models.CharField(max_length=60, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    object_type = models.CharField(max_length=80, blank=True, db_index=True)
+    object_id = models.CharField(max_length=80, blank=True, db_index=True)
+    data = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("événement du journal")
+        verbose_name_plural = _("journal d'audit")
+        indexes = [models.Index(fields=["object_type", "object_id", "sequence"])]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.event} {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MailboxMessage(models.Model):
+    """A message captured by the development mailbox backend."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    subject = models.CharField(max_length=500)
+    from_email = models.CharField(max_length=300)
+    to = models.JSONField(default=list)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    raw = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.subject

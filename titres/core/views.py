@@ -1,0 +1,99 @@
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+
+from .models import MailboxMessage
+
+
+@login_not_required
+def home(request):
+    return render(request, "core/home.html")
+
+
+def dashboard(request):
+    return render(
+        request, "core/dashboard.html", {"dashboard_sections": dashboard_sections(request)}
+    )
+
+
+def dashboard_sections(request):
+    """Each app may contribute a block to the dashboard through a
+    `dashboard_section(request)` function in its `dashboard` module."""
+    from importlib import import_module
+
+    sections = []
+    for app in settings.INSTALLED_APPS:
+        if not app.startswith("titres."):
+            continue
+        try:
+            module = import_module(f"{app}.dashboard")
+        except ModuleNotFoundError:
+            continue
+        section = module.dashboard_section(request)
+        if section:
+            sections.append(section)
+    return sections
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@never_cache
+def readyz(request):
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - report, never crash the probe
+        checks["database"] = f"erreur : {exc.__class__.__name__}"
+    try:
+        key = f"readyz-{uuid.uuid4().hex}"
+        cache.set(key, "1", 10)
+        checks["cache"] = "ok" if cache.get(key) == "1" else "erreur : lecture impossible"
+        cache.delete(key)
+    except Exception as exc:  # noqa: BLE001
+        checks["cache"] = f"erreur : {exc.__class__.__name__}"
+    try:
+        name = default_storage.save(f"readyz/{uuid.uuid4().hex}", ContentFile(b"ok"))
+        default_storage.delete(name)
+        checks["storage"] = "ok"
+    except Exception as exc:  # noqa: BLE001
+        checks["storage"] = f"erreur : {exc.__class__.__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
+    )
+
+
+def _mailbox_enabled():
+    if not (settings.DEBUG and settings.DEV_MAILBOX_ENABLED):
+        raise Http404
+
+
+@login_not_required
+def mailbox(request):
+    _mailbox_enabled()
+    return render(
+        request, "dev/mailbox.html", {"messages_list": MailboxMessage.objects.all()[:200]}
+    )
+
+
+@login_not_required
+def mailbox_message(request, pk):
+    _mailbox_enabled()
+    return render(
+        request, "dev/mailbox_message.html", {"mail": get_object_or_404(MailboxMessage, pk=pk)}
+    )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PermisConfig(AppConfig):
+    name = "titres.permis"
+    label = "permis"
+    verbose_name = _("Permis de conduire")

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("captcha/", include("captcha.urls")),
+    path("gestion/", admin.site.urls),
+    path("compte/", include("titres.accounts.urls")),
+    path("franceconnect/", include("titres.franceconnect.urls")),
+    path("demarches/", include("titres.procedures.urls")),
+    path("timbres/", include("titres.paiements.urls")),
+    path("permis/", include("titres.permis.urls")),
+    path("agent/", include("titres.instruction.urls")),
+    path("", include("titres.core.urls")),
+]
+if settings.DEVIDP_ENABLED:
+    urlpatterns.insert(0, path("devidp/", include("titres.devidp.urls")))
+
+admin.site.site_header = "Titres — gestion"
+admin.site.site_title = "Titres — gestion"
