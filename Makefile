@@ -12,14 +12,13 @@ install:
 	@./scripts/bootstrap.sh
 
 compilemessages: install
-	@cd titres && ../$(MANAGE) compilemessages --ignore '.venv' -v 0
+	@$(MANAGE) compilemessages --ignore '.venv' --ignore 'var' -v 0
 
 # Regenerates the .po files of every app (French is the source language).
 messages: install
 	@for app in titres/*/; do \
-	  if [ -d "$$app/locale" ]; then (cd $$app && ../../$(MANAGE) makemessages -l en --no-obsolete -v 0); fi; \
+	  mkdir -p $$app/locale && (cd $$app && ../../$(MANAGE) makemessages -l en --no-obsolete -v 0); \
 	done
-	@cd titres && ../$(MANAGE) makemessages -l en --no-obsolete -v 0 -i 'core/*' -i 'accounts/*' -i 'franceconnect/*' -i 'devidp/*' -i 'procedures/*' -i 'paiements/*' -i 'permis/*' -i 'instruction/*'
 
 run: compilemessages
 	@export DEBUG=$${DEBUG:-1}; \

@@ -85,7 +85,7 @@ ASGI_APPLICATION = "titres.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "titres" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -193,7 +193,7 @@ ACCOUNT_ACTIVATION_HOURS = 48
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "titres" / "locale"]
+# Each app keeps its translations in titres/<app>/locale (found by app).
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

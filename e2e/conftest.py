@@ -1,0 +1,100 @@
+"""Browser journeys: Debian's Chromium driven by Playwright against a live
+server, with an axe-core accessibility check on each page visited."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# made by the tests themselves (fixtures, assertions) are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+# Rules whose failures are real defects; every violation of impact
+# "serious" or "critical" fails the journey.
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        skip = pytest.mark.skip(reason=f"Chromium absent ({CHROMIUM}) : apt-get install chromium")
+        for item in items:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.SITE_URL = live_server.url
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    context.set_default_timeout(15000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def check_a11y():
+    """Call `check_a11y(page)` on each page of a journey."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, *, context=None):
+        results = axe.run(page, context=context)
+        violations = [
+            v for v in results.response["violations"] if v.get("impact") in FAILING_IMPACTS
+        ]
+        if violations:
+            details = "\n".join(
+                f"- {v['id']} ({v['impact']}): {v['help']} → "
+                + ", ".join(str(n["target"]) for n in v["nodes"][:5])
+                for v in violations
+            )
+            pytest.fail(f"Accessibilité ({page.url}) :\n{details}")
+
+    return check
+
+
+@pytest.fixture
+def mailbox():
+    """Read the development mailbox (the live server uses the same database)."""
+    from titres.core.models import MailboxMessage
+
+    class Mailbox:
+        def last_to(self, address):
+            return MailboxMessage.objects.filter(to__contains=[address]).first()
+
+        def all(self):
+            return list(MailboxMessage.objects.all())
+
+    return Mailbox()
+
+
+@pytest.fixture(autouse=True)
+def _mailbox_backend(settings):
+    settings.EMAIL_BACKEND = "titres.core.mailbox.MailboxBackend"
+    settings.DEBUG = True
+    settings.DEV_MAILBOX_ENABLED = True
