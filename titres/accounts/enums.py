@@ -27,3 +27,32 @@ class SecretQuestion(models.TextChoices):
     BIRTH_CITY_FATHER = "father_birth_city", _("Ville de naissance de votre père")
     FIRST_SCHOOL = "first_school", _("Nom de votre première école")
     CHILDHOOD_FRIEND = "childhood_friend", _("Prénom de votre meilleur(e) ami(e) d’enfance")
+
+
+# Profiles that create their own account with the public form (seed 000 §1.5);
+# SIV professionals and town halls get theirs from an operator.
+SELF_SIGNUP_PROFILES = (
+    Profile.PARTICULIER,
+    Profile.AUTO_ECOLE,
+    Profile.CENTRE_SENSIBILISATION,
+    Profile.PERSONNE_MORALE,
+)
+PROFESSIONAL_PROFILES = (
+    Profile.PRO_SIV,
+    Profile.AUTO_ECOLE,
+    Profile.CENTRE_SENSIBILISATION,
+    Profile.MAIRIE,
+    Profile.PERSONNE_MORALE,
+)
+
+
+class HabilitationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDUE = "suspendue", _("Suspendue")
+    RESILIEE = "resiliee", _("Résiliée")
+
+
+class MairieRequestStatus(models.TextChoices):
+    EN_ATTENTE = "en_attente", _("En attente")
+    COMPTE_CREE = "compte_cree", _("Compte créé")
+    REFUSEE = "refusee", _("Refusée")

@@ -1,24 +1,34 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
 from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
-
-@login_not_required
-def _todo(request):
-    return render(request, "core/home.html")
-
-
 urlpatterns = [
+    path("connexion/", views.login_view, name="login"),
+    path("deconnexion/", views.logout_view, name="logout"),
+    path("inscription/", views.signup_view, name="signup"),
+    path("inscription/envoyee/", views.signup_done_view, name="signup_done"),
+    path("activation/renvoyer/", views.resend_activation_view, name="resend_activation"),
+    path("activation/<str:token>/", views.activate_view, name="activate"),
+    path("identifiant-oublie/", views.forgot_identifier_view, name="forgot_identifier"),
+    path("mot-de-passe-oublie/", views.password_reset_view, name="password_reset"),
     path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
+        "mot-de-passe-oublie/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm_view,
+        name="password_reset_confirm",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("inscription/", _todo, name="signup"),
-    path("", _todo, name="account"),
-    path("conditions-generales/", _todo, name="terms"),
+    path(
+        "premiere-connexion/<str:uidb64>/<str:token>/",
+        views.account_setup_view,
+        name="account_setup",
+    ),
+    path("", views.account_view, name="account"),
+    path("modifier/", views.account_edit_view, name="account_edit"),
+    path("adresse-e-mail/<str:token>/", views.email_confirm_view, name="email_confirm"),
+    path("mot-de-passe/", views.password_change_view, name="password_change"),
+    path("mes-donnees/", views.export_view, name="export"),
+    path("supprimer/", views.delete_view, name="delete"),
+    path("conditions-generales/", views.terms_view, name="terms"),
+    path("demande-mairie/", views.mairie_request_view, name="mairie_request"),
 ]

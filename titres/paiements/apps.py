@@ -6,3 +6,6 @@ class PaiementsConfig(AppConfig):
     name = "titres.paiements"
     label = "paiements"
     verbose_name = _("Paiements et timbres")
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks

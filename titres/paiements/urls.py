@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+from .localbank import views as bank_views
+
 app_name = "paiements"
-urlpatterns = []
+urlpatterns = [
+    path("", views.boutique, name="boutique"),
+    path("paiement/<str:token>/", views.resultat, name="resultat"),
+    path("paiement/<str:token>/timbre.pdf", views.timbre_pdf, name="timbre_pdf"),
+    path("verifier/", views.verifier, name="verifier"),
+    path("rembourser/", views.rembourser, name="rembourser"),
+    path("notification/<slug:provider>/", views.notification, name="notification"),
+    # The local provider's hosted payment page (stands for the bank's site).
+    path("banque/<str:token>/", bank_views.payment_page, name="banque"),
+    path("banque/<str:token>/3ds/", bank_views.challenge_page, name="banque_3ds"),
+    path("banque/<str:token>/annulation/", bank_views.cancel, name="banque_annulation"),
+]

@@ -1,0 +1,136 @@
+"""Browser journeys of the national licence file: a citizen attaches their
+licence and reads their points; the public list of approved photographers;
+the communes autocompletion script."""
+
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+
+def _citizen():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username="pierre.corneille",
+        email="pierre.corneille@example.fr",
+        password="Motdepasse-solide-2016",
+        first_name="Pierre",
+        last_name="Corneille",
+    )
+
+
+def _log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def _record():
+    from titres.permis.models import LicenceCategory, LicenceRecord, LicenceTitle
+
+    record = LicenceRecord.objects.create(
+        neph="745490000015",
+        birth_name="CORNEILLE",
+        first_names="Pierre",
+        sex="M",
+        birth_date=date(1956, 1, 1),
+        birth_commune="Nancy",
+        birth_departement="54",
+        points_balance=11,
+    )
+    LicenceCategory.objects.create(record=record, category="B", obtained_on=date(1974, 6, 12))
+    LicenceTitle.objects.create(record=record, number="17AA00001", issued_on=date(2017, 3, 8))
+    return record
+
+
+def test_citizen_links_their_licence_and_sees_the_points(page, live_server, check_a11y):
+    from titres.permis.communes import ensure_reference_data
+
+    ensure_reference_data()  # transactional tests flush the migration's data
+    _record()
+    _log_in(page, live_server, _citizen())
+
+    page.goto("/permis/mon-permis/")
+    expect(page.locator("h1")).to_have_text("Mon permis de conduire")
+    check_a11y(page)
+
+    # A wrong date of birth is refused with the reason.
+    page.get_by_label("Numéro de dossier (NEPH)").fill("7454 9000 0015")
+    page.get_by_label("Date de naissance").fill("02/01/1956")
+    page.get_by_role("button", name="Rattacher mon dossier").click()
+    expect(page.get_by_text("Aucun dossier ne correspond à ce numéro")).to_be_visible()
+    check_a11y(page)
+
+    page.get_by_label("Date de naissance").fill("01/01/1956")
+    page.get_by_role("button", name="Rattacher mon dossier").click()
+    expect(page.get_by_text("Votre dossier de permis de conduire est rattaché.")).to_be_visible()
+    expect(page.locator("#points-balance")).to_have_text("11 / 12 points")
+    expect(page.get_by_role("cell", name="17AA00001")).to_be_visible()
+    check_a11y(page)
+
+    # The communes script fills suggestions for a postal code (as the
+    # wizard's address step will use it).
+    page.evaluate(
+        """() => {
+          const form = document.createElement('form');
+          form.innerHTML = '<label for="id_cp">Code postal</label>'
+            + '<input id="id_cp" data-communes-url="/permis/communes/" data-communes-target="id_commune">'
+            + '<label for="id_commune">Commune</label><input id="id_commune">';
+          document.querySelector('main').appendChild(form);
+        }"""
+    )
+    page.add_script_tag(url="/static/permis/communes.js")
+    page.locator("#id_cp").fill("54000")
+    expect(page.locator("#id_commune")).to_have_value("Nancy")
+    expect(page.locator("#id_commune-communes option")).to_have_count(1)
+    page.locator("#id_commune").fill("")
+    page.locator("#id_cp").fill("54110")
+    expect(page.locator("#id_commune-communes option").nth(5)).to_be_attached()
+
+    page.goto("/tableau-de-bord/")
+    expect(page.get_by_text("Solde de points : 11 / 12")).to_be_visible()
+    check_a11y(page)
+
+
+def test_photographers_list_filtered_by_departement(page, check_a11y):
+    from titres.permis.communes import ensure_reference_data
+    from titres.permis.models import Photographer
+
+    ensure_reference_data()
+    Photographer.objects.create(
+        kind="photographe",
+        approval_number="PH-54-0002",
+        name="Photo Stanislas",
+        address="4 rue Saint-Dizier",
+        postal_code="54000",
+        commune="Nancy",
+        departement_code="54",
+    )
+    Photographer.objects.create(
+        kind="cabine",
+        approval_number="CB-75-0001",
+        name="Cabine photo — gare de Lyon",
+        address="Place Louis-Armand",
+        postal_code="75012",
+        commune="Paris",
+        departement_code="75",
+    )
+    page.goto("/permis/photographes/")
+    expect(page.locator("h1")).to_have_text("Où faire votre photo / signature numérique ?")
+    expect(page.get_by_role("cell", name="Photo Stanislas")).to_be_visible()
+    expect(page.get_by_role("cell", name="Cabine photo — gare de Lyon")).to_be_visible()
+    check_a11y(page)
+
+    page.get_by_label("Département").select_option("54")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("cell", name="Photo Stanislas")).to_be_visible()
+    expect(page.get_by_role("cell", name="Cabine photo — gare de Lyon")).to_have_count(0)
+    check_a11y(page)

@@ -1,0 +1,182 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from titres.core.models import AuditEvent
+from titres.permis.models import LicenceHolderLink
+
+from .factories import (
+    LicenceCategoryFactory,
+    LicenceHolderLinkFactory,
+    LicenceRecordFactory,
+    LicenceTitleFactory,
+    PhotographerFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def _link(client, neph, birth_date="01/01/1956"):
+    return client.post(reverse("permis:my_licence"), {"neph": neph, "birth_date": birth_date})
+
+
+def _errors(response):
+    form = response.context["form"]
+    return [e for errors in form.errors.values() for e in errors]
+
+
+def test_link_form_is_shown_when_not_linked(client, citizen):
+    response = client.get(reverse("permis:my_licence"))
+    assert response.status_code == 200
+    assert "Rattacher mon dossier" in response.content.decode()
+
+
+def test_link_then_see_the_record(client, citizen):
+    record = LicenceRecordFactory(points_balance=9)
+    LicenceCategoryFactory(
+        record=record, category="C", obtained_on=date(2020, 1, 1), valid_until=date(2030, 1, 1)
+    )
+    LicenceCategoryFactory(record=record, category="B", obtained_on=date(1974, 6, 12))
+    LicenceTitleFactory(record=record, number="17AA00042", issued_on=date(2017, 3, 8))
+    response = _link(client, record.neph_display)
+    assert response.status_code == 302
+    assert response.url == reverse("permis:record", kwargs={"neph": record.neph})
+    assert LicenceHolderLink.objects.get(user=citizen).record == record
+    event = AuditEvent.objects.get(event="permis.rattachement")
+    assert event.actor == citizen and event.data == {"neph": record.neph}
+
+    page = client.get(response.url).content.decode()
+    assert "9 / 12 points" in page
+    assert "17AA00042" in page
+    assert "08/03/2032" in page  # card valid 15 years
+    assert "01/01/2030" in page  # heavy category end of validity
+    assert page.index(">B<") < page.index(">C<")  # categories in legal order
+    # Once linked, /mon-permis/ goes straight to the record.
+    assert client.get(reverse("permis:my_licence")).url == response.url
+
+
+def test_wrong_birth_date_is_refused(client, citizen):
+    record = LicenceRecordFactory()
+    response = _link(client, record.neph, "02/01/1956")
+    assert response.status_code == 200
+    assert _errors(response) == [
+        "Aucun dossier ne correspond à ce numéro et à cette date de naissance. "
+        "Vérifiez le numéro indiqué sur votre permis (rubrique 5)."
+    ]
+    assert not LicenceHolderLink.objects.exists()
+    assert AuditEvent.objects.filter(event="permis.rattachement_refuse").count() == 1
+
+
+def test_wrong_neph_is_refused(client, citizen):
+    LicenceRecordFactory()
+    response = _link(client, "123456789012")
+    assert _errors(response) == [
+        "Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide."
+    ]
+    other = LicenceRecordFactory.build(neph="000000000000")  # well formed, not on file
+    response = _link(client, other.neph)
+    assert "Aucun dossier ne correspond" in _errors(response)[0]
+
+
+def test_future_birth_date_is_refused(client, citizen):
+    response = _link(client, LicenceRecordFactory().neph, "01/01/2999")
+    assert _errors(response) == ["La date de naissance doit être dans le passé."]
+
+
+def test_attempts_are_limited(client, citizen):
+    record = LicenceRecordFactory()
+    for _ in range(5):
+        _link(client, record.neph, "02/02/1956")
+    response = _link(client, record.neph)  # right pair, but too late
+    assert _errors(response) == ["Trop de tentatives infructueuses. Réessayez dans une heure."]
+    assert not LicenceHolderLink.objects.exists()
+
+
+def test_record_already_linked_to_another_account(client, citizen):
+    link = LicenceHolderLinkFactory()
+    response = _link(client, link.record.neph)
+    assert _errors(response) == [
+        "Ce dossier est déjà rattaché à un autre compte. Si vous pensez qu’il s’agit "
+        "d’une erreur, contactez l’agence."
+    ]
+
+
+def test_another_users_record_gives_404(client, citizen):
+    other = LicenceHolderLinkFactory()
+    response = client.get(reverse("permis:record", kwargs={"neph": other.record.neph}))
+    assert response.status_code == 404
+    unlinked = LicenceRecordFactory()
+    response = client.get(reverse("permis:record", kwargs={"neph": unlinked.neph}))
+    assert response.status_code == 404
+
+
+def test_record_page_requires_login(client):
+    link = LicenceHolderLinkFactory()
+    response = client.get(reverse("permis:record", kwargs={"neph": link.record.neph}))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_suspended_record_shows_the_reason(client, citizen):
+    record = LicenceHolderLinkFactory(
+        user=citizen, record=LicenceRecordFactory(suspended=True)
+    ).record
+    page = client.get(reverse("permis:record", kwargs={"neph": record.neph})).content.decode()
+    assert "suspension en cours d’exécution" in page
+    assert "Suspendu" in page
+
+
+def test_unlink(client, citizen):
+    LicenceHolderLinkFactory(user=citizen)
+    response = client.post(reverse("permis:unlink"))
+    assert response.status_code == 302
+    assert not LicenceHolderLink.objects.exists()
+    assert AuditEvent.objects.filter(event="permis.rattachement_supprime").exists()
+
+
+def test_dashboard_section(client, citizen):
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "Rattacher mon permis de conduire" in page
+    LicenceHolderLinkFactory(user=citizen, record=LicenceRecordFactory(points_balance=7))
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "7 / 12" in page
+
+
+def test_dashboard_section_absent_for_professionals(rf):
+    from titres.permis.dashboard import dashboard_section
+
+    request = rf.get("/")
+    request.user = UserFactory(profile="auto_ecole")
+    assert dashboard_section(request) is None
+
+
+def test_photographers_page_is_public_and_filters_by_departement(client):
+    PhotographerFactory(name="Photo Stanislas")
+    PhotographerFactory(
+        name="Studio Bastille", departement_code="75", commune="Paris", postal_code="75011"
+    )
+    PhotographerFactory(name="Ancien studio", is_active=False)
+    page = client.get(reverse("permis:photographers")).content.decode()
+    assert "Photo Stanislas" in page and "Studio Bastille" in page
+    assert "Ancien studio" not in page
+    page = client.get(reverse("permis:photographers"), {"departement": "54"}).content.decode()
+    assert "Photo Stanislas" in page and "Studio Bastille" not in page
+    assert "Meurthe-et-Moselle (54)" in page
+    page = client.get(reverse("permis:photographers"), {"departement": "2A"}).content.decode()
+    assert "Aucun photographe ni cabine agréé dans ce département." in page
+
+
+def test_photographers_page_query_count(client, django_assert_max_num_queries):
+    for _ in range(20):
+        PhotographerFactory()
+    with django_assert_max_num_queries(6):
+        client.get(reverse("permis:photographers"), {"departement": "54"})

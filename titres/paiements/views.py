@@ -1,0 +1,158 @@
+"""Public pages of the stamp shop (no account needed to buy, check or
+refund a stamp) and the notification endpoint for payment providers."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import services
+from .enums import STAMP_AMOUNTS_CENTS, PaymentKind, PaymentState, StampPurpose
+from .forms import PurchaseForm, RefundForm, StampNumberForm
+from .models import Payment, Stamp, format_amount
+from .notifications import receive_notification
+from .pdf import render_stamp_pdf
+
+
+def safe_next(request, url: str | None) -> str:
+    """A same-host path to return to after the purchase, or ''."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def with_stamp_number(url: str, number: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "timbre"]
+    query.append(("timbre", number))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _actor(request):
+    return request.user if request.user.is_authenticated else None
+
+
+@login_not_required
+def boutique(request):
+    if request.method == "POST":
+        form = PurchaseForm(request.POST)
+        if form.is_valid():
+            try:
+                start = services.start_stamp_purchase(
+                    purpose=form.cleaned_data["motif"],
+                    email=form.cleaned_data["email"],
+                    idempotency_key=form.cleaned_data["cle"],
+                    next_url=safe_next(request, form.cleaned_data["next"]),
+                    actor=_actor(request),
+                    request=request,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(start.redirect_url)
+    else:
+        initial = {"next": safe_next(request, request.GET.get("next"))}
+        if request.GET.get("motif") in StampPurpose.values:
+            initial["motif"] = request.GET["motif"]
+        if request.user.is_authenticated and request.user.email:
+            initial["email"] = request.user.email
+        form = PurchaseForm(initial=initial)
+    tariffs = [
+        (purpose.label, format_amount(STAMP_AMOUNTS_CENTS[purpose])) for purpose in StampPurpose
+    ]
+    return render(request, "paiements/boutique.html", {"form": form, "tariffs": tariffs})
+
+
+@login_not_required
+@never_cache
+def resultat(request, token):
+    payment = get_object_or_404(Payment, public_token=token, kind=PaymentKind.TIMBRE)
+    stamp = getattr(payment, "stamp", None) if payment.state == PaymentState.ACCEPTE else None
+    next_link = ""
+    if stamp and payment.next_url:
+        next_link = with_stamp_number(payment.next_url, stamp.number)
+    retry_query = urlencode(
+        {"motif": payment.purpose, **({"next": payment.next_url} if payment.next_url else {})}
+    )
+    return render(
+        request,
+        "paiements/resultat.html",
+        {
+            "payment": payment,
+            "stamp": stamp,
+            "next_link": next_link,
+            "retry_query": retry_query,
+            "states": PaymentState,
+        },
+    )
+
+
+@login_not_required
+@never_cache
+def timbre_pdf(request, token):
+    payment = get_object_or_404(
+        Payment, public_token=token, kind=PaymentKind.TIMBRE, state=PaymentState.ACCEPTE
+    )
+    stamp = get_object_or_404(Stamp, payment=payment)
+    response = HttpResponse(render_stamp_pdf(stamp), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="timbre-{stamp.number}.pdf"'
+    return response
+
+
+@login_not_required
+def verifier(request):
+    status = None
+    searched = False
+    form = StampNumberForm(request.GET or None)
+    if request.GET and form.is_valid():
+        searched = True
+        status = services.stamp_status(form.cleaned_data["numero"])
+    return render(
+        request,
+        "paiements/verifier.html",
+        {"form": form, "status": status, "searched": searched},
+    )
+
+
+@login_not_required
+def rembourser(request):
+    """Two steps: prove possession (number + e-mail), then confirm."""
+    stamp = None
+    done = False
+    form = RefundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        number, email = form.cleaned_data["numero"], form.cleaned_data["email"]
+        try:
+            if request.POST.get("confirmer") == "1":
+                stamp = services.refund_stamp(
+                    number=number, email=email, actor=_actor(request), request=request
+                )
+                done = True
+            else:
+                stamp = services.find_refundable_stamp(number=number, email=email)
+        except services.StampError as exc:
+            form.add_error(None, exc)
+            stamp = None
+    return render(
+        request,
+        "paiements/rembourser.html",
+        {"form": form, "stamp": stamp, "done": done},
+    )
+
+
+@csrf_exempt  # server-to-server; authenticated by its HMAC signature instead
+@login_not_required
+@require_POST
+def notification(request, provider):
+    status, outcome = receive_notification(
+        provider_code=provider, fields=request.POST.dict(), request=request
+    )
+    return HttpResponse(outcome, status=status, content_type="text/plain; charset=utf-8")

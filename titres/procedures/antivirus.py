@@ -1,0 +1,155 @@
+"""Antivirus scan of supporting documents, run as a task after upload.
+
+With CLAMAV_URL set (see conf.py), files are streamed to clamd with the
+INSTREAM command over TCP or a unix socket. Without it the local behaviour
+is documented and explicit: the document is marked valid after the format
+checks and a warning is logged for each file.
+
+A document stays "en_analyse" when clamd cannot be reached; `manage.py
+scan_documents` re-queues the pending ones.
+"""
+
+import logging
+import socket
+import struct
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from titres.core.journal import record_event
+
+from . import conf
+from .enums import DocumentStatus
+
+logger = logging.getLogger("titres.procedures.antivirus")
+
+CHUNK = 64 * 1024
+
+
+class ScannerUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    clean: bool
+    signature: str = ""
+    engine: str = ""
+
+
+class ClamdScanner:
+    """Minimal clamd client speaking INSTREAM (man clamd, "INSTREAM")."""
+
+    def __init__(self, url: str, timeout: float = 30.0):
+        self.url = url
+        self.timeout = timeout
+
+    def _connect(self) -> socket.socket:
+        parsed = urlparse(self.url)
+        try:
+            if parsed.scheme == "unix":
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.settimeout(self.timeout)
+                sock.connect(parsed.path)
+            elif parsed.scheme == "tcp":
+                sock = socket.create_connection(
+                    (parsed.hostname, parsed.port or 3310), timeout=self.timeout
+                )
+            else:
+                raise ScannerUnavailable(f"unsupported CLAMAV_URL scheme {parsed.scheme!r}")
+        except OSError as error:
+            raise ScannerUnavailable(str(error)) from error
+        return sock
+
+    def scan(self, stream) -> ScanResult:
+        sock = self._connect()
+        try:
+            sock.sendall(b"zINSTREAM\0")
+            for chunk in iter(lambda: stream.read(CHUNK), b""):
+                sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+            sock.sendall(struct.pack("!L", 0))
+            reply = b""
+            while not reply.endswith(b"\0"):
+                data = sock.recv(4096)
+                if not data:
+                    break
+                reply += data
+        except OSError as error:
+            raise ScannerUnavailable(str(error)) from error
+        finally:
+            sock.close()
+        text = reply.rstrip(b"\0").decode("utf-8", "replace").strip()
+        # "stream: OK" | "stream: Eicar-Signature FOUND" | "... ERROR"
+        if text.endswith("FOUND"):
+            signature = text.split(":", 1)[-1].strip()[: -len("FOUND")].strip()
+            return ScanResult(clean=False, signature=signature, engine="clamd")
+        if text.endswith("OK"):
+            return ScanResult(clean=True, engine="clamd")
+        raise ScannerUnavailable(f"clamd: {text or 'empty reply'}")
+
+    def ping(self) -> bool:
+        sock = self._connect()
+        try:
+            sock.sendall(b"zPING\0")
+            return sock.recv(16).rstrip(b"\0") == b"PONG"
+        finally:
+            sock.close()
+
+
+class NoScanner:
+    """Local behaviour without clamd: accept, loudly."""
+
+    def scan(self, stream) -> ScanResult:
+        logger.warning("Antivirus non configuré (CLAMAV_URL) : document accepté sans analyse.")
+        return ScanResult(clean=True, engine="none")
+
+
+def get_scanner():
+    url = conf.clamav_url()
+    return ClamdScanner(url, conf.clamav_timeout()) if url else NoScanner()
+
+
+@task()
+def scan_document(document_id: str) -> str:
+    """Scan one document and record the verdict; returns the new status."""
+    from .models import Document
+
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None or document.status != DocumentStatus.EN_ANALYSE:
+        return document.status if document else "absent"
+    try:
+        with document.file.open("rb") as stream:
+            result = get_scanner().scan(stream)
+    except ScannerUnavailable as error:
+        logger.error("Analyse antivirus impossible pour %s : %s", document_id, error)
+        return DocumentStatus.EN_ANALYSE
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        if document.status != DocumentStatus.EN_ANALYSE:
+            return document.status
+        document.scanned_at = timezone.now()
+        if result.clean:
+            document.status = DocumentStatus.VALIDE
+            document.scan_detail = result.engine
+        else:
+            document.status = DocumentStatus.INFECTE
+            document.scan_detail = result.signature[:200]
+            # Never keep or serve an infected file.
+            document.file.storage.delete(document.file.name)
+            document.file.name = ""
+        document.save(update_fields=["status", "scan_detail", "scanned_at", "file"])
+        record_event(
+            "document.analyse",
+            actor_role="systeme",
+            target=document,
+            data={
+                "demarche": document.demarche.number,
+                "resultat": document.status,
+                "moteur": result.engine,
+                "signature": result.signature,
+            },
+        )
+    return document.status

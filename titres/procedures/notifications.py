@@ -1,0 +1,53 @@
+"""E-mail and SMS to the citizen, queued after commit (titres.core.notifications)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from titres.core.notifications import notify_email, notify_sms
+
+from .enums import Role
+
+
+def _link(demarche) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("procedures:detail", args=[demarche.number])
+
+
+def notify_status_change(demarche, change) -> None:
+    owner = demarche.owner
+    context = {
+        "number": demarche.display_number,
+        "title": demarche.title,
+        "status": demarche.get_status_display(),
+        "label": change.label,
+        "comment": change.comment if change.to_status in {"REJETEE", "EN_ATTENTE_USAGER"} else "",
+        "url": _link(demarche),
+        "awaits_citizen": demarche.awaits_citizen,
+    }
+    if owner.email:
+        notify_email(template="procedures/emails/status_changed", to=owner.email, context=context)
+    if owner.phone:
+        notify_sms(
+            phone=owner.phone,
+            text=_("Titres : votre démarche %(number)s est désormais « %(status)s ».")
+            % {"number": context["number"], "status": context["status"]},
+        )
+
+
+def notify_new_message(message) -> None:
+    """A message from an agent reaches the citizen; a citizen's message is
+    announced to agents by the back office (signal `message_posted`)."""
+    if message.author_role == Role.USAGER:
+        return
+    demarche = message.demarche
+    owner = demarche.owner
+    context = {"number": demarche.display_number, "title": demarche.title, "url": _link(demarche)}
+    if owner.email:
+        notify_email(template="procedures/emails/new_message", to=owner.email, context=context)
+    if owner.phone:
+        notify_sms(
+            phone=owner.phone,
+            text=_("Titres : nouveau message sur votre démarche %(number)s.")
+            % {"number": context["number"]},
+        )

@@ -1,0 +1,331 @@
+"""The catalogue of téléprocédures and the wizard's building blocks.
+
+A procedure app (permis, vehicules, identite) declares its procedures once,
+usually in `AppConfig.ready()`:
+
+    register_procedure(ProcedureDefinition(
+        code="permis-renouvellement", category=Category.PERMIS, title=_("..."),
+        steps=[FormStep(...), DocumentsStep(...), SummaryStep(...)],
+        document_rules=rules_for, authority_resolver=..., before_submit=...,
+    ))
+
+See docs/procedures.md for the whole extension API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext_lazy as _
+
+from .enums import Category
+
+if TYPE_CHECKING:
+    from .models import Authority, Demarche
+
+Answers = dict[str, dict[str, Any]]
+
+
+class ProcedureNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentRule:
+    """One expected supporting document, e.g. "Justificatif de domicile de
+    moins de 3 mois (1 page / 5 pages maximum)". Pages count over all files
+    deposited for the rule."""
+
+    code: str
+    label: str
+    help_text: str = ""
+    min_pages: int = 1
+    max_pages: int = 5
+    required: bool = True
+
+    @property
+    def pages_hint(self) -> str:
+        from django.utils.translation import ngettext
+
+        return ngettext(
+            "%(min)s page / %(max)s page maximum",
+            "%(min)s page / %(max)s pages maximum",
+            self.max_pages,
+        ) % {"min": self.min_pages, "max": self.max_pages}
+
+
+# Pieces sent with an answer to an agent's request ("recueil complémentaire").
+COMPLEMENT_RULE = DocumentRule(
+    code="complement",
+    label=_("Pièce complémentaire"),
+    help_text=_("Document demandé par le service instructeur."),
+    min_pages=1,
+    max_pages=10,
+    required=False,
+)
+
+
+def to_json(data: dict) -> dict:
+    """Cleaned form data → JSON-friendly values (dates as ISO strings...)."""
+    cleaned = {}
+    for key, value in data.items():
+        if hasattr(value, "pk") and hasattr(value, "_meta"):
+            value = value.pk
+        cleaned[key] = value
+    return json.loads(json.dumps(cleaned, cls=DjangoJSONEncoder))
+
+
+@dataclass(kw_only=True)
+class Step:
+    """One page of the wizard. Subclass to customise; the common kinds are
+    FormStep, DocumentsStep and SummaryStep.
+
+    - `condition(answers)`: the step applies only when it returns True
+      (answers of earlier steps decide, seed 002: "le motif conditionne les
+      étapes").
+    - `required`: an optional step may be left empty at submission.
+    - `template_name`: replaces the default template of the step kind.
+    - `on_save(demarche, data)`: called inside the transaction after the
+      step's answers were stored (e.g. to fill `acting_for`).
+    """
+
+    slug: str
+    title: str
+    condition: Callable[[Answers], bool] | None = None
+    required: bool = True
+    template_name: str | None = None
+    on_save: Callable[[Demarche, dict], None] | None = None
+    help_text: str = ""
+
+    kind = "base"
+    default_template = "procedures/wizard/step_form.html"
+
+    def applies(self, demarche: Demarche) -> bool:
+        return self.condition is None or bool(self.condition(demarche.answers or {}))
+
+    def get_template_name(self) -> str:
+        return self.template_name or self.default_template
+
+    def validate(self, demarche: Demarche) -> list[str]:
+        """Errors that prevent the final validation (empty list: complete)."""
+        return []
+
+    def summary(self, demarche: Demarche) -> list[tuple[str, str]]:
+        """(label, value) pairs shown on the récapitulatif."""
+        return []
+
+
+@dataclass(kw_only=True)
+class FormStep(Step):
+    """A step made of a Django form (subclass dsfr.forms.DsfrBaseForm).
+    Answers are stored as JSON under `answers[slug]`."""
+
+    form_class: type[forms.BaseForm]
+    form_kwargs: Callable[[Demarche], dict] | None = None
+
+    kind = "form"
+
+    def get_form(self, demarche: Demarche, data=None, files=None) -> forms.BaseForm:
+        kwargs = self.form_kwargs(demarche) if self.form_kwargs else {}
+        stored = (demarche.answers or {}).get(self.slug)
+        if data is None and stored:
+            kwargs.setdefault("initial", stored)
+        return self.form_class(data=data, files=files, prefix=None, **kwargs)
+
+    def clean_answers(self, form: forms.BaseForm) -> dict:
+        return to_json(form.cleaned_data)
+
+    def validate(self, demarche: Demarche) -> list[str]:
+        stored = (demarche.answers or {}).get(self.slug)
+        if not stored:
+            return [] if not self.required else [_("Cette étape n’est pas encore remplie.")]
+        form = self.get_form(demarche, data=stored)
+        if form.is_valid():
+            return []
+        return [str(error) for errors in form.errors.values() for error in errors]
+
+    def summary(self, demarche: Demarche) -> list[tuple[str, str]]:
+        stored = (demarche.answers or {}).get(self.slug) or {}
+        form = self.get_form(demarche, data=stored)
+        form.is_valid()
+        rows = []
+        for name in form.fields:
+            bound = form[name]
+            value = stored.get(name)
+            field_ = bound.field
+            if isinstance(field_, forms.BooleanField):
+                display = _("Oui") if value else _("Non")
+            elif getattr(field_, "choices", None) and value not in (None, ""):
+                choices = dict(
+                    (str(k), v) for k, v in field_.choices if not isinstance(v, list | tuple)
+                )
+                if isinstance(value, list):
+                    display = ", ".join(str(choices.get(str(v), v)) for v in value)
+                else:
+                    display = str(choices.get(str(value), value))
+            else:
+                display = "" if value in (None, "") else str(value)
+            rows.append((str(bound.label), display))
+        return rows
+
+
+@dataclass(kw_only=True)
+class DocumentsStep(Step):
+    """Upload of the supporting documents returned by the procedure's
+    `document_rules(demarche)` (seed 002 step 5)."""
+
+    kind = "documents"
+    default_template = "procedures/wizard/step_documents.html"
+
+    def validate(self, demarche: Demarche) -> list[str]:
+        from .documents import document_errors
+
+        return document_errors(demarche)
+
+    def summary(self, demarche: Demarche) -> list[tuple[str, str]]:
+        from .documents import rules_with_documents
+
+        return [
+            (str(rule.label), ", ".join(d.original_name for d in docs) or "—")
+            for rule, docs in rules_with_documents(demarche)
+        ]
+
+
+class AttestationForm(forms.Form):
+    attestation = forms.BooleanField(required=True)
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attestation"].label = label
+
+
+@dataclass(kw_only=True)
+class SummaryStep(Step):
+    """The récapitulatif (seed 002 step 7): every applicable step, then a
+    sworn statement to tick; its "Valider" button submits the file."""
+
+    attestation: str = _(
+        "J’atteste sur l’honneur que les renseignements de la présente demande sont exacts."
+    )
+    warning: str = _(
+        "Relisez soigneusement les informations de votre récapitulatif. Une fois validée, "
+        "la pré-demande ne pourra plus être modifiée."
+    )
+
+    kind = "summary"
+    default_template = "procedures/wizard/step_summary.html"
+
+    def get_form(self, demarche: Demarche, data=None, files=None) -> forms.Form:
+        from dsfr.forms import DsfrBaseForm
+
+        form_class = type("SummaryAttestationForm", (DsfrBaseForm, AttestationForm), {})
+        return form_class(data=data, label=str(self.attestation))
+
+
+@dataclass(kw_only=True)
+class ProcedureDefinition:
+    """A téléprocédure.
+
+    - `document_rules`: a list of DocumentRule or a function of the démarche
+      (the rules may depend on the motif).
+    - `authority_resolver(demarche)`: the instructing authority, called at
+      submission when none is set yet.
+    - `before_submit(demarche)`: raise django ValidationError to refuse the
+      final validation with a message (e.g. licence suspended).
+    - `on_submitted(demarche)`: called in the submission transaction, after
+      the status changed (register side effects with transaction.on_commit).
+    - `available_to(user)`: who may start it (default: everybody).
+    - `confirmation_title`: adds a last "Confirmation" step to the stepper
+      count, shown as the page after submission (seed 002 step 8).
+    """
+
+    code: str
+    category: Category | str
+    title: str
+    steps: Sequence[Step]
+    description: str = ""
+    document_rules: Callable[[Demarche], Iterable[DocumentRule]] | Iterable[DocumentRule] = ()
+    authority_resolver: Callable[[Demarche], Authority | None] | None = None
+    before_submit: Callable[[Demarche], None] | None = None
+    on_submitted: Callable[[Demarche], None] | None = None
+    available_to: Callable[[Any], bool] | None = None
+    confirmation_title: str | None = None
+    listed: bool = True
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        slugs = [step.slug for step in self.steps]
+        if len(slugs) != len(set(slugs)):
+            raise ValueError(f"duplicate step slugs in procedure {self.code}")
+
+    def step(self, slug: str) -> Step:
+        for step in self.steps:
+            if step.slug == slug:
+                return step
+        raise ProcedureNotFound(slug)
+
+    def applicable_steps(self, demarche: Demarche) -> list[Step]:
+        return [step for step in self.steps if step.applies(demarche)]
+
+    def rules(self, demarche: Demarche) -> list[DocumentRule]:
+        rules = self.document_rules
+        if callable(rules):
+            rules = rules(demarche)
+        return list(rules)
+
+    def can_start(self, user) -> bool:
+        return self.available_to is None or bool(self.available_to(user))
+
+    def errors(self, demarche: Demarche) -> list[tuple[str, str]]:
+        """Final validation: (step slug, message) for every problem."""
+        problems = []
+        for step in self.applicable_steps(demarche):
+            problems += [(step.slug, str(message)) for message in step.validate(demarche)]
+        if not problems and self.before_submit:
+            try:
+                self.before_submit(demarche)
+            except ValidationError as error:
+                problems += [("", str(message)) for message in error.messages]
+        return problems
+
+
+_REGISTRY: dict[str, ProcedureDefinition] = {}
+
+
+def register_procedure(definition: ProcedureDefinition, *, replace: bool = False) -> None:
+    if definition.code in _REGISTRY and not replace:
+        raise ValueError(f"procedure {definition.code!r} already registered")
+    _REGISTRY[definition.code] = definition
+
+
+def unregister_procedure(code: str) -> None:
+    _REGISTRY.pop(code, None)
+
+
+def find_procedure(code: str) -> ProcedureDefinition | None:
+    return _REGISTRY.get(code)
+
+
+def get_procedure(code: str) -> ProcedureDefinition:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise ProcedureNotFound(code)
+
+
+def all_procedures() -> list[ProcedureDefinition]:
+    return list(_REGISTRY.values())
+
+
+def procedures_in(category: str, user=None) -> list[ProcedureDefinition]:
+    return [
+        d
+        for d in _REGISTRY.values()
+        if str(d.category) == str(category) and d.listed and (user is None or d.can_start(user))
+    ]

@@ -1,0 +1,471 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from titres.core import numbering
+
+from . import conf, services, wizard
+from .documents import pending_complement_documents, rules_for, rules_with_documents
+from .enums import Category, DocumentStatus, MessageKind, Role, Status
+from .forms import ComplementForm, MessageForm, SearchForm, UploadForm
+from .registry import ProcedureNotFound, find_procedure, procedures_in
+from .selectors import (
+    demarches_owned_by,
+    documents_visible_to,
+    history_of,
+    messages_visible_to,
+    search_demarches,
+)
+from .validation import ACCEPTED_FORMATS, UploadRejected
+from .workflow import TRANSITIONS, TransitionRefused
+
+PAGE_SIZE = 20
+
+
+def _owned(request, number):
+    return get_object_or_404(
+        demarches_owned_by(request.user).select_related("authority"),
+        number=numbering.normalize(number),
+    )
+
+
+def _definition(demarche):
+    definition = find_procedure(demarche.procedure_code)
+    if definition is None:
+        raise Http404
+    return definition
+
+
+def _can_abandon(demarche) -> bool:
+    transition = TRANSITIONS["abandonner"]
+    return demarche.status in transition.sources and not demarche.taken_at
+
+
+# --- Mes démarches -------------------------------------------------------------
+
+
+def demarche_list(request):
+    form = SearchForm(request.GET or None)
+    queryset = demarches_owned_by(request.user)
+    if form.is_valid():
+        queryset = search_demarches(
+            queryset, query=form.cleaned_data["q"], status=form.cleaned_data["status"]
+        )
+    page = Paginator(queryset.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "procedures/list.html", {"form": form, "page": page})
+
+
+def new(request):
+    categories = [
+        (category, procedures_in(category.value, request.user)) for category in Category
+    ]
+    return render(request, "procedures/new.html", {"categories": categories})
+
+
+def category(request, category):
+    try:
+        chosen = Category(category)
+    except ValueError:
+        raise Http404
+    return render(
+        request,
+        "procedures/category.html",
+        {"category": chosen, "procedures": procedures_in(chosen.value, request.user)},
+    )
+
+
+@require_POST
+def start(request, code):
+    definition = find_procedure(code)
+    if definition is None or not definition.listed:
+        raise Http404
+    try:
+        demarche = services.create_demarche(
+            definition=definition, owner=request.user, actor=request.user, request=request
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("procedures:new")
+    return redirect(wizard.step_url(demarche, definition.applicable_steps(demarche)[0]))
+
+
+def detail(request, number):
+    demarche = _owned(request, number)
+    definition = find_procedure(demarche.procedure_code)
+    sections = []
+    if definition and not demarche.is_draft:
+        sections = [
+            (step, step.summary(demarche))
+            for step in definition.applicable_steps(demarche)
+            if step.kind != "summary"
+        ]
+    thread = demarche.messages.select_related("author").prefetch_related("documents")
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "demarche": demarche,
+            "definition": definition,
+            "sections": sections,
+            "history": history_of(demarche),
+            "documents": demarche.documents.filter(message__isnull=True, is_complement=False),
+            "thread": thread,
+            "message_form": MessageForm() if _messages_open(demarche) else None,
+            "can_abandon": _can_abandon(demarche),
+        },
+    )
+
+
+def _messages_open(demarche) -> bool:
+    return demarche.status not in {Status.BROUILLON, Status.ABANDONNEE}
+
+
+def resume(request, number):
+    """"Reprise": a draft resumes at its step, a suspended file at the answer page."""
+    demarche = _owned(request, number)
+    if demarche.is_draft:
+        definition = _definition(demarche)
+        return redirect(wizard.step_url(demarche, wizard.resume_step(definition, demarche)))
+    if demarche.awaits_citizen:
+        return redirect("procedures:complement", number=demarche.number)
+    return redirect("procedures:detail", number=demarche.number)
+
+
+def confirmation(request, number):
+    demarche = _owned(request, number)
+    if demarche.is_draft:
+        return redirect("procedures:resume", number=demarche.number)
+    definition = _definition(demarche)
+    steps = definition.applicable_steps(demarche)
+    total = len(steps) + (1 if definition.confirmation_title else 0)
+    return render(
+        request,
+        "procedures/confirmation.html",
+        {"demarche": demarche, "definition": definition, "total": total},
+    )
+
+
+def abandon(request, number):
+    demarche = _owned(request, number)
+    if request.method == "POST":
+        try:
+            services.abandon_demarche(demarche=demarche, actor=request.user, request=request)
+        except TransitionRefused as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("La démarche a été abandonnée."))
+        return redirect("procedures:detail", number=demarche.number)
+    if not _can_abandon(demarche):
+        messages.error(request, _("Cette démarche ne peut plus être abandonnée."))
+        return redirect("procedures:detail", number=demarche.number)
+    return render(request, "procedures/abandon.html", {"demarche": demarche})
+
+
+# --- Wizard ------------------------------------------------------------------
+
+
+def step(request, number, slug):
+    demarche = _owned(request, number)
+    definition = _definition(demarche)
+    try:
+        current = definition.step(slug)
+    except ProcedureNotFound:
+        raise Http404
+    if not demarche.is_draft:
+        messages.info(
+            request, _("Cette démarche a été validée : elle ne peut plus être modifiée.")
+        )
+        return redirect("procedures:detail", number=demarche.number)
+    where = wizard.position(definition, demarche, slug)
+    if where is None:
+        # The step does not apply given earlier answers: go on to the next one.
+        return redirect(wizard.step_url(demarche, wizard.next_applicable_after(definition, demarche, slug)))
+
+    action = request.POST.get("action", "next") if request.method == "POST" else ""
+    form = None
+    errors = []
+    if current.kind == "form":
+        form = current.get_form(demarche, data=request.POST if action else None)
+    elif current.kind == "summary":
+        form = current.get_form(demarche, data=request.POST if action == "submit" else None)
+
+    if request.method == "POST":
+        if current.kind == "form":
+            if form.is_valid():
+                services.save_step(
+                    demarche=demarche,
+                    step_slug=current.slug,
+                    answers=current.clean_answers(form),
+                    actor=request.user,
+                    request=request,
+                )
+                return _after_save(request, definition, demarche, current, action)
+            if action == "previous" and where.previous:
+                return redirect(wizard.step_url(demarche, where.previous))
+        elif current.kind == "summary" and action == "submit":
+            if form.is_valid():
+                try:
+                    services.submit_demarche(demarche=demarche, actor=request.user, request=request)
+                except TransitionRefused as error:
+                    errors = error.errors or [("", error.message)]
+                else:
+                    messages.success(
+                        request,
+                        _("Votre demande n° %(number)s a été validée et transmise.")
+                        % {"number": demarche.display_number},
+                    )
+                    return redirect("procedures:confirmation", number=demarche.number)
+        else:
+            if current.kind != "summary" or action != "submit":
+                services.save_step(
+                    demarche=demarche,
+                    step_slug=current.slug,
+                    answers=(demarche.answers or {}).get(current.slug, {}),
+                    actor=request.user,
+                    request=request,
+                )
+                return _after_save(request, definition, demarche, current, action)
+
+    context = {
+        "demarche": demarche,
+        "definition": definition,
+        "step": current,
+        "position": where,
+        "form": form,
+        "errors": errors,
+        "step_titles": {s.slug: s.title for s in where.steps},
+    }
+    if current.kind == "documents":
+        context.update(_documents_context(demarche, back=request.path))
+    if current.kind == "summary":
+        problems = {}
+        for step_slug, message in errors:
+            problems.setdefault(step_slug, []).append(message)
+        context["sections"] = [
+            (s, s.summary(demarche), problems.get(s.slug, []))
+            for s in where.steps
+            if s.kind != "summary"
+        ]
+        context["general_errors"] = problems.get("", [])
+    return render(request, current.get_template_name(), context, status=400 if errors else 200)
+
+
+def _after_save(request, definition, demarche, current, action):
+    where = wizard.position(definition, demarche, current.slug)
+    if action == "previous" and where and where.previous:
+        return redirect(wizard.step_url(demarche, where.previous))
+    if action == "save":
+        messages.success(request, _("Votre brouillon a été enregistré."))
+        return redirect(wizard.step_url(demarche, current))
+    if where and where.next:
+        return redirect(wizard.step_url(demarche, where.next))
+    return redirect(wizard.step_url(demarche, current))
+
+
+def _documents_context(demarche, *, back: str) -> dict:
+    return {
+        "rules_documents": rules_with_documents(demarche),
+        "upload_form": UploadForm(),
+        "accepted_formats": ACCEPTED_FORMATS,
+        "max_mb": conf.max_upload_bytes() // (1024 * 1024),
+        "back": back,
+    }
+
+
+# --- Documents -----------------------------------------------------------------
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops reading a file as soon as it exceeds the limit, so a huge upload
+    is refused without being written to disk in full."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > conf.max_upload_bytes():
+            self.request.upload_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _safe_back(request, demarche) -> str:
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("procedures:resume", args=[demarche.number])
+
+
+def _upload_reply(request, back, *, error: str = ""):
+    wants_json = request.headers.get("x-requested-with") == "XMLHttpRequest"
+    if wants_json:
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=400)
+        return JsonResponse({"ok": True, "redirect": back})
+    if error:
+        messages.error(request, error)
+    return redirect(back)
+
+
+@csrf_exempt
+def upload(request, number, code):
+    # The size limit must be installed before the body is read, which the
+    # CSRF check would do: protect the inner view instead.
+    request.upload_handlers.insert(0, LimitedUploadHandler(request))
+    return _upload(request, number, code)
+
+
+@csrf_protect
+def _upload(request, number, code):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    demarche = _owned(request, number)
+    back = _safe_back(request, demarche)
+    if getattr(request, "upload_too_large", False):
+        return _upload_reply(
+            request,
+            back,
+            error=_("Le fichier dépasse la taille maximale autorisée (%(max)s Mo).")
+            % {"max": conf.max_upload_bytes() // (1024 * 1024)},
+        )
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_reply(request, back, error=_("Choisissez un fichier à joindre."))
+    replaces = None
+    if request.POST.get("replaces"):
+        replaces = demarche.documents.filter(pk=request.POST["replaces"]).first()
+    try:
+        document = services.upload_document(
+            demarche=demarche,
+            code=code,
+            uploaded_file=form.cleaned_data["file"],
+            actor=request.user,
+            request=request,
+            replaces=replaces,
+        )
+    except UploadRejected as error:
+        return _upload_reply(request, back, error=error.message)
+    except PermissionDenied as error:
+        return _upload_reply(request, back, error=str(error))
+    if not request.headers.get("x-requested-with"):
+        messages.success(
+            request, _("« %(name)s » a été déposé.") % {"name": document.original_name}
+        )
+    return _upload_reply(request, back)
+
+
+@require_POST
+def document_remove(request, pk):
+    document = get_object_or_404(
+        documents_visible_to(request.user).filter(demarche__owner=request.user), pk=pk
+    )
+    demarche = document.demarche
+    try:
+        services.remove_document(document=document, actor=request.user, request=request)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Le document a été retiré."))
+    return redirect(_safe_back(request, demarche))
+
+
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def document(request, pk):
+    """Serve a document to those allowed to see it (never a public URL)."""
+    doc = get_object_or_404(documents_visible_to(request.user).select_related("demarche"), pk=pk)
+    if doc.status == DocumentStatus.INFECTE or not doc.file:
+        raise Http404
+    services.record_document_view(document=doc, user=request.user, request=request)
+    response = FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=doc.content_type not in INLINE_TYPES or "telecharger" in request.GET,
+        filename=doc.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response._csp_exempt = True  # keep the stricter policy above
+    return response
+
+
+# --- Messages ----------------------------------------------------------------
+
+
+@require_POST
+def message_post(request, number):
+    demarche = _owned(request, number)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_message(
+                demarche=demarche,
+                author=request.user,
+                role=Role.USAGER,
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Votre message a été envoyé."))
+    else:
+        messages.error(request, _("Le message ne peut pas être vide."))
+    return redirect(reverse("procedures:detail", args=[demarche.number]) + "#messages")
+
+
+def message(request, pk):
+    msg = get_object_or_404(
+        messages_visible_to(request.user).select_related("demarche", "author"), pk=pk
+    )
+    return render(request, "procedures/message.html", {"msg": msg, "demarche": msg.demarche})
+
+
+def complement(request, number):
+    """"Reprise" of a file awaiting the citizen: read the request, add
+    documents, answer ("recueil complémentaire")."""
+    demarche = _owned(request, number)
+    if not demarche.awaits_citizen:
+        return redirect("procedures:detail", number=demarche.number)
+    form = ComplementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_complement(
+                demarche=demarche, actor=request.user, body=form.cleaned_data["body"], request=request
+            )
+        except (ValidationError, TransitionRefused) as error:
+            text = error.message if isinstance(error, TransitionRefused) else " ".join(error.messages)
+            messages.error(request, text)
+        else:
+            messages.success(request, _("Votre réponse a été transmise au service instructeur."))
+            return redirect("procedures:detail", number=demarche.number)
+    request_message = (
+        demarche.messages.filter(kind=MessageKind.DEMANDE_COMPLEMENT).order_by("-created_at").first()
+    )
+    pending = list(pending_complement_documents(demarche))
+    rules = [(rule, [d for d in pending if d.code == rule.code]) for rule in rules_for(demarche)]
+    context = {
+        "demarche": demarche,
+        "request_message": request_message,
+        "form": form,
+        **_documents_context(demarche, back=request.path),
+        "rules_documents": rules,
+    }
+    return render(request, "procedures/complement.html", context)
