@@ -98,3 +98,12 @@ def _mailbox_backend(settings):
     settings.EMAIL_BACKEND = "titres.core.mailbox.MailboxBackend"
     settings.DEBUG = True
     settings.DEV_MAILBOX_ENABLED = True
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db):
+    """Transactional tests flush every table, including the reference data
+    loaded by data migrations (communes, départements): put it back."""
+    from titres.permis.communes import ensure_reference_data
+
+    ensure_reference_data()

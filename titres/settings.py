@@ -101,6 +101,7 @@ TEMPLATES = [
     },
 ]
 FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Database -------------------------------------------------------------
 DATABASES = {

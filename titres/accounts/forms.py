@@ -54,6 +54,17 @@ PROFILE_FIELDS = {
 }
 
 
+class TitresForm(DsfrBaseForm):
+    """DSFR form without django-dsfr's deprecation warning at every render
+    (required fields keep their "*" marker until the project sets
+    DSFR_MARK_OPTIONAL_FIELDS)."""
+
+    def get_context(self):
+        context = forms.Form.get_context(self)
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+
 class PhoneField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -75,7 +86,7 @@ def _validate_new_password(form, password, user):
         form.add_error("password1", error)
 
 
-class SignupForm(DsfrBaseForm):
+class SignupForm(TitresForm):
     """The account creation form, field by field as seed 002."""
 
     profile = forms.ChoiceField(
@@ -232,7 +243,7 @@ class SignupForm(DsfrBaseForm):
         return data
 
 
-class LoginForm(DsfrBaseForm):
+class LoginForm(TitresForm):
     username = forms.CharField(
         label=_("Identifiant"),
         max_length=150,
@@ -245,7 +256,7 @@ class LoginForm(DsfrBaseForm):
     )
 
 
-class EmailForm(DsfrBaseForm):
+class EmailForm(TitresForm):
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         help_text=_("Format attendu : nom@domaine.fr"),
@@ -253,7 +264,7 @@ class EmailForm(DsfrBaseForm):
     )
 
 
-class PasswordResetRequestForm(DsfrBaseForm):
+class PasswordResetRequestForm(TitresForm):
     identifier = forms.CharField(
         label=_("Identifiant ou adresse e-mail"),
         max_length=254,
@@ -261,15 +272,15 @@ class PasswordResetRequestForm(DsfrBaseForm):
     )
 
 
-class SetPasswordForm(DsfrBaseForm, auth_forms.SetPasswordForm):
+class SetPasswordForm(TitresForm, auth_forms.SetPasswordForm):
     pass
 
 
-class PasswordChangeForm(DsfrBaseForm, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(TitresForm, auth_forms.PasswordChangeForm):
     pass
 
 
-class ContactDetailsForm(DsfrBaseForm):
+class ContactDetailsForm(TitresForm):
     first_name = forms.CharField(label=_("Prénom"), max_length=150)
     last_name = forms.CharField(label=_("Nom"), max_length=150)
     sex = forms.ChoiceField(
@@ -328,7 +339,7 @@ class ContactDetailsForm(DsfrBaseForm):
         return email
 
 
-class DeleteAccountForm(DsfrBaseForm):
+class DeleteAccountForm(TitresForm):
     password = forms.CharField(
         label=_("Mot de passe"),
         help_text=_("Saisissez votre mot de passe pour confirmer la suppression."),
@@ -355,7 +366,7 @@ class DeleteAccountForm(DsfrBaseForm):
         return password
 
 
-class TermsAcceptForm(DsfrBaseForm):
+class TermsAcceptForm(TitresForm):
     accept = forms.BooleanField(
         label=_("J’ai lu et j’accepte cette version des conditions générales d’utilisation"),
         error_messages={
@@ -366,7 +377,7 @@ class TermsAcceptForm(DsfrBaseForm):
     )
 
 
-class MairieRequestForm(DsfrBaseForm, forms.ModelForm):
+class MairieRequestForm(TitresForm, forms.ModelForm):
     class Meta:
         model = MairieAccountRequest
         fields = [
