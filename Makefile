@@ -43,6 +43,10 @@ format: install
 e2e: compilemessages
 	@$(PY) -m pytest e2e -p no:xdist $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun parcours collecté."; exit 0; fi; exit $$rc
 
+# make bench-NAME runs bench/NAME.py; a few names are aliases.
+bench-stamps: install
+	@DEBUG=0 $(PY) bench/stamps_race.py
+
 bench-%: install
 	@DEBUG=0 $(PY) bench/$*.py
 

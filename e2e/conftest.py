@@ -85,7 +85,8 @@ def mailbox():
 
     class Mailbox:
         def last_to(self, address):
-            return MailboxMessage.objects.filter(to__contains=[address]).first()
+            # Filtered in Python: SQLite cannot query inside a JSON list.
+            return next((m for m in MailboxMessage.objects.all() if address in m.to), None)
 
         def all(self):
             return list(MailboxMessage.objects.all())

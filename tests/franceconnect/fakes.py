@@ -97,7 +97,9 @@ class FakeProvider:
         if path == "/api/v2/jwks":
             return 200, "application/json", json.dumps(self.jwks())
         if path == "/api/v2/token":
-            body = parse_qs(request.body if isinstance(request.body, str) else request.body.decode())
+            body = parse_qs(
+                request.body if isinstance(request.body, str) else request.body.decode()
+            )
             assert body["client_id"] == [CLIENT_ID]
             assert body["client_secret"] == [CLIENT_SECRET]
             if self.token_error:

@@ -156,4 +156,8 @@ def test_cancel_at_the_provider_is_a_provider_error(portal):
 
 
 def _debug_events():
-    return list(AuditEvent.objects.filter(event="franceconnect.login_refused").values_list("data", flat=True))
+    return list(
+        AuditEvent.objects.filter(event="franceconnect.login_refused").values_list(
+            "data", flat=True
+        )
+    )

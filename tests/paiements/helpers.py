@@ -9,7 +9,9 @@ CARDS = {card.behaviour: card.number for card in TEST_CARDS}
 assert set(BY_NUMBER) == set(CARDS.values())
 
 
-def open_purchase(client, *, purpose="permis_perte_vol", email="acheteur@exemple.fr", key=None, next_url=""):
+def open_purchase(
+    client, *, purpose="permis_perte_vol", email="acheteur@exemple.fr", key=None, next_url=""
+):
     """Submit the shop form; returns (response, payment)."""
     key = key or uuid.uuid4().hex
     response = client.post(

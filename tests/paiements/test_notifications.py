@@ -28,7 +28,9 @@ def post(client, fields):
     return client.post(reverse("paiements:notification", args=["local"]), fields)
 
 
-def test_replayed_notification_changes_nothing(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_replayed_notification_changes_nothing(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     payment, fields = authorised_fields(client, django_capture_on_commit_callbacks)
     assert len(mailoutbox) == 1
     with django_capture_on_commit_callbacks(execute=True):
@@ -43,7 +45,9 @@ def test_replayed_notification_changes_nothing(client, mailoutbox, django_captur
     assert AuditEvent.objects.filter(event="paiements.notification_rejouee").count() == 3
 
 
-def test_notification_over_http_settles_the_payment(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_notification_over_http_settles_the_payment(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     """What a real provider does: POST to the notification URL, no session."""
     _, payment = open_purchase(client)
     session = bank_session(payment)
@@ -121,13 +125,20 @@ def test_correctly_signed_but_inconsistent_amount_is_refused(client, settings):
 
 
 def test_notification_for_unknown_reference(client):
-    fields = {"merchant_id": "032060919912121", "reference": "999", "amount": "2500", "result": "accepte"}
+    fields = {
+        "merchant_id": "032060919912121",
+        "reference": "999",
+        "amount": "2500",
+        "result": "accepte",
+    }
     fields["signature"] = sign(fields, conf.secret_key())
     assert post(client, fields).status_code == 400
     assert AuditEvent.objects.filter(event="paiements.notification_inconnue").exists()
 
 
-def test_contradictory_notification_keeps_the_first_result(client, django_capture_on_commit_callbacks):
+def test_contradictory_notification_keeps_the_first_result(
+    client, django_capture_on_commit_callbacks
+):
     payment, fields = authorised_fields(client, django_capture_on_commit_callbacks)
     fields = {k: v for k, v in fields.items() if k != "signature"}
     fields["result"] = "refuse"

@@ -25,12 +25,16 @@ def test_one_wrong_digit_is_detected():
     wrong = number[:5] + str((int(number[5]) + 1) % 10) + number[6:]
     with pytest.raises(ValidationError) as exc:
         clean_stamp_number(wrong)
-    assert exc.value.messages == ["Ce numéro de timbre n’est pas valide (clé de contrôle incorrecte)."]
+    assert exc.value.messages == [
+        "Ce numéro de timbre n’est pas valide (clé de contrôle incorrecte)."
+    ]
 
 
 def test_clean_stamp_number_accepts_spaces_and_dashes():
     number = generate_stamp_number()
-    assert clean_stamp_number(f" {number[:4]} {number[4:8]}-{number[8:12]} {number[12:]} ") == number
+    assert (
+        clean_stamp_number(f" {number[:4]} {number[4:8]}-{number[8:12]} {number[12:]} ") == number
+    )
 
 
 def test_card_numbers():

@@ -51,3 +51,40 @@ def test_amount_must_be_positive():
         services.start_card_payment(
             amount_cents=0, label="x", email="a@b.fr", idempotency_key="k", actor=None
         )
+
+
+def test_fee_result_page_links_back_with_the_reference(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    start = services.start_card_payment(
+        amount_cents=1100,
+        label="Redevance d’acheminement",
+        email="a@b.fr",
+        idempotency_key="demarche:V-2:taxes",
+        next_url="/demarches/V-2/",
+        actor=None,
+    )
+    pay(client, start.payment, CARDS["accepte"], django_capture_on_commit_callbacks)
+    page = client.get(reverse("paiements:resultat", args=[start.payment.public_token]))
+    content = page.content.decode()
+    assert "Paiement accepté" in content
+    assert f"/demarches/V-2/?paiement={start.payment.reference}" in content
+
+
+def test_refused_fee_offers_to_retry_from_the_procedure(client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    start = services.start_card_payment(
+        amount_cents=1100,
+        label="Redevance",
+        email="a@b.fr",
+        idempotency_key="demarche:V-3:taxes",
+        next_url="/demarches/V-3/",
+        actor=None,
+    )
+    pay(client, start.payment, CARDS["refuse"], django_capture_on_commit_callbacks)
+    content = client.get(
+        reverse("paiements:resultat", args=[start.payment.public_token])
+    ).content.decode()
+    assert "Paiement refusé" in content
+    assert 'href="/demarches/V-3/"' in content

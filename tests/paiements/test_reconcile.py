@@ -51,7 +51,9 @@ def failing(match):
 
 def test_consumed_without_ledger_entry_is_named(books):
     stamp = Stamp.objects.filter(state=StampState.DISPONIBLE).first()
-    Stamp.objects.filter(pk=stamp.pk).update(state=StampState.CONSOMME, holder="x", consumed_at=stamp.purchased_at)
+    Stamp.objects.filter(pk=stamp.pk).update(
+        state=StampState.CONSOMME, holder="x", consumed_at=stamp.purchased_at
+    )
     failing(f"Timbre {stamp.number} : état « consomme » mais écritures de clôture aucune")
 
 

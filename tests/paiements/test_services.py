@@ -229,7 +229,9 @@ def test_release_returns_stamp_to_available():
     services.release_stamp(number=stamp.number, holder=HOLDER, actor=None)
     assert AuditEvent.objects.filter(event="paiements.timbre_libere").count() == 1
     # now another draft may take it
-    services.reserve_stamp(number=stamp.number, purpose="permis_perte_vol", holder=OTHER, actor=None)
+    services.reserve_stamp(
+        number=stamp.number, purpose="permis_perte_vol", holder=OTHER, actor=None
+    )
 
 
 def test_release_by_another_holder_or_after_consumption_is_refused():
@@ -381,7 +383,9 @@ def test_add_months_handles_short_months():
 def test_holder_is_required():
     stamp = StampFactory()
     with pytest.raises(ValueError):
-        services.reserve_stamp(number=stamp.number, purpose="permis_perte_vol", holder=" ", actor=None)
+        services.reserve_stamp(
+            number=stamp.number, purpose="permis_perte_vol", holder=" ", actor=None
+        )
 
 
 def test_database_refuses_a_reserved_stamp_without_holder():

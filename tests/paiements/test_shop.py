@@ -47,7 +47,9 @@ def test_shop_redirects_to_bank_page_with_merchant_reference_and_amount(client, 
     assert "4970 1000 0000 0022" not in client.get(response["Location"]).content.decode()
 
 
-def test_accepted_card_issues_stamp_emails_pdf_and_shows_it(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_accepted_card_issues_stamp_emails_pdf_and_shows_it(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     _, payment = open_purchase(client, email="marie@exemple.fr")
     response = pay(client, payment, CARDS["accepte"], django_capture_on_commit_callbacks)
     assert response.status_code == 302
@@ -95,7 +97,9 @@ def test_three_d_secure_card_needs_the_code(
     assert session.state == BankSessionState.CHALLENGE
     page = client.get(response["Location"]).content.decode()
     assert session.challenge_code in page  # shown in DEBUG only
-    response = client.post(response["Location"], {"code": "000000" if session.challenge_code != "000000" else "111111"})
+    response = client.post(
+        response["Location"], {"code": "000000" if session.challenge_code != "000000" else "111111"}
+    )
     assert "Code incorrect. Il vous reste 2 essai(s)." in response.content.decode()
     payment.refresh_from_db()
     assert payment.state == PaymentState.EN_ATTENTE
@@ -137,7 +141,9 @@ def test_three_d_secure_three_wrong_codes_refuse(client, django_capture_on_commi
         ),
     ],
 )
-def test_failing_cards_issue_nothing(client, mailoutbox, django_capture_on_commit_callbacks, behaviour, state, reason, title):
+def test_failing_cards_issue_nothing(
+    client, mailoutbox, django_capture_on_commit_callbacks, behaviour, state, reason, title
+):
     _, payment = open_purchase(client)
     response = pay(client, payment, CARDS[behaviour], django_capture_on_commit_callbacks)
     payment.refresh_from_db()
@@ -191,7 +197,9 @@ def test_cancel_returns_to_shop(client, django_capture_on_commit_callbacks):
     assert "Paiement annulé" in client.get(response["Location"]).content.decode()
 
 
-def test_double_click_on_validate_charges_once(client, mailoutbox, django_capture_on_commit_callbacks):
+def test_double_click_on_validate_charges_once(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     _, payment = open_purchase(client)
     pay(client, payment, CARDS["accepte"], django_capture_on_commit_callbacks)
     response = pay(client, payment, CARDS["accepte"], django_capture_on_commit_callbacks)
@@ -237,7 +245,9 @@ def test_next_url_brings_the_stamp_back_to_the_journey(client, django_capture_on
     assert f"/permis/demande/12/paiement/?etape=6&amp;timbre={number}" in page
 
 
-@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_foreign_next_url_is_ignored(client, url):
     _, payment = open_purchase(client, next_url=url)
     assert payment.next_url == ""
@@ -252,7 +262,9 @@ def test_result_and_pdf_of_unknown_token_are_404(client):
 
 def test_pdf_of_unpaid_payment_is_404(client):
     _, payment = open_purchase(client)
-    assert client.get(reverse("paiements:timbre_pdf", args=[payment.public_token])).status_code == 404
+    assert (
+        client.get(reverse("paiements:timbre_pdf", args=[payment.public_token])).status_code == 404
+    )
 
 
 def test_pending_result_page_says_so(client):
@@ -272,7 +284,9 @@ def test_buyer_closing_tab_still_gets_stamp(client, mailoutbox, django_capture_o
     assert len(mailoutbox) == 1
 
 
-def test_abandoned_bank_session_is_cancelled_by_periodic_task(client, django_capture_on_commit_callbacks):
+def test_abandoned_bank_session_is_cancelled_by_periodic_task(
+    client, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.core.management import call_command

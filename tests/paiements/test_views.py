@@ -20,7 +20,9 @@ def test_status_page_is_public_and_shows_state_and_amount(client):
 
 
 def test_status_page_unknown_and_malformed(client):
-    page = client.get(reverse("paiements:verifier"), {"numero": "1234567812345670"}).content.decode()
+    page = client.get(
+        reverse("paiements:verifier"), {"numero": "1234567812345670"}
+    ).content.decode()
     assert "Aucun timbre ne correspond à ce numéro." in page
     page = client.get(reverse("paiements:verifier"), {"numero": "123"}).content.decode()
     assert "Le numéro de timbre doit comporter 16 chiffres." in page
@@ -62,3 +64,13 @@ def test_refund_page_wrong_email_reveals_nothing(client):
 def test_pages_are_public(client):
     for name in ("boutique", "verifier", "rembourser"):
         assert client.get(reverse(f"paiements:{name}")).status_code == 200
+
+
+def test_shop_in_english(client):
+    from django.utils import translation
+
+    with translation.override("en"):
+        response = client.get(reverse("paiements:boutique"), HTTP_ACCEPT_LANGUAGE="en")
+    content = response.content.decode()
+    assert "Buy an electronic tax stamp" in content
+    assert "Driving licence after loss or theft" in content

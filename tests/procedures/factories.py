@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Pierre"
     last_name = "Corneille"
     phone = ""
-    password = factory.PostGenerationMethodCall("set_password", "Motdepasse-solide-2024")
+    password = factory.django.Password("Motdepasse-solide-2024")
 
     @factory.post_generation
     def permissions(self, create, extracted, **kwargs):

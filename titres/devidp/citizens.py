@@ -105,8 +105,11 @@ def _shadow_user(slug: str):
 
 
 @transaction.atomic
-def ensure_citizens() -> list[DemoCitizen]:
-    """Create or refresh the demo citizens (idempotent)."""
+def ensure_citizens(*, refresh: bool = False) -> list[DemoCitizen]:
+    """Create (or, with refresh, update) the demo citizens; idempotent."""
+    existing = list(DemoCitizen.objects.select_related("user"))
+    if not refresh and len(existing) >= len(CITIZENS):
+        return existing
     result = []
     for position, citizen in enumerate(CITIZENS):
         fields = {k: v for k, v in citizen.__dict__.items() if k != "slug"}

@@ -14,11 +14,11 @@ def load() -> list[DemoCredential]:
         DemoCredential(
             role="FranceConnect (local)",
             identifier=citizen.display_name,
-            secret="—",
+            secret="—",  # noqa: S106 - no password: pick the person
             note=(
                 f"bouton « S’identifier avec FranceConnect », né·e le "
                 f"{date_format(citizen.birthdate, 'SHORT_DATE_FORMAT')}"
             ),
         )
-        for citizen in ensure_citizens()
+        for citizen in ensure_citizens(refresh=True)
     ]

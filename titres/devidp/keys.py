@@ -4,6 +4,7 @@ The key comes from `DEVIDP_PRIVATE_KEY` (PEM, `\\n` escapes allowed) or is
 generated once into `VAR_DIR/devidp_private_key.pem` (mode 0600), so tokens
 issued before a restart still verify after it."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -36,10 +37,8 @@ def private_key_pem(var_dir: Path) -> str:
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_generate_pem())
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(tmp, path)
-            except FileExistsError:
-                pass
         finally:
             tmp.unlink(missing_ok=True)
     return path.read_text()

@@ -17,7 +17,6 @@ from oauth2_provider.views.oidc import RPInitiatedLogoutView
 from oauthlib.common import add_params_to_uri
 
 from .citizens import DEMO_CLIENT_ID, ensure_citizens, ensure_demo_application
-from .models import DemoCitizen
 from .provider import ACR, SCOPES
 from .validators import issuer_for
 
@@ -115,7 +114,8 @@ class AuthorizeView(OAuthLibMixin, View):
             allow = "cancel" not in request.POST
             citizen = None
             if allow:
-                citizen = DemoCitizen.objects.filter(slug=request.POST.get("citizen", "")).first()
+                slug = request.POST.get("citizen", "")
+                citizen = next((c for c in ensure_citizens() if c.slug == slug), None)
                 if citizen is None:
                     application = get_application_model().objects.get(
                         client_id=credentials["client_id"]
@@ -158,7 +158,9 @@ class EndSessionView(RPInitiatedLogoutView):
     def must_prompt(self, token_user):
         return False
 
-    def do_logout(self, application=None, post_logout_redirect_uri=None, state=None, token_user=None):
+    def do_logout(
+        self, application=None, post_logout_redirect_uri=None, state=None, token_user=None
+    ):
         if token_user is not None:
             for token in get_access_token_model().objects.filter(user=token_user):
                 if token.id_token:

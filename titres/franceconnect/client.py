@@ -37,7 +37,7 @@ class Reason:
     STATE_MISMATCH = "state_mismatch"
     MISSING_CODE = "missing_code"
     CODE_REPLAYED = "code_replayed"
-    TOKEN_ERROR = "token_error"
+    TOKEN_ERROR = "token_error"  # noqa: S105 - a reason code
     PROVIDER_UNREACHABLE = "provider_unreachable"
     BAD_SIGNATURE = "bad_signature"
     EXPIRED = "expired"
@@ -45,7 +45,7 @@ class Reason:
     WRONG_AUDIENCE = "wrong_audience"
     NONCE_MISMATCH = "nonce_mismatch"
     ACR_TOO_LOW = "acr_too_low"
-    INVALID_TOKEN = "invalid_token"
+    INVALID_TOKEN = "invalid_token"  # noqa: S105 - a reason code
     USERINFO_INVALID = "userinfo_invalid"
     MISSING_EMAIL = "missing_email"
 
@@ -73,9 +73,7 @@ MESSAGES = {
     Reason.EXPIRED: _("Le jeton d’identité transmis par FranceConnect a expiré."),
     Reason.WRONG_ISSUER: _("Le jeton d’identité ne provient pas de FranceConnect."),
     Reason.WRONG_AUDIENCE: _("Le jeton d’identité n’est pas destiné à ce service."),
-    Reason.NONCE_MISMATCH: _(
-        "Le jeton d’identité ne correspond pas à votre demande de connexion."
-    ),
+    Reason.NONCE_MISMATCH: _("Le jeton d’identité ne correspond pas à votre demande de connexion."),
     Reason.ACR_TOO_LOW: _(
         "Le niveau de sécurité de votre identification est insuffisant pour ce service."
     ),
@@ -272,7 +270,9 @@ def _check_times(claims: dict, conf: FranceConnectConf, what: str, *, exp_requir
         raise FranceConnectError(Reason.INVALID_TOKEN, f"{what}: issued in the future")
 
 
-def validate_id_token(claims: dict, conf: FranceConnectConf, metadata: dict, nonce: str, acr_values: str) -> None:
+def validate_id_token(
+    claims: dict, conf: FranceConnectConf, metadata: dict, nonce: str, acr_values: str
+) -> None:
     if claims.get("iss") != metadata["issuer"]:
         raise FranceConnectError(Reason.WRONG_ISSUER, f"id_token: iss {claims.get('iss')!r}")
     _check_audience(claims, conf, "id_token")
@@ -334,7 +334,9 @@ def complete(request) -> Authentication:
     metadata = provider_metadata(conf)
     if params.get("iss") and params["iss"] != metadata["issuer"]:
         # RFC 9207: the response names its issuer (mix-up attack defence).
-        raise FranceConnectError(Reason.WRONG_ISSUER, f"authorization response iss {params['iss']!r}")
+        raise FranceConnectError(
+            Reason.WRONG_ISSUER, f"authorization response iss {params['iss']!r}"
+        )
     # A code is single use at the provider too; refusing it here as well
     # avoids sending a stolen, replayed code anywhere.
     if not cache.add(_cache_key("code", code), 1, USED_CODE_SECONDS):

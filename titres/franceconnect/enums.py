@@ -7,8 +7,9 @@ class IdentityOrigin(models.TextChoices):
     State's production service; the others exist for tests and development."""
 
     FRANCECONNECT = "franceconnect", _("FranceConnect")
-    FRANCECONNECT_INTEGRATION = "franceconnect_integration", _(
-        "FranceConnect (environnement d’intégration)"
+    FRANCECONNECT_INTEGRATION = (
+        "franceconnect_integration",
+        _("FranceConnect (environnement d’intégration)"),
     )
     LOCAL_PROVIDER = "fournisseur_local", _("Fournisseur d’identité local (démonstration)")
 

@@ -22,7 +22,9 @@ class FranceConnectIdentity(models.Model):
     )
     sub = models.CharField(_("identifiant FranceConnect (sub)"), max_length=255, unique=True)
     issuer = models.URLField(_("émetteur"), max_length=300)
-    origin = models.CharField(_("origine de l’identité"), max_length=32, choices=IdentityOrigin.choices)
+    origin = models.CharField(
+        _("origine de l’identité"), max_length=32, choices=IdentityOrigin.choices
+    )
     eidas_level = models.CharField(
         _("niveau eIDAS"), max_length=10, choices=EidasLevel.choices, blank=True
     )
@@ -60,9 +62,7 @@ class LinkRequest(models.Model):
     with the same e-mail address, until the person proves it owns that
     account (its password, or a link sent to the address)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sub = models.CharField(max_length=255)
     issuer = models.URLField(max_length=300)
     acr = models.CharField(max_length=10, blank=True)

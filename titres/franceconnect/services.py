@@ -183,7 +183,9 @@ def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
         # ownership of the account.
         user = User.objects.filter(pk=auth.link_user_id).first()
         if user is None or getattr(request, "user", None) is None or request.user.pk != user.pk:
-            raise LinkError(_("Votre session a changé : recommencez la liaison."), "session_changed")
+            raise LinkError(
+                _("Votre session a changé : recommencez la liaison."), "session_changed"
+            )
         identity = _create_identity(
             user=user,
             sub=auth.sub,
@@ -321,8 +323,6 @@ def confirm_link_with_password(*, link_request: LinkRequest, password: str, requ
                 target=link_request.user,
                 data={"link_request": link_request.pk, "attempts": link_request.failed_attempts},
             )
-        if result.error and result.error != INVALID_LOGIN:
-            raise LinkError(str(result.error), reason="login_refused")
         if link_request.failed_attempts >= MAX_PASSWORD_ATTEMPTS:
             raise LinkError(
                 _(
@@ -332,6 +332,9 @@ def confirm_link_with_password(*, link_request: LinkRequest, password: str, requ
                 ),
                 reason="too_many_attempts",
             )
+        if result.error and result.error != INVALID_LOGIN:
+            # Locked or suspended account: the accounts app says why.
+            raise LinkError(str(result.error), reason="login_refused")
         raise LinkError(_("Mot de passe incorrect."), reason="wrong_password")
     with transaction.atomic():
         return _complete_link(link_request, method=LinkMethod.PASSWORD, request=request)
@@ -401,7 +404,9 @@ def unlink(*, user, new_password: str | None = None, request=None) -> None:
     if not user.has_usable_password():
         if not new_password:
             raise LinkError(
-                _("Choisissez d’abord un mot de passe pour pouvoir vous connecter sans FranceConnect."),
+                _(
+                    "Choisissez d’abord un mot de passe pour pouvoir vous connecter sans FranceConnect."
+                ),
                 reason="password_required",
             )
         user.set_password(new_password)

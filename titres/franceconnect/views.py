@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -11,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-import secrets
-
 from titres.core.journal import record_event
 
 from . import client, services
@@ -24,7 +24,7 @@ from .selectors import franceconnect_identity_for
 
 # Read by the accounts logout view: when present, logging out goes through
 # franceconnect:logout so that the FranceConnect session ends too.
-ID_TOKEN_SESSION_KEY = "franceconnect_id_token"
+ID_TOKEN_SESSION_KEY = "franceconnect_id_token"  # noqa: S105 - a key name
 PENDING_SESSION_KEY = "franceconnect_pending_link"
 LOGOUT_STATE_SESSION_KEY = "franceconnect_logout_state"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -178,7 +178,10 @@ def link_existing(request):
                     request.session.pop(PENDING_SESSION_KEY, None)
                     messages.success(request, _("Votre compte est maintenant lié à FranceConnect."))
                     return _log_in(
-                        request, user, id_token=pending["id_token"], next_url=pending.get("next", "")
+                        request,
+                        user,
+                        id_token=pending["id_token"],
+                        next_url=pending.get("next", ""),
                     )
         except services.LinkError as error:
             form.add_error(None, error.message)
@@ -296,7 +299,10 @@ def logout(request):
     if user is not None:
         with transaction.atomic():
             record_event(
-                "franceconnect.logout", actor=user, request=request, target=user,
+                "franceconnect.logout",
+                actor=user,
+                request=request,
+                target=user,
                 data={"provider": bool(id_token)},
             )
     if not id_token:

@@ -18,7 +18,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "kind", "purpose", "amount_cents", "state", "provider", "created_at"]
+    list_display = [
+        "reference",
+        "kind",
+        "purpose",
+        "amount_cents",
+        "state",
+        "provider",
+        "created_at",
+    ]
     list_filter = ["state", "kind", "provider"]
     search_fields = ["reference", "email", "idempotency_key"]
 

@@ -45,9 +45,11 @@ def secret_key() -> bytes:
         return key.encode()
     # Without a configured key (development), derive one from SECRET_KEY so
     # it is stable across restarts and never a constant known to the world.
-    return hmac.new(
-        settings.SECRET_KEY.encode(), b"titres.paiements.local-provider", hashlib.sha256
-    ).hexdigest().encode()
+    return (
+        hmac.new(settings.SECRET_KEY.encode(), b"titres.paiements.local-provider", hashlib.sha256)
+        .hexdigest()
+        .encode()
+    )
 
 
 def local_notify_mode() -> str:

@@ -38,7 +38,7 @@ def load() -> list[DemoCredential]:
             DemoCredential(
                 role="carte de test (banque locale)",
                 identifier=card.number_display,
-                secret="expiration future, CVV 123",
+                secret="expiration future, CVV 123",  # noqa: S106 - public test card
                 note=str(card.description),
             )
         )

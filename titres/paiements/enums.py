@@ -8,7 +8,10 @@ class StampPurpose(models.TextChoices):
     PERMIS_PERTE_VOL = "permis_perte_vol", _("Permis de conduire après perte ou vol")
     PASSEPORT_MAJEUR = "passeport_majeur", _("Passeport majeur")
     PASSEPORT_MINEUR_15_17 = "passeport_mineur_15_17", _("Passeport mineur de 15 à 17 ans")
-    PASSEPORT_MINEUR_MOINS_15 = "passeport_mineur_moins_15", _("Passeport mineur de moins de 15 ans")
+    PASSEPORT_MINEUR_MOINS_15 = (
+        "passeport_mineur_moins_15",
+        _("Passeport mineur de moins de 15 ans"),
+    )
     CNI_PERTE_VOL = "cni_perte_vol", _("Carte nationale d’identité après perte ou vol")
 
 

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .enums import Account as LedgerAccount
 from .enums import (
     BankSessionState,
     LedgerKind,
@@ -11,7 +12,6 @@ from .enums import (
     StampPurpose,
     StampState,
 )
-from .enums import Account as LedgerAccount
 
 
 def format_amount(cents: int) -> str:
@@ -58,7 +58,9 @@ class Payment(models.Model):
         verbose_name_plural = _("paiements")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="paiement_montant_positif"),
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="paiement_montant_positif"
+            ),
             models.CheckConstraint(
                 condition=Q(kind=PaymentKind.FRAIS) | ~Q(purpose=""),
                 name="paiement_timbre_a_un_motif",
@@ -109,9 +111,7 @@ class Stamp(models.Model):
                 condition=Q(state__in=StampState.values), name="timbre_etat_connu"
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(state__in=[StampState.RESERVE, StampState.CONSOMME]) & ~Q(holder="")
-                )
+                condition=(Q(state__in=[StampState.RESERVE, StampState.CONSOMME]) & ~Q(holder=""))
                 | (~Q(state__in=[StampState.RESERVE, StampState.CONSOMME]) & Q(holder="")),
                 name="timbre_detenteur_si_reserve_ou_consomme",
             ),
@@ -156,8 +156,12 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("grand livre")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="ecriture_montant_positif"),
-            models.CheckConstraint(condition=~Q(debit=models.F("credit")), name="ecriture_equilibree"),
+            models.CheckConstraint(
+                condition=Q(amount_cents__gt=0), name="ecriture_montant_positif"
+            ),
+            models.CheckConstraint(
+                condition=~Q(debit=models.F("credit")), name="ecriture_equilibree"
+            ),
             # A payment is cashed once and allocated once; a stamp is issued
             # once and closed (used, refunded, expired) at most once.
             models.UniqueConstraint(

@@ -21,9 +21,7 @@ def clean_stamp_number(value: str) -> str:
     with the French message shown to the person."""
     digits = "".join(ch for ch in str(value or "") if not ch.isspace() and ch != "-")
     if len(digits) != STAMP_NUMBER_LENGTH or not digits.isdigit():
-        raise ValidationError(
-            _("Le numéro de timbre doit comporter 16 chiffres."), code="format"
-        )
+        raise ValidationError(_("Le numéro de timbre doit comporter 16 chiffres."), code="format")
     if not luhn.is_valid(digits):
         raise ValidationError(
             _("Ce numéro de timbre n’est pas valide (clé de contrôle incorrecte)."),
@@ -37,5 +35,7 @@ def clean_card_number(value: str) -> str:
     if not digits.isdigit() or not 12 <= len(digits) <= 19:
         raise ValidationError(_("Le numéro de carte doit comporter de 12 à 19 chiffres."))
     if not luhn.is_valid(digits):
-        raise ValidationError(_("Ce numéro de carte n’est pas valide (clé de contrôle incorrecte)."))
+        raise ValidationError(
+            _("Ce numéro de carte n’est pas valide (clé de contrôle incorrecte).")
+        )
     return digits

@@ -128,7 +128,10 @@ def reconcile() -> Report:
             problems.append(f"{name} : émission au grand livre {_describe(issued)}")
         else:
             report.stamps_issued_cents += stamp.amount_cents
-        if stamp.payment.state != PaymentState.ACCEPTE or stamp.payment.amount_cents != stamp.amount_cents:
+        if (
+            stamp.payment.state != PaymentState.ACCEPTE
+            or stamp.payment.amount_cents != stamp.amount_cents
+        ):
             problems.append(
                 f"{name} : payé par {stamp.payment.reference} ({stamp.payment.state}, "
                 f"{format_amount(stamp.payment.amount_cents)}) pour {format_amount(stamp.amount_cents)}"
@@ -145,7 +148,7 @@ def reconcile() -> Report:
         elif closings != {expected_closing: (1, stamp.amount_cents)}:
             problems.append(
                 f"{name} : état « {stamp.state} » mais écritures de clôture "
-                f"{ {k: _describe(v) for k, v in closings.items()} or 'aucune'}"
+                f"{ {k: _describe(v) for k, v in closings.items()} or 'aucune' }"
             )
 
     # 2. and 4. account balances

@@ -327,9 +327,7 @@ def settle_payment(
     payment.settled_at = now
     payment.provider_transaction_id = notification.transaction_id or payment.provider_transaction_id
     payment.failure_reason = notification.reason[:200]
-    payment.save(
-        update_fields=["state", "settled_at", "provider_transaction_id", "failure_reason"]
-    )
+    payment.save(update_fields=["state", "settled_at", "provider_transaction_id", "failure_reason"])
     log.outcome = new_state
     log.save()
     record_event(
@@ -446,7 +444,9 @@ def _refusal(stamp: Stamp | None, *, purpose: str | None, holder: str, now) -> S
     if stamp.state == StampState.CONSOMME:
         return StampError(_("Ce timbre a déjà été utilisé pour une démarche."), code="consomme")
     if stamp.state == StampState.REMBOURSE:
-        return StampError(_("Ce timbre a été remboursé : il n’est plus utilisable."), code="rembourse")
+        return StampError(
+            _("Ce timbre a été remboursé : il n’est plus utilisable."), code="rembourse"
+        )
     if stamp.state == StampState.EXPIRE or stamp.valid_until <= now:
         return StampError(
             _(

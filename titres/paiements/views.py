@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -29,10 +30,10 @@ def safe_next(request, url: str | None) -> str:
     return ""
 
 
-def with_stamp_number(url: str, number: str) -> str:
+def with_query(url: str, name: str, value: str) -> str:
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "timbre"]
-    query.append(("timbre", number))
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
+    query.append((name, value))
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
@@ -74,14 +75,28 @@ def boutique(request):
 @login_not_required
 @never_cache
 def resultat(request, token):
-    payment = get_object_or_404(Payment, public_token=token, kind=PaymentKind.TIMBRE)
-    stamp = getattr(payment, "stamp", None) if payment.state == PaymentState.ACCEPTE else None
+    """The buyer's return: shows what the provider's notification decided."""
+    payment = get_object_or_404(Payment, public_token=token)
+    accepted = payment.state == PaymentState.ACCEPTE
+    stamp = getattr(payment, "stamp", None) if accepted else None
     next_link = ""
     if stamp and payment.next_url:
-        next_link = with_stamp_number(payment.next_url, stamp.number)
-    retry_query = urlencode(
-        {"motif": payment.purpose, **({"next": payment.next_url} if payment.next_url else {})}
-    )
+        next_link = with_query(payment.next_url, "timbre", stamp.number)
+    elif accepted and payment.kind == PaymentKind.FRAIS and payment.next_url:
+        next_link = with_query(payment.next_url, "paiement", payment.reference)
+    if payment.kind == PaymentKind.TIMBRE:
+        retry_link = (
+            reverse("paiements:boutique")
+            + "?"
+            + urlencode(
+                {
+                    "motif": payment.purpose,
+                    **({"next": payment.next_url} if payment.next_url else {}),
+                }
+            )
+        )
+    else:
+        retry_link = payment.next_url
     return render(
         request,
         "paiements/resultat.html",
@@ -89,7 +104,7 @@ def resultat(request, token):
             "payment": payment,
             "stamp": stamp,
             "next_link": next_link,
-            "retry_query": retry_query,
+            "retry_link": retry_link,
             "states": PaymentState,
         },
     )

@@ -338,3 +338,55 @@ class EPhoto(models.Model):
     @property
     def code_display(self) -> str:
         return format_ephoto_code(self.code)
+
+
+# --- Requests of the "Permis de conduire" téléprocédure ------------------------
+
+
+class LicenceRequest(models.Model):
+    """What the submission of a licence request adds to its démarche: the
+    SNPC file it was matched to and every difference found, so the agent
+    sees mismatches instead of a silent match; the e-photo and stamp used.
+    (`demarche.answers["_snpc"]` holds the same match for generic screens.)"""
+
+    demarche = models.OneToOneField(
+        "procedures.Demarche",
+        on_delete=models.PROTECT,
+        related_name="licence_request",
+        verbose_name=_("démarche"),
+    )
+    motif = models.CharField(_("motif"), max_length=30)
+    record = models.ForeignKey(
+        LicenceRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("dossier SNPC rapproché"),
+    )
+    match_method = models.CharField(_("méthode de rapprochement"), max_length=20)
+    match = models.JSONField(_("rapprochement SNPC"), default=dict)
+    needs_review = models.BooleanField(
+        _("incohérence à vérifier"),
+        default=False,
+        db_index=True,
+        help_text=_("Dossier introuvable, ambigu, ou différent de la déclaration."),
+    )
+    ephoto = models.OneToOneField(
+        EPhoto,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="licence_request",
+        verbose_name=_("photo numérique"),
+    )
+    stamp_number = models.CharField(_("timbre fiscal"), max_length=16, blank=True)
+    created_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("demande de permis (rapprochement SNPC)")
+        verbose_name_plural = _("demandes de permis (rapprochements SNPC)")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(self.demarche)

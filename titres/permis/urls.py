@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import request_views, views
 
 app_name = "permis"
 urlpatterns = [
@@ -9,4 +9,14 @@ urlpatterns = [
     path("mon-permis/<str:neph>/", views.record_detail, name="record"),
     path("communes/", views.communes_json, name="communes"),
     path("photographes/", views.photographers, name="photographers"),
+    # The téléprocédure "Permis de conduire" around the engine's wizard.
+    path("demandes/candidats/", request_views.driving_school_requests, name="candidates"),
+    path("demandes/<str:number>/valider/", request_views.submit, name="request_submit"),
+    path(
+        "demandes/<str:number>/confirmation/",
+        request_views.confirmation,
+        name="request_confirmation",
+    ),
+    path("demandes/<str:number>/justificatif.pdf", request_views.receipt, name="request_receipt"),
+    path("demandes/<str:number>/timbre/", request_views.stamp_return, name="stamp_return"),
 ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,27 +14,63 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DemoCitizen',
+            name="DemoCitizen",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('given_name', models.CharField(max_length=200, verbose_name='prénoms')),
-                ('family_name', models.CharField(max_length=200, verbose_name='nom de naissance')),
-                ('preferred_username', models.CharField(blank=True, max_length=200, verbose_name='nom d’usage')),
-                ('birthdate', models.DateField(verbose_name='date de naissance')),
-                ('gender', models.CharField(choices=[('female', 'Femme'), ('male', 'Homme')], max_length=6, verbose_name='sexe')),
-                ('birthplace', models.CharField(blank=True, max_length=5, verbose_name='lieu de naissance (code COG)')),
-                ('birthplace_label', models.CharField(blank=True, max_length=100, verbose_name='lieu de naissance')),
-                ('birthcountry', models.CharField(max_length=5, verbose_name='pays de naissance (code COG)')),
-                ('birthcountry_label', models.CharField(max_length=100, verbose_name='pays de naissance')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse électronique')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='devidp_citizen', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("given_name", models.CharField(max_length=200, verbose_name="prénoms")),
+                ("family_name", models.CharField(max_length=200, verbose_name="nom de naissance")),
+                (
+                    "preferred_username",
+                    models.CharField(blank=True, max_length=200, verbose_name="nom d’usage"),
+                ),
+                ("birthdate", models.DateField(verbose_name="date de naissance")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("female", "Femme"), ("male", "Homme")],
+                        max_length=6,
+                        verbose_name="sexe",
+                    ),
+                ),
+                (
+                    "birthplace",
+                    models.CharField(
+                        blank=True, max_length=5, verbose_name="lieu de naissance (code COG)"
+                    ),
+                ),
+                (
+                    "birthplace_label",
+                    models.CharField(blank=True, max_length=100, verbose_name="lieu de naissance"),
+                ),
+                (
+                    "birthcountry",
+                    models.CharField(max_length=5, verbose_name="pays de naissance (code COG)"),
+                ),
+                (
+                    "birthcountry_label",
+                    models.CharField(max_length=100, verbose_name="pays de naissance"),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse électronique")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="devidp_citizen",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'citoyen de démonstration',
-                'verbose_name_plural': 'citoyens de démonstration',
-                'ordering': ['position', 'pk'],
+                "verbose_name": "citoyen de démonstration",
+                "verbose_name_plural": "citoyens de démonstration",
+                "ordering": ["position", "pk"],
             },
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,50 +15,152 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='FranceConnectIdentity',
+            name="FranceConnectIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sub', models.CharField(max_length=255, unique=True, verbose_name='identifiant FranceConnect (sub)')),
-                ('issuer', models.URLField(max_length=300, verbose_name='émetteur')),
-                ('origin', models.CharField(choices=[('franceconnect', 'FranceConnect'), ('franceconnect_integration', 'FranceConnect (environnement d’intégration)'), ('fournisseur_local', 'Fournisseur d’identité local (démonstration)')], max_length=32, verbose_name='origine de l’identité')),
-                ('eidas_level', models.CharField(blank=True, choices=[('eidas1', 'eIDAS faible'), ('eidas2', 'eIDAS substantiel'), ('eidas3', 'eIDAS élevé')], max_length=10, verbose_name='niveau eIDAS')),
-                ('given_name', models.CharField(max_length=200, verbose_name='prénoms')),
-                ('family_name', models.CharField(max_length=200, verbose_name='nom de naissance')),
-                ('preferred_username', models.CharField(blank=True, max_length=200, verbose_name='nom d’usage')),
-                ('birthdate', models.DateField(blank=True, null=True, verbose_name='date de naissance')),
-                ('gender', models.CharField(blank=True, max_length=10, verbose_name='sexe')),
-                ('birthplace', models.CharField(blank=True, max_length=5, verbose_name='lieu de naissance (code COG)')),
-                ('birthcountry', models.CharField(blank=True, max_length=5, verbose_name='pays de naissance (code COG)')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='adresse électronique FranceConnect')),
-                ('link_method', models.CharField(choices=[('creation', 'Compte créé avec FranceConnect'), ('mot_de_passe', 'Mot de passe du compte existant'), ('courriel', 'Lien reçu par courriel'), ('session', 'Depuis le compte déjà connecté')], max_length=16, verbose_name='mode de liaison')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='liée le')),
-                ('verified_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='identité vérifiée le')),
-                ('last_login_at', models.DateTimeField(blank=True, null=True, verbose_name='dernière connexion')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='franceconnect_identity', to=settings.AUTH_USER_MODEL, verbose_name='compte')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sub",
+                    models.CharField(
+                        max_length=255, unique=True, verbose_name="identifiant FranceConnect (sub)"
+                    ),
+                ),
+                ("issuer", models.URLField(max_length=300, verbose_name="émetteur")),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("franceconnect", "FranceConnect"),
+                            (
+                                "franceconnect_integration",
+                                "FranceConnect (environnement d’intégration)",
+                            ),
+                            ("fournisseur_local", "Fournisseur d’identité local (démonstration)"),
+                        ],
+                        max_length=32,
+                        verbose_name="origine de l’identité",
+                    ),
+                ),
+                (
+                    "eidas_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("eidas1", "eIDAS faible"),
+                            ("eidas2", "eIDAS substantiel"),
+                            ("eidas3", "eIDAS élevé"),
+                        ],
+                        max_length=10,
+                        verbose_name="niveau eIDAS",
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=200, verbose_name="prénoms")),
+                ("family_name", models.CharField(max_length=200, verbose_name="nom de naissance")),
+                (
+                    "preferred_username",
+                    models.CharField(blank=True, max_length=200, verbose_name="nom d’usage"),
+                ),
+                (
+                    "birthdate",
+                    models.DateField(blank=True, null=True, verbose_name="date de naissance"),
+                ),
+                ("gender", models.CharField(blank=True, max_length=10, verbose_name="sexe")),
+                (
+                    "birthplace",
+                    models.CharField(
+                        blank=True, max_length=5, verbose_name="lieu de naissance (code COG)"
+                    ),
+                ),
+                (
+                    "birthcountry",
+                    models.CharField(
+                        blank=True, max_length=5, verbose_name="pays de naissance (code COG)"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        max_length=254,
+                        verbose_name="adresse électronique FranceConnect",
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        choices=[
+                            ("creation", "Compte créé avec FranceConnect"),
+                            ("mot_de_passe", "Mot de passe du compte existant"),
+                            ("courriel", "Lien reçu par courriel"),
+                            ("session", "Depuis le compte déjà connecté"),
+                        ],
+                        max_length=16,
+                        verbose_name="mode de liaison",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="liée le"),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="identité vérifiée le"
+                    ),
+                ),
+                (
+                    "last_login_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dernière connexion"),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="franceconnect_identity",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="compte",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identité FranceConnect',
-                'verbose_name_plural': 'identités FranceConnect',
+                "verbose_name": "identité FranceConnect",
+                "verbose_name_plural": "identités FranceConnect",
             },
         ),
         migrations.CreateModel(
-            name='LinkRequest',
+            name="LinkRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sub', models.CharField(max_length=255)),
-                ('issuer', models.URLField(max_length=300)),
-                ('acr', models.CharField(blank=True, max_length=10)),
-                ('claims', models.JSONField(default=dict)),
-                ('token_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('failed_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sub", models.CharField(max_length=255)),
+                ("issuer", models.URLField(max_length=300)),
+                ("acr", models.CharField(blank=True, max_length=10)),
+                ("claims", models.JSONField(default=dict)),
+                ("token_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("failed_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de liaison FranceConnect',
-                'verbose_name_plural': 'demandes de liaison FranceConnect',
+                "verbose_name": "demande de liaison FranceConnect",
+                "verbose_name_plural": "demandes de liaison FranceConnect",
             },
         ),
     ]

@@ -123,9 +123,7 @@ def answer_challenge(*, token: str, code: str) -> tuple[BankSession, bool]:
         return session, True
     session.challenge_attempts += 1
     if session.challenge_attempts >= MAX_CHALLENGE_ATTEMPTS:
-        _complete(
-            session, BankSessionState.REFUSEE, _("Authentification 3-D Secure échouée.")
-        )
+        _complete(session, BankSessionState.REFUSEE, _("Authentification 3-D Secure échouée."))
     else:
         session.save(update_fields=["challenge_attempts"])
     return session, False

@@ -29,6 +29,8 @@ TEST_CARDS = [
     TestCard("4970100000000014", REFUSED, _("Paiement refusé par la banque")),
     TestCard("4970100000000022", CHALLENGE, _("Authentification 3-D Secure demandée (code)")),
     TestCard("4970100000000030", INSUFFICIENT_FUNDS, _("Refusé : provision insuffisante")),
-    TestCard("4970100000000048", TIMEOUT, _("Le serveur d’autorisation ne répond pas (délai dépassé)")),
+    TestCard(
+        "4970100000000048", TIMEOUT, _("Le serveur d’autorisation ne répond pas (délai dépassé)")
+    ),
 ]
 BY_NUMBER = {card.number: card for card in TEST_CARDS}

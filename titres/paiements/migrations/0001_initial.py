@@ -6,161 +6,405 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PaymentNotification',
+            name="PaymentNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('provider', models.CharField(max_length=30)),
-                ('reference', models.CharField(blank=True, db_index=True, max_length=20)),
-                ('payload', models.JSONField(default=dict)),
-                ('signature_valid', models.BooleanField(default=False)),
-                ('outcome', models.CharField(blank=True, max_length=40)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("provider", models.CharField(max_length=30)),
+                ("reference", models.CharField(blank=True, db_index=True, max_length=20)),
+                ("payload", models.JSONField(default=dict)),
+                ("signature_valid", models.BooleanField(default=False)),
+                ("outcome", models.CharField(blank=True, max_length=40)),
             ],
             options={
-                'verbose_name': 'notification de paiement',
-                'verbose_name_plural': 'notifications de paiement',
-                'ordering': ['-received_at'],
+                "verbose_name": "notification de paiement",
+                "verbose_name_plural": "notifications de paiement",
+                "ordering": ["-received_at"],
             },
         ),
         migrations.CreateModel(
-            name='BankSession',
+            name="BankSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=64, unique=True)),
-                ('merchant_id', models.CharField(max_length=40)),
-                ('reference', models.CharField(max_length=20)),
-                ('amount_cents', models.PositiveIntegerField()),
-                ('label', models.CharField(blank=True, max_length=200)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('return_url', models.CharField(max_length=500)),
-                ('notify_url', models.CharField(max_length=500)),
-                ('state', models.CharField(choices=[('ouverte', 'Ouverte'), ('challenge', 'Authentification 3-D Secure'), ('autorisee', 'Autorisée'), ('refusee', 'Refusée'), ('annulee', 'Annulée'), ('echec', 'Échec technique')], default='ouverte', max_length=12)),
-                ('card_last4', models.CharField(blank=True, max_length=4)),
-                ('challenge_code', models.CharField(blank=True, max_length=6)),
-                ('challenge_attempts', models.PositiveSmallIntegerField(default=0)),
-                ('authorisation_number', models.CharField(blank=True, max_length=12)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('refunded_cents', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('notified_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=64, unique=True)),
+                ("merchant_id", models.CharField(max_length=40)),
+                ("reference", models.CharField(max_length=20)),
+                ("amount_cents", models.PositiveIntegerField()),
+                ("label", models.CharField(blank=True, max_length=200)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("return_url", models.CharField(max_length=500)),
+                ("notify_url", models.CharField(max_length=500)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("ouverte", "Ouverte"),
+                            ("challenge", "Authentification 3-D Secure"),
+                            ("autorisee", "Autorisée"),
+                            ("refusee", "Refusée"),
+                            ("annulee", "Annulée"),
+                            ("echec", "Échec technique"),
+                        ],
+                        default="ouverte",
+                        max_length=12,
+                    ),
+                ),
+                ("card_last4", models.CharField(blank=True, max_length=4)),
+                ("challenge_code", models.CharField(blank=True, max_length=6)),
+                ("challenge_attempts", models.PositiveSmallIntegerField(default=0)),
+                ("authorisation_number", models.CharField(blank=True, max_length=12)),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("refunded_cents", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("notified_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'session de la banque locale',
-                'verbose_name_plural': 'sessions de la banque locale',
-                'constraints': [models.UniqueConstraint(fields=('merchant_id', 'reference'), name='banque_reference_unique')],
+                "verbose_name": "session de la banque locale",
+                "verbose_name_plural": "sessions de la banque locale",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("merchant_id", "reference"), name="banque_reference_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('idempotency_key', models.CharField(max_length=80, unique=True)),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='référence de la transaction')),
-                ('public_token', models.CharField(max_length=64, unique=True)),
-                ('provider', models.CharField(max_length=30, verbose_name='prestataire')),
-                ('merchant_id', models.CharField(max_length=40, verbose_name='identifiant commerçant')),
-                ('kind', models.CharField(choices=[('timbre', 'Achat de timbre fiscal'), ('frais', 'Autres frais')], max_length=10, verbose_name='nature')),
-                ('purpose', models.CharField(blank=True, choices=[('permis_perte_vol', 'Permis de conduire après perte ou vol'), ('passeport_majeur', 'Passeport majeur'), ('passeport_mineur_15_17', 'Passeport mineur de 15 à 17 ans'), ('passeport_mineur_moins_15', 'Passeport mineur de moins de 15 ans'), ('cni_perte_vol', 'Carte nationale d’identité après perte ou vol')], max_length=40, verbose_name='motif du timbre')),
-                ('label', models.CharField(max_length=200, verbose_name='libellé')),
-                ('amount_cents', models.PositiveIntegerField(verbose_name='montant (centimes)')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
-                ('state', models.CharField(choices=[('en_attente', 'En attente'), ('accepte', 'Accepté'), ('refuse', 'Refusé'), ('annule', 'Annulé'), ('echec', 'Échec technique')], default='en_attente', max_length=12, verbose_name='état')),
-                ('next_url', models.CharField(blank=True, max_length=500)),
-                ('metadata', models.JSONField(blank=True, default=dict)),
-                ('provider_transaction_id', models.CharField(blank=True, max_length=80)),
-                ('failure_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('settled_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("idempotency_key", models.CharField(max_length=80, unique=True)),
+                (
+                    "reference",
+                    models.CharField(
+                        max_length=20, unique=True, verbose_name="référence de la transaction"
+                    ),
+                ),
+                ("public_token", models.CharField(max_length=64, unique=True)),
+                ("provider", models.CharField(max_length=30, verbose_name="prestataire")),
+                (
+                    "merchant_id",
+                    models.CharField(max_length=40, verbose_name="identifiant commerçant"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("timbre", "Achat de timbre fiscal"), ("frais", "Autres frais")],
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("permis_perte_vol", "Permis de conduire après perte ou vol"),
+                            ("passeport_majeur", "Passeport majeur"),
+                            ("passeport_mineur_15_17", "Passeport mineur de 15 à 17 ans"),
+                            ("passeport_mineur_moins_15", "Passeport mineur de moins de 15 ans"),
+                            ("cni_perte_vol", "Carte nationale d’identité après perte ou vol"),
+                        ],
+                        max_length=40,
+                        verbose_name="motif du timbre",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="libellé")),
+                ("amount_cents", models.PositiveIntegerField(verbose_name="montant (centimes)")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse e-mail")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("accepte", "Accepté"),
+                            ("refuse", "Refusé"),
+                            ("annule", "Annulé"),
+                            ("echec", "Échec technique"),
+                        ],
+                        default="en_attente",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                ("next_url", models.CharField(blank=True, max_length=500)),
+                ("metadata", models.JSONField(blank=True, default=dict)),
+                ("provider_transaction_id", models.CharField(blank=True, max_length=80)),
+                ("failure_reason", models.CharField(blank=True, max_length=200)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("settled_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'paiement',
-                'verbose_name_plural': 'paiements',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='paiement_montant_positif'), models.CheckConstraint(condition=models.Q(('kind', 'frais'), models.Q(('purpose', ''), _negated=True), _connector='OR'), name='paiement_timbre_a_un_motif')],
+                "verbose_name": "paiement",
+                "verbose_name_plural": "paiements",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("amount_cents__gt", 0)), name="paiement_montant_positif"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "frais"),
+                            models.Q(("purpose", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="paiement_timbre_a_un_motif",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Stamp',
+            name="Stamp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=16, unique=True, verbose_name='numéro')),
-                ('purpose', models.CharField(choices=[('permis_perte_vol', 'Permis de conduire après perte ou vol'), ('passeport_majeur', 'Passeport majeur'), ('passeport_mineur_15_17', 'Passeport mineur de 15 à 17 ans'), ('passeport_mineur_moins_15', 'Passeport mineur de moins de 15 ans'), ('cni_perte_vol', 'Carte nationale d’identité après perte ou vol')], max_length=40, verbose_name='motif')),
-                ('amount_cents', models.PositiveIntegerField(verbose_name='montant (centimes)')),
-                ('state', models.CharField(choices=[('disponible', 'Disponible'), ('reserve', 'Réservé'), ('consomme', 'Consommé'), ('rembourse', 'Remboursé'), ('expire', 'Expiré')], default='disponible', max_length=12, verbose_name='état')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail de l’acheteur')),
-                ('purchased_at', models.DateTimeField(verbose_name='acheté le')),
-                ('valid_until', models.DateTimeField(db_index=True, verbose_name='valable jusqu’au')),
-                ('holder', models.CharField(blank=True, db_index=True, max_length=120, verbose_name='détenu par')),
-                ('reserved_at', models.DateTimeField(blank=True, null=True)),
-                ('consumed_at', models.DateTimeField(blank=True, null=True)),
-                ('refunded_at', models.DateTimeField(blank=True, null=True)),
-                ('expired_at', models.DateTimeField(blank=True, null=True)),
-                ('payment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='stamp', to='paiements.payment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=16, unique=True, verbose_name="numéro")),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("permis_perte_vol", "Permis de conduire après perte ou vol"),
+                            ("passeport_majeur", "Passeport majeur"),
+                            ("passeport_mineur_15_17", "Passeport mineur de 15 à 17 ans"),
+                            ("passeport_mineur_moins_15", "Passeport mineur de moins de 15 ans"),
+                            ("cni_perte_vol", "Carte nationale d’identité après perte ou vol"),
+                        ],
+                        max_length=40,
+                        verbose_name="motif",
+                    ),
+                ),
+                ("amount_cents", models.PositiveIntegerField(verbose_name="montant (centimes)")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("disponible", "Disponible"),
+                            ("reserve", "Réservé"),
+                            ("consomme", "Consommé"),
+                            ("rembourse", "Remboursé"),
+                            ("expire", "Expiré"),
+                        ],
+                        default="disponible",
+                        max_length=12,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, verbose_name="adresse e-mail de l’acheteur"),
+                ),
+                ("purchased_at", models.DateTimeField(verbose_name="acheté le")),
+                (
+                    "valid_until",
+                    models.DateTimeField(db_index=True, verbose_name="valable jusqu’au"),
+                ),
+                (
+                    "holder",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=120, verbose_name="détenu par"
+                    ),
+                ),
+                ("reserved_at", models.DateTimeField(blank=True, null=True)),
+                ("consumed_at", models.DateTimeField(blank=True, null=True)),
+                ("refunded_at", models.DateTimeField(blank=True, null=True)),
+                ("expired_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "payment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stamp",
+                        to="paiements.payment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'timbre fiscal électronique',
-                'verbose_name_plural': 'timbres fiscaux électroniques',
-                'ordering': ['-purchased_at'],
+                "verbose_name": "timbre fiscal électronique",
+                "verbose_name_plural": "timbres fiscaux électroniques",
+                "ordering": ["-purchased_at"],
             },
         ),
         migrations.CreateModel(
-            name='LedgerEntry',
+            name="LedgerEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('paiement', 'Paiement encaissé'), ('emission', 'Émission d’un timbre'), ('frais', 'Autres frais'), ('consommation', 'Consommation d’un timbre'), ('remboursement', 'Remboursement d’un timbre'), ('expiration', 'Expiration d’un timbre')], max_length=16)),
-                ('debit', models.CharField(choices=[('banque', 'Banque (fonds encaissés)'), ('encaissements', 'Encaissements à affecter'), ('timbres_en_circulation', 'Timbres en circulation'), ('recettes_timbres', 'Recettes des timbres utilisés'), ('recettes_timbres_expires', 'Recettes des timbres expirés'), ('recettes_frais', 'Recettes des autres frais')], max_length=30)),
-                ('credit', models.CharField(choices=[('banque', 'Banque (fonds encaissés)'), ('encaissements', 'Encaissements à affecter'), ('timbres_en_circulation', 'Timbres en circulation'), ('recettes_timbres', 'Recettes des timbres utilisés'), ('recettes_timbres_expires', 'Recettes des timbres expirés'), ('recettes_frais', 'Recettes des autres frais')], max_length=30)),
-                ('amount_cents', models.PositiveIntegerField()),
-                ('label', models.CharField(blank=True, max_length=200)),
-                ('payment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='paiements.payment')),
-                ('stamp', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_entries', to='paiements.stamp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("paiement", "Paiement encaissé"),
+                            ("emission", "Émission d’un timbre"),
+                            ("frais", "Autres frais"),
+                            ("consommation", "Consommation d’un timbre"),
+                            ("remboursement", "Remboursement d’un timbre"),
+                            ("expiration", "Expiration d’un timbre"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "debit",
+                    models.CharField(
+                        choices=[
+                            ("banque", "Banque (fonds encaissés)"),
+                            ("encaissements", "Encaissements à affecter"),
+                            ("timbres_en_circulation", "Timbres en circulation"),
+                            ("recettes_timbres", "Recettes des timbres utilisés"),
+                            ("recettes_timbres_expires", "Recettes des timbres expirés"),
+                            ("recettes_frais", "Recettes des autres frais"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "credit",
+                    models.CharField(
+                        choices=[
+                            ("banque", "Banque (fonds encaissés)"),
+                            ("encaissements", "Encaissements à affecter"),
+                            ("timbres_en_circulation", "Timbres en circulation"),
+                            ("recettes_timbres", "Recettes des timbres utilisés"),
+                            ("recettes_timbres_expires", "Recettes des timbres expirés"),
+                            ("recettes_frais", "Recettes des autres frais"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("amount_cents", models.PositiveIntegerField()),
+                ("label", models.CharField(blank=True, max_length=200)),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="paiements.payment",
+                    ),
+                ),
+                (
+                    "stamp",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ledger_entries",
+                        to="paiements.stamp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'écriture comptable',
-                'verbose_name_plural': 'grand livre',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "écriture comptable",
+                "verbose_name_plural": "grand livre",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='stamp',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['disponible', 'reserve', 'consomme', 'rembourse', 'expire'])), name='timbre_etat_connu'),
+            model_name="stamp",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("state__in", ["disponible", "reserve", "consomme", "rembourse", "expire"])
+                ),
+                name="timbre_etat_connu",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stamp',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['reserve', 'consomme']), models.Q(('holder', ''), _negated=True)), models.Q(models.Q(('state__in', ['reserve', 'consomme']), _negated=True), ('holder', '')), _connector='OR'), name='timbre_detenteur_si_reserve_ou_consomme'),
+            model_name="stamp",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("state__in", ["reserve", "consomme"]),
+                        models.Q(("holder", ""), _negated=True),
+                    ),
+                    models.Q(
+                        models.Q(("state__in", ["reserve", "consomme"]), _negated=True),
+                        ("holder", ""),
+                    ),
+                    _connector="OR",
+                ),
+                name="timbre_detenteur_si_reserve_ou_consomme",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stamp',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='timbre_montant_positif'),
+            model_name="stamp",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents__gt", 0)), name="timbre_montant_positif"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount_cents__gt', 0)), name='ecriture_montant_positif'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount_cents__gt", 0)), name="ecriture_montant_positif"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.CheckConstraint(condition=models.Q(('debit', models.F('credit')), _negated=True), name='ecriture_equilibree'),
+            model_name="ledgerentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("debit", models.F("credit")), _negated=True),
+                name="ecriture_equilibree",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['paiement', 'frais'])), fields=('payment', 'kind'), name='ecriture_unique_par_paiement'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["paiement", "frais"])),
+                fields=("payment", "kind"),
+                name="ecriture_unique_par_paiement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('stamp__isnull', False)), fields=('stamp', 'kind'), name='ecriture_unique_par_timbre'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("stamp__isnull", False)),
+                fields=("stamp", "kind"),
+                name="ecriture_unique_par_timbre",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ledgerentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind__in', ['consommation', 'remboursement', 'expiration'])), fields=('stamp',), name='timbre_cloture_une_seule_fois'),
+            model_name="ledgerentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind__in", ["consommation", "remboursement", "expiration"])),
+                fields=("stamp",),
+                name="timbre_cloture_une_seule_fois",
+            ),
         ),
     ]

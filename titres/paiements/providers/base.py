@@ -70,9 +70,7 @@ SIGNATURE_FIELD = "signature"
 
 def canonical_string(fields: dict[str, str]) -> str:
     """Sorted key=value pairs joined with '&', signature excluded."""
-    return "&".join(
-        f"{key}={fields[key]}" for key in sorted(fields) if key != SIGNATURE_FIELD
-    )
+    return "&".join(f"{key}={fields[key]}" for key in sorted(fields) if key != SIGNATURE_FIELD)
 
 
 def sign(fields: dict[str, str], key: bytes) -> str:

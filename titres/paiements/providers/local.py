@@ -56,7 +56,11 @@ class LocalProvider:
         fields = {key: str(value) for key, value in fields.items()}
         if not verify(fields, conf.secret_key()):
             raise InvalidSignature("signature HMAC-SHA256 absente ou invalide")
-        missing = [name for name in ("merchant_id", "reference", "amount", "result") if not fields.get(name)]
+        missing = [
+            name
+            for name in ("merchant_id", "reference", "amount", "result")
+            if not fields.get(name)
+        ]
         if missing:
             raise InvalidSignature(f"champs manquants : {', '.join(missing)}")
         if fields["result"] not in PaymentResult.values or not fields["amount"].isdigit():

@@ -1,0 +1,154 @@
+"""The clamd client against a tiny fake clamd speaking the real INSTREAM
+protocol (zINSTREAM\\0, 4-byte big-endian chunk lengths, zero terminator)."""
+
+import socket
+import struct
+import threading
+
+import pytest
+
+from titres.procedures.antivirus import ClamdScanner, ScannerUnavailable, scan_document
+from titres.procedures.enums import DocumentStatus
+
+from . import samples
+from .factories import DocumentFactory
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+
+
+class FakeClamd:
+    def __init__(self, family=socket.AF_INET, path=None):
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        if family == socket.AF_INET:
+            self.sock.bind(("127.0.0.1", 0))
+            self.url = f"tcp://127.0.0.1:{self.sock.getsockname()[1]}"
+        else:
+            self.sock.bind(path)
+            self.url = f"unix://{path}"
+        self.sock.listen(5)
+        self.received: list[bytes] = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _read_exact(self, conn, n):
+        data = b""
+        while len(data) < n:
+            part = conn.recv(n - len(data))
+            if not part:
+                raise ConnectionError
+            data += part
+        return data
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                command = b""
+                while not command.endswith(b"\0"):
+                    command += conn.recv(1)
+                if command == b"zPING\0":
+                    conn.sendall(b"PONG\0")
+                    continue
+                assert command == b"zINSTREAM\0"
+                payload = b""
+                while True:
+                    (length,) = struct.unpack("!L", self._read_exact(conn, 4))
+                    if not length:
+                        break
+                    payload += self._read_exact(conn, length)
+                self.received.append(payload)
+                if b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE" in payload:
+                    conn.sendall(b"stream: Eicar-Signature FOUND\0")
+                else:
+                    conn.sendall(b"stream: OK\0")
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def clamd():
+    server = FakeClamd()
+    yield server
+    server.close()
+
+
+def test_clean_stream(clamd):
+    import io
+
+    content = samples.pdf() * 50  # several chunks
+    result = ClamdScanner(clamd.url, timeout=5).scan(io.BytesIO(content))
+    assert result.clean and result.engine == "clamd"
+    assert clamd.received[-1] == content
+
+
+def test_eicar_is_infected(clamd):
+    import io
+
+    result = ClamdScanner(clamd.url, timeout=5).scan(io.BytesIO(EICAR))
+    assert not result.clean
+    assert result.signature == "Eicar-Signature"
+
+
+def test_unix_socket(tmp_path):
+    import io
+
+    server = FakeClamd(socket.AF_UNIX, str(tmp_path / "clamd.sock"))
+    try:
+        scanner = ClamdScanner(server.url, timeout=5)
+        assert scanner.ping()
+        assert scanner.scan(io.BytesIO(b"hello")).clean
+    finally:
+        server.close()
+
+
+def test_unreachable_clamd():
+    import io
+
+    with pytest.raises(ScannerUnavailable):
+        ClamdScanner("tcp://127.0.0.1:1", timeout=1).scan(io.BytesIO(b"x"))
+
+
+@pytest.mark.django_db
+def test_task_marks_infected_and_deletes_the_file(clamd, settings):
+    from django.core.files.base import ContentFile
+
+    settings.CLAMAV_URL = clamd.url
+    document = DocumentFactory(
+        status=DocumentStatus.EN_ANALYSE, file=ContentFile(EICAR, name="eicar.pdf")
+    )
+    stored = document.file.name
+    assert scan_document.call(str(document.pk)) == DocumentStatus.INFECTE
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.INFECTE
+    assert document.scan_detail == "Eicar-Signature"
+    assert not document.file
+    assert not document.file.storage.exists(stored)
+
+
+@pytest.mark.django_db
+def test_task_marks_clean_file_valid(clamd, settings):
+    settings.CLAMAV_URL = clamd.url
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    assert scan_document.call(str(document.pk)) == DocumentStatus.VALIDE
+    document.refresh_from_db()
+    assert document.scan_detail == "clamd"
+
+
+@pytest.mark.django_db
+def test_without_clamav_documents_become_valid_with_a_warning(settings, caplog):
+    settings.CLAMAV_URL = ""
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    assert scan_document.call(str(document.pk)) == DocumentStatus.VALIDE
+    assert "Antivirus non configuré" in caplog.text
+
+
+@pytest.mark.django_db
+def test_clamd_down_keeps_the_document_in_analysis(settings):
+    settings.CLAMAV_URL = "tcp://127.0.0.1:1"
+    settings.CLAMAV_TIMEOUT = "1"
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    assert scan_document.call(str(document.pk)) == DocumentStatus.EN_ANALYSE

@@ -1,0 +1,70 @@
+"""Agents' access to the files of their authorities (plugged into the
+engine's access policies) and the reads every agent view goes through."""
+
+from django.db.models import Q
+
+from titres.procedures.access import AccessPolicy, agent_filter
+from titres.procedures.enums import Status
+from titres.procedures.models import Demarche
+
+from .enums import ACTING_ROLES, AgentRole
+from .models import AgentMembership
+
+
+class MembershipPolicy(AccessPolicy):
+    """An agent sees the submitted files of the authorities they belong to,
+    with the role of their membership there."""
+
+    def agent_filter(self, user):
+        if not (user.is_authenticated and user.is_active):
+            return None
+        authorities = AgentMembership.objects.filter(user=user).values("authority_id")
+        return Q(authority_id__in=authorities)
+
+    def agent_roles(self, user, demarche):
+        if not demarche.authority_id:
+            return set()
+        return set(
+            AgentMembership.objects.filter(user=user, authority_id=demarche.authority_id)
+            .values_list("role", flat=True)
+        )
+
+
+POLICY = MembershipPolicy()
+
+
+def memberships_of(user):
+    if not user.is_authenticated:
+        return AgentMembership.objects.none()
+    return AgentMembership.objects.filter(user=user).select_related("authority")
+
+
+def agent_demarches(user):
+    """Files `user` may open as an agent: what the engine's policies grant,
+    restricted to the authorities of their memberships (the back office is
+    per authority). Drafts never appear."""
+    condition = agent_filter(user)
+    if condition is None:
+        return Demarche.objects.none()
+    authorities = AgentMembership.objects.filter(user=user).values("authority_id")
+    return (
+        Demarche.objects.filter(condition)
+        .filter(authority_id__in=authorities)
+        .exclude(status=Status.BROUILLON)
+    )
+
+
+def role_on(user, authority_id) -> str | None:
+    return (
+        AgentMembership.objects.filter(user=user, authority_id=authority_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def can_act(role: str | None) -> bool:
+    return role in ACTING_ROLES
+
+
+def is_chef(role: str | None) -> bool:
+    return role == AgentRole.CHEF_DE_SERVICE

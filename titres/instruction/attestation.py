@@ -1,0 +1,102 @@
+"""Attestation provisoire de droits à conduire (seed 002, 15 October 2016):
+once a licence request is validated, the citizen may download a PDF that
+proves their driving rights until the new card arrives."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from titres.procedures.enums import Status
+
+from .production import is_permis
+from .search import civil_status, declared_neph
+
+# The attestation never outlives the title's expected arrival by much.
+VALIDITY = timedelta(days=120)
+AVAILABLE_STATUSES = frozenset({Status.VALIDEE, Status.EN_PRODUCTION})
+
+
+def is_available(demarche) -> bool:
+    return is_permis(demarche) and demarche.status in AVAILABLE_STATUSES and bool(
+        demarche.decided_at
+    )
+
+
+def valid_until(demarche) -> date:
+    return timezone.localdate(demarche.decided_at) + VALIDITY
+
+
+def render(demarche, *, record=None) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    status = civil_status(demarche.answers)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(_("Attestation provisoire de droits à conduire"))
+    pdf.setAuthor(_("Agence nationale des titres sécurisés"))
+    width, height = A4
+    y = height - 25 * mm
+    pdf.setFont("Helvetica-Bold", 11)
+    pdf.drawString(20 * mm, y, "RÉPUBLIQUE FRANÇAISE")
+    y -= 15 * mm
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(20 * mm, y, _("Attestation provisoire de droits à conduire"))
+    y -= 12 * mm
+    pdf.setFont("Helvetica", 11)
+    first_names = ", ".join(status["first_names"])
+    neph = (record.neph if record else "") or declared_neph(demarche.answers)
+    lines = [
+        (_("Nom de naissance"), status["birth_name"].upper()),
+        (_("Nom d’usage"), status["usage_name"].upper()),
+        (_("Prénoms"), first_names),
+        (
+            _("Date de naissance"),
+            status["birth_date"].strftime("%d/%m/%Y") if status["birth_date"] else "",
+        ),
+        (_("Numéro de dossier (NEPH)"), neph),
+        (_("Numéro de la demande"), demarche.display_number),
+        (
+            _("Demande validée le"),
+            timezone.localtime(demarche.decided_at).strftime("%d/%m/%Y"),
+        ),
+    ]
+    if record is not None:
+        categories = ", ".join(c.category for c in record.categories_in_order)
+        lines.append((_("Catégories"), categories))
+    for label, value in lines:
+        if not value:
+            continue
+        pdf.setFont("Helvetica-Bold", 11)
+        pdf.drawString(20 * mm, y, f"{label} :")
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(80 * mm, y, str(value))
+        y -= 8 * mm
+    y -= 6 * mm
+    until = valid_until(demarche).strftime("%d/%m/%Y")
+    text = pdf.beginText(20 * mm, y)
+    text.setFont("Helvetica", 10)
+    for line in [
+        _("Le titulaire ci-dessus a demandé un nouveau permis de conduire ; sa demande"),
+        _("a été validée par le service instructeur. La présente attestation justifie"),
+        _("de ses droits à conduire jusqu’à la remise du nouveau titre, et au plus tard"),
+        _("jusqu’au %(date)s. Elle doit être présentée avec une pièce d’identité.")
+        % {"date": until},
+    ]:
+        text.textLine(line)
+    pdf.drawText(text)
+    pdf.setFont("Helvetica-Oblique", 8)
+    pdf.drawString(
+        20 * mm,
+        15 * mm,
+        _("Document émis le %(date)s — demande %(number)s")
+        % {"date": timezone.localdate().strftime("%d/%m/%Y"), "number": demarche.number},
+    )
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,59 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from titres.procedures.enums import Role, Status
+
+
+class AgentRole(models.TextChoices):
+    """Roles an agent holds on the files of one authority (subset of the
+    engine's roles)."""
+
+    AGENT_INSTRUCTEUR = Role.AGENT_INSTRUCTEUR.value, _("Agent instructeur")
+    CHEF_DE_SERVICE = Role.CHEF_DE_SERVICE.value, _("Chef de service")
+    LECTURE_SEULE = Role.LECTURE_SEULE.value, _("Agent en lecture seule")
+
+
+# Roles that may act (transitions); lecture seule only reads.
+ACTING_ROLES = frozenset({AgentRole.AGENT_INSTRUCTEUR, AgentRole.CHEF_DE_SERVICE})
+
+
+class Tab(models.TextChoices):
+    A_TRAITER = "a_traiter", _("À traiter")
+    EN_ATTENTE = "en_attente", _("En attente usager")
+    TRAITEES = "traitees", _("Traitées")
+    TOUTES = "toutes", _("Toutes")
+
+
+TAB_STATUSES = {
+    Tab.A_TRAITER: [Status.EN_COURS, Status.VALIDEE],
+    Tab.EN_ATTENTE: [Status.EN_ATTENTE_USAGER],
+    Tab.TRAITEES: [Status.REJETEE, Status.EN_PRODUCTION, Status.TERMINEE, Status.ABANDONNEE],
+    Tab.TOUTES: None,
+}
+
+
+class RejectReason(models.TextChoices):
+    """Reasons offered to the agent when rejecting a file (plus free text)."""
+
+    PIECES_NON_CONFORMES = "pieces_non_conformes", _("Pièces justificatives non conformes")
+    IDENTITE_INCOHERENTE = "identite_incoherente", _("État civil incohérent avec le dossier SNPC")
+    DROITS_INSUFFISANTS = "droits", _("Droits à conduire suspendus, annulés ou invalidés")
+    PHOTO_NON_CONFORME = "photo", _("Photo ou signature non conforme")
+    FRAUDE = "fraude", _("Suspicion de fraude documentaire")
+    HORS_COMPETENCE = "hors_competence", _("Demande hors de la compétence de l’autorité")
+    AUTRE = "autre", _("Autre motif")
+
+
+class ProductionStatus(models.TextChoices):
+    COMMANDE = "commande", _("Commande transmise à la fabrication")
+    FABRIQUE = "fabrique", _("Titre fabriqué")
+    EXPEDIE = "expedie", _("Titre expédié")
+    LIVRE = "livre", _("Titre remis")
+    ERREUR = "erreur", _("Erreur de fabrication")
+
+
+class SortOrder(models.TextChoices):
+    ANCIENNES = "anciennes", _("Date de demande (plus anciennes d’abord)")
+    RECENTES = "recentes", _("Date de demande (plus récentes d’abord)")
+    NOM = "nom", _("Nom")
+    MODIFICATION = "modification", _("Date de modification (plus récentes d’abord)")

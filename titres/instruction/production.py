@@ -1,0 +1,245 @@
+"""Production and delivery of titles.
+
+`TitleFactory` is the adapter to the title factory ("fabrication"): the back
+office calls `submit_order(order)`; the factory reports back by calling
+`mark_produced`, `mark_shipped` and `mark_delivered` (from a webhook or a
+poller for a real factory). `LocalTitleFactory` plays the factory with
+background tasks (django_tasks): it allots a title number, marks the title
+produced, then shipped with a tracking number, then delivered.
+
+Settings: INSTRUCTION_TITLE_FACTORY (dotted path of a TitleFactory
+subclass, default the local one), INSTRUCTION_LOCAL_FACTORY_DELAY (seconds
+between the local factory's steps, default 0).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks import task
+
+from titres.core.journal import record_event
+from titres.core.notifications import notify_email
+from titres.procedures.enums import Category, Role, Status
+from titres.procedures.models import Demarche
+from titres.procedures.registry import find_procedure
+from titres.procedures.workflow import apply_transition
+
+from .enums import ProductionStatus
+from .models import ProductionOrder
+
+
+class TitleFactory:
+    """Adapter interface to a title factory."""
+
+    code = "abstract"
+
+    def submit_order(self, order: ProductionOrder) -> None:
+        raise NotImplementedError
+
+    def cancel_order(self, order: ProductionOrder) -> None:  # pragma: no cover - optional
+        raise NotImplementedError
+
+
+class LocalTitleFactory(TitleFactory):
+    code = "local"
+
+    def submit_order(self, order: ProductionOrder) -> None:
+        _enqueue(local_factory_produce, order.pk)
+
+
+def get_factory() -> TitleFactory:
+    path = getattr(
+        settings, "INSTRUCTION_TITLE_FACTORY", "titres.instruction.production.LocalTitleFactory"
+    )
+    return import_string(path)()
+
+
+def _enqueue(task_function, order_id: int) -> None:
+    delay = int(getattr(settings, "INSTRUCTION_LOCAL_FACTORY_DELAY", 0) or 0)
+
+    def enqueue():
+        if delay:
+            task_function.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
+                order_id
+            )
+        else:
+            task_function.enqueue(order_id)
+
+    transaction.on_commit(enqueue)
+
+
+def is_permis(demarche: Demarche) -> bool:
+    definition = find_procedure(demarche.procedure_code)
+    if definition is not None:
+        return str(definition.category) == Category.PERMIS
+    return demarche.procedure_code.startswith("permis")
+
+
+def _link(demarche) -> str:
+    return settings.SITE_URL + reverse("procedures:detail", args=[demarche.number])
+
+
+def _notify(order: ProductionOrder, step: str) -> None:
+    demarche = order.demarche
+    if not demarche.owner.email:
+        return
+    notify_email(
+        template=f"instruction/emails/production_{step}",
+        to=demarche.owner.email,
+        context={
+            "number": demarche.display_number,
+            "title": demarche.title,
+            "title_number": order.title_number,
+            "tracking_number": order.tracking_number,
+            "url": _link(demarche),
+        },
+    )
+
+
+@transaction.atomic
+def create_order(*, demarche: Demarche, actor, change=None) -> ProductionOrder:
+    """Called in the transmission's transaction: the order goes to the
+    factory after commit."""
+    factory = get_factory()
+    order = ProductionOrder.objects.create(demarche=demarche, factory=factory.code, ordered_by=actor)
+    record_event(
+        "instruction.production_commandee",
+        actor=actor,
+        target=order,
+        data={"demarche": demarche.number, "fabricant": factory.code},
+    )
+    _notify(order, "commande")
+    factory.submit_order(order)
+    return order
+
+
+def _lock(order_id: int) -> ProductionOrder:
+    return (
+        ProductionOrder.objects.select_for_update()
+        .select_related("demarche", "demarche__owner")
+        .get(pk=order_id)
+    )
+
+
+def _new_title_number(demarche: Demarche) -> str:
+    if is_permis(demarche):
+        from titres.permis.services import next_title_number
+
+        return next_title_number(timezone.localdate())
+    return f"T{timezone.localdate():%y}{secrets.token_hex(4).upper()}"
+
+
+def _update_snpc(order: ProductionOrder) -> None:
+    """Record the new card on the holder's SNPC file; the old card is
+    marked according to the motif (lost, stolen, damaged, replaced)."""
+    demarche = order.demarche
+    if not is_permis(demarche):
+        return
+    from titres.permis.services import record_new_title
+
+    from .snpc import match_for
+
+    match = match_for(demarche)
+    if match is None or match.record is None:
+        record_event(
+            "instruction.snpc_non_mis_a_jour",
+            target=demarche,
+            data={"demarche": demarche.number, "motif": "dossier SNPC introuvable"},
+        )
+        return
+    from .search import declared_motif
+
+    record_new_title(
+        record=match.record,
+        actor=None,
+        number=order.title_number,
+        motif=declared_motif(demarche.answers),
+        demarche_number=demarche.number,
+    )
+
+
+@transaction.atomic
+def mark_produced(*, order_id: int, title_number: str = "") -> ProductionOrder:
+    order = _lock(order_id)
+    if order.status != ProductionStatus.COMMANDE:
+        return order
+    order.title_number = title_number or _new_title_number(order.demarche)
+    order.status = ProductionStatus.FABRIQUE
+    order.produced_at = timezone.now()
+    order.save(update_fields=["title_number", "status", "produced_at"])
+    record_event(
+        "instruction.titre_fabrique",
+        target=order,
+        data={"demarche": order.demarche.number, "titre": order.title_number},
+    )
+    _update_snpc(order)
+    _notify(order, "fabrique")
+    return order
+
+
+@transaction.atomic
+def mark_shipped(*, order_id: int, tracking_number: str = "") -> ProductionOrder:
+    order = _lock(order_id)
+    if order.status != ProductionStatus.FABRIQUE:
+        return order
+    order.tracking_number = tracking_number or f"LS{secrets.randbelow(10**9):09d}FR"
+    order.status = ProductionStatus.EXPEDIE
+    order.shipped_at = timezone.now()
+    order.save(update_fields=["tracking_number", "status", "shipped_at"])
+    record_event(
+        "instruction.titre_expedie",
+        target=order,
+        data={"demarche": order.demarche.number, "suivi": order.tracking_number},
+    )
+    _notify(order, "expedie")
+    return order
+
+
+@transaction.atomic
+def mark_delivered(*, order_id: int) -> ProductionOrder:
+    order = _lock(order_id)
+    if order.status != ProductionStatus.EXPEDIE:
+        return order
+    order.status = ProductionStatus.LIVRE
+    order.delivered_at = timezone.now()
+    order.save(update_fields=["status", "delivered_at"])
+    record_event(
+        "instruction.titre_remis", target=order, data={"demarche": order.demarche.number}
+    )
+    if order.demarche.status == Status.EN_PRODUCTION:
+        apply_transition(
+            demarche=order.demarche,
+            event="terminer",
+            actor=None,
+            role=Role.SYSTEME,
+            data={"titre": order.title_number},
+        )
+    _notify(order, "livre")
+    return order
+
+
+# --- The local factory's background tasks ----------------------------------------
+
+
+@task()
+def local_factory_produce(order_id: int) -> None:
+    mark_produced(order_id=order_id)
+    _enqueue(local_factory_ship, order_id)
+
+
+@task()
+def local_factory_ship(order_id: int) -> None:
+    mark_shipped(order_id=order_id)
+    _enqueue(local_factory_deliver, order_id)
+
+
+@task()
+def local_factory_deliver(order_id: int) -> None:
+    mark_delivered(order_id=order_id)

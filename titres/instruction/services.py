@@ -1,0 +1,252 @@
+"""Writes of the back office. Every status change goes through the
+engine's `apply_transition` (one history row each); every opening of a
+file, a document or a registry record is journaled."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from titres.core.journal import record_event
+from titres.procedures import services as procedure_services
+from titres.procedures.enums import Role, Status
+from titres.procedures.models import Demarche
+from titres.procedures.workflow import TransitionRefused, apply_transition
+
+from .access import role_on
+from .enums import ACTING_ROLES, AgentRole, RejectReason
+from .models import AgentMembership, Assignment, ProductionOrder
+
+READ_ONLY = _("Votre rôle (lecture seule) ne permet pas d’agir sur les demandes.")
+
+
+def acting_role(user, demarche: Demarche) -> str:
+    """The engine role `user` acts with on `demarche`, or PermissionDenied."""
+    role = role_on(user, demarche.authority_id)
+    if role not in ACTING_ROLES:
+        raise PermissionDenied(READ_ONLY)
+    return role
+
+
+# --- Journal of consultations -------------------------------------------------
+
+
+def record_file_view(*, demarche: Demarche, user, request=None, what: str = "dossier") -> None:
+    record_event(
+        "instruction.dossier_consulte",
+        actor=user,
+        actor_role=role_on(user, demarche.authority_id) or "",
+        request=request,
+        target=demarche,
+        data={"demarche": demarche.number, "vue": what},
+    )
+
+
+def record_snpc_view(*, record, demarche: Demarche, user, request=None) -> None:
+    record_event(
+        "instruction.snpc_consulte",
+        actor=user,
+        actor_role=role_on(user, demarche.authority_id) or "",
+        request=request,
+        target=record,
+        data={"neph": record.neph, "demarche": demarche.number},
+    )
+
+
+def record_document_view(*, document, user, request=None, page: int | None = None) -> None:
+    if page is None:
+        procedure_services.record_document_view(document=document, user=user, request=request)
+        return
+    record_event(
+        "instruction.page_consultee",
+        actor=user,
+        actor_role=role_on(user, document.demarche.authority_id) or "",
+        request=request,
+        target=document,
+        data={"demarche": document.demarche.number, "piece": document.code, "page": page},
+    )
+
+
+# --- Assignment --------------------------------------------------------------
+
+
+def _assign(demarche: Demarche, agent, by) -> Assignment:
+    assignment, _created = Assignment.objects.update_or_create(
+        demarche=demarche, defaults={"agent": agent, "assigned_by": by}
+    )
+    return assignment
+
+
+@transaction.atomic
+def assign(*, demarche: Demarche, agent, actor, request=None) -> Assignment:
+    """The chef de service gives a file to an agent of the authority."""
+    if role_on(actor, demarche.authority_id) != AgentRole.CHEF_DE_SERVICE:
+        raise PermissionDenied(_("Seul le chef de service assigne les demandes."))
+    if role_on(agent, demarche.authority_id) not in ACTING_ROLES:
+        raise ValidationError(_("Cet agent ne peut pas instruire les demandes de cette autorité."))
+    assignment = _assign(demarche, agent, actor)
+    record_event(
+        "instruction.assignee",
+        actor=actor,
+        actor_role=AgentRole.CHEF_DE_SERVICE,
+        request=request,
+        target=demarche,
+        data={"demarche": demarche.number, "agent": agent.username},
+    )
+    return assignment
+
+
+@transaction.atomic
+def take(*, demarche: Demarche, agent, request=None) -> Assignment:
+    """An agent takes a file: it is assigned to them and marked as under
+    instruction ("prise en charge") when still new."""
+    role = acting_role(agent, demarche)
+    assignment = _assign(demarche, agent, agent)
+    if demarche.status == Status.EN_COURS and not demarche.taken_at:
+        apply_transition(
+            demarche=demarche, event="prendre_en_charge", actor=agent, role=role, request=request
+        )
+    else:
+        record_event(
+            "instruction.prise",
+            actor=agent,
+            actor_role=role,
+            request=request,
+            target=demarche,
+            data={"demarche": demarche.number},
+        )
+    return assignment
+
+
+def _act(demarche, agent, event, *, comment="", request=None, data=None):
+    role = acting_role(agent, demarche)
+    change = apply_transition(
+        demarche=demarche,
+        event=event,
+        actor=agent,
+        role=role,
+        comment=comment,
+        request=request,
+        data=data,
+    )
+    if not Assignment.objects.filter(demarche=demarche).exists():
+        _assign(demarche, agent, agent)
+    return change
+
+
+@transaction.atomic
+def validate(*, demarche: Demarche, agent, request=None):
+    return _act(demarche, agent, "valider", request=request)
+
+
+@transaction.atomic
+def suspend(*, demarche: Demarche, agent, body: str, request=None):
+    """Suspend the file with a request for information or documents: the
+    citizen is notified and the file waits for them ("En attente
+    télédéclarant")."""
+    role = acting_role(agent, demarche)
+    message = procedure_services.request_complement(
+        demarche=demarche, agent=agent, role=role, body=body, request=request
+    )
+    if not Assignment.objects.filter(demarche=demarche).exists():
+        _assign(demarche, agent, agent)
+    return message
+
+
+def reject_comment(reason: str, text: str) -> str:
+    try:
+        label = str(RejectReason(reason).label)
+    except ValueError:
+        raise ValidationError(_("Choisissez un motif de rejet dans la liste."))
+    text = (text or "").strip()
+    if reason == RejectReason.AUTRE and not text:
+        raise ValidationError(_("Précisez le motif du rejet."))
+    return f"{label}. {text}".strip() if text else label
+
+
+@transaction.atomic
+def reject(*, demarche: Demarche, agent, reason: str, text: str = "", request=None):
+    comment = reject_comment(reason, text)
+    return _act(
+        demarche, agent, "rejeter", comment=comment, request=request, data={"motif": reason}
+    )
+
+
+@transaction.atomic
+def transmit(*, demarche: Demarche, agent, request=None) -> ProductionOrder:
+    """Send a validated file to the title factory (production order)."""
+    from .production import create_order
+
+    change = _act(demarche, agent, "transmettre_production", request=request)
+    return create_order(demarche=demarche, actor=agent, change=change)
+
+
+# --- Bulk actions for the chef de service ----------------------------------------
+
+BULK_ACTIONS = {
+    "valider": (validate, Status.EN_COURS),
+    "transmettre": (transmit, Status.VALIDEE),
+}
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def bulk(*, action: str, demarches, agent, request=None) -> BulkResult:
+    """Validate or transmit several files; a file not in the right state is
+    refused (and named) without stopping the others. Each file is its own
+    transaction."""
+    membership_roles = dict(
+        AgentMembership.objects.filter(user=agent).values_list("authority_id", "role")
+    )
+    function, expected = BULK_ACTIONS[action]
+    result = BulkResult()
+    for demarche in demarches:
+        number = demarche.display_number
+        if membership_roles.get(demarche.authority_id) != AgentRole.CHEF_DE_SERVICE:
+            result.refused.append(
+                (number, _("Les actions groupées sont réservées au chef de service."))
+            )
+            continue
+        if demarche.status != expected:
+            result.refused.append(
+                (
+                    number,
+                    _("Action impossible : la démarche est au statut « %(status)s ».")
+                    % {"status": demarche.get_status_display()},
+                )
+            )
+            continue
+        try:
+            function(demarche=demarche, agent=agent, request=request)
+        except (TransitionRefused, PermissionDenied, ValidationError) as error:
+            message = getattr(error, "message", None) or " ".join(
+                getattr(error, "messages", [str(error)])
+            )
+            result.refused.append((number, str(message)))
+        else:
+            result.done.append(number)
+    return result
+
+
+__all__ = [
+    "READ_ONLY",
+    "Role",
+    "acting_role",
+    "assign",
+    "bulk",
+    "record_document_view",
+    "record_file_view",
+    "record_snpc_view",
+    "reject",
+    "suspend",
+    "take",
+    "transmit",
+    "validate",
+]

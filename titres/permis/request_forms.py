@@ -1,0 +1,611 @@
+"""Forms of the "Permis de conduire" téléprocédure (seed 002, steps 1 to 6).
+
+Each form takes the démarche (`demarche=`) so it can check an answer against
+the file (15-day e-photo delay, stamp held by this démarche). The wizard
+engine stores `cleaned_data` as JSON under `answers[step slug]` and re-runs
+the same form on the stored answers at the final validation, so every form
+also accepts its own stored JSON as data (ISO dates, lists)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from dsfr.forms import DsfrBaseForm
+
+from .communes import default_prefecture, prefecture_choices, validate_postal_code_commune
+from .enums import Sex
+from .identifiers import compact, format_ephoto_code, neph_is_valid
+
+# --- Motifs ------------------------------------------------------------------
+
+PERTE = "perte"
+VOL = "vol"
+DETERIORATION = "deterioration"
+EXPIRATION = "expiration"
+CHANGEMENT_ETAT_CIVIL = "changement_etat_civil"
+
+MOTIF_CHOICES = [
+    (PERTE, _("Perte du titre")),
+    (VOL, _("Vol du titre")),
+    (DETERIORATION, _("Détérioration du titre")),
+    (EXPIRATION, _("Expiration de la durée administrative du titre")),
+    (CHANGEMENT_ETAT_CIVIL, _("Changement d’état civil")),
+]
+# The sentence shown under the choice and on the récapitulatif (seed 002).
+MOTIF_SENTENCES = {
+    PERTE: _("La demande du titre est effectuée à la suite de la perte du précédent titre."),
+    VOL: _("La demande du titre est effectuée à la suite du vol du précédent titre."),
+    DETERIORATION: _(
+        "La demande du titre est effectuée à la suite de la détérioration du précédent titre."
+    ),
+    EXPIRATION: _(
+        "La demande du titre est effectuée à la suite de l’expiration de la durée "
+        "administrative du précédent titre."
+    ),
+    CHANGEMENT_ETAT_CIVIL: _(
+        "La demande du titre est effectuée à la suite d’un changement d’état civil."
+    ),
+}
+# Reasons that cost a 25 € electronic tax stamp (CGI art. 1628).
+PAYING_MOTIFS = frozenset({PERTE, VOL})
+
+# A code photo must be given within this delay after the citizen chose to
+# continue without it (seed 002 step 4).
+EPHOTO_DELAY = timedelta(days=15)
+MAX_PRENOMS = 8
+SHOWN_PRENOMS = 4
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _demarche_kwarg(kwargs):
+    return kwargs.pop("demarche", None)
+
+
+def _parse_iso(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class PastDateField(forms.DateField):
+    """JJ/MM/AAAA, a real calendar date strictly in the past."""
+
+    default_error_messages = {
+        "invalid": _("Saisissez une date réelle au format JJ/MM/AAAA, par exemple 01/01/1956."),
+    }
+
+    def __init__(self, *, future_message, **kwargs):
+        kwargs.setdefault("input_formats", DATE_FORMATS)
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "JJ/MM/AAAA"}),
+        )
+        super().__init__(**kwargs)
+        self.future_message = future_message
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value >= timezone.localdate():
+            raise ValidationError(self.future_message, code="future")
+        if value.year < 1900:
+            raise ValidationError(
+                _("Saisissez une date réelle au format JJ/MM/AAAA, par exemple 01/01/1956."),
+                code="invalid",
+            )
+
+
+# --- Step 1: motif -------------------------------------------------------------
+
+
+class MotifForm(DsfrBaseForm):
+    motif = forms.ChoiceField(
+        label=_("Quel est le motif de la demande du titre"),
+        choices=MOTIF_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le motif de la demande.")},
+        help_text=_("Le motif choisi détermine les pièces justificatives et le paiement demandés."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        _demarche_kwarg(kwargs)
+        super().__init__(*args, **kwargs)
+
+
+# --- Step 2: état civil ----------------------------------------------------------
+
+
+def ordinal_label(index: int) -> str:
+    """1 → "1er prénom", 2 → "2ème prénom" (wording of seed 002)."""
+    if index == 1:
+        return str(_("1er prénom"))
+    return str(_("%(n)sème prénom")) % {"n": index}
+
+
+class PrenomsWidget(forms.Widget):
+    """Several text inputs sharing the name "prenoms" (one per first name,
+    in civil order). Without JavaScript they are all shown; permis/prenoms.js
+    hides the empty ones and adds the "+ Ajouter un prénom" button."""
+
+    template_name = "permis/forms/prenoms_widget.html"
+
+    def value_from_datadict(self, data, files, name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        if isinstance(value, str):
+            return [value]
+        return list(value or [])
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            return [value]
+        return list(value or [])
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        values = self.format_value(value)
+        count = max(SHOWN_PRENOMS, len(values))
+        base_id = (attrs or {}).get("id") or f"id_{name}"
+        context["widget"]["rows"] = [
+            {
+                "id": f"{base_id}_{index}",
+                "label": ordinal_label(index + 1),
+                "value": values[index] if index < len(values) else "",
+                "required": index == 0,
+            }
+            for index in range(count)
+        ]
+        context["widget"]["max"] = MAX_PRENOMS
+        return context
+
+
+class PrenomsField(forms.Field):
+    widget = PrenomsWidget
+    template_name = "permis/forms/prenoms_field.html"
+    default_error_messages = {
+        "required": _("Saisissez au moins le premier prénom."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = [value]
+        cleaned = [" ".join(str(v).split()) for v in (value or [])]
+        return [v for v in cleaned if v]
+
+    def validate(self, value):
+        if not value and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(value) > MAX_PRENOMS:
+            raise ValidationError(
+                _("Indiquez au plus %(max)s prénoms.") % {"max": MAX_PRENOMS}, code="too_many"
+            )
+        for name in value:
+            if len(name) > 60:
+                raise ValidationError(_("Un prénom comporte au plus 60 caractères."))
+
+
+class EtatCivilForm(DsfrBaseForm):
+    nom_naissance = forms.CharField(
+        label=_("Nom de naissance"),
+        help_text=_("Nom figurant sur votre acte de naissance"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    nom_usage = forms.CharField(
+        label=_("Nom d’usage"),
+        help_text=_("Par exemple le nom d’époux ou d’épouse, s’il figure sur le titre"),
+        max_length=100,
+        required=False,
+    )
+    sexe = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, widget=forms.RadioSelect)
+    prenoms = PrenomsField(
+        label=_("Prénoms"),
+        help_text=_(
+            "Entrez vos prénoms dans l’ordre de l’état civil. Les prénoms composés sont "
+            "séparés par un tiret (ex : Jean-Pierre)."
+        ),
+    )
+    date_naissance = PastDateField(
+        label=_("Date de naissance"),
+        help_text=_("Format attendu : JJ/MM/AAAA"),
+        future_message=_("La date de naissance doit être une date passée."),
+        widget=forms.DateInput(
+            format="%d/%m/%Y", attrs={"autocomplete": "bday", "placeholder": "JJ/MM/AAAA"}
+        ),
+    )
+    commune_naissance = forms.CharField(
+        label=_("Commune de naissance"),
+        help_text=_("Pour une naissance à l’étranger : la ville, facultative"),
+        max_length=100,
+        required=False,
+    )
+    departement_naissance = forms.ChoiceField(
+        label=_("Département de naissance"),
+        required=False,
+        help_text=_("Laissez vide si vous êtes né(e) à l’étranger"),
+    )
+    pays_naissance = forms.CharField(
+        label=_("Pays de naissance"),
+        help_text=_("Seulement si vous êtes né(e) à l’étranger"),
+        max_length=100,
+        required=False,
+    )
+    neph = forms.CharField(
+        label=_("Numéro de dossier du permis actuel (NEPH)"),
+        help_text=_(
+            "Si vous le connaissez : 12 chiffres, indiqués à la rubrique 5 de votre permis."
+        ),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        _demarche_kwarg(kwargs)
+        super().__init__(*args, **kwargs)
+        from .models import Departement
+
+        self.fields["departement_naissance"].choices = [("", "—")] + [
+            (d.code, f"{d.code} — {d.name}") for d in Departement.objects.order_by("code")
+        ]
+
+    def clean_nom_naissance(self):
+        return " ".join(self.cleaned_data["nom_naissance"].split()).upper()
+
+    def clean_nom_usage(self):
+        return " ".join(self.cleaned_data["nom_usage"].split()).upper()
+
+    def clean_neph(self):
+        neph = compact(self.cleaned_data["neph"])
+        if neph and not neph_is_valid(neph):
+            raise ValidationError(
+                _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
+            )
+        return neph
+
+    def clean(self):
+        data = super().clean()
+        pays = " ".join((data.get("pays_naissance") or "").split())
+        if pays.casefold() == "france":
+            pays = ""
+        data["pays_naissance"] = pays
+        if not pays:
+            if not data.get("commune_naissance"):
+                self.add_error(
+                    "commune_naissance",
+                    _("Indiquez la commune de naissance (ou le pays si vous êtes né(e) à l’étranger)."),
+                )
+            if not data.get("departement_naissance"):
+                self.add_error(
+                    "departement_naissance",
+                    _("Indiquez le département de naissance (ou le pays si vous êtes né(e) à l’étranger)."),
+                )
+        else:
+            data["departement_naissance"] = ""
+        return data
+
+
+# --- Step 3: adresse et contact --------------------------------------------------
+
+EXTENSION_CHOICES = [
+    ("", "—"),
+    ("bis", "bis"),
+    ("ter", "ter"),
+    ("quater", "quater"),
+    ("quinquies", "quinquies"),
+    ("A", "A"),
+    ("B", "B"),
+    ("C", "C"),
+    ("D", "D"),
+]
+TYPE_VOIE_CHOICES = [
+    ("", "—"),
+    ("allee", _("Allée")),
+    ("avenue", _("Avenue")),
+    ("boulevard", _("Boulevard")),
+    ("chemin", _("Chemin")),
+    ("cours", _("Cours")),
+    ("impasse", _("Impasse")),
+    ("lieu-dit", _("Lieu-dit")),
+    ("place", _("Place")),
+    ("quai", _("Quai")),
+    ("residence", _("Résidence")),
+    ("route", _("Route")),
+    ("rue", _("Rue")),
+    ("square", _("Square")),
+    ("autre", _("Autre")),
+]
+YES_NO = [("oui", pgettext_lazy("réponse", "Oui")), ("non", pgettext_lazy("réponse", "Non"))]
+
+
+class AdresseForm(DsfrBaseForm):
+    numero = forms.CharField(
+        label=_("N° de la voie"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    extension = forms.ChoiceField(
+        label=_("Extension (bis, ter, etc)"), choices=EXTENSION_CHOICES, required=False
+    )
+    type_voie = forms.ChoiceField(
+        label=_("Type de voie (avenue, boulevard, etc)"), choices=TYPE_VOIE_CHOICES, required=False
+    )
+    nom_voie = forms.CharField(label=_("Nom de la voie"), max_length=120)
+    complement = forms.CharField(
+        label=_("Complément d’adresse"),
+        help_text=_(
+            "Étage, escalier, appartement - Immeuble, bâtiment, résidence - Lieu-dit - Boîte postale"
+        ),
+        max_length=120,
+        required=False,
+    )
+    code_postal = forms.CharField(
+        label=_("Code postal"),
+        max_length=5,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    )
+    commune = forms.CharField(
+        label=_("Commune"),
+        max_length=100,
+        help_text=_("La commune doit correspondre au code postal"),
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    prefecture = forms.ChoiceField(
+        label=_("Votre préfecture de rattachement"),
+        required=False,
+        help_text=_("Par défaut, la préfecture du département de votre domicile"),
+    )
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        help_text=_("Format attendu : nom@domaine.fr"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    mobile = forms.CharField(
+        label=_("Téléphone portable (recommandé)"),
+        help_text=_("Pour être prévenu(e) par SMS, par exemple 06 12 34 56 78"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    consentement_information = forms.ChoiceField(
+        label=_(
+            "J’accepte que mes données personnelles soient réutilisées à des fins "
+            "d’information (elles ne seront ni vendues ni cédées à des organismes à but "
+            "lucratif)."
+        ),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Répondez par oui ou par non.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        demarche = _demarche_kwarg(kwargs)
+        super().__init__(*args, **kwargs)
+        self.fields["prefecture"].choices = [("", _("— Préfecture du département de résidence —"))] + (
+            prefecture_choices()
+        )
+        postal = self.fields["code_postal"].widget.attrs
+        postal["data-communes-url"] = reverse("permis:communes")
+        postal["data-communes-target"] = "id_commune"
+        postal["data-communes-prefecture"] = "id_prefecture"
+        if not self.is_bound and not self.initial and demarche is not None:
+            # The account's e-mail, unless a driving school files for a candidate.
+            if getattr(demarche.owner, "profile", "") != "auto_ecole":
+                self.initial = {"email": demarche.owner.email}
+
+    def clean_code_postal(self):
+        return "".join(self.cleaned_data["code_postal"].split())
+
+    def clean_mobile(self):
+        value = self.cleaned_data["mobile"].strip()
+        if not value:
+            return ""
+        try:
+            number = phonenumbers.parse(value, "FR")
+        except phonenumbers.NumberParseException:
+            number = None
+        if (
+            number is None
+            or not phonenumbers.is_valid_number(number)
+            or phonenumbers.number_type(number)
+            not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        ):
+            raise ValidationError(
+                _("Saisissez un numéro de téléphone portable valide, par exemple 06 12 34 56 78.")
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self):
+        data = super().clean()
+        code_postal, commune = data.get("code_postal"), data.get("commune")
+        if code_postal and commune:
+            try:
+                row = validate_postal_code_commune(code_postal, commune)
+            except ValidationError as error:
+                field = "code_postal" if error.code in {"postal_code_format", "postal_code_unknown"} else "commune"
+                self.add_error(field, error)
+            else:
+                data["commune"] = row.name
+                if not data.get("prefecture"):
+                    departement = default_prefecture(row.departement_code)
+                    data["prefecture"] = departement.code if departement else ""
+        return data
+
+
+# --- Step 4: photo / signature ----------------------------------------------------
+
+
+def ephoto_deadline(answers: dict) -> date | None:
+    """Last day to give the code photo when the citizen went on without it."""
+    since = _parse_iso((answers.get("photo") or {}).get("sans_code_depuis"))
+    return since + EPHOTO_DELAY if since else None
+
+
+def ephoto_blocked(answers: dict, *, today: date | None = None) -> bool:
+    photo = answers.get("photo") or {}
+    deadline = ephoto_deadline(answers)
+    if photo.get("code_ephoto") or deadline is None:
+        return False
+    return (today or timezone.localdate()) > deadline
+
+
+BLOCKED_MESSAGE = _(
+    "Le délai de 15 jours pour saisir votre code photo numérique est dépassé depuis le "
+    "%(date)s : cette demande est bloquée. Abandonnez-la et déposez une nouvelle demande "
+    "avec un code photo numérique."
+)
+
+
+class PhotoForm(DsfrBaseForm):
+    code_ephoto = forms.CharField(
+        label=_("Code « photo numérique »"),
+        help_text=_(
+            "22 caractères (chiffres et lettres) remis par le photographe ou la cabine agréés, "
+            "avec ou sans espaces"
+        ),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        self.demarche = _demarche_kwarg(kwargs)
+        super().__init__(*args, **kwargs)
+        answers = (self.demarche.answers or {}) if self.demarche is not None else {}
+        self.deadline = ephoto_deadline(answers)
+        self.blocked = ephoto_blocked(answers)
+
+    def clean_code_ephoto(self):
+        from .services import check_ephoto_code
+
+        code = compact(self.cleaned_data["code_ephoto"])
+        if self.blocked:
+            raise ValidationError(BLOCKED_MESSAGE % {"date": self.deadline.strftime("%d/%m/%Y")})
+        if not code:
+            return ""
+        check = check_ephoto_code(code)
+        if not check.ok:
+            raise ValidationError(check.error, code="ephoto")
+        return check.code
+
+    def clean(self):
+        data = super().clean()
+        if "code_ephoto" in data:
+            if data["code_ephoto"]:
+                data["sans_code_depuis"] = None
+            else:
+                stored = ((self.demarche.answers or {}).get("photo") or {}) if self.demarche else {}
+                data["sans_code_depuis"] = stored.get("sans_code_depuis") or (
+                    timezone.localdate().isoformat()
+                )
+        return data
+
+    @property
+    def code_display(self) -> str:
+        code = (self.initial or {}).get("code_ephoto")
+        return format_ephoto_code(code) if code else ""
+
+
+# --- Loss declaration (motif "perte") ---------------------------------------------
+
+
+class DeclarationPerteForm(DsfrBaseForm):
+    date_perte = PastDateField(
+        label=_("Date de la perte (ou date à laquelle vous l’avez constatée)"),
+        help_text=_("Format attendu : JJ/MM/AAAA"),
+        future_message=_("La date de la perte doit être une date passée."),
+    )
+    lieu_perte = forms.CharField(
+        label=_("Lieu de la perte (commune, ou « inconnu »)"), max_length=120
+    )
+    circonstances = forms.CharField(
+        label=_("Circonstances de la perte"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attestation = forms.BooleanField(
+        label=_(
+            "Je déclare sur l’honneur avoir perdu mon permis de conduire dans les "
+            "circonstances indiquées ci-dessus. Je sais qu’une fausse déclaration est "
+            "punie par la loi (articles 441-6 et 441-7 du code pénal)."
+        ),
+        error_messages={"required": _("Cochez la déclaration sur l’honneur pour continuer.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        _demarche_kwarg(kwargs)
+        super().__init__(*args, **kwargs)
+
+
+# --- Step 6: paiement ----------------------------------------------------------------
+
+
+def stamp_holder(demarche) -> str:
+    return f"demarche:{demarche.number}"
+
+
+class PaiementForm(DsfrBaseForm):
+    """The 16-digit number of a 25 € stamp "Permis de conduire après perte ou
+    vol". Validating the form reserves the stamp for this démarche (reserving
+    again for the same démarche is a no-op), so the refusal shown is the
+    stamp service's own message (unknown, used, expired, other purpose...)."""
+
+    numero_timbre = forms.CharField(
+        label=_("Numéro du timbre fiscal électronique"),
+        help_text=_("16 chiffres, tels qu’indiqués sur votre timbre"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Saisissez le numéro de votre timbre fiscal ou achetez-en un.")
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        self.demarche = _demarche_kwarg(kwargs)
+        super().__init__(*args, **kwargs)
+
+    def clean_numero_timbre(self):
+        from titres.paiements.enums import StampPurpose
+        from titres.paiements.services import StampError, reserve_stamp
+
+        number = self.cleaned_data["numero_timbre"]
+        demarche = self.demarche
+        if demarche is None or not demarche.is_draft:
+            # Read-only contexts (récapitulatif of a submitted file): no write.
+            return "".join(number.split())
+        try:
+            stamp = reserve_stamp(
+                number=number,
+                purpose=StampPurpose.PERMIS_PERTE_VOL,
+                holder=stamp_holder(demarche),
+                actor=demarche.owner,
+            )
+        except StampError as error:
+            raise ValidationError(error.messages[0], code=error.code)
+        return stamp.number
+
+    @property
+    def shop_url(self) -> str:
+        from titres.paiements.enums import StampPurpose
+
+        back = reverse("permis:stamp_return", args=[self.demarche.number])
+        return reverse("paiements:boutique") + "?" + urlencode(
+            {"motif": StampPurpose.PERMIS_PERTE_VOL, "next": back}
+        )
