@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "titres.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -60,7 +60,9 @@ def make_tiff(target=10 * MB) -> bytes:
         size += width * height
     rest = target - size - 8192
     if rest > width:
-        frames.append(Image.frombytes("L", (width, rest // width), os.urandom(rest // width * width)))
+        frames.append(
+            Image.frombytes("L", (width, rest // width), os.urandom(rest // width * width))
+        )
     buffer = io.BytesIO()
     frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:])
     return buffer.getvalue()
@@ -128,7 +130,10 @@ def main():
     tiff = make_tiff()
     print(f"PDF {len(pdf) / MB:.1f} MB, TIFF {len(tiff) / MB:.1f} MB; {RUNS} runs each\n")
     with tempfile.TemporaryDirectory() as folder:
-        for name, content, suffix in [("PDF 11 MB / 5 pages", pdf, ".pdf"), ("TIFF 10 MB", tiff, ".tif")]:
+        for name, content, suffix in [
+            ("PDF 11 MB / 5 pages", pdf, ".pdf"),
+            ("TIFF 10 MB", tiff, ".tif"),
+        ]:
             # Uploads above 2 MB reach the view as temporary files on disk.
             path = Path(folder) / f"upload{suffix}"
             path.write_bytes(content)

@@ -474,3 +474,44 @@ def test_refuse_mairie_request(operator):
     mairie_request = MairieAccountRequestFactory()
     services.refuse_mairie_request(mairie_request=mairie_request, actor=operator)
     assert mairie_request.status == MairieRequestStatus.REFUSEE
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/gestion/accounts/user/",
+        "/gestion/accounts/habilitation/",
+        "/gestion/accounts/habilitation/add/",
+        "/gestion/accounts/mairieaccountrequest/",
+        "/gestion/accounts/termsversion/",
+        "/gestion/accounts/termsversion/add/",
+    ],
+)
+def test_admin_pages_open(admin_client, url):
+    HabilitationFactory()
+    MairieAccountRequestFactory()
+    assert admin_client.get(url).status_code == 200
+
+
+def test_admin_publishes_terms_version(admin_client, terms):
+    response = admin_client.post(
+        "/gestion/accounts/termsversion/add/",
+        {
+            "title": "Conditions générales d’utilisation",
+            "text": "## Nouveau\n\nTexte.",
+            "summary_of_changes": "Tout.",
+            "published_at_0": "2020-01-01",
+            "published_at_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302
+    assert services.current_terms_full().version == 2
+    assert AuditEvent.objects.filter(event="terms.published").exists()
+    # Published versions are evidence: they cannot be changed.
+    page = admin_client.get(f"/gestion/accounts/termsversion/{terms.pk}/change/")
+    assert 'name="text"' not in page.content.decode()
+
+
+def test_user_admin_change_page_opens(admin_client):
+    user = UserFactory()
+    assert admin_client.get(f"/gestion/accounts/user/{user.pk}/change/").status_code == 200

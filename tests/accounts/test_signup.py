@@ -340,3 +340,11 @@ def test_signup_without_published_terms_still_works(client):
 def test_signed_in_user_is_sent_to_dashboard(client, terms):
     client.force_login(UserFactory())
     assert client.get(URL).url == "/tableau-de-bord/"
+
+
+def test_english_translation(client, terms):
+    client.cookies["django_language"] = "en"
+    response = client.post(URL, signup_data(accept_terms=""), HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert "Create my account" in page
+    assert "You must accept the terms of use and the privacy rules to create your account." in page

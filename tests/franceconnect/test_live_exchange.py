@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def portal(live_server, settings):
     settings.SITE_URL = live_server.url
     load_devidp()
-    return Browser(live_server.url)
+    browser = Browser(live_server.url)
+    yield browser
+    browser.http.close()  # no keep-alive connection left to the live server
 
 
 class Browser:
@@ -119,6 +121,8 @@ def test_replayed_code_is_refused(portal):
 def test_replayed_code_is_refused_by_the_provider_too(portal):
     from django.core.cache import cache
 
+    from titres.franceconnect.client import _cache_key
+
     redirect = portal.pick(portal.start_sign_in(), "pierre-mercier", allow_redirects=False)
     callback_url = redirect.headers["Location"]
     code = parse_qs(urlsplit(callback_url).query)["code"][0]
@@ -126,7 +130,7 @@ def test_replayed_code_is_refused_by_the_provider_too(portal):
     portal.get("/franceconnect/deconnexion/")
     new_state = parse_qs(urlsplit(portal.start_sign_in().url).query)["state"][0]
     # Forget which codes the client saw: the provider alone must refuse.
-    cache.clear()
+    assert cache.delete(_cache_key("code", code))
     page = portal.get("/franceconnect/callback/", params={"state": new_state, "code": code})
     assert page.status_code == 400, _debug_events()
     assert AuditEvent.objects.filter(

@@ -155,8 +155,15 @@ def test_dashboard_section_absent_for_professionals(rf):
     from titres.permis.dashboard import dashboard_section
 
     request = rf.get("/")
-    request.user = UserFactory(profile="auto_ecole")
+    request.user = UserFactory(profile="pro_siv")
     assert dashboard_section(request) is None
+
+
+def test_dashboard_section_of_a_driving_school(client):
+    client.force_login(UserFactory(profile="auto_ecole"))
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "Demandes de permis de vos candidats" in page
+    assert reverse("permis:candidates") in page
 
 
 def test_photographers_page_is_public_and_filters_by_departement(client):

@@ -17,8 +17,3 @@ def toy_procedure():
 def _no_clamav(settings):
     settings.CLAMAV_URL = ""
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Argon2 is deliberately slow; these tests create hundreds of accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -24,9 +24,7 @@ def stranger(client):
     return user
 
 
-@pytest.mark.parametrize(
-    "name", ["detail", "resume", "complement", "confirmation", "abandon"]
-)
+@pytest.mark.parametrize("name", ["detail", "resume", "complement", "confirmation", "abandon"])
 def test_another_citizens_file_is_404(client, stranger, name):
     demarche = DemarcheFactory(submitted=True)
     assert client.get(reverse(f"procedures:{name}", args=[demarche.number])).status_code == 404
@@ -36,7 +34,9 @@ def test_another_citizens_file_is_404(client, stranger, name):
 
 def test_another_citizens_wizard_step_upload_and_message_post_are_404(client, stranger):
     demarche = DemarcheFactory()
-    assert client.get(reverse("procedures:step", args=[demarche.number, "motif"])).status_code == 404
+    assert (
+        client.get(reverse("procedures:step", args=[demarche.number, "motif"])).status_code == 404
+    )
     url = reverse("procedures:upload", args=[demarche.number, "domicile"])
     assert client.post(url, {}).status_code == 404
     submitted = DemarcheFactory(submitted=True)
@@ -127,9 +127,10 @@ def test_registered_policy_extends_access():
         )
     finally:
         unregister_access_policy(policy)
-    assert not demarches_visible_to(agent_user).exists() or set(
-        demarches_visible_to(agent_user)
-    ) == set()
+    assert (
+        not demarches_visible_to(agent_user).exists()
+        or set(demarches_visible_to(agent_user)) == set()
+    )
 
 
 def test_anonymous_is_sent_to_login(client):

@@ -152,3 +152,14 @@ def test_clamd_down_keeps_the_document_in_analysis(settings):
     settings.CLAMAV_TIMEOUT = "1"
     document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
     assert scan_document.call(str(document.pk)) == DocumentStatus.EN_ANALYSE
+
+
+@pytest.mark.django_db
+def test_scan_documents_command_requeues_pending(settings):
+    from django.core.management import call_command
+
+    settings.CLAMAV_URL = ""
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    call_command("scan_documents")
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.VALIDE

@@ -52,7 +52,9 @@ def test_complement_request_and_answer(client, django_capture_on_commit_callback
     assert "Pièce complémentaire" in page.text
 
     # Answering with nothing is refused.
-    page = client.post(reverse("procedures:complement", args=[demarche.number]), {"body": ""}, follow=True)
+    page = client.post(
+        reverse("procedures:complement", args=[demarche.number]), {"body": ""}, follow=True
+    )
     assert "Écrivez une réponse ou joignez au moins un document." in page.text
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,9 +117,7 @@ def test_no_messages_on_a_draft_and_no_writing_for_read_only_agents():
             body="x",
         )
     with pytest.raises(PermissionDenied):
-        services.post_message(
-            demarche=submitted, author=UserFactory(), role=Role.USAGER, body="x"
-        )
+        services.post_message(demarche=submitted, author=UserFactory(), role=Role.USAGER, body="x")
     with pytest.raises(ValidationError):
         services.post_message(
             demarche=submitted, author=submitted.owner, role=Role.USAGER, body="   "

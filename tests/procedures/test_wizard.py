@@ -121,7 +121,7 @@ def test_full_journey_with_a_conditional_step(client, citizen, django_capture_on
     assert demarche.status == Status.EN_COURS and demarche.submitted_at
     assert demarche.authority.code == "543"  # authority resolver
     assert "vol" not in demarche.answers  # answers of skipped steps dropped
-    assert toy.SUBMITTED == [demarche.number]  # on_submitted hook
+    assert [demarche.number] == toy.SUBMITTED  # on_submitted hook
     page = client.get(response.url)
     assert "Étape 6 sur 6" in page.text
 
@@ -166,7 +166,9 @@ def test_documents_still_in_analysis_block_submission(client, citizen):
     assert "analyse antivirus en cours" in page.text
 
 
-def test_replace_and_remove_a_document_before_validation(client, citizen, django_capture_on_commit_callbacks):
+def test_replace_and_remove_a_document_before_validation(
+    client, citizen, django_capture_on_commit_callbacks
+):
     demarche = DemarcheFactory(owner=citizen)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, demarche, "identite", samples.png())

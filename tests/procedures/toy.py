@@ -23,7 +23,11 @@ SUBMITTED: list[str] = []
 class MotifForm(DsfrBaseForm):
     motif = forms.ChoiceField(
         label="Quel est le motif de la demande du titre",
-        choices=[("perte", "Perte du titre"), ("vol", "Vol du titre"), ("deterioration", "Détérioration du titre")],
+        choices=[
+            ("perte", "Perte du titre"),
+            ("vol", "Vol du titre"),
+            ("deterioration", "Détérioration du titre"),
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -56,12 +60,16 @@ def _motif(answers):
 
 def rules(demarche):
     result = [
-        DocumentRule(code="domicile", label="Justificatif de domicile de moins de 3 mois", max_pages=5),
+        DocumentRule(
+            code="domicile", label="Justificatif de domicile de moins de 3 mois", max_pages=5
+        ),
         DocumentRule(code="identite", label="Pièce d’identité", max_pages=2),
     ]
     if _motif(demarche.answers or {}) == "vol":
         result.append(
-            DocumentRule(code="declaration_vol", label="Récépissé de déclaration de vol", max_pages=1)
+            DocumentRule(
+                code="declaration_vol", label="Récépissé de déclaration de vol", max_pages=1
+            )
         )
     return result
 

@@ -11,7 +11,7 @@ import secrets
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 TEXT_MODE = "texte"
 
@@ -64,17 +64,17 @@ class AccessibleCaptchaWidget(CaptchaTextInput):
         return context
 
 
-IMAGE_HELP = _lazy(
+IMAGE_HELP = gettext_lazy(
     "Recopiez les caractères affichés dans l’image. Si vous ne pouvez pas lire l’image, "
     "utilisez le bouton « Remplacer l’image par une question écrite »."
 )
-TEXT_HELP = _lazy("Répondez en chiffres à la question écrite ci-dessous.")
-CAPTCHA_ERROR = _lazy("Le code de sécurité saisi est incorrect. Veuillez recommencer.")
+TEXT_HELP = gettext_lazy("Répondez en chiffres à la question écrite ci-dessous.")
+CAPTCHA_ERROR = gettext_lazy("Le code de sécurité saisi est incorrect. Veuillez recommencer.")
 
 
 def make_captcha_field(text_mode: bool = False) -> CaptchaField:
     return CaptchaField(
-        label=_lazy("Code de sécurité"),
+        label=gettext_lazy("Code de sécurité"),
         help_text=TEXT_HELP if text_mode else IMAGE_HELP,
         widget=AccessibleCaptchaWidget(text_mode=text_mode),
         error_messages={

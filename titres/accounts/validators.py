@@ -4,7 +4,7 @@ import string
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.fr import siret
 
@@ -39,16 +39,16 @@ class CnilPasswordValidator:
 
 # --- French identifiers --------------------------------------------------------
 
-PHONE_ERROR = _lazy(
+PHONE_ERROR = gettext_lazy(
     "Saisissez un numéro de téléphone français à 10 chiffres (exemple : 06 12 34 56 78)."
 )
-SIRET_REQUIRED = _lazy("Le numéro SIRET est obligatoire pour une personne morale.")
-SIRET_INVALID = _lazy(
+SIRET_REQUIRED = gettext_lazy("Le numéro SIRET est obligatoire pour une personne morale.")
+SIRET_INVALID = gettext_lazy(
     "Ce numéro SIRET n’est pas valide : il doit comporter 14 chiffres et sa clé de contrôle "
     "doit être exacte."
 )
-APPROVAL_REQUIRED = _lazy("Le numéro d’agrément est obligatoire pour ce profil.")
-ORGANISATION_REQUIRED = _lazy("La raison sociale est obligatoire pour ce profil.")
+APPROVAL_REQUIRED = gettext_lazy("Le numéro d’agrément est obligatoire pour ce profil.")
+ORGANISATION_REQUIRED = gettext_lazy("La raison sociale est obligatoire pour ce profil.")
 
 # Approval numbers (numéros d'agrément) of driving schools and road-safety
 # awareness centres, as printed on prefectoral orders: a letter (E for an

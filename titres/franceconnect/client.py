@@ -341,14 +341,14 @@ def complete(request) -> Authentication:
     # avoids sending a stolen, replayed code anywhere.
     if not cache.add(_cache_key("code", code), 1, USED_CODE_SECONDS):
         raise FranceConnectError(Reason.CODE_REPLAYED, "code already presented to this service")
-    session = _session(conf)
     try:
-        token = session.fetch_token(
-            metadata["token_endpoint"],
-            code=code,
-            grant_type="authorization_code",
-            timeout=conf.http_timeout,
-        )
+        with _session(conf) as session:
+            token = session.fetch_token(
+                metadata["token_endpoint"],
+                code=code,
+                grant_type="authorization_code",
+                timeout=conf.http_timeout,
+            )
     except OAuthError as exc:
         if exc.error == "invalid_grant":
             raise FranceConnectError(Reason.CODE_REPLAYED, f"token endpoint: {exc.error}")

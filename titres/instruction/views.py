@@ -455,6 +455,7 @@ def demarche_detail(request, number):
         sections=_sections(demarche),
         documents=documents,
         current=current,
+        current_position=index + 1,
         previous_doc=documents[index - 1] if current and index > 0 else None,
         next_doc=documents[index + 1] if current and index + 1 < len(documents) else None,
         pages=range(1, viewer.page_count(current) + 1) if current else [],

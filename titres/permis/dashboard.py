@@ -4,12 +4,16 @@ from .selectors import linked_record
 
 def dashboard_section(request):
     """Points balance when the account is attached to its SNPC file, an
-    invitation to attach it otherwise (private individuals only)."""
+    invitation to attach it otherwise (private individuals); for a driving
+    school, the requests it filed for its candidates."""
     user = request.user
     if not user.is_authenticated:
         return None
+    profile = getattr(user, "profile", "particulier")
+    if profile == "auto_ecole":
+        return {"template": "permis/_dashboard_auto_ecole.html"}
     record = linked_record(user)
-    if record is None and getattr(user, "profile", "particulier") != "particulier":
+    if record is None and profile != "particulier":
         return None
     return {
         "template": "permis/_dashboard.html",

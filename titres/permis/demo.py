@@ -183,8 +183,32 @@ def _upsert_person(person: dict) -> LicenceRecord:
     return record
 
 
+# Instructing authorities of the licence requests (seed 002: "autorité 543"
+# for Meurthe-et-Moselle); other départements go to the national CERT.
+AUTHORITIES = [
+    ("543", "Préfecture de Meurthe-et-Moselle", ["54"]),
+    ("753", "Préfecture de police de Paris", ["75"]),
+    ("693", "Préfecture du Rhône", ["69"]),
+]
+
+
+def load_authorities() -> None:
+    from titres.procedures.enums import AuthorityKind
+    from titres.procedures.models import Authority
+
+    from .procedure import default_authority
+
+    for code, name, departements in AUTHORITIES:
+        Authority.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "kind": AuthorityKind.PREFECTURE, "departements": departements},
+        )
+    default_authority()
+
+
 def load() -> list[DemoCredential]:
     ensure_reference_data()
+    load_authorities()
     credentials = []
     for person in PEOPLE:
         record = _upsert_person(person)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from titres.procedures.enums import AuthorityKind, Category
+from titres.procedures.enums import AuthorityKind, Category, Status
 from titres.procedures.registry import (
     DocumentRule,
     DocumentsStep,
@@ -261,7 +261,7 @@ def _release(demarche, *, actor, request=None) -> None:
     from titres.procedures import services as procedure_services
 
     _release_number(demarche.payment_reference, demarche, actor=actor, request=request)
-    if demarche.status == "BROUILLON":
+    if demarche.status == Status.BROUILLON:
         procedure_services.set_payment_reference(
             demarche=demarche, reference="", actor=demarche.owner, request=request
         )
@@ -459,7 +459,7 @@ def on_abandoned(sender, demarche, change, event, **kwargs) -> None:
     gives its stamp back."""
     if event != "abandonner" or demarche.procedure_code != CODE:
         return
-    if demarche.payment_reference and change.from_status == "BROUILLON":
+    if demarche.payment_reference and change.from_status == Status.BROUILLON:
         _release_number(demarche.payment_reference, demarche, actor=change.actor)
 
 

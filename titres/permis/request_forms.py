@@ -93,6 +93,14 @@ class PastDateField(forms.DateField):
         super().__init__(**kwargs)
         self.future_message = future_message
 
+    def prepare_value(self, value):
+        # Stored answers hold ISO strings: show them as JJ/MM/AAAA.
+        if isinstance(value, str):
+            parsed = _parse_iso(value)
+            if parsed is not None:
+                return parsed
+        return super().prepare_value(value)
+
     def validate(self, value):
         super().validate(value)
         if value is None:

@@ -51,7 +51,8 @@ class PermissionPolicy(AccessPolicy):
         return {role for perm, role in self.PERMISSIONS.items() if user.has_perm(perm)}
 
     def agent_filter(self, user):
-        return Q() if self._roles(user) else None
+        # Not Q(): an empty Q vanishes when OR-ed with another policy's Q.
+        return Q(pk__isnull=False) if self._roles(user) else None
 
     def agent_roles(self, user, demarche):
         return self._roles(user)

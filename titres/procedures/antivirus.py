@@ -6,7 +6,7 @@ is documented and explicit: the document is marked valid after the format
 checks and a warning is logged for each file.
 
 A document stays "en_analyse" when clamd cannot be reached; `manage.py
-scan_documents` re-queues the pending ones.
+scan_documents` re-queues the pending ones (run it from cron when clamd was down).
 """
 
 import logging

@@ -51,7 +51,9 @@ def document_errors(demarche) -> list[str]:
             )
         if not live:
             if rule.required:
-                errors.append(_("« %(label)s » : pièce obligatoire manquante.") % {"label": rule.label})
+                errors.append(
+                    _("« %(label)s » : pièce obligatoire manquante.") % {"label": rule.label}
+                )
             continue
         if pages < rule.min_pages:
             errors.append(

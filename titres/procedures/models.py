@@ -166,9 +166,7 @@ class Message(models.Model):
     kind = models.CharField(
         _("type"), max_length=30, choices=MessageKind.choices, default=MessageKind.MESSAGE
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)

@@ -162,9 +162,7 @@ class FormStep(Step):
             if isinstance(field_, forms.BooleanField):
                 display = _("Oui") if value else _("Non")
             elif getattr(field_, "choices", None) and value not in (None, ""):
-                choices = dict(
-                    (str(k), v) for k, v in field_.choices if not isinstance(v, list | tuple)
-                )
+                choices = {str(k): v for k, v in field_.choices if not isinstance(v, list | tuple)}
                 if isinstance(value, list):
                     display = ", ".join(str(choices.get(str(v), v)) for v in value)
                 else:

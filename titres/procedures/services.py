@@ -47,9 +47,7 @@ def _require_owner(demarche: Demarche, actor) -> None:
 
 def _require_draft(demarche: Demarche) -> None:
     if demarche.status != Status.BROUILLON:
-        raise NotEditable(
-            _("Cette démarche a été validée : elle ne peut plus être modifiée.")
-        )
+        raise NotEditable(_("Cette démarche a été validée : elle ne peut plus être modifiée."))
 
 
 @transaction.atomic
@@ -205,9 +203,9 @@ def upload_document(
         raise UploadRejected(_("Cette pièce n’est pas attendue pour cette démarche."))
     info = inspect_upload(uploaded_file, size=uploaded_file.size)
     same_rule = (
-        pending_complement_documents(locked) if complement else locked.documents.filter(
-            is_complement=False
-        )
+        pending_complement_documents(locked)
+        if complement
+        else locked.documents.filter(is_complement=False)
     ).filter(code=code, status__in=LIVE)
     if replaces is not None:
         same_rule = same_rule.exclude(pk=replaces.pk)
@@ -312,7 +310,8 @@ def _clean_body(body: str) -> str:
         raise ValidationError(_("Le message ne peut pas être vide."))
     if len(body) > MAX_MESSAGE_LENGTH:
         raise ValidationError(
-            _("Le message est trop long (%(max)s caractères au plus).") % {"max": MAX_MESSAGE_LENGTH}
+            _("Le message est trop long (%(max)s caractères au plus).")
+            % {"max": MAX_MESSAGE_LENGTH}
         )
     return body
 
@@ -352,9 +351,7 @@ def post_message(
 
 
 @transaction.atomic
-def request_complement(
-    *, demarche: Demarche, agent, role: str, body: str, request=None
-) -> Message:
+def request_complement(*, demarche: Demarche, agent, role: str, body: str, request=None) -> Message:
     """An agent asks for information or documents: the request lands in the
     thread and suspends the file (EN_ATTENTE_USAGER)."""
     body = _clean_body(body)

@@ -93,9 +93,7 @@ def _too_big_image() -> UploadRejected:
 
 
 def _broken_image() -> UploadRejected:
-    return UploadRejected(
-        _("L’image est endommagée ou illisible : elle n’a pas pu être décodée.")
-    )
+    return UploadRejected(_("L’image est endommagée ou illisible : elle n’a pas pu être décodée."))
 
 
 def inspect_pdf(fileobj) -> int:

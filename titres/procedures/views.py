@@ -66,9 +66,7 @@ def demarche_list(request):
 
 
 def new(request):
-    categories = [
-        (category, procedures_in(category.value, request.user)) for category in Category
-    ]
+    categories = [(category, procedures_in(category.value, request.user)) for category in Category]
     return render(request, "procedures/new.html", {"categories": categories})
 
 
@@ -131,7 +129,7 @@ def _messages_open(demarche) -> bool:
 
 
 def resume(request, number):
-    """"Reprise": a draft resumes at its step, a suspended file at the answer page."""
+    """ "Reprise": a draft resumes at its step, a suspended file at the answer page."""
     demarche = _owned(request, number)
     if demarche.is_draft:
         definition = _definition(demarche)
@@ -182,14 +180,14 @@ def step(request, number, slug):
     except ProcedureNotFound:
         raise Http404
     if not demarche.is_draft:
-        messages.info(
-            request, _("Cette démarche a été validée : elle ne peut plus être modifiée.")
-        )
+        messages.info(request, _("Cette démarche a été validée : elle ne peut plus être modifiée."))
         return redirect("procedures:detail", number=demarche.number)
     where = wizard.position(definition, demarche, slug)
     if where is None:
         # The step does not apply given earlier answers: go on to the next one.
-        return redirect(wizard.step_url(demarche, wizard.next_applicable_after(definition, demarche, slug)))
+        return redirect(
+            wizard.step_url(demarche, wizard.next_applicable_after(definition, demarche, slug))
+        )
 
     action = request.POST.get("action", "next") if request.method == "POST" else ""
     form = None
@@ -439,7 +437,7 @@ def message(request, pk):
 
 
 def complement(request, number):
-    """"Reprise" of a file awaiting the citizen: read the request, add
+    """ "Reprise" of a file awaiting the citizen: read the request, add
     documents, answer ("recueil complémentaire")."""
     demarche = _owned(request, number)
     if not demarche.awaits_citizen:
@@ -448,16 +446,23 @@ def complement(request, number):
     if request.method == "POST" and form.is_valid():
         try:
             services.answer_complement(
-                demarche=demarche, actor=request.user, body=form.cleaned_data["body"], request=request
+                demarche=demarche,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                request=request,
             )
         except (ValidationError, TransitionRefused) as error:
-            text = error.message if isinstance(error, TransitionRefused) else " ".join(error.messages)
+            text = (
+                error.message if isinstance(error, TransitionRefused) else " ".join(error.messages)
+            )
             messages.error(request, text)
         else:
             messages.success(request, _("Votre réponse a été transmise au service instructeur."))
             return redirect("procedures:detail", number=demarche.number)
     request_message = (
-        demarche.messages.filter(kind=MessageKind.DEMANDE_COMPLEMENT).order_by("-created_at").first()
+        demarche.messages.filter(kind=MessageKind.DEMANDE_COMPLEMENT)
+        .order_by("-created_at")
+        .first()
     )
     pending = list(pending_complement_documents(demarche))
     rules = [(rule, [d for d in pending if d.code == rule.code]) for rule in rules_for(demarche)]

@@ -1,0 +1,266 @@
+"""Browser journeys of the téléprocédure "Permis de conduire" (seed 002):
+a theft with documents and a stamp bought on the way through the shop and
+the local bank, then the receipt; an expiration (free, no payment step)."""
+
+import io
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+CARD_OK = "4970 1000 0000 0006"
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings):
+    from titres.permis.communes import ensure_reference_data
+    from titres.permis.demo import load_authorities
+
+    ensure_reference_data()  # transactional tests flush the migration's data
+    load_authorities()
+    settings.CLAMAV_URL = ""
+    settings.PAYMENT_PROVIDER = "local"
+
+
+def _citizen():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username="pierre.corneille",
+        email="pierre.corneille@example.fr",
+        password="Motdepasse-solide-2016",
+        first_name="Pierre",
+        last_name="Corneille",
+    )
+
+
+def _log_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def _record():
+    from titres.permis.models import LicenceRecord
+
+    return LicenceRecord.objects.create(
+        neph="745490000015",
+        birth_name="CORNEILLE",
+        first_names="Pierre",
+        sex="M",
+        birth_date=date(1956, 1, 1),
+        birth_commune="Nancy",
+        birth_departement="54",
+    )
+
+
+def _photo():
+    from titres.permis.models import EPhoto, Photographer
+
+    photographer = Photographer.objects.create(
+        kind="photographe",
+        approval_number="PH-54-9999",
+        name="Photo Stanislas",
+        address="4 rue Saint-Dizier",
+        postal_code="54000",
+        commune="Nancy",
+        departement_code="54",
+    )
+    from titres.permis.services import register_photo
+
+    photo = register_photo(photographer=photographer)
+    assert EPhoto.objects.filter(pk=photo.pk).exists()
+    return photo
+
+
+def _pdf(tmp_path, name, pages=1):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    path = tmp_path / name
+    with open(path, "wb") as handle:
+        writer.write(handle)
+    return path
+
+
+def _next(page):
+    page.get_by_role("button", name="Étape suivante").click()
+
+
+def _fill_first_steps(page, check_a11y, motif_label, photo):
+    page.goto("/demarches/nouvelle/permis/")
+    check_a11y(page)
+    page.get_by_role("button", name="Commencer — Permis de conduire : demande de titre").click()
+    # Step 1: motif.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Motif de demande")
+    check_a11y(page)
+    page.get_by_text(motif_label, exact=True).click()
+    _next(page)
+
+    # Step 2: état civil, with "+ Ajouter un prénom".
+    expect(page.locator(".fr-stepper__title")).to_contain_text("État civil")
+    check_a11y(page)
+    page.get_by_label("Nom de naissance").fill("Corneille")
+    page.get_by_text("Homme", exact=True).click()
+    page.get_by_label("1er prénom").fill("Pierre")
+    expect(page.get_by_label("3ème prénom (Optionnel)")).to_be_hidden()
+    page.get_by_role("button", name="+ Ajouter un prénom").click()
+    expect(page.get_by_label("3ème prénom (Optionnel)")).to_be_focused()
+    page.get_by_label("Date de naissance").fill("01/01/2999")
+    page.get_by_label("Commune de naissance").fill("Nancy")
+    page.get_by_label("Département de naissance").select_option("54")
+    _next(page)
+    expect(page.get_by_text("La date de naissance doit être une date passée.")).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("Date de naissance").fill("01/01/1956")
+    _next(page)
+
+    # Step 3: adresse — the commune comes from the postal code.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Adresse et contact")
+    check_a11y(page)
+    page.get_by_label("N° de la voie").fill("66")
+    page.get_by_label("Type de voie (avenue, boulevard, etc)").select_option("rue")
+    page.get_by_label("Nom de la voie").fill("du Pas")
+    page.get_by_label("Code postal", exact=True).fill("54000")
+    expect(page.locator("#id_commune")).to_have_value("Nancy")
+    expect(page.get_by_label("Votre préfecture de rattachement")).to_have_value("54")
+    page.get_by_label("Téléphone portable (recommandé)").fill("06 12 34 56 78")
+    page.locator("label[for=id_consentement_information_1]").click()
+    _next(page)
+
+    # Step 4: photo / signature.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Photo / Signature")
+    check_a11y(page)
+    expect(page.get_by_role("link", name="Trouver une cabine ou un photographe agréé près de chez vous")).to_have_attribute("href", "/permis/photographes/")
+    page.get_by_label("Code « photo numérique »").fill(photo.code_display)
+    _next(page)
+
+
+def _upload(page, label, path):
+    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
+    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
+    expect(page.locator("li", has_text=path.name)).to_be_visible()
+
+
+def test_theft_with_documents_and_a_stamp_bought_on_the_way(page, live_server, check_a11y, tmp_path):
+    from titres.paiements.enums import StampState
+    from titres.paiements.models import Stamp
+    from titres.procedures.models import Demarche
+
+    _record()
+    photo = _photo()
+    _log_in(page, live_server, _citizen())
+    _fill_first_steps(page, check_a11y, "Vol du titre", photo)
+
+    # Step 5: documents, theft receipt included.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Pièces justificatives")
+    check_a11y(page)
+    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf", 2))
+    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf", 2))
+    _upload(page, "Récépissé de déclaration de vol", _pdf(tmp_path, "recepisse.pdf"))
+    expect(page.get_by_text("Document valide")).to_have_count(3)
+    check_a11y(page)
+    _next(page)
+
+    # Step 6: no stamp yet: buy one at the shop without leaving the journey.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Paiement")
+    check_a11y(page)
+    page.get_by_role("link", name="Acheter un timbre fiscal électronique (25 €)").click()
+    expect(page.locator("h1")).to_have_text("Acheter un timbre fiscal électronique")
+    check_a11y(page)
+    expect(page.get_by_label("Adresse e-mail à laquelle envoyer le timbre")).to_have_value(
+        "pierre.corneille@example.fr"
+    )
+    page.get_by_role("button", name="Payer par carte bancaire").click()
+    expect(page.locator("h1")).to_have_text("Paiement sécurisé")
+    check_a11y(page)
+    page.get_by_label("Numéro de carte").fill(CARD_OK)
+    page.get_by_label("Expire fin : mois").select_option("12")
+    page.get_by_label("Expire fin : année").select_option(str(timezone.localdate().year + 1))
+    page.get_by_label("Numéro de contrôle au dos de la carte").fill("123")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.get_by_text("Paiement accepté : votre timbre est prêt")).to_be_visible()
+    check_a11y(page)
+    number = page.locator("#numero-timbre").get_attribute("data-numero")
+    page.get_by_role("link", name="Continuer ma démarche avec ce timbre").click()
+
+    # Back at step 6 with the stamp reserved for this request.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Paiement")
+    expect(page.get_by_text(f"Le timbre n° {number} est enregistré pour votre demande.")).to_be_visible()
+    expect(page.get_by_label("Numéro du timbre fiscal électronique")).to_have_value(number)
+    check_a11y(page)
+    assert Stamp.objects.get(number=number).state == StampState.RESERVE
+    _next(page)
+
+    # Step 7: récapitulatif, collapsible sections, sworn statement.
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Récapitulatif")
+    check_a11y(page)
+    expect(page.locator(".fr-accordion")).to_have_count(6)
+    page.get_by_role("button", name="Adresse de la personne concernée").click()
+    expect(page.get_by_text("54000")).to_be_visible()
+    page.get_by_role("button", name="Valider ma demande").click()
+    expect(page.locator(".fr-error-text, .fr-messages-group").first).to_be_visible()
+    check_a11y(page)
+    page.locator("label[for=id_attestation]").click()
+    page.get_by_role("button", name="Valider ma demande").click()
+
+    # Step 8: confirmation and receipt.
+    expect(page.get_by_text("Demande confirmée et consultable")).to_be_visible()
+    check_a11y(page)
+    demarche = Demarche.objects.get(procedure_code="permis-de-conduire")
+    assert demarche.status == "EN_COURS"
+    expect(page.locator("#numero-demande")).to_contain_text(demarche.display_number)
+    assert Stamp.objects.get(number=number).state == StampState.CONSOMME
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger le justificatif de la pré-demande").click()
+    download = download_info.value
+    from pypdf import PdfReader
+
+    content = open(download.path(), "rb").read()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert demarche.display_number in text and number in text
+
+    # Frozen: a step URL now leads to the file's page.
+    page.goto(f"/demarches/{demarche.number}/etapes/motif/")
+    expect(page.get_by_text("Cette démarche a été validée : elle ne peut plus être modifiée.")).to_be_visible()
+    check_a11y(page)
+
+
+def test_expiration_is_free_without_payment_step(page, live_server, check_a11y, tmp_path):
+    from titres.procedures.models import Demarche
+
+    _record()
+    photo = _photo()
+    _log_in(page, live_server, _citizen())
+    _fill_first_steps(page, check_a11y, "Expiration de la durée administrative du titre", photo)
+
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Pièces justificatives")
+    expect(page.get_by_text("Récépissé de déclaration de vol")).to_have_count(0)
+    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
+    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
+    check_a11y(page)
+    _next(page)
+
+    # No payment: straight to the récapitulatif (6 of 7).
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Récapitulatif")
+    expect(page.locator(".fr-stepper__state")).to_have_text("Étape 6 sur 7")
+    check_a11y(page)
+    page.locator("label[for=id_attestation]").click()
+    page.get_by_role("button", name="Valider ma demande").click()
+    expect(page.get_by_text("Demande confirmée et consultable")).to_be_visible()
+    check_a11y(page)
+    demarche = Demarche.objects.get(procedure_code="permis-de-conduire")
+    assert demarche.status == "EN_COURS" and demarche.payment_reference == ""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Télécharger le justificatif de la pré-demande").click()
+    assert download_info.value.suggested_filename == f"justificatif-pre-demande-{demarche.number}.pdf"

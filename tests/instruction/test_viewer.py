@@ -1,0 +1,72 @@
+"""Server-side rendering of document pages for the viewer."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfWriter
+
+from titres.instruction import viewer
+
+from .factories import DocumentFactory, PermisDemarcheFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf(pages=2) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=300)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _tiff(pages=3) -> bytes:
+    buffer = io.BytesIO()
+    frames = [Image.new("L", (50, 70), 100 + i) for i in range(pages)]
+    frames[0].save(buffer, "TIFF", save_all=True, append_images=frames[1:])
+    return buffer.getvalue()
+
+
+def _png_size(data):
+    return Image.open(io.BytesIO(data)).size
+
+
+def test_pdf_pages_are_rendered(authority):
+    document = DocumentFactory(
+        demarche=PermisDemarcheFactory(submitted=True, authority=authority),
+        file=ContentFile(_pdf(), name="piece.pdf"),
+        content_type="application/pdf",
+        pages=2,
+    )
+    assert _png_size(viewer.render_page(document, 2)) == (400, 600)
+    with pytest.raises(viewer.PageNotFound):
+        viewer.render_page(document, 3)
+
+
+def test_tiff_pages_are_rendered(authority):
+    document = DocumentFactory(
+        demarche=PermisDemarcheFactory(submitted=True, authority=authority),
+        file=ContentFile(_tiff(), name="piece.tif"),
+        content_type="image/tiff",
+        pages=3,
+    )
+    assert _png_size(viewer.render_page(document, 3)) == (50, 70)
+
+
+def test_viewer_beside_the_data_with_navigation(agent_client, authority):
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    first = DocumentFactory(demarche=demarche, label="Justificatif de domicile",
+                            file=ContentFile(_pdf(), name="p.pdf"), content_type="application/pdf", pages=2)
+    second = DocumentFactory(demarche=demarche, code="identite", label="Pièce d’identité")
+    url = reverse("instruction:detail", args=[demarche.number])
+    content = agent_client.get(url).content.decode()
+    assert 'data-pages="2"' in content and "Document suivant" in content
+    assert reverse("instruction:document_page", args=[first.pk, 1]) in content
+    content = agent_client.get(url + f"?piece={second.pk}").content.decode()
+    assert "Document précédent" in content
+    assert agent_client.get(reverse("instruction:document_page", args=[first.pk, 2])).status_code == 200
+    assert agent_client.get(reverse("instruction:document_page", args=[first.pk, 3])).status_code == 404
