@@ -179,6 +179,8 @@ class PrenomsWidget(forms.Widget):
             for index in range(count)
         ]
         context["widget"]["max"] = MAX_PRENOMS
+        # For the script's new inputs ("%(n)s" replaced by their number).
+        context["widget"]["label_template"] = str(_("%(n)sème prénom"))
         return context
 
 
