@@ -28,13 +28,66 @@ BENCH_DB = "titres_bench_search"
 PROCEDURE = "permis-bench"
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SYLLABLES = [
-    "COR", "NEI", "LLE", "MÉ", "NARD", "DE", "LAU", "NAY", "O", "GER", "TES", "SIER", "BER",
-    "TRAND", "DU", "PONT", "MAR", "TIN", "LE", "ROY", "FAU", "RE", "GI", "RAUD", "CHÂ", "TEL",
-    "BOU", "CHER", "LAN", "GLOIS", "PÉ", "RIN", "VI", "DAL", "RO", "BIN", "HU", "GUET",
+    "COR",
+    "NEI",
+    "LLE",
+    "MÉ",
+    "NARD",
+    "DE",
+    "LAU",
+    "NAY",
+    "O",
+    "GER",
+    "TES",
+    "SIER",
+    "BER",
+    "TRAND",
+    "DU",
+    "PONT",
+    "MAR",
+    "TIN",
+    "LE",
+    "ROY",
+    "FAU",
+    "RE",
+    "GI",
+    "RAUD",
+    "CHÂ",
+    "TEL",
+    "BOU",
+    "CHER",
+    "LAN",
+    "GLOIS",
+    "PÉ",
+    "RIN",
+    "VI",
+    "DAL",
+    "RO",
+    "BIN",
+    "HU",
+    "GUET",
 ]
 FIRST_NAMES = [
-    "Pierre", "Raoul", "Antoine", "David", "Étienne", "Marie", "Anne", "Louise", "Hélène",
-    "Jean", "Paul", "Jacques", "Chloé", "Zoé", "Léa", "Noël", "Agnès", "Gaëlle", "Inès", "Jérôme",
+    "Pierre",
+    "Raoul",
+    "Antoine",
+    "David",
+    "Étienne",
+    "Marie",
+    "Anne",
+    "Louise",
+    "Hélène",
+    "Jean",
+    "Paul",
+    "Jacques",
+    "Chloé",
+    "Zoé",
+    "Léa",
+    "Noël",
+    "Agnès",
+    "Gaëlle",
+    "Inès",
+    "Jérôme",
 ]
 MOTIFS = ["vol", "perte", "deterioration", "expiration", "changement_etat_civil"]
 
@@ -93,11 +146,17 @@ def fixtures():
         user=agent, authority=authority, defaults={"role": "agent_instructeur"}
     )
     TOTPDevice.objects.get_or_create(user=agent, name="bench", defaults={"confirmed": True})
-    owners = list(User.objects.filter(username__startswith="bench-usager-").values_list("pk", flat=True))
+    owners = list(
+        User.objects.filter(username__startswith="bench-usager-").values_list("pk", flat=True)
+    )
     if len(owners) < 1000:
         User.objects.bulk_create(
             [
-                User(username=f"bench-usager-{i}", email=f"bench-usager-{i}@bench.invalid", password="!")
+                User(
+                    username=f"bench-usager-{i}",
+                    email=f"bench-usager-{i}@bench.invalid",
+                    password="!",
+                )
                 for i in range(len(owners), 1000)
             ],
             batch_size=1000,
@@ -140,9 +199,20 @@ def generate(rows: int, batch: int, authority, owners) -> None:
     demarche_table = Demarche._meta.db_table
     entry_table = DemarcheSearchEntry._meta.db_table
     entry_fields = [
-        "last_name_display", "first_names_display", "last_name", "usage_name", "first_name",
-        "first_names", "birth_date", "sex", "neph", "motif", "postal_code", "departement",
-        "year", "last_event",
+        "last_name_display",
+        "first_names_display",
+        "last_name",
+        "usage_name",
+        "first_name",
+        "first_names",
+        "birth_date",
+        "sex",
+        "neph",
+        "motif",
+        "postal_code",
+        "departement",
+        "year",
+        "last_event",
     ]
     start = time.perf_counter()
     with connection.cursor() as cursor:
@@ -165,7 +235,9 @@ def generate(rows: int, batch: int, authority, owners) -> None:
                         "nom_naissance": name,
                         "nom_usage": "",
                         "prenoms": first,
-                        "date_naissance": (epoch + timedelta(days=rng.randint(0, 24000))).isoformat(),
+                        "date_naissance": (
+                            epoch + timedelta(days=rng.randint(0, 24000))
+                        ).isoformat(),
                         "sexe": rng.choice("MF"),
                         "neph": f"{rng.randint(10**11, 10**12 - 1)}",
                     },
@@ -179,9 +251,21 @@ def generate(rows: int, batch: int, authority, owners) -> None:
             ) as copy:
                 for pk, number, submitted, answers in demarche_rows:
                     copy.write_row(
-                        (pk, number, PROCEDURE, owners[pk % len(owners)], "{}",
-                         rng.choice(["EN_COURS", "EN_COURS", "VALIDEE", "TERMINEE", "REJETEE"]),
-                         json.dumps(answers), "", "", authority.pk, submitted, submitted, submitted)
+                        (
+                            pk,
+                            number,
+                            PROCEDURE,
+                            owners[pk % len(owners)],
+                            "{}",
+                            rng.choice(["EN_COURS", "EN_COURS", "VALIDEE", "TERMINEE", "REJETEE"]),
+                            json.dumps(answers),
+                            "",
+                            "",
+                            authority.pk,
+                            submitted,
+                            submitted,
+                            submitted,
+                        )
                     )
             with raw.cursor().copy(
                 f"COPY {entry_table} (demarche_id, {', '.join(entry_fields)}) FROM STDIN"
@@ -289,8 +373,10 @@ def measure(queries: int, authority, agent) -> None:
         "numéro de demande (SQL nu)": timed(bare_number, [(num,) for _, _, num in sample]),
     }
     found = sum(1 for (c,) in name_inputs[:20] if view_search(c)[0] >= 1)
-    print(f"\n{total:,} entrées de recherche ; {len(sample)} requêtes par mesure "
-          f"({found}/20 recherches par nom vérifiées non vides)")
+    print(
+        f"\n{total:,} entrées de recherche ; {len(sample)} requêtes par mesure "
+        f"({found}/20 recherches par nom vérifiées non vides)"
+    )
     print(f"{'mesure':<50} {'p50 (ms)':>9} {'p95 (ms)':>9}")
     for label, durations in results.items():
         p50, p95 = percentiles(durations)

@@ -141,7 +141,11 @@ def _fill_first_steps(page, check_a11y, motif_label, photo):
     # Step 4: photo / signature.
     expect(page.locator(".fr-stepper__title")).to_contain_text("Photo / Signature")
     check_a11y(page)
-    expect(page.get_by_role("link", name="Trouver une cabine ou un photographe agréé près de chez vous")).to_have_attribute("href", "/permis/photographes/")
+    expect(
+        page.get_by_role(
+            "link", name="Trouver une cabine ou un photographe agréé près de chez vous"
+        )
+    ).to_have_attribute("href", "/permis/photographes/")
     page.get_by_label("Code « photo numérique »").fill(photo.code_display)
     _next(page)
 
@@ -152,7 +156,9 @@ def _upload(page, label, path):
     expect(page.locator("li", has_text=path.name)).to_be_visible()
 
 
-def test_theft_with_documents_and_a_stamp_bought_on_the_way(page, live_server, check_a11y, tmp_path):
+def test_theft_with_documents_and_a_stamp_bought_on_the_way(
+    page, live_server, check_a11y, tmp_path
+):
     from titres.paiements.enums import StampState
     from titres.paiements.models import Stamp
     from titres.procedures.models import Demarche
@@ -196,7 +202,9 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(page, live_server, c
 
     # Back at step 6 with the stamp reserved for this request.
     expect(page.locator(".fr-stepper__title")).to_contain_text("Paiement")
-    expect(page.get_by_text(f"Le timbre n° {number} est enregistré pour votre demande.")).to_be_visible()
+    expect(
+        page.get_by_text(f"Le timbre n° {number} est enregistré pour votre demande.")
+    ).to_be_visible()
     expect(page.get_by_label("Numéro du timbre fiscal électronique")).to_have_value(number)
     check_a11y(page)
     assert Stamp.objects.get(number=number).state == StampState.RESERVE
@@ -226,13 +234,16 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(page, live_server, c
     download = download_info.value
     from pypdf import PdfReader
 
-    content = open(download.path(), "rb").read()
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    with open(download.path(), "rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    text = "".join(p.extract_text() for p in reader.pages)
     assert demarche.display_number in text and number in text
 
     # Frozen: a step URL now leads to the file's page.
     page.goto(f"/demarches/{demarche.number}/etapes/motif/")
-    expect(page.get_by_text("Cette démarche a été validée : elle ne peut plus être modifiée.")).to_be_visible()
+    expect(
+        page.get_by_text("Cette démarche a été validée : elle ne peut plus être modifiée.")
+    ).to_be_visible()
     check_a11y(page)
 
 
@@ -263,4 +274,6 @@ def test_expiration_is_free_without_payment_step(page, live_server, check_a11y, 
     assert demarche.status == "EN_COURS" and demarche.payment_reference == ""
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger le justificatif de la pré-demande").click()
-    assert download_info.value.suggested_filename == f"justificatif-pre-demande-{demarche.number}.pdf"
+    assert (
+        download_info.value.suggested_filename == f"justificatif-pre-demande-{demarche.number}.pdf"
+    )

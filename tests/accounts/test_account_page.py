@@ -186,12 +186,6 @@ def test_delete_needs_confirmation(client, user, data, field, message):
     assert User.objects.filter(pk=user.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="titres.core.models.AuditEvent.actor uses on_delete=SET_NULL: deleting an account "
-    "rewrites actor_id in past entries and breaks the hash chain; core must use DO_NOTHING "
-    "(the column has no database constraint).",
-)
 def test_deleting_an_account_keeps_the_journal_chain_valid(user):
     from titres.accounts import services
     from titres.core.journal import verify_chain

@@ -8,7 +8,8 @@ from titres.accounts.models import Habilitation, TermsVersion, User
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_accounts_one_per_profile_idempotent(client):
+def test_demo_accounts_one_per_profile_idempotent(client, settings):
+    settings.DEBUG = True
     first = demo.load()
     second = demo.load()
     assert [(c.role, c.identifier) for c in first] == [(c.role, c.identifier) for c in second]
@@ -27,3 +28,10 @@ def test_demo_accounts_one_per_profile_idempotent(client):
         assert response.status_code == 302, credential
         assert client.get("/tableau-de-bord/").status_code == 200
         client.post("/compte/deconnexion/")
+
+
+def test_no_demo_accounts_without_debug(settings):
+    settings.DEBUG = False
+    assert demo.load() == []
+    assert not User.objects.exists()
+    assert TermsVersion.objects.count() == 1  # the terms are real content

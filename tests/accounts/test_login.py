@@ -12,9 +12,7 @@ INVALID = "Identifiant ou mot de passe incorrect."
 
 
 def post_login(client, username, password=PASSWORD, ip="192.0.2.1", **extra):
-    return client.post(
-        URL, {"username": username, "password": password, **extra}, REMOTE_ADDR=ip
-    )
+    return client.post(URL, {"username": username, "password": password, **extra}, REMOTE_ADDR=ip)
 
 
 def test_login_page_has_franceconnect_area_and_recovery_links(client):

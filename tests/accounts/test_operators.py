@@ -117,9 +117,7 @@ def test_restore_task_is_queued_for_the_end_of_the_suspension(operator, settings
         user = UserFactory()
         with freeze_time("2026-03-01 10:00:00"), _commit_callbacks():
             services.suspend_account(user=user, actor=operator, reason="Contrôle.", days=1)
-        [result] = [
-            r for r in backend.results if r.task.name == restore_after_suspension_task.name
-        ]
+        [result] = [r for r in backend.results if r.task.name == restore_after_suspension_task.name]
         assert result.task.run_after == datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
         assert result.kwargs == {"user_id": user.pk}
         # When it runs after the end, the account is restored.

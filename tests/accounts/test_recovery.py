@@ -93,9 +93,7 @@ def test_password_reset_link_expires(client, run_on_commit, settings):
             client.post("/compte/mot-de-passe-oublie/", {"identifier": "camille.m"})
         path = reset_path(mail.outbox[0])
         frozen.tick(settings.PASSWORD_RESET_TIMEOUT + 1)
-        response = client.post(
-            path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-        )
+        response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 404
 
 
@@ -108,8 +106,7 @@ def test_password_reset_refuses_weak_password(client, run_on_commit):
     )
     assert (
         "Votre mot de passe doit contenir au moins 12 caractères, dont au moins une "
-        "majuscule, une minuscule, un chiffre et un caractère spécial."
-        in response.content.decode()
+        "majuscule, une minuscule, un chiffre et un caractère spécial." in response.content.decode()
     )
 
 

@@ -145,8 +145,7 @@ def test_fields_of_other_profiles_are_ignored(client, terms):
                 "approval_number": "123456",
             },
             "approval_number",
-            "Le numéro d’agrément doit avoir la forme E AA DDD NNNN C "
-            "(exemple : E 02 075 0001 0).",
+            "Le numéro d’agrément doit avoir la forme E AA DDD NNNN C (exemple : E 02 075 0001 0).",
         ),
         (
             {
@@ -155,8 +154,7 @@ def test_fields_of_other_profiles_are_ignored(client, terms):
                 "approval_number": "E 02 075 0001 0",
             },
             "approval_number",
-            "Le numéro d’agrément doit avoir la forme R AA DDD NNNN C "
-            "(exemple : R 13 013 0004 0).",
+            "Le numéro d’agrément doit avoir la forme R AA DDD NNNN C (exemple : R 13 013 0004 0).",
         ),
         (
             {"profile": Profile.PERSONNE_MORALE, "organisation_name": "SAS"},
@@ -214,14 +212,12 @@ def test_fields_of_other_profiles_are_ignored(client, terms):
         (
             {"phone": "06 12 34 56"},
             "phone",
-            "Saisissez un numéro de téléphone français à 10 chiffres "
-            "(exemple : 06 12 34 56 78).",
+            "Saisissez un numéro de téléphone français à 10 chiffres (exemple : 06 12 34 56 78).",
         ),
         (
             {"phone": "00 12 34 56 78"},
             "phone",
-            "Saisissez un numéro de téléphone français à 10 chiffres "
-            "(exemple : 06 12 34 56 78).",
+            "Saisissez un numéro de téléphone français à 10 chiffres (exemple : 06 12 34 56 78).",
         ),
         (
             {"username": "é"},
@@ -255,7 +251,9 @@ def test_refusals_show_exact_message(client, terms, overrides, field, message):
 def test_common_password_is_refused(client, terms, settings):
     # Four kinds of characters, but in Django's list of common passwords
     # (compared in lower case).
-    response = client.post(URL, signup_data(password1="Mega_Pizdetz666", password2="Mega_Pizdetz666"))
+    response = client.post(
+        URL, signup_data(password1="Mega_Pizdetz666", password2="Mega_Pizdetz666")
+    )
     assert_form_error(response, "password1", "Ce mot de passe est trop courant.")
 
 
@@ -301,9 +299,7 @@ def test_written_question_is_checked(client, terms):
     store = CaptchaStore.objects.create(challenge=challenge, response=answer)
     wrong = client.post(
         URL,
-        signup_data(
-            captcha_0=store.hashkey, captcha_1=str(int(answer) + 1), captcha_mode="texte"
-        ),
+        signup_data(captcha_0=store.hashkey, captcha_1=str(int(answer) + 1), captcha_mode="texte"),
     )
     assert "Le code de sécurité saisi est incorrect. Veuillez recommencer." in (
         wrong.content.decode()

@@ -19,7 +19,14 @@ from .factories import AgentMembershipFactory, DocumentFactory, PermisDemarcheFa
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "logout", "otp_enrol", "otp_verify"}
-FAKE_KWARGS = {"code": "543", "number": "X", "pk": uuid.uuid4(), "page": 1, "kind": "photo", "name": "valider"}
+FAKE_KWARGS = {
+    "code": "543",
+    "number": "X",
+    "pk": uuid.uuid4(),
+    "page": 1,
+    "kind": "photo",
+    "name": "valider",
+}
 
 
 def _agent_urls():
@@ -130,7 +137,10 @@ def test_another_authoritys_agent_gets_404_on_file_documents_history(
         reverse("instruction:ephoto", args=[demarche.number, "photo"]),
     ]:
         assert stranger.get(url).status_code == 404, url
-    assert stranger.post(reverse("instruction:action", args=[demarche.number, "valider"])).status_code == 404
+    assert (
+        stranger.post(reverse("instruction:action", args=[demarche.number, "valider"])).status_code
+        == 404
+    )
     assert stranger.get(reverse("instruction:worklist", args=["543"])).status_code == 404
     demarche.refresh_from_db()
     assert demarche.status == Status.EN_COURS
@@ -149,7 +159,10 @@ def test_read_only_agent_cannot_act(reader, authority):
     response = client.post(
         reverse("instruction:action", args=[demarche.number, "valider"]), follow=True
     )
-    assert "Votre rôle (lecture seule) ne permet pas d’agir sur les demandes." in response.content.decode()
+    assert (
+        "Votre rôle (lecture seule) ne permet pas d’agir sur les demandes."
+        in response.content.decode()
+    )
     demarche.refresh_from_db()
     assert demarche.status == Status.EN_COURS
 

@@ -41,7 +41,11 @@ def test_validate(agent_client, agent, authority):
     demarche.refresh_from_db()
     assert demarche.status == Status.VALIDEE
     change = demarche.history.last()
-    assert (change.event, change.actor, change.actor_role) == ("valider", agent, "agent_instructeur")
+    assert (change.event, change.actor, change.actor_role) == (
+        "valider",
+        agent,
+        "agent_instructeur",
+    )
     assert Assignment.objects.get(demarche=demarche).agent == agent
 
 
@@ -51,7 +55,10 @@ def test_suspend_asks_the_citizen_and_the_answer_brings_it_back(
     demarche = PermisDemarcheFactory(submitted=True, authority=authority)
     with django_capture_on_commit_callbacks(execute=True):
         response = _post(
-            agent_client, demarche, "suspendre", {"body": "Merci de joindre un justificatif de domicile."}
+            agent_client,
+            demarche,
+            "suspendre",
+            {"body": "Merci de joindre un justificatif de domicile."},
         )
     assert "La demande a été suspendue." in response.content.decode()
     demarche.refresh_from_db()
@@ -64,7 +71,9 @@ def test_suspend_asks_the_citizen_and_the_answer_brings_it_back(
     procedure_services.answer_complement(
         demarche=demarche, actor=demarche.owner, body="Voici ma facture."
     )
-    page = agent_client.get(reverse("instruction:worklist", args=["543"]) + f"?onglet={Tab.A_TRAITER}")
+    page = agent_client.get(
+        reverse("instruction:worklist", args=["543"]) + f"?onglet={Tab.A_TRAITER}"
+    )
     content = page.content.decode()
     assert demarche.display_number in content
     assert "Complément reçu" in content
@@ -81,12 +90,17 @@ def test_suspend_requires_a_text(agent_client, authority):
 def test_reject_with_reason_and_text(agent_client, authority):
     demarche = PermisDemarcheFactory(submitted=True, authority=authority)
     response = _post(
-        agent_client, demarche, "rejeter", {"reason": "pieces_non_conformes", "text": "Facture illisible."}
+        agent_client,
+        demarche,
+        "rejeter",
+        {"reason": "pieces_non_conformes", "text": "Facture illisible."},
     )
     assert "La demande est rejetée." in response.content.decode()
     demarche.refresh_from_db()
     assert demarche.status == Status.REJETEE
-    assert demarche.history.last().comment == "Pièces justificatives non conformes. Facture illisible."
+    assert (
+        demarche.history.last().comment == "Pièces justificatives non conformes. Facture illisible."
+    )
 
 
 def test_reject_other_reason_requires_text(agent_client, authority):
@@ -102,7 +116,10 @@ def test_reject_other_reason_requires_text(agent_client, authority):
 def test_validate_refused_in_wrong_state(agent_client, authority):
     demarche = PermisDemarcheFactory(validated=True, authority=authority)
     response = _post(agent_client, demarche, "valider")
-    assert "Action impossible : la démarche est au statut « En cours (validée) »." in response.content.decode()
+    assert (
+        "Action impossible : la démarche est au statut « En cours (validée) »."
+        in response.content.decode()
+    )
 
 
 def test_transmit_produces_ships_delivers_and_updates_snpc(
@@ -110,7 +127,9 @@ def test_transmit_produces_ships_delivers_and_updates_snpc(
 ):
     from tests.permis.factories import LicenceRecordFactory, LicenceTitleFactory
 
-    record = LicenceRecordFactory(birth_name="CORNEILLE", first_names="Pierre", birth_date=date(1956, 1, 1))
+    record = LicenceRecordFactory(
+        birth_name="CORNEILLE", first_names="Pierre", birth_date=date(1956, 1, 1)
+    )
     old = LicenceTitleFactory(record=record)
     demarche = PermisDemarcheFactory(
         validated=True, authority=authority, answers=answers(neph=record.neph, motif="vol")
@@ -166,7 +185,8 @@ def test_bulk_transmit(chef_client, authority, django_capture_on_commit_callback
 def test_bulk_is_for_the_chef_only(agent_client, authority):
     demarche = PermisDemarcheFactory(submitted=True, authority=authority)
     response = agent_client.post(
-        reverse("instruction:bulk", args=["543"]), {"action": "valider", "dossiers": [demarche.number]}
+        reverse("instruction:bulk", args=["543"]),
+        {"action": "valider", "dossiers": [demarche.number]},
     )
     assert response.status_code == 403
 
@@ -201,4 +221,9 @@ def test_reader_cannot_act_through_services(reader, authority):
 
 def test_unknown_action_is_404(agent_client, authority):
     demarche = PermisDemarcheFactory(submitted=True, authority=authority)
-    assert agent_client.post(reverse("instruction:action", args=[demarche.number, "detruire"])).status_code == 404
+    assert (
+        agent_client.post(
+            reverse("instruction:action", args=[demarche.number, "detruire"])
+        ).status_code
+        == 404
+    )

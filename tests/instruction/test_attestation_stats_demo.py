@@ -42,8 +42,14 @@ def test_attestation_refused_before_validation_and_to_others(authority):
     validated = PermisDemarcheFactory(validated=True, authority=authority)
     client = Client()
     client.force_login(pending.owner)
-    assert client.get(reverse("instruction_public:attestation", args=[pending.number])).status_code == 404
-    assert client.get(reverse("instruction_public:attestation", args=[validated.number])).status_code == 404
+    assert (
+        client.get(reverse("instruction_public:attestation", args=[pending.number])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("instruction_public:attestation", args=[validated.number])).status_code
+        == 404
+    )
 
 
 # --- Statistics ---------------------------------------------------------------------
@@ -51,15 +57,24 @@ def test_attestation_refused_before_validation_and_to_others(authority):
 
 def _change(demarche, event, to_status, agent):
     StatusChange.objects.create(
-        demarche=demarche, from_status=Status.EN_COURS, to_status=to_status, event=event,
-        label=event, actor=agent, actor_role=Role.AGENT_INSTRUCTEUR,
+        demarche=demarche,
+        from_status=Status.EN_COURS,
+        to_status=to_status,
+        event=event,
+        label=event,
+        actor=agent,
+        actor_role=Role.AGENT_INSTRUCTEUR,
     )
 
 
 def test_statistics_numbers(authority, agent):
     now = timezone.now()
-    a = PermisDemarcheFactory(validated=True, authority=authority, submitted_at=now - timedelta(days=4), decided_at=now)
-    b = PermisDemarcheFactory(rejected=True, authority=authority, submitted_at=now - timedelta(days=2), decided_at=now)
+    a = PermisDemarcheFactory(
+        validated=True, authority=authority, submitted_at=now - timedelta(days=4), decided_at=now
+    )
+    b = PermisDemarcheFactory(
+        rejected=True, authority=authority, submitted_at=now - timedelta(days=2), decided_at=now
+    )
     c = PermisDemarcheFactory(awaiting=True, authority=authority, submitted_at=now)
     d = PermisDemarcheFactory(submitted=True, authority=authority)
     _change(a, "valider", Status.VALIDEE, agent)
@@ -82,7 +97,12 @@ def test_statistics_page_and_csv_for_the_chef(chef_client, agent_client, authori
     url = reverse("instruction:statistics", args=["543"])
     page = chef_client.get(url).content.decode()
     assert "<svg" in page and "Activité par semaine" in page
-    rows = list(csv.reader(io.StringIO(chef_client.get(url + "?format=csv").content.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(chef_client.get(url + "?format=csv").content.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
     assert rows[0] == ["Semaine", "Reçues", "Validées", "Rejetées", "Suspendues"]
     assert sum(int(r[1]) for r in rows[1:9]) == 1
     assert agent_client.get(url).status_code == 403
@@ -101,5 +121,8 @@ def test_demo_is_idempotent_and_gives_totp_and_backup_code(db):
     assert client.post(
         reverse("instruction:login"), {"username": "agent.instructeur", "password": demo.PASSWORD}
     ).url == reverse("instruction:otp_verify")
-    assert client.post(reverse("instruction:otp_verify"), {"token": demo.BACKUP_CODE}).status_code == 302
+    assert (
+        client.post(reverse("instruction:otp_verify"), {"token": demo.BACKUP_CODE}).status_code
+        == 302
+    )
     assert client.get(reverse("instruction:worklist", args=["543"])).status_code == 200

@@ -23,8 +23,12 @@ def _events(name):
 
 
 def test_opening_a_file_journals_file_document_and_snpc(agent_client, agent, authority):
-    record = LicenceRecordFactory(birth_name="CORNEILLE", first_names="Pierre", birth_date=date(1956, 1, 1))
-    demarche = PermisDemarcheFactory(submitted=True, authority=authority, answers=answers(neph=record.neph))
+    record = LicenceRecordFactory(
+        birth_name="CORNEILLE", first_names="Pierre", birth_date=date(1956, 1, 1)
+    )
+    demarche = PermisDemarcheFactory(
+        submitted=True, authority=authority, answers=answers(neph=record.neph)
+    )
     document = DocumentFactory(demarche=demarche)
     response = agent_client.get(reverse("instruction:detail", args=[demarche.number]))
     assert response.status_code == 200
@@ -64,24 +68,37 @@ def test_photo_and_signature_panel_is_journaled(agent_client, agent, authority):
     response = agent_client.get(reverse("instruction:ephoto", args=[demarche.number, "photo"]))
     assert response.status_code == 200
     assert _events("instruction.photo_consultee").get().actor == agent
-    assert agent_client.get(reverse("instruction:ephoto", args=[demarche.number, "signature"])).status_code == 404
+    assert (
+        agent_client.get(
+            reverse("instruction:ephoto", args=[demarche.number, "signature"])
+        ).status_code
+        == 404
+    )
 
 
 def test_differences_with_the_snpc_are_highlighted(agent_client, authority):
-    record = LicenceRecordFactory(birth_name="CORNEILLE", first_names="Pierre", birth_date=date(1956, 1, 1), points_balance=7)
+    record = LicenceRecordFactory(
+        birth_name="CORNEILLE", first_names="Pierre", birth_date=date(1956, 1, 1), points_balance=7
+    )
     demarche = PermisDemarcheFactory(
         submitted=True,
         authority=authority,
         answers=answers(neph=record.neph, prenoms=["Paul"], date_naissance=date(1956, 1, 1)),
     )
-    content = agent_client.get(reverse("instruction:detail", args=[demarche.number])).content.decode()
+    content = agent_client.get(
+        reverse("instruction:detail", args=[demarche.number])
+    ).content.decode()
     assert "7 / 12" in content
     assert "différences signalées" in content
     assert content.count('class="titres-diff"') == 1  # first names only
 
 
 def test_no_snpc_record_is_said(agent_client, authority):
-    demarche = PermisDemarcheFactory(submitted=True, authority=authority, answers=answers(nom="INCONNU"))
-    content = agent_client.get(reverse("instruction:detail", args=[demarche.number])).content.decode()
+    demarche = PermisDemarcheFactory(
+        submitted=True, authority=authority, answers=answers(nom="INCONNU")
+    )
+    content = agent_client.get(
+        reverse("instruction:detail", args=[demarche.number])
+    ).content.decode()
     assert "Aucun dossier du fichier national ne correspond à cette demande." in content
     assert not _events("instruction.snpc_consulte").exists()

@@ -29,8 +29,13 @@ def files(authority):
             submitted=True,
             authority=authority,
             answers=answers(
-                nom="Ménard", prenoms=["Raoul", "Jean-Marc"], date_naissance=date(1981, 4, 19),
-                sexe="F", motif="perte", code_postal="57000", nom_usage="Dupont",
+                nom="Ménard",
+                prenoms=["Raoul", "Jean-Marc"],
+                date_naissance=date(1981, 4, 19),
+                sexe="F",
+                motif="perte",
+                code_postal="57000",
+                nom_usage="Dupont",
             ),
         ),
     }
@@ -43,9 +48,17 @@ def _search(client, **params):
 def test_index_is_filled_on_save(files):
     entry = DemarcheSearchEntry.objects.get(demarche=files["menard"])
     assert (entry.last_name, entry.usage_name, entry.first_name, entry.first_names) == (
-        "MENARD", "DUPONT", "RAOUL", "RAOUL,JEAN MARC"
+        "MENARD",
+        "DUPONT",
+        "RAOUL",
+        "RAOUL,JEAN MARC",
     )
-    assert (entry.departement, entry.postal_code, entry.sex, entry.motif) == ("57", "57000", "F", "perte")
+    assert (entry.departement, entry.postal_code, entry.sex, entry.motif) == (
+        "57",
+        "57000",
+        "F",
+        "perte",
+    )
     assert entry.year == timezone.localdate().year
 
 
@@ -91,7 +104,12 @@ def test_number_year_and_modification_dates(agent_client, files):
     assert "2 résultats" in _search(agent_client, annee=year).content.decode()
     assert "0 résultat" in _search(agent_client, annee=year - 1).content.decode()
     today = timezone.localdate()
-    assert "2 résultats" in _search(agent_client, modifie_du=today.isoformat(), modifie_au=today.isoformat()).content.decode()
+    assert (
+        "2 résultats"
+        in _search(
+            agent_client, modifie_du=today.isoformat(), modifie_au=today.isoformat()
+        ).content.decode()
+    )
     later = (today + timedelta(days=1)).isoformat()
     assert "0 résultat" in _search(agent_client, modifie_du=later).content.decode()
     wrong = _search(agent_client, modifie_du=later, modifie_au=today.isoformat()).content.decode()

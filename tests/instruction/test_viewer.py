@@ -59,8 +59,13 @@ def test_tiff_pages_are_rendered(authority):
 
 def test_viewer_beside_the_data_with_navigation(agent_client, authority):
     demarche = PermisDemarcheFactory(submitted=True, authority=authority)
-    first = DocumentFactory(demarche=demarche, label="Justificatif de domicile",
-                            file=ContentFile(_pdf(), name="p.pdf"), content_type="application/pdf", pages=2)
+    first = DocumentFactory(
+        demarche=demarche,
+        label="Justificatif de domicile",
+        file=ContentFile(_pdf(), name="p.pdf"),
+        content_type="application/pdf",
+        pages=2,
+    )
     second = DocumentFactory(demarche=demarche, code="identite", label="Pièce d’identité")
     url = reverse("instruction:detail", args=[demarche.number])
     content = agent_client.get(url).content.decode()
@@ -68,5 +73,11 @@ def test_viewer_beside_the_data_with_navigation(agent_client, authority):
     assert reverse("instruction:document_page", args=[first.pk, 1]) in content
     content = agent_client.get(url + f"?piece={second.pk}").content.decode()
     assert "Document précédent" in content
-    assert agent_client.get(reverse("instruction:document_page", args=[first.pk, 2])).status_code == 200
-    assert agent_client.get(reverse("instruction:document_page", args=[first.pk, 3])).status_code == 404
+    assert (
+        agent_client.get(reverse("instruction:document_page", args=[first.pk, 2])).status_code
+        == 200
+    )
+    assert (
+        agent_client.get(reverse("instruction:document_page", args=[first.pk, 3])).status_code
+        == 404
+    )

@@ -17,8 +17,15 @@ URL = reverse("instruction:worklist", args=["543"])
 
 def test_tabs_with_counts_oldest_first(agent_client, authority):
     now = timezone.now()
-    recent = PermisDemarcheFactory(submitted=True, authority=authority, submitted_at=now, answers=answers(nom="RECENT"))
-    old = PermisDemarcheFactory(submitted=True, authority=authority, submitted_at=now - timedelta(days=9), answers=answers(nom="ANCIEN"))
+    recent = PermisDemarcheFactory(
+        submitted=True, authority=authority, submitted_at=now, answers=answers(nom="RECENT")
+    )
+    old = PermisDemarcheFactory(
+        submitted=True,
+        authority=authority,
+        submitted_at=now - timedelta(days=9),
+        answers=answers(nom="ANCIEN"),
+    )
     PermisDemarcheFactory(awaiting=True, authority=authority)
     PermisDemarcheFactory(rejected=True, authority=authority)
     PermisDemarcheFactory(validated=True, authority=authority)
@@ -40,7 +47,9 @@ def test_assigned_to_me(agent_client, agent, authority):
     assert mine.display_number in content and other.display_number not in content
 
 
-def test_list_of_100_costs_the_same_queries_as_1(agent_client, agent, authority, django_assert_num_queries):
+def test_list_of_100_costs_the_same_queries_as_1(
+    agent_client, agent, authority, django_assert_num_queries
+):
     first = PermisDemarcheFactory(submitted=True, authority=authority)
     Assignment.objects.create(demarche=first, agent=agent, assigned_by=agent)
     agent_client.get(URL)  # warm caches (content types, session)

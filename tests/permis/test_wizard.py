@@ -6,7 +6,6 @@ from django.urls import reverse
 from titres.paiements.enums import StampState
 from titres.permis.models import LicenceRequest
 from titres.procedures.enums import Status
-from titres.procedures.models import Demarche
 
 from .factories import LicenceRecordFactory, UserFactory
 from .wizard_helpers import (
@@ -70,7 +69,7 @@ def test_theft_full_journey(client, citizen, django_capture_on_commit_callbacks)
     assert response.url == reverse("permis:request_confirmation", args=[demarche.number])
     demarche.refresh_from_db()
     assert demarche.status == Status.EN_COURS
-    assert demarche.authority.code == "543" or demarche.authority.code == "CERT-PERMIS"
+    assert demarche.authority.code == "543" or demarche.authority.code == "CERT-PC"
     bought.refresh_from_db()
     assert bought.state == StampState.CONSOMME
     photo.refresh_from_db()
@@ -139,10 +138,17 @@ def test_loss_declaration_is_a_sworn_statement_without_upload(client, citizen):
     demarche = start(client)
     fill_until_documents(client, demarche, "expiration")
     post(client, demarche, "motif", {"motif": "perte"})
-    response = post(client, demarche, "declaration_perte", {"date_perte": "02/03/2024", "lieu_perte": "Nancy"})
+    response = post(
+        client, demarche, "declaration_perte", {"date_perte": "02/03/2024", "lieu_perte": "Nancy"}
+    )
     assert response.status_code == 200
     assert "Cochez la déclaration sur l’honneur pour continuer." in response.text
-    response = post(client, demarche, "declaration_perte", {"date_perte": "02/03/2099", "lieu_perte": "Nancy", "attestation": "on"})
+    response = post(
+        client,
+        demarche,
+        "declaration_perte",
+        {"date_perte": "02/03/2099", "lieu_perte": "Nancy", "attestation": "on"},
+    )
     assert "La date de la perte doit être une date passée." in response.text
     page = client.get(step_url(demarche, "pieces"))
     assert "Récépissé" not in page.text
@@ -160,7 +166,9 @@ def test_date_of_birth_in_the_future_is_refused(client, citizen):
     assert response.status_code == 200
     assert "La date de naissance doit être une date passée." in response.text
     response = post(client, demarche, "etat_civil", {**ETAT_CIVIL, "date_naissance": "31/02/1990"})
-    assert "Saisissez une date réelle au format JJ/MM/AAAA, par exemple 01/01/1956." in response.text
+    assert (
+        "Saisissez une date réelle au format JJ/MM/AAAA, par exemple 01/01/1956." in response.text
+    )
     demarche.refresh_from_db()
     assert "etat_civil" not in demarche.answers
 
@@ -188,7 +196,10 @@ def test_first_names_in_civil_order_and_birth_abroad(client, citizen):
     assert answers["nom_usage"] == "TESSIER"
     # Born in France: commune and département are required.
     response = post(
-        client, demarche, "etat_civil", {**ETAT_CIVIL, "commune_naissance": "", "departement_naissance": ""}
+        client,
+        demarche,
+        "etat_civil",
+        {**ETAT_CIVIL, "commune_naissance": "", "departement_naissance": ""},
     )
     assert "Indiquez la commune de naissance" in response.text
     assert "Indiquez le département de naissance" in response.text
@@ -210,9 +221,17 @@ def test_back_and_forth_keeps_answers(client, citizen):
     assert 'value="CORNEILLE"' in page.text and 'value="Jean"' in page.text
     assert 'value="01/01/1956"' in page.text
     page = client.get(step_url(demarche, "motif"))
-    assert 'value="vol" dsfr="dsfr" id="id_motif_1" required checked' in page.text.replace("\n", " ") or "checked" in page.text
+    assert (
+        'value="vol" dsfr="dsfr" id="id_motif_1" required checked' in page.text.replace("\n", " ")
+        or "checked" in page.text
+    )
     # Change one answer, the others stay.
-    post(client, demarche, "etat_civil", {**ETAT_CIVIL, "prenoms": ["Pierre", "Jean"], "nom_usage": "Racine"})
+    post(
+        client,
+        demarche,
+        "etat_civil",
+        {**ETAT_CIVIL, "prenoms": ["Pierre", "Jean"], "nom_usage": "Racine"},
+    )
     demarche.refresh_from_db()
     assert demarche.answers["etat_civil"]["nom_usage"] == "RACINE"
     assert demarche.answers["adresse"]["commune"] == "Nancy"
@@ -230,7 +249,9 @@ def test_postal_code_commune_mismatch(client, citizen):
 
     demarche = start(client)
     post(client, demarche, "motif", {"motif": "vol"})
-    response = post(client, demarche, "adresse", {**ADRESSE, "code_postal": "75011", "commune": "Nancy"})
+    response = post(
+        client, demarche, "adresse", {**ADRESSE, "code_postal": "75011", "commune": "Nancy"}
+    )
     assert response.status_code == 200
     assert "La commune « Nancy » ne correspond pas au code postal 75011." in response.text
     response = post(client, demarche, "adresse", {**ADRESSE, "code_postal": "5400"})
@@ -261,12 +282,14 @@ def test_authority_follows_the_prefecture(client, citizen, django_capture_on_com
     assert demarche.authority.code == "543"
 
     other = start(client)
-    fill_until_documents(client, other, "expiration", adresse={"code_postal": "13001", "commune": "Marseille"})
+    fill_until_documents(
+        client, other, "expiration", adresse={"code_postal": "13001", "commune": "Marseille"}
+    )
     for code in ["domicile", "identite"]:
         upload(client, other, code)
     submit(client, other)
     other.refresh_from_db()
-    assert other.authority.code == "CERT-PERMIS"
+    assert other.authority.code == "CERT-PC"
 
 
 # --- Frozen file -------------------------------------------------------------------
@@ -286,9 +309,13 @@ def test_a_submitted_file_is_frozen(client, citizen):
     response = post(client, demarche, "motif", {"motif": "vol"})
     assert response.url == reverse("procedures:detail", args=[demarche.number])
     with pytest.raises(NotEditable):
-        services.save_step(demarche=demarche, step_slug="motif", answers={"motif": "vol"}, actor=citizen)
+        services.save_step(
+            demarche=demarche, step_slug="motif", answers={"motif": "vol"}, actor=citizen
+        )
     # Submitting again only shows the confirmation.
-    assert submit(client, demarche).url == reverse("permis:request_confirmation", args=[demarche.number])
+    assert submit(client, demarche).url == reverse(
+        "permis:request_confirmation", args=[demarche.number]
+    )
     demarche.refresh_from_db()
     assert demarche.answers == before and demarche.status == Status.EN_COURS
 

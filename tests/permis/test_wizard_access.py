@@ -51,6 +51,10 @@ def test_receipt_pdf_parses_and_holds_the_number(client):
     assert reader.metadata.subject == demarche.number
     # The page holds an image: the QR code.
     assert any(p.images for p in reader.pages)
+    # The file's page (engine) shows the frozen answers.
+    page = client.get(reverse("procedures:detail", args=[demarche.number]))
+    assert page.status_code == 200
+    assert "La demande du titre est effectuée à la suite du vol du précédent titre." in page.text
 
 
 def test_qr_code_holds_the_number(client, monkeypatch):

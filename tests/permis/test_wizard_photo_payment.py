@@ -222,10 +222,14 @@ def test_stamp_refusals(client, citizen, kind, message):
         number = "1234"
     elif kind == "used":
         number = stamp().number
-        consume_stamp(number=number, holder="demarche:AUTRE", purpose="permis_perte_vol", actor=None)
+        consume_stamp(
+            number=number, holder="demarche:AUTRE", purpose="permis_perte_vol", actor=None
+        )
     else:
         number = stamp().number
-        reserve_stamp(number=number, purpose="permis_perte_vol", holder="demarche:AUTRE", actor=None)
+        reserve_stamp(
+            number=number, purpose="permis_perte_vol", holder="demarche:AUTRE", actor=None
+        )
     demarche = _draft_at_payment(client)
     response = post(client, demarche, "paiement", {"numero_timbre": number})
     assert response.status_code == 200
@@ -268,7 +272,9 @@ def test_back_from_the_shop_with_the_bought_stamp(client, citizen):
     assert "Ce timbre a été acheté pour « Passeport majeur »" in page.text
 
 
-def test_shop_purchase_comes_back_into_the_journey(client, citizen, django_capture_on_commit_callbacks, settings):
+def test_shop_purchase_comes_back_into_the_journey(
+    client, citizen, django_capture_on_commit_callbacks, settings
+):
     """The real shop: pay with the local bank's test card, follow the link back."""
     from tests.paiements.helpers import CARDS, open_purchase, pay
 

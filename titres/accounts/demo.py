@@ -3,6 +3,7 @@
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from titres.core.demo import DemoCredential
@@ -10,8 +11,9 @@ from titres.core.demo import DemoCredential
 from .enums import HabilitationStatus, Profile, SecretQuestion, Sex
 from .models import Habilitation, TermsAcceptance, TermsVersion, User
 
-PASSWORD = "Demo-Titres-2026!"
-OPERATOR_PASSWORD = "Operateur-Titres-2026!"
+# Demonstration only: printed by `make run`, never used outside DEBUG demos.
+PASSWORD = "Demo-Titres-2026!"  # noqa: S105
+OPERATOR_PASSWORD = "Operateur-Titres-2026!"  # noqa: S105
 TERMS_FILE = Path(__file__).parent / "data" / "cgu_v1.md"
 
 ACCOUNTS = [
@@ -114,6 +116,9 @@ def _ensure_user(username, password, terms, **fields) -> User:
 
 def load() -> list[DemoCredential]:
     terms = ensure_terms()
+    if not settings.DEBUG:
+        # Known passwords and a superuser have no place on a real server.
+        return []
     credentials = []
     operator = _ensure_user(
         "operateur",

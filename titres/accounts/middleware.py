@@ -22,9 +22,13 @@ class TermsAcceptanceMiddleware:
     Let through: anonymous visitors, the terms page and logout, static files,
     health probes, the development mailbox, CAPTCHA images, the language
     switch and FranceConnect's endpoints; staff users keep the operators'
-    admin (/gestion/) so they can manage terms versions."""
+    admin (/gestion/) so they can manage terms versions. The agents' back
+    office (/agent/) follows its own rules, not the public portal's terms:
+    the prefixes in settings.TERMS_EXEMPT_PATH_PREFIXES (default: /agent/)
+    are let through too."""
 
-    ALWAYS_OPEN = ("/healthz", "/readyz", "/dev/mailbox/", "/captcha/", "/i18n/", "/franceconnect/")
+    TECHNICAL = ("/healthz", "/readyz", "/dev/mailbox/", "/captcha/")
+    ALWAYS_OPEN = (*TECHNICAL, "/i18n/", "/franceconnect/", "/devidp/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,6 +38,7 @@ class TermsAcceptanceMiddleware:
         if self._open_paths is None:
             self._open_paths = (
                 *self.ALWAYS_OPEN,
+                *getattr(settings, "TERMS_EXEMPT_PATH_PREFIXES", ("/agent/",)),
                 settings.STATIC_URL,
                 reverse("accounts:terms"),
                 reverse("accounts:logout"),
@@ -48,14 +53,17 @@ class TermsAcceptanceMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if request.path_info.startswith(self.open_paths()):
+        path = request.path_info
+        if path.startswith((*self.TECHNICAL, settings.STATIC_URL)):
             return None
         if user.suspended_until and not services.restore_if_expired(user):
             message = services.suspension_message(user)
             logout(request)
             messages.error(request, message)
             return redirect("accounts:login")
-        if user.is_staff and request.path_info.startswith("/gestion/"):
+        if path.startswith(self.open_paths()):
+            return None
+        if user.is_staff and path.startswith("/gestion/"):
             return None
         terms = services.current_terms()
         if terms is None or request.session.get(TERMS_SESSION_KEY) == terms.version:

@@ -31,11 +31,13 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # DO_NOTHING without a database constraint: deleting an account must
+        # not rewrite past entries (that would break the hash chain); the
+        # label below keeps who it was.
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
     )
-    # Kept even if the account is deleted, so the evidence survives.
     actor_label = models.CharField(max_length=200, blank=True)
     actor_role = models.CharField(max_length=60, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -25,8 +25,9 @@ class MembershipPolicy(AccessPolicy):
         if not demarche.authority_id:
             return set()
         return set(
-            AgentMembership.objects.filter(user=user, authority_id=demarche.authority_id)
-            .values_list("role", flat=True)
+            AgentMembership.objects.filter(
+                user=user, authority_id=demarche.authority_id
+            ).values_list("role", flat=True)
         )
 
 

@@ -21,8 +21,8 @@ AVAILABLE_STATUSES = frozenset({Status.VALIDEE, Status.EN_PRODUCTION})
 
 
 def is_available(demarche) -> bool:
-    return is_permis(demarche) and demarche.status in AVAILABLE_STATUSES and bool(
-        demarche.decided_at
+    return (
+        is_permis(demarche) and demarche.status in AVAILABLE_STATUSES and bool(demarche.decided_at)
     )
 
 

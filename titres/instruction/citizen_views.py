@@ -11,7 +11,9 @@ from . import attestation, snpc
 def attestation_view(request, number):
     """The citizen downloads the "attestation provisoire de droits à
     conduire" of their validated licence request."""
-    demarche = get_object_or_404(demarches_owned_by(request.user), number=numbering.normalize(number))
+    demarche = get_object_or_404(
+        demarches_owned_by(request.user), number=numbering.normalize(number)
+    )
     if not attestation.is_available(demarche):
         raise Http404
     match = snpc.match_for(demarche)
@@ -29,4 +31,3 @@ def attestation_view(request, number):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-

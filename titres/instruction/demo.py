@@ -18,9 +18,9 @@ from .enums import AgentRole
 from .models import AgentMembership
 from .search import index_demarche
 
-PASSWORD = "Agent-Titres-2026!"
+PASSWORD = "Agent-Titres-2026!"  # noqa: S105 - demo account
 # Type it in an authenticator app (or use the backup code below).
-TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - demo only
 BACKUP_CODE = "54354354"
 
 AUTHORITIES = [

@@ -23,7 +23,9 @@ class AgentLoginForm(DsfrBaseForm):
 class TokenForm(DsfrBaseForm):
     token = forms.CharField(
         label=_("Code à usage unique"),
-        help_text=_("6 chiffres affichés par votre application d’authentification, ou un code de secours."),
+        help_text=_(
+            "6 chiffres affichés par votre application d’authentification, ou un code de secours."
+        ),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}

@@ -116,7 +116,10 @@ class ProductionOrder(models.Model):
     )
     factory = models.CharField(_("fabricant"), max_length=30)
     status = models.CharField(
-        _("état"), max_length=20, choices=ProductionStatus.choices, default=ProductionStatus.COMMANDE
+        _("état"),
+        max_length=20,
+        choices=ProductionStatus.choices,
+        default=ProductionStatus.COMMANDE,
     )
     external_reference = models.CharField(_("référence du fabricant"), max_length=64, blank=True)
     title_number = models.CharField(_("numéro du titre"), max_length=20, blank=True)

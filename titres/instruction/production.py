@@ -108,7 +108,9 @@ def create_order(*, demarche: Demarche, actor, change=None) -> ProductionOrder:
     """Called in the transmission's transaction: the order goes to the
     factory after commit."""
     factory = get_factory()
-    order = ProductionOrder.objects.create(demarche=demarche, factory=factory.code, ordered_by=actor)
+    order = ProductionOrder.objects.create(
+        demarche=demarche, factory=factory.code, ordered_by=actor
+    )
     record_event(
         "instruction.production_commandee",
         actor=actor,
@@ -210,9 +212,7 @@ def mark_delivered(*, order_id: int) -> ProductionOrder:
     order.status = ProductionStatus.LIVRE
     order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at"])
-    record_event(
-        "instruction.titre_remis", target=order, data={"demarche": order.demarche.number}
-    )
+    record_event("instruction.titre_remis", target=order, data={"demarche": order.demarche.number})
     if order.demarche.status == Status.EN_PRODUCTION:
         apply_transition(
             demarche=order.demarche,

@@ -72,8 +72,12 @@ def comparison(demarche, match) -> list[Row]:
                 declared=_fmt(declared.get(key)),
                 recorded=_fmt(recorded),
                 differs=key in different
-                or (key == "neph" and bool(declared["neph"]) and record is not None
-                    and declared["neph"] != record.neph),
+                or (
+                    key == "neph"
+                    and bool(declared["neph"])
+                    and record is not None
+                    and declared["neph"] != record.neph
+                ),
             )
         )
     return rows

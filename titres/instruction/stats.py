@@ -44,8 +44,7 @@ class Stats:
     @property
     def max_value(self) -> int:
         return max(
-            [1]
-            + [max(w.received, w.validated, w.rejected, w.suspended) for w in self.weeks]
+            [1] + [max(w.received, w.validated, w.rejected, w.suspended) for w in self.weeks]
         )
 
 
@@ -79,9 +78,7 @@ def compute(authority, *, weeks: int = 8, today: date | None = None) -> Stats:
     median = round(statistics.median(durations), 1) if durations else None
 
     backlog = list(
-        Assignment.objects.filter(
-            demarche__authority=authority, demarche__status__in=OPEN_STATUSES
-        )
+        Assignment.objects.filter(demarche__authority=authority, demarche__status__in=OPEN_STATUSES)
         .values("agent__username")
         .annotate(n=Count("pk"))
         .order_by("-n", "agent__username")

@@ -5,7 +5,6 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from titres.accounts import services as account_services
 from titres.core import numbering
 from titres.core.journal import record_event
-from titres.procedures.enums import DocumentStatus, MessageKind, Status
+from titres.procedures.enums import DocumentStatus, Status
 from titres.procedures.models import Authority
 from titres.procedures.registry import find_procedure
 from titres.procedures.selectors import history_of
@@ -121,7 +120,9 @@ def otp_enrol(request):
         return redirect("instruction:otp_verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Application d’authentification"), confirmed=False)
+        device = TOTPDevice.objects.create(
+            user=user, name=_("Application d’authentification"), confirmed=False
+        )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -131,7 +132,9 @@ def otp_enrol(request):
             record_event("instruction.otp_enrole", actor=user, request=request, target=device)
             messages.success(request, _("Votre application d’authentification est enregistrée."))
             return _after_otp(request)
-        form.add_error("token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant."))
+        form.add_error(
+            "token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant.")
+        )
     from .otp import secret_base32
 
     return render(
@@ -159,10 +162,14 @@ def otp_verify(request):
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            record_event("instruction.connexion", actor=request.user, request=request, target=device)
+            record_event(
+                "instruction.connexion", actor=request.user, request=request, target=device
+            )
             return _after_otp(request)
         record_event("instruction.otp_refuse", actor=request.user, request=request)
-        form.add_error("token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant."))
+        form.add_error(
+            "token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant.")
+        )
     return render(request, "instruction/otp_verify.html", {"form": form})
 
 
@@ -351,7 +358,10 @@ def bulk(request, code):
             % {"count": len(result.done), "numbers": ", ".join(result.done)},
         )
     for number, reason in result.refused:
-        messages.error(request, _("Demande %(number)s refusée : %(reason)s") % {"number": number, "reason": reason})
+        messages.error(
+            request,
+            _("Demande %(number)s refusée : %(reason)s") % {"number": number, "reason": reason},
+        )
     return redirect(reverse("instruction:worklist", kwargs={"code": code}) + "?onglet=a_traiter")
 
 
@@ -382,7 +392,9 @@ def _sections(demarche):
             for key, value in values.items():
                 if isinstance(value, list):
                     value = ", ".join(str(v) for v in value)
-                rows.append((key.replace("_", " ").capitalize(), "" if value is None else str(value)))
+                rows.append(
+                    (key.replace("_", " ").capitalize(), "" if value is None else str(value))
+                )
         else:
             rows.append((slug, str(values)))
         sections.append((slug.replace("_", " ").capitalize(), rows))
@@ -421,9 +433,12 @@ def demarche_detail(request, number):
     match = snpc.match_for(demarche)
     record = match.record if match else None
     if record is not None:
-        services.record_snpc_view(record=record, demarche=demarche, user=request.user, request=request)
+        services.record_snpc_view(
+            record=record, demarche=demarche, user=request.user, request=request
+        )
     documents = [
-        d for d in demarche.documents.all().order_by("is_complement", "created_at")
+        d
+        for d in demarche.documents.all().order_by("is_complement", "created_at")
         if d.status != DocumentStatus.INFECTE and d.file
     ]
     current = None
@@ -437,10 +452,14 @@ def demarche_detail(request, number):
     if is_chef(role):
         from django.contrib.auth import get_user_model
 
-        agents = get_user_model().objects.filter(
-            agent_memberships__authority=demarche.authority,
-            agent_memberships__role__in=list(ACTING_ROLES),
-        ).order_by("username")
+        agents = (
+            get_user_model()
+            .objects.filter(
+                agent_memberships__authority=demarche.authority,
+                agent_memberships__role__in=list(ACTING_ROLES),
+            )
+            .order_by("username")
+        )
     assignment = getattr(demarche, "assignment", None) if hasattr(demarche, "assignment") else None
     thread = demarche.messages.select_related("author").prefetch_related("documents")
     context = _context(
@@ -468,9 +487,12 @@ def demarche_detail(request, number):
         suspend_form=SuspendForm(),
         reject_form=RejectForm(),
         assign_form=AssignForm(agents=agents) if agents is not None else None,
-        can_take=can_act(role) and demarche.status in {Status.EN_COURS, Status.VALIDEE, Status.EN_ATTENTE_USAGER}
+        can_take=can_act(role)
+        and demarche.status in {Status.EN_COURS, Status.VALIDEE, Status.EN_ATTENTE_USAGER}
         and (assignment is None or assignment.agent_id != request.user.pk),
-        production=getattr(demarche, "production_order", None) if hasattr(demarche, "production_order") else None,
+        production=getattr(demarche, "production_order", None)
+        if hasattr(demarche, "production_order")
+        else None,
         complement_received=demarche.history.filter(event="completer").exists()
         and demarche.status == Status.EN_COURS,
     )
@@ -481,11 +503,15 @@ def demarche_detail(request, number):
 def history(request, number):
     demarche = _file(request, number)
     role = role_on(request.user, demarche.authority_id)
-    services.record_file_view(demarche=demarche, user=request.user, request=request, what="historique")
+    services.record_file_view(
+        demarche=demarche, user=request.user, request=request, what="historique"
+    )
     return render(
         request,
         "instruction/history.html",
-        _context(request, demarche.authority, role, demarche=demarche, history=history_of(demarche)),
+        _context(
+            request, demarche.authority, role, demarche=demarche, history=history_of(demarche)
+        ),
     )
 
 
@@ -509,7 +535,10 @@ def action(request, number, name):
             if not form.is_valid():
                 raise ValidationError(_("Choisissez un agent de l’autorité."))
             services.assign(
-                demarche=demarche, agent=form.cleaned_data["agent"], actor=request.user, request=request
+                demarche=demarche,
+                agent=form.cleaned_data["agent"],
+                actor=request.user,
+                request=request,
             )
             messages.success(request, _("La demande est assignée."))
         elif name == "valider":
@@ -600,7 +629,12 @@ def ephoto_image(request, number, kind):
     )
     with field.open("rb") as handle:
         data = handle.read()
-    response = HttpResponse(data, content_type="image/jpeg" if field.name.lower().endswith((".jpg", ".jpeg")) else "image/png")
+    response = HttpResponse(
+        data,
+        content_type="image/jpeg"
+        if field.name.lower().endswith((".jpg", ".jpeg"))
+        else "image/png",
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -617,14 +651,23 @@ def statistics(request, code):
     data = stats.compute(authority)
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="statistiques-{authority.code}.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="statistiques-{authority.code}.csv"'
+        )
         response.write("\ufeff")
         writer = csv.writer(response, delimiter=";")
         writer.writerow([_("Semaine"), _("Reçues"), _("Validées"), _("Rejetées"), _("Suspendues")])
         for week in data.weeks:
-            writer.writerow([week.label, week.received, week.validated, week.rejected, week.suspended])
+            writer.writerow(
+                [week.label, week.received, week.validated, week.rejected, week.suspended]
+            )
         writer.writerow([])
-        writer.writerow([_("Délai médian dépôt → décision (jours)"), data.median_days if data.median_days is not None else ""])
+        writer.writerow(
+            [
+                _("Délai médian dépôt → décision (jours)"),
+                data.median_days if data.median_days is not None else "",
+            ]
+        )
         writer.writerow([])
         writer.writerow([_("Agent"), _("Demandes en cours")])
         for username, count in data.backlog:
@@ -675,4 +718,3 @@ def _chart(data):
         "base": CHART_HEIGHT + 10,
         "max": data.max_value,
     }
-

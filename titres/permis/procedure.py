@@ -29,7 +29,7 @@ from . import request_forms as rf
 logger = logging.getLogger(__name__)
 
 CODE = "permis-de-conduire"
-DEFAULT_AUTHORITY_CODE = "CERT-PERMIS"
+DEFAULT_AUTHORITY_CODE = "CERT-PC"
 DEFAULT_AUTHORITY_NAME = "CERT permis de conduire (compétence nationale)"
 
 ATTESTATION = gettext_lazy(
@@ -49,14 +49,18 @@ WARNING = gettext_lazy(
 DOMICILE = DocumentRule(
     code="domicile",
     label=gettext_lazy("Justificatif de domicile de moins de 3 mois"),
-    help_text=gettext_lazy("Facture d’électricité, de gaz, d’eau ou de téléphone, avis d’imposition…"),
+    help_text=gettext_lazy(
+        "Facture d’électricité, de gaz, d’eau ou de téléphone, avis d’imposition…"
+    ),
     min_pages=1,
     max_pages=5,
 )
 IDENTITE = DocumentRule(
     code="identite",
     label=gettext_lazy("Pièce d’identité"),
-    help_text=gettext_lazy("Carte nationale d’identité ou passeport en cours de validité, recto et verso"),
+    help_text=gettext_lazy(
+        "Carte nationale d’identité ou passeport en cours de validité, recto et verso"
+    ),
     min_pages=1,
     max_pages=2,
 )
@@ -70,7 +74,9 @@ RECEPISSE_VOL = DocumentRule(
 ETAT_CIVIL = DocumentRule(
     code="justificatif_etat_civil",
     label=gettext_lazy("Justificatif du changement d’état civil"),
-    help_text=gettext_lazy("Acte de mariage, jugement de divorce, décision de changement de nom ou de prénom…"),
+    help_text=gettext_lazy(
+        "Acte de mariage, jugement de divorce, décision de changement de nom ou de prénom…"
+    ),
     min_pages=1,
     max_pages=5,
 )
@@ -249,9 +255,7 @@ def _release_number(number: str, demarche, *, actor, request=None) -> None:
     from titres.paiements.services import StampError, release_stamp
 
     try:
-        release_stamp(
-            number=number, holder=rf.stamp_holder(demarche), actor=actor, request=request
-        )
+        release_stamp(number=number, holder=rf.stamp_holder(demarche), actor=actor, request=request)
     except StampError as error:
         # Used or held elsewhere: nothing to give back, keep a trace.
         logger.warning("timbre %s non libéré (%s) : %s", number, demarche.number, error.messages[0])
@@ -287,7 +291,9 @@ STEPS = [
     PermisFormStep(
         slug="adresse",
         title=gettext_lazy("Adresse et contact"),
-        help_text=gettext_lazy("Adresse de la personne concernée par le titre et coordonnées où l’on peut vous joindre"),
+        help_text=gettext_lazy(
+            "Adresse de la personne concernée par le titre et coordonnées où l’on peut vous joindre"
+        ),
         form_class=rf.AdresseForm,
         form_kwargs=_with_demarche,
         template_name="permis/wizard/step_adresse.html",
@@ -357,7 +363,9 @@ def authority_for_departement(code: str | None):
 
 
 def resolve_authority(demarche):
-    return authority_for_departement(((demarche.answers or {}).get("adresse") or {}).get("prefecture"))
+    return authority_for_departement(
+        ((demarche.answers or {}).get("adresse") or {}).get("prefecture")
+    )
 
 
 # --- Submission --------------------------------------------------------------------
@@ -430,13 +438,17 @@ def on_submitted(demarche) -> None:
         elif demarche.payment_reference:
             _release(demarche, actor=actor)
     except StampError as error:
-        raise TransitionRefused(error.messages[0], code="stamp", errors=[("paiement", error.messages[0])])
+        raise TransitionRefused(
+            error.messages[0], code="stamp", errors=[("paiement", error.messages[0])]
+        )
     try:
         photo = use_ephoto_code(
             code=answers["photo"]["code_ephoto"], holder=actor, reference=demarche.number
         )
     except ValidationError as error:
-        raise TransitionRefused(error.messages[0], code="ephoto", errors=[("photo", error.messages[0])])
+        raise TransitionRefused(
+            error.messages[0], code="ephoto", errors=[("photo", error.messages[0])]
+        )
 
     result = snpc_match(demarche)
     match = {**result.as_dict(), "exact": result.is_exact, "date": timezone.now().isoformat()}
@@ -450,7 +462,9 @@ def on_submitted(demarche) -> None:
         match=match,
         needs_review=not result.is_exact,
         ephoto=photo,
-        stamp_number=(answers.get("paiement") or {}).get("numero_timbre", "") if needs_stamp(answers) else "",
+        stamp_number=(answers.get("paiement") or {}).get("numero_timbre", "")
+        if needs_stamp(answers)
+        else "",
     )
 
 

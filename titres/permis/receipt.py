@@ -1,4 +1,4 @@
-""""Justificatif de la pré-demande" (seed 002 step 8): a PDF with the number,
+""" "Justificatif de la pré-demande" (seed 002 step 8): a PDF with the number,
 the date, the identity, the reason, the documents, the payment and a QR code
 holding the number."""
 
@@ -35,7 +35,9 @@ def receipt_rows(demarche) -> list[tuple[str, str]]:
     else:
         place = f"{ec.get('commune_naissance', '')} ({ec.get('departement_naissance', '')})"
     street = " ".join(
-        v for v in [ad.get("numero"), ad.get("extension"), ad.get("type_voie"), ad.get("nom_voie")] if v
+        v
+        for v in [ad.get("numero"), ad.get("extension"), ad.get("type_voie"), ad.get("nom_voie")]
+        if v
     )
     submitted = timezone.localtime(demarche.submitted_at) if demarche.submitted_at else None
     rows = [
@@ -54,13 +56,21 @@ def receipt_rows(demarche) -> list[tuple[str, str]]:
         (_("Adresse"), f"{street}, {ad.get('code_postal', '')} {ad.get('commune', '')}"),
     ]
     if demarche.authority:
-        rows.append((_("Service instructeur"), f"{demarche.authority.name} ({demarche.authority.code})"))
+        rows.append(
+            (_("Service instructeur"), f"{demarche.authority.name} ({demarche.authority.code})")
+        )
     code = (answers.get("photo") or {}).get("code_ephoto")
     rows.append((_("Code « photo numérique »"), format_ephoto_code(code) if code else "—"))
     fee = fee_cents(motif)
     if fee:
         number = (answers.get("paiement") or {}).get("numero_timbre", "")
-        rows.append((_("Paiement"), _("Timbre fiscal n° %(number)s — %(amount)s") % {"number": number, "amount": _amount(fee)}))
+        rows.append(
+            (
+                _("Paiement"),
+                _("Timbre fiscal n° %(number)s — %(amount)s")
+                % {"number": number, "amount": _amount(fee)},
+            )
+        )
     else:
         rows.append((_("Paiement"), _("Aucun paiement pour ce motif")))
     return rows
@@ -111,7 +121,9 @@ def render_receipt_pdf(demarche) -> bytes:
         pdf.drawString(left, y, f"• {rule.label} : {names}"[:100])
         y -= 6 * mm
     if motif_of(demarche.answers) == rf.PERTE:
-        pdf.drawString(left, y, "• " + str(_("Déclaration de perte faite en ligne (sur l’honneur)")))
+        pdf.drawString(
+            left, y, "• " + str(_("Déclaration de perte faite en ligne (sur l’honneur)"))
+        )
         y -= 6 * mm
 
     y -= 8 * mm
@@ -119,7 +131,11 @@ def render_receipt_pdf(demarche) -> bytes:
     pdf.drawString(
         left,
         y,
-        str(_("Conservez ce justificatif : le numéro de pré-demande vous sera demandé pour tout échange.")),
+        str(
+            _(
+                "Conservez ce justificatif : le numéro de pré-demande vous sera demandé pour tout échange."
+            )
+        ),
     )
     pdf.showPage()
     pdf.save()

@@ -298,12 +298,16 @@ class EtatCivilForm(DsfrBaseForm):
             if not data.get("commune_naissance"):
                 self.add_error(
                     "commune_naissance",
-                    _("Indiquez la commune de naissance (ou le pays si vous êtes né(e) à l’étranger)."),
+                    _(
+                        "Indiquez la commune de naissance (ou le pays si vous êtes né(e) à l’étranger)."
+                    ),
                 )
             if not data.get("departement_naissance"):
                 self.add_error(
                     "departement_naissance",
-                    _("Indiquez le département de naissance (ou le pays si vous êtes né(e) à l’étranger)."),
+                    _(
+                        "Indiquez le département de naissance (ou le pays si vous êtes né(e) à l’étranger)."
+                    ),
                 )
         else:
             data["departement_naissance"] = ""
@@ -407,17 +411,21 @@ class AdresseForm(DsfrBaseForm):
     def __init__(self, *args, **kwargs):
         demarche = _demarche_kwarg(kwargs)
         super().__init__(*args, **kwargs)
-        self.fields["prefecture"].choices = [("", _("— Préfecture du département de résidence —"))] + (
-            prefecture_choices()
-        )
+        self.fields["prefecture"].choices = [
+            ("", _("— Préfecture du département de résidence —"))
+        ] + (prefecture_choices())
         postal = self.fields["code_postal"].widget.attrs
         postal["data-communes-url"] = reverse("permis:communes")
         postal["data-communes-target"] = "id_commune"
         postal["data-communes-prefecture"] = "id_prefecture"
-        if not self.is_bound and not self.initial and demarche is not None:
-            # The account's e-mail, unless a driving school files for a candidate.
-            if getattr(demarche.owner, "profile", "") != "auto_ecole":
-                self.initial = {"email": demarche.owner.email}
+        # The account's e-mail, unless a driving school files for a candidate.
+        if (
+            not self.is_bound
+            and not self.initial
+            and demarche is not None
+            and getattr(demarche.owner, "profile", "") != "auto_ecole"
+        ):
+            self.initial = {"email": demarche.owner.email}
 
     def clean_code_postal(self):
         return "".join(self.cleaned_data["code_postal"].split())
@@ -434,7 +442,10 @@ class AdresseForm(DsfrBaseForm):
             number is None
             or not phonenumbers.is_valid_number(number)
             or phonenumbers.number_type(number)
-            not in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+            not in (
+                phonenumbers.PhoneNumberType.MOBILE,
+                phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+            )
         ):
             raise ValidationError(
                 _("Saisissez un numéro de téléphone portable valide, par exemple 06 12 34 56 78.")
@@ -448,7 +459,11 @@ class AdresseForm(DsfrBaseForm):
             try:
                 row = validate_postal_code_commune(code_postal, commune)
             except ValidationError as error:
-                field = "code_postal" if error.code in {"postal_code_format", "postal_code_unknown"} else "commune"
+                field = (
+                    "code_postal"
+                    if error.code in {"postal_code_format", "postal_code_unknown"}
+                    else "commune"
+                )
                 self.add_error(field, error)
             else:
                 data["commune"] = row.name
@@ -616,6 +631,8 @@ class PaiementForm(DsfrBaseForm):
         from titres.paiements.enums import StampPurpose
 
         back = reverse("permis:stamp_return", args=[self.demarche.number])
-        return reverse("paiements:boutique") + "?" + urlencode(
-            {"motif": StampPurpose.PERMIS_PERTE_VOL, "next": back}
+        return (
+            reverse("paiements:boutique")
+            + "?"
+            + urlencode({"motif": StampPurpose.PERMIS_PERTE_VOL, "next": back})
         )

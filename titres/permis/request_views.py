@@ -62,7 +62,7 @@ def summary_context(demarche, *, form, errors=()) -> dict:
 
 @require_POST
 def submit(request, number):
-    """"Valider ma demande": the sworn statement must be ticked; the engine
+    """ "Valider ma demande": the sworn statement must be ticked; the engine
     re-checks every step and our guards (licence state, e-photo, stamp)."""
     demarche = _own_request(request, number)
     if not demarche.is_draft:
@@ -76,7 +76,9 @@ def submit(request, number):
     errors = []
     if form.is_valid():
         try:
-            procedure_services.submit_demarche(demarche=demarche, actor=request.user, request=request)
+            procedure_services.submit_demarche(
+                demarche=demarche, actor=request.user, request=request
+            )
         except TransitionRefused as error:
             errors = error.errors or [("", error.message)]
         except (ValidationError, PermissionDenied) as error:

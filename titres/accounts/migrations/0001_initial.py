@@ -9,130 +9,383 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TermsVersion',
+            name="TermsVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(unique=True, verbose_name='version')),
-                ('title', models.CharField(default='Conditions générales d’utilisation', max_length=200, verbose_name='titre')),
-                ('text', models.TextField(verbose_name='texte')),
-                ('summary_of_changes', models.TextField(blank=True, verbose_name='résumé des modifications')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='publiée le')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(unique=True, verbose_name="version")),
+                (
+                    "title",
+                    models.CharField(
+                        default="Conditions générales d’utilisation",
+                        max_length=200,
+                        verbose_name="titre",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="texte")),
+                (
+                    "summary_of_changes",
+                    models.TextField(blank=True, verbose_name="résumé des modifications"),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="publiée le"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'version des conditions générales',
-                'verbose_name_plural': 'versions des conditions générales',
-                'ordering': ['-version'],
+                "verbose_name": "version des conditions générales",
+                "verbose_name_plural": "versions des conditions générales",
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('profile', models.CharField(choices=[('particulier', 'Usager (particulier)'), ('pro_siv', 'Professionnel de l’automobile habilité SIV'), ('auto_ecole', 'École de conduite'), ('centre_sensibilisation', 'Centre de sensibilisation à la sécurité routière'), ('mairie', 'Mairie équipée d’un dispositif de recueil'), ('personne_morale', 'Personne morale')], default='particulier', max_length=32, verbose_name='profil principal')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse e-mail')),
-                ('sex', models.CharField(blank=True, choices=[('F', 'Femme'), ('M', 'Homme')], max_length=1, verbose_name='sexe')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='téléphone')),
-                ('secret_question', models.CharField(blank=True, choices=[('mother_maiden_name', 'Nom de jeune fille de votre mère'), ('first_pet', 'Nom de votre premier animal de compagnie'), ('father_birth_city', 'Ville de naissance de votre père'), ('first_school', 'Nom de votre première école'), ('childhood_friend', 'Prénom de votre meilleur(e) ami(e) d’enfance')], max_length=40, verbose_name='question secrète')),
-                ('secret_answer_hash', models.CharField(blank=True, max_length=256)),
-                ('email_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='adresse e-mail vérifiée le')),
-                ('organisation_name', models.CharField(blank=True, max_length=200, verbose_name='raison sociale')),
-                ('approval_number', models.CharField(blank=True, max_length=40, verbose_name='numéro d’agrément')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
-                ('dr_count', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='nombre de dispositifs de recueil')),
-                ('suspended_until', models.DateTimeField(blank=True, null=True, verbose_name='suspendu jusqu’au')),
-                ('suspension_reason', models.TextField(blank=True, verbose_name='motif de la suspension')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "profile",
+                    models.CharField(
+                        choices=[
+                            ("particulier", "Usager (particulier)"),
+                            ("pro_siv", "Professionnel de l’automobile habilité SIV"),
+                            ("auto_ecole", "École de conduite"),
+                            (
+                                "centre_sensibilisation",
+                                "Centre de sensibilisation à la sécurité routière",
+                            ),
+                            ("mairie", "Mairie équipée d’un dispositif de recueil"),
+                            ("personne_morale", "Personne morale"),
+                        ],
+                        default="particulier",
+                        max_length=32,
+                        verbose_name="profil principal",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(max_length=254, unique=True, verbose_name="adresse e-mail"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        blank=True,
+                        choices=[("F", "Femme"), ("M", "Homme")],
+                        max_length=1,
+                        verbose_name="sexe",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="téléphone")),
+                (
+                    "secret_question",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("mother_maiden_name", "Nom de jeune fille de votre mère"),
+                            ("first_pet", "Nom de votre premier animal de compagnie"),
+                            ("father_birth_city", "Ville de naissance de votre père"),
+                            ("first_school", "Nom de votre première école"),
+                            ("childhood_friend", "Prénom de votre meilleur(e) ami(e) d’enfance"),
+                        ],
+                        max_length=40,
+                        verbose_name="question secrète",
+                    ),
+                ),
+                ("secret_answer_hash", models.CharField(blank=True, max_length=256)),
+                (
+                    "email_verified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="adresse e-mail vérifiée le"
+                    ),
+                ),
+                (
+                    "organisation_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="raison sociale"),
+                ),
+                (
+                    "approval_number",
+                    models.CharField(blank=True, max_length=40, verbose_name="numéro d’agrément"),
+                ),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
+                (
+                    "dr_count",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="nombre de dispositifs de recueil"
+                    ),
+                ),
+                (
+                    "suspended_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="suspendu jusqu’au"),
+                ),
+                (
+                    "suspension_reason",
+                    models.TextField(blank=True, verbose_name="motif de la suspension"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compte',
-                'verbose_name_plural': 'comptes',
+                "verbose_name": "compte",
+                "verbose_name_plural": "comptes",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Habilitation',
+            name="Habilitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='numéro d’habilitation')),
-                ('department', models.CharField(max_length=3, verbose_name='département')),
-                ('starts_on', models.DateField(verbose_name='date de début')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='date de fin')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('suspendue', 'Suspendue'), ('resiliee', 'Résiliée')], default='active', max_length=16, verbose_name='statut')),
-                ('organisation_name', models.CharField(max_length=200, verbose_name='raison sociale')),
-                ('siret', models.CharField(blank=True, max_length=14, verbose_name='SIRET')),
-                ('first_name', models.CharField(max_length=150, verbose_name='prénom')),
-                ('last_name', models.CharField(max_length=150, verbose_name='nom')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
-                ('username', models.CharField(max_length=150, verbose_name='identifiant du compte')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='habilitation', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        max_length=40, unique=True, verbose_name="numéro d’habilitation"
+                    ),
+                ),
+                ("department", models.CharField(max_length=3, verbose_name="département")),
+                ("starts_on", models.DateField(verbose_name="date de début")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="date de fin")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("suspendue", "Suspendue"),
+                            ("resiliee", "Résiliée"),
+                        ],
+                        default="active",
+                        max_length=16,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "organisation_name",
+                    models.CharField(max_length=200, verbose_name="raison sociale"),
+                ),
+                ("siret", models.CharField(blank=True, max_length=14, verbose_name="SIRET")),
+                ("first_name", models.CharField(max_length=150, verbose_name="prénom")),
+                ("last_name", models.CharField(max_length=150, verbose_name="nom")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse e-mail")),
+                (
+                    "username",
+                    models.CharField(max_length=150, verbose_name="identifiant du compte"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="habilitation",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'habilitation SIV',
-                'verbose_name_plural': 'habilitations SIV',
-                'ordering': ['-created_at'],
+                "verbose_name": "habilitation SIV",
+                "verbose_name_plural": "habilitations SIV",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='MairieAccountRequest',
+            name="MairieAccountRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('commune', models.CharField(max_length=200, verbose_name='commune')),
-                ('insee_code', models.CharField(max_length=5, verbose_name='code INSEE de la commune')),
-                ('department', models.CharField(max_length=3, verbose_name='département')),
-                ('dr_count', models.PositiveSmallIntegerField(verbose_name='nombre de dispositifs de recueil')),
-                ('contact_first_name', models.CharField(max_length=150, verbose_name='prénom')),
-                ('contact_last_name', models.CharField(max_length=150, verbose_name='nom')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse e-mail')),
-                ('phone', models.CharField(max_length=20, verbose_name='téléphone')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('status', models.CharField(choices=[('en_attente', 'En attente'), ('compte_cree', 'Compte créé'), ('refusee', 'Refusée')], default='en_attente', max_length=16, verbose_name='statut')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('handled_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("commune", models.CharField(max_length=200, verbose_name="commune")),
+                (
+                    "insee_code",
+                    models.CharField(max_length=5, verbose_name="code INSEE de la commune"),
+                ),
+                ("department", models.CharField(max_length=3, verbose_name="département")),
+                (
+                    "dr_count",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="nombre de dispositifs de recueil"
+                    ),
+                ),
+                ("contact_first_name", models.CharField(max_length=150, verbose_name="prénom")),
+                ("contact_last_name", models.CharField(max_length=150, verbose_name="nom")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse e-mail")),
+                ("phone", models.CharField(max_length=20, verbose_name="téléphone")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("en_attente", "En attente"),
+                            ("compte_cree", "Compte créé"),
+                            ("refusee", "Refusée"),
+                        ],
+                        default="en_attente",
+                        max_length=16,
+                        verbose_name="statut",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("handled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de compte mairie',
-                'verbose_name_plural': 'demandes de compte mairie',
-                'ordering': ['-created_at'],
+                "verbose_name": "demande de compte mairie",
+                "verbose_name_plural": "demandes de compte mairie",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='TermsAcceptance',
+            name="TermsAcceptance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accepted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='acceptée le')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms_acceptances', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.termsversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="acceptée le"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms_acceptances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.termsversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'acceptation des conditions générales',
-                'verbose_name_plural': 'acceptations des conditions générales',
-                'ordering': ['-accepted_at'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'version'), name='unique_terms_acceptance')],
+                "verbose_name": "acceptation des conditions générales",
+                "verbose_name_plural": "acceptations des conditions générales",
+                "ordering": ["-accepted_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "version"), name="unique_terms_acceptance"
+                    )
+                ],
             },
         ),
     ]

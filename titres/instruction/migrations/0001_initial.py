@@ -6,92 +6,232 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('procedures', '0001_initial'),
+        ("procedures", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemarcheSearchEntry',
+            name="DemarcheSearchEntry",
             fields=[
-                ('demarche', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='procedures.demarche')),
-                ('last_name_display', models.CharField(blank=True, max_length=100)),
-                ('first_names_display', models.CharField(blank=True, max_length=200)),
-                ('last_name', models.CharField(blank=True, max_length=100)),
-                ('usage_name', models.CharField(blank=True, max_length=100)),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('first_names', models.CharField(blank=True, max_length=200)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(blank=True, max_length=1)),
-                ('neph', models.CharField(blank=True, max_length=12)),
-                ('motif', models.CharField(blank=True, max_length=60)),
-                ('postal_code', models.CharField(blank=True, max_length=5)),
-                ('departement', models.CharField(blank=True, max_length=3)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_event', models.CharField(blank=True, max_length=40)),
+                (
+                    "demarche",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="procedures.demarche",
+                    ),
+                ),
+                ("last_name_display", models.CharField(blank=True, max_length=100)),
+                ("first_names_display", models.CharField(blank=True, max_length=200)),
+                ("last_name", models.CharField(blank=True, max_length=100)),
+                ("usage_name", models.CharField(blank=True, max_length=100)),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("first_names", models.CharField(blank=True, max_length=200)),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("sex", models.CharField(blank=True, max_length=1)),
+                ("neph", models.CharField(blank=True, max_length=12)),
+                ("motif", models.CharField(blank=True, max_length=60)),
+                ("postal_code", models.CharField(blank=True, max_length=5)),
+                ("departement", models.CharField(blank=True, max_length=3)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_event", models.CharField(blank=True, max_length=40)),
             ],
             options={
-                'verbose_name': 'entrée de recherche',
-                'verbose_name_plural': 'index de recherche des démarches',
-                'indexes': [models.Index(fields=['last_name', 'birth_date'], name='instr_search_name_birth'), models.Index(fields=['usage_name', 'birth_date'], name='instr_search_usage_birth'), models.Index(fields=['neph'], name='instr_search_neph'), models.Index(fields=['postal_code'], name='instr_search_cp')],
+                "verbose_name": "entrée de recherche",
+                "verbose_name_plural": "index de recherche des démarches",
+                "indexes": [
+                    models.Index(
+                        fields=["last_name", "birth_date"], name="instr_search_name_birth"
+                    ),
+                    models.Index(
+                        fields=["usage_name", "birth_date"], name="instr_search_usage_birth"
+                    ),
+                    models.Index(fields=["neph"], name="instr_search_neph"),
+                    models.Index(fields=["postal_code"], name="instr_search_cp"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProductionOrder',
+            name="ProductionOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('factory', models.CharField(max_length=30, verbose_name='fabricant')),
-                ('status', models.CharField(choices=[('commande', 'Commande transmise à la fabrication'), ('fabrique', 'Titre fabriqué'), ('expedie', 'Titre expédié'), ('livre', 'Titre remis'), ('erreur', 'Erreur de fabrication')], default='commande', max_length=20, verbose_name='état')),
-                ('external_reference', models.CharField(blank=True, max_length=64, verbose_name='référence du fabricant')),
-                ('title_number', models.CharField(blank=True, max_length=20, verbose_name='numéro du titre')),
-                ('tracking_number', models.CharField(blank=True, max_length=30, verbose_name='numéro de suivi')),
-                ('ordered_at', models.DateTimeField(auto_now_add=True, verbose_name='commandé le')),
-                ('produced_at', models.DateTimeField(blank=True, null=True, verbose_name='fabriqué le')),
-                ('shipped_at', models.DateTimeField(blank=True, null=True, verbose_name='expédié le')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='remis le')),
-                ('error', models.CharField(blank=True, max_length=200)),
-                ('demarche', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='production_order', to='procedures.demarche')),
-                ('ordered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("factory", models.CharField(max_length=30, verbose_name="fabricant")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("commande", "Commande transmise à la fabrication"),
+                            ("fabrique", "Titre fabriqué"),
+                            ("expedie", "Titre expédié"),
+                            ("livre", "Titre remis"),
+                            ("erreur", "Erreur de fabrication"),
+                        ],
+                        default="commande",
+                        max_length=20,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "external_reference",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="référence du fabricant"
+                    ),
+                ),
+                (
+                    "title_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="numéro du titre"),
+                ),
+                (
+                    "tracking_number",
+                    models.CharField(blank=True, max_length=30, verbose_name="numéro de suivi"),
+                ),
+                ("ordered_at", models.DateTimeField(auto_now_add=True, verbose_name="commandé le")),
+                (
+                    "produced_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="fabriqué le"),
+                ),
+                (
+                    "shipped_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expédié le"),
+                ),
+                (
+                    "delivered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="remis le"),
+                ),
+                ("error", models.CharField(blank=True, max_length=200)),
+                (
+                    "demarche",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="production_order",
+                        to="procedures.demarche",
+                    ),
+                ),
+                (
+                    "ordered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ordre de fabrication',
-                'verbose_name_plural': 'ordres de fabrication',
-                'ordering': ['-ordered_at'],
+                "verbose_name": "ordre de fabrication",
+                "verbose_name_plural": "ordres de fabrication",
+                "ordering": ["-ordered_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgentMembership',
+            name="AgentMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('agent_instructeur', 'Agent instructeur'), ('chef_de_service', 'Chef de service'), ('lecture_seule', 'Agent en lecture seule')], max_length=30, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='procedures.authority', verbose_name='autorité')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agent_memberships', to=settings.AUTH_USER_MODEL, verbose_name='agent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("agent_instructeur", "Agent instructeur"),
+                            ("chef_de_service", "Chef de service"),
+                            ("lecture_seule", "Agent en lecture seule"),
+                        ],
+                        max_length=30,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="procedures.authority",
+                        verbose_name="autorité",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agent_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="agent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rattachement d’un agent',
-                'verbose_name_plural': 'rattachements des agents',
-                'ordering': ['authority__code', 'user__username'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'authority'), name='instruction_member_once')],
+                "verbose_name": "rattachement d’un agent",
+                "verbose_name_plural": "rattachements des agents",
+                "ordering": ["authority__code", "user__username"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "authority"), name="instruction_member_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assigned_at', models.DateTimeField(auto_now=True, verbose_name='assignée le')),
-                ('agent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='instruction_assignments', to=settings.AUTH_USER_MODEL, verbose_name='agent')),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assignée par')),
-                ('demarche', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='assignment', to='procedures.demarche', verbose_name='démarche')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assigned_at", models.DateTimeField(auto_now=True, verbose_name="assignée le")),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="instruction_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="agent",
+                    ),
+                ),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assignée par",
+                    ),
+                ),
+                (
+                    "demarche",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignment",
+                        to="procedures.demarche",
+                        verbose_name="démarche",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignation',
-                'verbose_name_plural': 'assignations',
-                'indexes': [models.Index(fields=['agent', 'assigned_at'], name='instruction_agent_i_e0be7a_idx')],
+                "verbose_name": "assignation",
+                "verbose_name_plural": "assignations",
+                "indexes": [
+                    models.Index(
+                        fields=["agent", "assigned_at"], name="instruction_agent_i_e0be7a_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -5,31 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('permis', '0002_load_communes'),
-        ('procedures', '0001_initial'),
+        ("permis", "0002_load_communes"),
+        ("procedures", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LicenceRequest',
+            name="LicenceRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('motif', models.CharField(max_length=30, verbose_name='motif')),
-                ('match_method', models.CharField(max_length=20, verbose_name='méthode de rapprochement')),
-                ('match', models.JSONField(default=dict, verbose_name='rapprochement SNPC')),
-                ('needs_review', models.BooleanField(db_index=True, default=False, help_text='Dossier introuvable, ambigu, ou différent de la déclaration.', verbose_name='incohérence à vérifier')),
-                ('stamp_number', models.CharField(blank=True, max_length=16, verbose_name='timbre fiscal')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='déposée le')),
-                ('demarche', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='licence_request', to='procedures.demarche', verbose_name='démarche')),
-                ('ephoto', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='licence_request', to='permis.ephoto', verbose_name='photo numérique')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='permis.licencerecord', verbose_name='dossier SNPC rapproché')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("motif", models.CharField(max_length=30, verbose_name="motif")),
+                (
+                    "match_method",
+                    models.CharField(max_length=20, verbose_name="méthode de rapprochement"),
+                ),
+                ("match", models.JSONField(default=dict, verbose_name="rapprochement SNPC")),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        db_index=True,
+                        default=False,
+                        help_text="Dossier introuvable, ambigu, ou différent de la déclaration.",
+                        verbose_name="incohérence à vérifier",
+                    ),
+                ),
+                (
+                    "stamp_number",
+                    models.CharField(blank=True, max_length=16, verbose_name="timbre fiscal"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="déposée le")),
+                (
+                    "demarche",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licence_request",
+                        to="procedures.demarche",
+                        verbose_name="démarche",
+                    ),
+                ),
+                (
+                    "ephoto",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="licence_request",
+                        to="permis.ephoto",
+                        verbose_name="photo numérique",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="permis.licencerecord",
+                        verbose_name="dossier SNPC rapproché",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demande de permis (rapprochement SNPC)',
-                'verbose_name_plural': 'demandes de permis (rapprochements SNPC)',
-                'ordering': ['-created_at'],
+                "verbose_name": "demande de permis (rapprochement SNPC)",
+                "verbose_name_plural": "demandes de permis (rapprochements SNPC)",
+                "ordering": ["-created_at"],
             },
         ),
     ]
