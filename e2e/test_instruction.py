@@ -140,9 +140,7 @@ def test_agent_suspends_citizen_answers_agent_validates_and_title_is_delivered(
     expect(citizen_page.get_by_role("table", name="Historique de la demande")).to_contain_text(
         "Demande validée"
     )
-    # The citizen's history table (procedures/_history.html, not ours) scrolls
-    # without being focusable: reported in docs/instruction-needs.md.
-    check_a11y(citizen_page, context={"exclude": [[".fr-table__container"]]})
+    check_a11y(citizen_page)
     citizen_context.close()
 
     record.refresh_from_db()

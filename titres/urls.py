@@ -14,6 +14,7 @@ urlpatterns = [
     path("timbres/", include("titres.paiements.urls")),
     path("permis/", include("titres.permis.urls")),
     path("agent/", include("titres.instruction.urls")),
+    path("attestations/", include("titres.instruction.citizen_urls")),
     path("", include("titres.core.urls")),
 ]
 if settings.DEVIDP_ENABLED:

@@ -18,10 +18,9 @@ from .factories import PermisDemarcheFactory
 pytestmark = pytest.mark.django_db
 
 
-# --- Attestation provisoire (citizen URLs mounted by tests/instruction/urls.py) ---
+# --- Attestation provisoire ---
 
 
-@pytest.mark.urls("tests.instruction.urls")
 def test_attestation_pdf_for_a_validated_licence_request(authority):
     demarche = PermisDemarcheFactory(validated=True, authority=authority)
     client = Client()
@@ -36,7 +35,6 @@ def test_attestation_pdf_for_a_validated_licence_request(authority):
     assert until in text
 
 
-@pytest.mark.urls("tests.instruction.urls")
 def test_attestation_refused_before_validation_and_to_others(authority):
     pending = PermisDemarcheFactory(submitted=True, authority=authority)
     validated = PermisDemarcheFactory(validated=True, authority=authority)

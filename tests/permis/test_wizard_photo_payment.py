@@ -194,6 +194,7 @@ def test_stamp_released_when_the_reason_no_longer_pays_or_the_number_changes(cli
     second.refresh_from_db()
     demarche.refresh_from_db()
     assert second.state == StampState.DISPONIBLE and demarche.payment_reference == ""
+    assert "paiement" not in demarche.answers
 
 
 @pytest.mark.parametrize(

@@ -16,4 +16,3 @@ def toy_procedure():
 @pytest.fixture(autouse=True)
 def _no_clamav(settings):
     settings.CLAMAV_URL = ""
-

@@ -213,9 +213,13 @@ class PaymentStep(PermisFormStep):
 
 
 def _on_motif_saved(demarche, data) -> None:
-    """A reason without fee gives back a stamp reserved earlier."""
+    """A reason without fee gives back a stamp reserved earlier (and forgets
+    its number, so coming back to a paying reason starts step 6 afresh)."""
     if not needs_stamp(demarche.answers) and demarche.payment_reference:
         _release(demarche, actor=demarche.owner)
+        if "paiement" in demarche.answers:
+            demarche.answers = {k: v for k, v in demarche.answers.items() if k != "paiement"}
+            demarche.save(update_fields=["answers", "updated_at"])
 
 
 def _on_etat_civil_saved(demarche, data) -> None:

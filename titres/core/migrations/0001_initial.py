@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,51 +14,87 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='JournalHead',
+            name="JournalHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('last_sequence', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("last_sequence", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='MailboxMessage',
+            name="MailboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('subject', models.CharField(max_length=500)),
-                ('from_email', models.CharField(max_length=300)),
-                ('to', models.JSONField(default=list)),
-                ('body', models.TextField()),
-                ('html_body', models.TextField(blank=True)),
-                ('raw', models.TextField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("subject", models.CharField(max_length=500)),
+                ("from_email", models.CharField(max_length=300)),
+                ("to", models.JSONField(default=list)),
+                ("body", models.TextField()),
+                ("html_body", models.TextField(blank=True)),
+                ("raw", models.TextField()),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sequence', models.BigIntegerField(editable=False, unique=True)),
-                ('created_at', models.DateTimeField(db_index=True, editable=False)),
-                ('event', models.CharField(db_index=True, max_length=80, verbose_name='événement')),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('actor_role', models.CharField(blank=True, max_length=60)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=80)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('previous_hash', models.CharField(editable=False, max_length=64)),
-                ('hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sequence", models.BigIntegerField(editable=False, unique=True)),
+                ("created_at", models.DateTimeField(db_index=True, editable=False)),
+                ("event", models.CharField(db_index=True, max_length=80, verbose_name="événement")),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("actor_role", models.CharField(blank=True, max_length=60)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("object_type", models.CharField(blank=True, db_index=True, max_length=80)),
+                ("object_id", models.CharField(blank=True, db_index=True, max_length=80)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("previous_hash", models.CharField(editable=False, max_length=64)),
+                ("hash", models.CharField(editable=False, max_length=64, unique=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'événement du journal',
-                'verbose_name_plural': "journal d'audit",
-                'ordering': ['sequence'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'sequence'], name='core_audite_object__04da63_idx')],
+                "verbose_name": "événement du journal",
+                "verbose_name_plural": "journal d'audit",
+                "ordering": ["sequence"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "sequence"],
+                        name="core_audite_object__04da63_idx",
+                    )
+                ],
             },
         ),
     ]
