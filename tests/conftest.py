@@ -34,3 +34,14 @@ def _isolated_cache(settings):
 @pytest.fixture(autouse=True)
 def _fast_argon2(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """A request in English leaves English active in the thread; each test
+    starts in French, the portal's language."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
