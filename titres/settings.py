@@ -5,6 +5,7 @@ prefecture's servers is set by environment variables, never by a second
 settings file. Defaults give a safe local run (SQLite and media under var/).
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -20,15 +21,29 @@ if (BASE_DIR / ".env").exists():
 
 DEBUG = env.bool("DEBUG", default=False)
 # Without SECRET_KEY, a random key is generated once and kept in var/ (0600):
-# safe for a single machine. Several app servers must share SECRET_KEY.
+# fine for one machine in development. Several app servers must share
+# SECRET_KEY; with DEBUG off a missing SECRET_KEY is refused.
 SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY and not DEBUG and not env.bool("ALLOW_GENERATED_SECRET_KEY", default=False):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "SECRET_KEY doit être défini lorsque DEBUG est désactivé "
+        "(ou ALLOW_GENERATED_SECRET_KEY=1 pour une machine isolée)."
+    )
 if not SECRET_KEY:
     _key_file = VAR_DIR / "secret_key"
-    if not _key_file.exists():
+    try:
+        # O_EXCL + mode 0600 at creation: the key is never readable by others,
+        # not even for an instant.
+        _fd = os.open(_key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
         import secrets
 
-        _key_file.write_text(secrets.token_urlsafe(50))
-        _key_file.chmod(0o600)
+        with os.fdopen(_fd, "w") as _f:
+            _f.write(secrets.token_urlsafe(50))
     SECRET_KEY = _key_file.read_text().strip()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -66,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "titres.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -153,6 +168,11 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Number of reverse proxies in front of the app that append to
+# X-Forwarded-For; 0 means clients connect directly (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 
 # --- Content Security Policy (django-csp 4) -------------------------------
@@ -245,10 +265,11 @@ EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 else:
+    # Without SMTP and outside development, nothing is sent and only the
+    # subject and recipients are logged: message bodies carry reset links
+    # and tokens that must never land in logs. A system check warns.
     EMAIL_BACKEND = (
-        "titres.core.mailbox.MailboxBackend"
-        if DEBUG
-        else "django.core.mail.backends.console.EmailBackend"
+        "titres.core.mailbox.MailboxBackend" if DEBUG else "titres.core.mailbox.UnconfiguredBackend"
     )
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Titres <ne-pas-repondre@titres.localhost>"

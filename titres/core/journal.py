@@ -1,10 +1,12 @@
 """The audit journal: append and verify a SHA-256 hash chain."""
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,8 +48,26 @@ def _describe_actor(actor) -> tuple[str, str]:
 
 
 def client_ip(request) -> str | None:
+    """The address of the person, not of our reverse proxy.
+
+    Behind `TRUSTED_PROXY_COUNT` proxies, the client is the Nth address from
+    the right of X-Forwarded-For (the ones on its left can be forged by the
+    client). Without proxies, REMOTE_ADDR is the client."""
     if request is None:
         return None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
     return request.META.get("REMOTE_ADDR") or None
 
 

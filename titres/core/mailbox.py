@@ -24,3 +24,20 @@ class MailboxBackend(BaseEmailBackend):
             )
             sent += 1
         return sent
+
+
+class UnconfiguredBackend(BaseEmailBackend):
+    """Used when no SMTP server is configured outside development: refuses
+    to send and logs only who would have received what subject."""
+
+    def send_messages(self, email_messages):
+        import logging
+
+        logger = logging.getLogger("titres.mail")
+        for message in email_messages:
+            logger.error(
+                "Courriel non envoyé (EMAIL_URL non configuré) : « %s » à %d destinataire(s)",
+                message.subject,
+                len(message.recipients()),
+            )
+        return 0

@@ -13,3 +13,26 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith(tuple(settings.PUBLIC_PATH_PREFIXES)):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class FrenchFirstLocaleMiddleware:
+    """French unless the person chose English with the language switch.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language;
+    a State service speaks French first, so only the explicit choice (the
+    language cookie set by the switch in the footer) changes it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -1,3 +1,4 @@
+import time
 import uuid
 
 from django.conf import settings
@@ -52,6 +53,25 @@ def healthz(request):
 @login_not_required
 @never_cache
 def readyz(request):
+    # Probes hit this every few seconds from every load balancer: the
+    # result is kept 5 s per process so a probe storm does not turn into
+    # storage writes.
+    cached = _READYZ_CACHE.get("result")
+    if cached and cached[0] > time.monotonic():
+        checks = cached[1]
+    else:
+        checks = _run_readiness_checks()
+        _READYZ_CACHE["result"] = (time.monotonic() + 5, checks)
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
+    )
+
+
+_READYZ_CACHE: dict = {}
+
+
+def _run_readiness_checks() -> dict:
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -72,10 +92,7 @@ def readyz(request):
         checks["storage"] = "ok"
     except Exception as exc:  # noqa: BLE001
         checks["storage"] = f"erreur : {exc.__class__.__name__}"
-    ready = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "error", "checks": checks}, status=200 if ready else 503
-    )
+    return checks
 
 
 def _mailbox_enabled():

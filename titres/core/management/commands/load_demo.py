@@ -1,7 +1,7 @@
 from importlib import import_module
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 
@@ -10,7 +10,21 @@ class Command(BaseCommand):
         "Charge les données de démonstration (idempotent) et affiche les comptes de démonstration."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Charger aussi lorsque DEBUG est désactivé (comptes aux mots de passe publiés !).",
+        )
+
     def handle(self, *args, **options):
+        if not settings.DEBUG and not options["allow_production"]:
+            # The demo creates an operator and agents whose passwords and
+            # second factors are printed: never on a real deployment.
+            raise CommandError(
+                "Les données de démonstration ne se chargent qu’avec DEBUG=1 "
+                "(ou --allow-production sur une plateforme de démonstration)."
+            )
         credentials = []
         for app in settings.INSTALLED_APPS:
             if not app.startswith("titres."):

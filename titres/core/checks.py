@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.core.checks import Warning as CheckWarning
+from django.core.checks import register
+
+
+@register()
+def email_configured(app_configs, **kwargs):
+    if settings.DEBUG or settings.EMAIL_URL:
+        return []
+    return [
+        CheckWarning(
+            "Aucun serveur SMTP (EMAIL_URL) : aucun courriel ne sera envoyé.",
+            hint="Définissez EMAIL_URL, par exemple smtp+tls://utilisateur:motdepasse@smtp:587.",
+            id="core.W001",
+        )
+    ]
