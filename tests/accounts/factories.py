@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from titres.accounts.enums import HabilitationStatus, Profile, SecretQuestion, Sex
@@ -25,10 +26,12 @@ class TermsVersionFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
-    """An active account that accepted the current terms (if any).
+    """An active account that accepted the current terms (if any). Shared by
+    every app's tests (tests/<app>/factories.py import it).
 
     States: `pending=True` (awaiting activation), `suspended=True` (for 7
-    days), `operator=True` (staff and superuser), `profile=...`."""
+    days), `operator=True` (staff and superuser), `profile=...`;
+    `permissions=["app_label.codename", ...]` grants global permissions."""
 
     class Meta:
         model = User
@@ -61,6 +64,16 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.set_secret_answer("Rex")
         if create:
             obj.save()
+
+    @factory.post_generation
+    def permissions(obj, create, extracted, **kwargs):
+        if not create or not extracted:
+            return
+        for codename in extracted:
+            app_label, code = codename.split(".")
+            obj.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=code)
+            )
 
     @factory.post_generation
     def accept_terms(obj, create, extracted, **kwargs):

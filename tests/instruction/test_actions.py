@@ -152,6 +152,45 @@ def test_transmit_produces_ships_delivers_and_updates_snpc(
         assert any(word in s for s in subjects), (word, subjects)
 
 
+def test_production_failure_sends_the_file_back_and_it_can_be_transmitted_again(
+    agent_client, authority, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    from titres.instruction import production
+
+    demarche = PermisDemarcheFactory(validated=True, authority=authority)
+
+    def broken(demarche):
+        raise RuntimeError("plus de cartes vierges")
+
+    monkeypatch.setattr(production, "_new_title_number", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(agent_client, demarche, "transmettre")
+    demarche.refresh_from_db()
+    order = ProductionOrder.objects.get(demarche=demarche)
+    assert order.status == ProductionStatus.ERREUR
+    assert order.error == "Le titre n’a pas pu être fabriqué (erreur technique)."
+    assert not order.title_number
+    assert demarche.status == Status.VALIDEE
+    change = demarche.history.order_by("-created_at", "-id").first()
+    assert (change.event, change.actor_role, change.actor) == ("echec_production", "systeme", None)
+    assert change.comment == order.error
+    assert AuditEvent.objects.filter(event="instruction.fabrication_echec").exists()
+    assert any("En cours (validée)" in m.body for m in mailoutbox)
+
+    # Reported by the factory itself, an unknown or finished order is ignored.
+    assert production.mark_failed(order_id=order.pk, reason="encore").error == order.error
+
+    # Transmitted again: the same order goes through this time.
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(agent_client, demarche, "transmettre")
+    demarche.refresh_from_db()
+    order.refresh_from_db()
+    assert ProductionOrder.objects.filter(demarche=demarche).count() == 1
+    assert order.status == ProductionStatus.LIVRE and order.error == "" and order.title_number
+    assert demarche.status == Status.TERMINEE
+
+
 def test_bulk_validate_refuses_wrong_states_and_names_them(chef_client, authority):
     ok = PermisDemarcheFactory(submitted=True, authority=authority)
     wrong = PermisDemarcheFactory(validated=True, authority=authority)

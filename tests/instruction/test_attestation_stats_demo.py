@@ -50,6 +50,25 @@ def test_attestation_refused_before_validation_and_to_others(authority):
     )
 
 
+def test_attestation_linked_from_the_citizen_file_page(authority):
+    validated = PermisDemarcheFactory(validated=True, authority=authority)
+    pending = PermisDemarcheFactory(submitted=True, authority=authority, owner=validated.owner)
+    client = Client()
+    client.force_login(validated.owner)
+    url = reverse("instruction_public:attestation", args=[validated.number])
+    page = client.get(reverse("procedures:detail", args=[validated.number]))
+    assert f'href="{url}" download>Attestation provisoire de droits à conduire' in page.text
+    page = client.get(reverse("procedures:detail", args=[pending.number]))
+    assert "Attestation provisoire de droits à conduire" not in page.text
+    # Only the owner is offered the link (the provider checks the user).
+    from titres.instruction.attestation import file_links
+
+    from .factories import UserFactory
+
+    assert file_links(validated, validated.owner)[0].url == url
+    assert file_links(validated, UserFactory()) == []
+
+
 # --- Statistics ---------------------------------------------------------------------
 
 

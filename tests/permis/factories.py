@@ -1,9 +1,9 @@
 from datetime import date, timedelta
 
 import factory
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from tests.accounts.factories import UserFactory
 from titres.permis.enums import LicenceState, PhotographerKind
 from titres.permis.identifiers import make_neph, new_ephoto_code
 from titres.permis.models import (
@@ -15,23 +15,6 @@ from titres.permis.models import (
     LicenceTitle,
     Photographer,
 )
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"usager{n}")
-    email = factory.Sequence(lambda n: f"usager{n}@example.fr")
-    first_name = "Pierre"
-    last_name = "Corneille"
-    password = factory.PostGenerationMethodCall("set_password", "Motdepasse-solide-2016")
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
 
 
 class LicenceRecordFactory(factory.django.DjangoModelFactory):

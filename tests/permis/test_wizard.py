@@ -82,6 +82,9 @@ def test_theft_full_journey(client, citizen, django_capture_on_commit_callbacks)
     page = client.get(reverse("permis:request_confirmation", args=[demarche.number]))
     assert demarche.display_number in page.text
     assert "Justificatif de la pré-demande" in page.text
+    # The engine's confirmation URL leads to this page.
+    response = client.get(reverse("procedures:confirmation", args=[demarche.number]))
+    assert response.url == reverse("permis:request_confirmation", args=[demarche.number])
 
 
 # --- Reasons: documents, fee, steps ------------------------------------------------

@@ -51,10 +51,11 @@ def test_receipt_pdf_parses_and_holds_the_number(client):
     assert reader.metadata.subject == demarche.number
     # The page holds an image: the QR code.
     assert any(p.images for p in reader.pages)
-    # The file's page (engine) shows the frozen answers.
+    # The file's page (engine) shows the frozen answers and links the receipt.
     page = client.get(reverse("procedures:detail", args=[demarche.number]))
     assert page.status_code == 200
     assert "La demande du titre est effectuée à la suite du vol du précédent titre." in page.text
+    assert f'href="{url}" download>Justificatif de la pré-demande' in page.text
 
 
 def test_qr_code_holds_the_number(client, monkeypatch):
@@ -82,6 +83,8 @@ def test_no_receipt_for_a_draft(client):
     assert client.get(reverse("permis:request_receipt", args=[demarche.number])).status_code == 404
     response = client.get(reverse("permis:request_confirmation", args=[demarche.number]))
     assert response.url == reverse("procedures:resume", args=[demarche.number])
+    page = client.get(reverse("procedures:detail", args=[demarche.number]))
+    assert "Justificatif de la pré-demande" not in page.text
 
 
 def test_another_citizen_gets_404(client):
@@ -91,7 +94,7 @@ def test_another_citizen_gets_404(client):
     client.force_login(UserFactory())
     for name in ["request_receipt", "request_confirmation", "stamp_return"]:
         assert client.get(reverse(f"permis:{name}", args=[demarche.number])).status_code == 404
-    assert client.post(reverse("permis:request_submit", args=[draft.number])).status_code == 404
+    assert submit(client, draft).status_code == 404
     assert client.get(step_url(draft, "motif")).status_code == 404
     assert client.get(reverse("procedures:detail", args=[demarche.number])).status_code == 404
 

@@ -1,5 +1,6 @@
 """Licence request: e-photo code (step 4) and electronic stamp (step 6)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -179,6 +180,39 @@ def test_stamp_released_when_the_draft_is_abandoned(client, citizen):
     bought.refresh_from_db()
     assert demarche.status == Status.ABANDONNEE
     assert bought.state == StampState.DISPONIBLE and bought.holder == ""
+
+
+def test_stamp_released_when_a_stale_draft_is_expired(client, citizen):
+    from django.core.management import call_command
+
+    from titres.core.models import AuditEvent
+    from titres.procedures.models import Demarche
+
+    bought = stamp()
+    demarche = _draft_at_payment(client, motif="vol")
+    post(client, demarche, "paiement", {"numero_timbre": bought.number})
+    bought.refresh_from_db()
+    assert bought.state == StampState.RESERVE
+    Demarche.objects.filter(pk=demarche.pk).update(updated_at=timezone.now() - timedelta(days=91))
+    call_command("expire_drafts", stdout=io.StringIO())
+    demarche.refresh_from_db()
+    bought.refresh_from_db()
+    assert demarche.status == Status.ABANDONNEE
+    assert bought.state == StampState.DISPONIBLE and bought.holder == ""
+    released = AuditEvent.objects.get(event="paiements.timbre_libere")
+    assert released.actor is None  # the system
+
+
+def test_a_submitted_file_abandoned_keeps_its_stamp_consumed(client, citizen):
+    bought = stamp()
+    demarche = _draft_at_payment(client, motif="vol")
+    post(client, demarche, "paiement", {"numero_timbre": bought.number})
+    assert submit(client, demarche).status_code == 302
+    client.post(reverse("procedures:abandon", args=[demarche.number]))
+    demarche.refresh_from_db()
+    bought.refresh_from_db()
+    assert demarche.status == Status.ABANDONNEE
+    assert bought.state == StampState.CONSOMME
 
 
 def test_stamp_released_when_the_reason_no_longer_pays_or_the_number_changes(client, citizen):

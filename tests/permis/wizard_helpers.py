@@ -117,7 +117,8 @@ def fill_until_documents(client, demarche, motif, *, etat_civil=None, adresse=No
 
 
 def submit(client, demarche, attestation=True):
+    """ "Valider ma demande" on the récapitulatif (the engine's step view)."""
     data = {"action": "submit"}
     if attestation:
         data["attestation"] = "on"
-    return client.post(reverse("permis:request_submit", args=[demarche.number]), data)
+    return client.post(step_url(demarche, "recapitulatif"), data)

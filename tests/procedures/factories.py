@@ -1,37 +1,21 @@
 import factory
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from tests.accounts.factories import UserFactory
 from titres.procedures.enums import AuthorityKind, DocumentStatus, Role, Status
 from titres.procedures.models import Authority, Demarche, Document, Message, StatusChange
 
 from . import samples, toy
 
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"usager{n}")
-    email = factory.Sequence(lambda n: f"usager{n}@example.org")
-    first_name = "Pierre"
-    last_name = "Corneille"
-    phone = ""
-    password = factory.django.Password("Motdepasse-solide-2024")
-
-    @factory.post_generation
-    def permissions(self, create, extracted, **kwargs):
-        if not create or not extracted:
-            return
-        for codename in extracted:
-            app_label, code = codename.split(".")
-            self.user_permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=code)
-            )
-        self.save()
+__all__ = [
+    "AuthorityFactory",
+    "DemarcheFactory",
+    "DocumentFactory",
+    "MessageFactory",
+    "UserFactory",
+    "agent",
+]
 
 
 AGENT_PERMISSIONS = {

@@ -108,9 +108,9 @@ def test_full_journey_with_a_conditional_step(client, citizen, django_capture_on
         assert _upload(client, demarche, "identite", samples.jpeg()).status_code == 302
     assert set(demarche.documents.values_list("status", flat=True)) == {DocumentStatus.VALIDE}
 
-    # The sworn statement is required.
+    # The sworn statement is required (a refused submission answers 400).
     page = client.post(_step(demarche, "recapitulatif"), {"action": "submit"})
-    assert page.status_code == 200 and Demarche.objects.get(pk=demarche.pk).is_draft
+    assert page.status_code == 400 and Demarche.objects.get(pk=demarche.pk).is_draft
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

@@ -28,6 +28,7 @@ EXPECTED = {
     ("BROUILLON", "soumettre"): ({U}, "EN_COURS"),
     ("BROUILLON", "abandonner"): ({U}, "ABANDONNEE"),
     ("EN_COURS", "abandonner"): ({U}, "ABANDONNEE"),
+    ("BROUILLON", "expirer_brouillon"): ({SYS}, "ABANDONNEE"),
     ("EN_COURS", "prendre_en_charge"): ({A, C}, "EN_COURS"),
     ("EN_COURS", "demander_complement"): ({A, C}, "EN_ATTENTE_USAGER"),
     ("EN_COURS_PRIS", "demander_complement"): ({A, C}, "EN_ATTENTE_USAGER"),
@@ -38,6 +39,7 @@ EXPECTED = {
     ("EN_ATTENTE_USAGER", "completer"): ({U}, "EN_COURS"),
     ("VALIDEE", "transmettre_production"): ({A, C, SYS}, "EN_PRODUCTION"),
     ("EN_PRODUCTION", "terminer"): ({SYS}, "TERMINEE"),
+    ("EN_PRODUCTION", "echec_production"): ({SYS}, "VALIDEE"),
 }
 STATES = {
     "BROUILLON": {"with_documents": True},

@@ -9,8 +9,11 @@ class InstructionConfig(AppConfig):
 
     def ready(self):
         from titres.procedures.access import register_access_policy
+        from titres.procedures.registry import register_file_link
 
-        from . import signals  # noqa: F401
+        from . import attestation, signals  # noqa: F401
         from .access import POLICY
 
         register_access_policy(POLICY)
+        # The attestation provisoire on the citizen's file page.
+        register_file_link(attestation.file_links)

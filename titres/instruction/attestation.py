@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 from datetime import date, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.procedures.enums import Status
+from titres.procedures.registry import Link
 
 from .production import is_permis
 from .search import civil_status, declared_neph
@@ -24,6 +26,21 @@ def is_available(demarche) -> bool:
     return (
         is_permis(demarche) and demarche.status in AVAILABLE_STATUSES and bool(demarche.decided_at)
     )
+
+
+def file_links(demarche, user) -> list[Link]:
+    """Registered with the engine (`register_file_link`): the download link
+    on the citizen's file page (/demarches/<number>/)."""
+    if demarche.owner_id != getattr(user, "pk", None) or not is_available(demarche):
+        return []
+    return [
+        Link(
+            label=_("Attestation provisoire de droits à conduire"),
+            url=reverse("instruction_public:attestation", args=[demarche.number]),
+            detail="PDF",
+            download=True,
+        )
+    ]
 
 
 def valid_until(demarche) -> date:

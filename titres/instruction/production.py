@@ -3,9 +3,12 @@
 `TitleFactory` is the adapter to the title factory ("fabrication"): the back
 office calls `submit_order(order)`; the factory reports back by calling
 `mark_produced`, `mark_shipped` and `mark_delivered` (from a webhook or a
-poller for a real factory). `LocalTitleFactory` plays the factory with
+poller for a real factory), or `mark_failed` when the title could not be
+made (the file goes back to VALIDEE through the engine's `echec_production`
+and can be transmitted again). `LocalTitleFactory` plays the factory with
 background tasks (django_tasks): it allots a title number, marks the title
-produced, then shipped with a tracking number, then delivered.
+produced, then shipped with a tracking number, then delivered; an error
+while producing fails the order.
 
 Settings: INSTRUCTION_TITLE_FACTORY (dotted path of a TitleFactory
 subclass, default the local one), INSTRUCTION_LOCAL_FACTORY_DELAY (seconds
@@ -14,6 +17,7 @@ between the local factory's steps, default 0).
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
@@ -22,6 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from titres.core.journal import record_event
@@ -33,6 +38,8 @@ from titres.procedures.workflow import apply_transition
 
 from .enums import ProductionStatus
 from .models import ProductionOrder
+
+logger = logging.getLogger(__name__)
 
 
 class TitleFactory:
@@ -108,9 +115,20 @@ def create_order(*, demarche: Demarche, actor, change=None) -> ProductionOrder:
     """Called in the transmission's transaction: the order goes to the
     factory after commit."""
     factory = get_factory()
-    order = ProductionOrder.objects.create(
-        demarche=demarche, factory=factory.code, ordered_by=actor
-    )
+    order = ProductionOrder.objects.filter(
+        demarche=demarche, status=ProductionStatus.ERREUR
+    ).first()
+    if order is None:
+        order = ProductionOrder.objects.create(
+            demarche=demarche, factory=factory.code, ordered_by=actor
+        )
+    else:
+        # Transmitted again after a failure: the same order starts afresh.
+        order.factory, order.ordered_by, order.ordered_at = factory.code, actor, timezone.now()
+        order.status, order.error, order.title_number = ProductionStatus.COMMANDE, "", ""
+        order.external_reference, order.tracking_number = "", ""
+        order.produced_at = order.shipped_at = order.delivered_at = None
+        order.save()
     record_event(
         "instruction.production_commandee",
         actor=actor,
@@ -225,12 +243,50 @@ def mark_delivered(*, order_id: int) -> ProductionOrder:
     return order
 
 
+@transaction.atomic
+def mark_failed(*, order_id: int, reason: str) -> ProductionOrder:
+    """The factory could not make the title: the order is in error and the
+    file goes back to VALIDEE (engine event `echec_production`, role
+    système, the reason as comment), where an agent may transmit it again."""
+    order = _lock(order_id)
+    if order.status not in {ProductionStatus.COMMANDE, ProductionStatus.FABRIQUE}:
+        return order
+    reason = (reason or "").strip()[:200] or _("Erreur de fabrication")
+    order.status = ProductionStatus.ERREUR
+    order.error = reason
+    order.save(update_fields=["status", "error"])
+    record_event(
+        "instruction.fabrication_echec",
+        target=order,
+        data={"demarche": order.demarche.number, "erreur": reason},
+    )
+    if order.demarche.status == Status.EN_PRODUCTION:
+        apply_transition(
+            demarche=order.demarche,
+            event="echec_production",
+            actor=None,
+            role=Role.SYSTEME,
+            comment=reason,
+            data={"fabricant": order.factory},
+        )
+    return order
+
+
 # --- The local factory's background tasks ----------------------------------------
 
 
 @task()
 def local_factory_produce(order_id: int) -> None:
-    mark_produced(order_id=order_id)
+    try:
+        mark_produced(order_id=order_id)
+    except Exception:
+        # The local factory's failure path: what a real factory reports
+        # when it cannot make the title.
+        logger.exception("fabrication locale en échec (ordre %s)", order_id)
+        mark_failed(
+            order_id=order_id, reason=_("Le titre n’a pas pu être fabriqué (erreur technique).")
+        )
+        return
     _enqueue(local_factory_ship, order_id)
 
 

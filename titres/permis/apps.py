@@ -8,11 +8,7 @@ class PermisConfig(AppConfig):
     verbose_name = _("Permis de conduire")
 
     def ready(self):
-        # The téléprocédure "Permis de conduire" (seed 002) and the hook that
-        # gives back the stamp of an abandoned draft.
-        from titres.procedures.workflow import status_changed
-
+        # The téléprocédure "Permis de conduire" (seed 002).
         from . import procedure
 
         procedure.register()
-        status_changed.connect(procedure.on_abandoned, dispatch_uid="permis-stamp-release")

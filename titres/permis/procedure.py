@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from titres.procedures.registry import (
     DocumentRule,
     DocumentsStep,
     FormStep,
+    Link,
     ProcedureDefinition,
     SummaryStep,
     find_procedure,
@@ -116,45 +118,8 @@ def _with_demarche(demarche) -> dict:
     return {"demarche": demarche}
 
 
-def _display(value) -> str:
-    if value in (None, ""):
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
 @dataclass(kw_only=True)
-class PermisFormStep(FormStep):
-    """A FormStep whose récapitulatif shows lists, dates and choices as people
-    write them (and never re-validates: validating the payment form writes)."""
-
-    def summary(self, demarche):
-        from django import forms
-
-        stored = (demarche.answers or {}).get(self.slug) or {}
-        form = self.get_form(demarche)
-        rows = []
-        for name, field in form.fields.items():
-            value = stored.get(name)
-            if isinstance(field, forms.BooleanField):
-                display = str(_("Oui") if value else _("Non"))
-            elif isinstance(value, list):
-                display = ", ".join(str(v) for v in value)
-            elif isinstance(field, forms.DateField) and value:
-                parsed = rf._parse_iso(value)
-                display = parsed.strftime("%d/%m/%Y") if parsed else str(value)
-            elif getattr(field, "choices", None) and value not in (None, ""):
-                choices = {str(k): v for k, v in field.choices}
-                display = str(choices.get(str(value), value))
-            else:
-                display = _display(value)
-            rows.append((str(field.label), display))
-        return rows
-
-
-@dataclass(kw_only=True)
-class MotifStep(PermisFormStep):
+class MotifStep(FormStep):
     def summary(self, demarche):
         motif = motif_of(demarche.answers)
         sentence = rf.MOTIF_SENTENCES.get(motif)
@@ -162,7 +127,7 @@ class MotifStep(PermisFormStep):
 
 
 @dataclass(kw_only=True)
-class PhotoStep(PermisFormStep):
+class PhotoStep(FormStep):
     """Without a code the citizen may go on; the final validation requires it
     (and after 15 days the draft is blocked, see request_forms.ephoto_blocked)."""
 
@@ -201,7 +166,7 @@ class PhotoStep(PermisFormStep):
 
 
 @dataclass(kw_only=True)
-class PaymentStep(PermisFormStep):
+class PaymentStep(FormStep):
     def summary(self, demarche):
         from titres.paiements.models import format_amount
 
@@ -212,17 +177,17 @@ class PaymentStep(PermisFormStep):
         ]
 
 
-def _on_motif_saved(demarche, data) -> None:
+def _on_motif_saved(demarche, data, *, actor, request=None) -> None:
     """A reason without fee gives back a stamp reserved earlier (and forgets
     its number, so coming back to a paying reason starts step 6 afresh)."""
     if not needs_stamp(demarche.answers) and demarche.payment_reference:
-        _release(demarche, actor=demarche.owner)
+        _release(demarche, actor=actor, request=request)
         if "paiement" in demarche.answers:
             demarche.answers = {k: v for k, v in demarche.answers.items() if k != "paiement"}
             demarche.save(update_fields=["answers", "updated_at"])
 
 
-def _on_etat_civil_saved(demarche, data) -> None:
+def _on_etat_civil_saved(demarche, data, **kwargs) -> None:
     """A driving school files for a candidate: record who (acting_for)."""
     if getattr(demarche.owner, "profile", "") != "auto_ecole":
         return
@@ -240,7 +205,7 @@ def _on_etat_civil_saved(demarche, data) -> None:
         demarche.acting_for = acting_for
 
 
-def _on_payment_saved(demarche, data) -> None:
+def _on_payment_saved(demarche, data, *, actor, request=None) -> None:
     """The form reserved the stamp; link it to the démarche (and give back
     the one typed before, if the citizen changed it)."""
     from titres.procedures import services as procedure_services
@@ -248,10 +213,10 @@ def _on_payment_saved(demarche, data) -> None:
     number = data.get("numero_timbre") or ""
     previous = demarche.payment_reference
     if previous and previous != number:
-        _release_number(previous, demarche, actor=demarche.owner)
+        _release_number(previous, demarche, actor=actor, request=request)
     if number != previous:
         procedure_services.set_payment_reference(
-            demarche=demarche, reference=number, actor=demarche.owner
+            demarche=demarche, reference=number, actor=actor, request=request
         )
 
 
@@ -271,7 +236,7 @@ def _release(demarche, *, actor, request=None) -> None:
     _release_number(demarche.payment_reference, demarche, actor=actor, request=request)
     if demarche.status == Status.BROUILLON:
         procedure_services.set_payment_reference(
-            demarche=demarche, reference="", actor=demarche.owner, request=request
+            demarche=demarche, reference="", actor=actor, request=request
         )
 
 
@@ -283,7 +248,7 @@ STEPS = [
         form_kwargs=_with_demarche,
         on_save=_on_motif_saved,
     ),
-    PermisFormStep(
+    FormStep(
         slug="etat_civil",
         title=gettext_lazy("État civil"),
         help_text=gettext_lazy("État civil de la personne concernée par le titre"),
@@ -292,7 +257,7 @@ STEPS = [
         on_save=_on_etat_civil_saved,
         template_name="permis/wizard/step_etat_civil.html",
     ),
-    PermisFormStep(
+    FormStep(
         slug="adresse",
         title=gettext_lazy("Adresse et contact"),
         help_text=gettext_lazy(
@@ -309,7 +274,7 @@ STEPS = [
         form_kwargs=_with_demarche,
         template_name="permis/wizard/step_photo.html",
     ),
-    PermisFormStep(
+    FormStep(
         slug="declaration_perte",
         title=gettext_lazy("Déclaration de perte"),
         help_text=gettext_lazy(
@@ -418,10 +383,10 @@ def before_submit(demarche) -> None:
         raise ValidationError(reason, code="licence")
 
 
-def on_submitted(demarche) -> None:
+def on_submitted(demarche, *, actor, request=None) -> None:
     """Inside the submission transaction: consume the stamp, use the e-photo
     code, store the SNPC match for the agent. Any refusal cancels the whole
-    submission (TransitionRefused, shown on the récapitulatif)."""
+    submission (TransitionRefused naming the step, shown on the récapitulatif)."""
     from titres.paiements.enums import StampPurpose
     from titres.paiements.services import StampError, consume_stamp
     from titres.procedures.workflow import TransitionRefused
@@ -430,7 +395,6 @@ def on_submitted(demarche) -> None:
     from .services import use_ephoto_code
 
     answers = demarche.answers or {}
-    actor = demarche.owner
     try:
         if needs_stamp(answers):
             consume_stamp(
@@ -438,9 +402,10 @@ def on_submitted(demarche) -> None:
                 holder=rf.stamp_holder(demarche),
                 purpose=StampPurpose.PERMIS_PERTE_VOL,
                 actor=actor,
+                request=request,
             )
         elif demarche.payment_reference:
-            _release(demarche, actor=actor)
+            _release(demarche, actor=actor, request=request)
     except StampError as error:
         raise TransitionRefused(
             error.messages[0], code="stamp", errors=[("paiement", error.messages[0])]
@@ -472,13 +437,30 @@ def on_submitted(demarche) -> None:
     )
 
 
-def on_abandoned(sender, demarche, change, event, **kwargs) -> None:
-    """Receiver of procedures.workflow.status_changed: an abandoned draft
-    gives its stamp back."""
-    if event != "abandonner" or demarche.procedure_code != CODE:
-        return
-    if demarche.payment_reference and change.from_status == Status.BROUILLON:
-        _release_number(demarche.payment_reference, demarche, actor=change.actor)
+def on_abandoned(demarche, actor) -> None:
+    """An abandoned draft (by the citizen, or by the system after a long
+    inactivity) gives its stamp back; a submitted file used it already."""
+    if demarche.payment_reference and demarche.submitted_at is None:
+        _release_number(demarche.payment_reference, demarche, actor=actor)
+
+
+def confirmation_url(demarche) -> str:
+    """Step 8 is the licence request's own page, with its receipt."""
+    return reverse("permis:request_confirmation", args=[demarche.number])
+
+
+def links(demarche) -> list[Link]:
+    """On the file's page: the receipt, once the request is submitted."""
+    if demarche.is_draft:
+        return []
+    return [
+        Link(
+            label=_("Justificatif de la pré-demande"),
+            url=reverse("permis:request_receipt", args=[demarche.number]),
+            detail="PDF",
+            download=True,
+        )
+    ]
 
 
 def available_to(user) -> bool:
@@ -500,8 +482,11 @@ def definition() -> ProcedureDefinition:
         authority_resolver=resolve_authority,
         before_submit=before_submit,
         on_submitted=on_submitted,
+        on_abandoned=on_abandoned,
         available_to=available_to,
         confirmation_title=gettext_lazy("Confirmation"),
+        confirmation_url=confirmation_url,
+        links=links,
     )
 
 

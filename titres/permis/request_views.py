@@ -1,16 +1,15 @@
-"""Pages of the licence request around the engine's wizard: the final
-validation (step 7 → 8), the confirmation with its receipt, the way back
-from the stamp shop, and the driving school's list of candidates' files.
+"""Pages of the licence request around the engine's wizard: the
+confirmation with its receipt (step 8), the way back from the stamp shop,
+and the driving school's list of candidates' files.
 
-The steps themselves are served by titres.procedures (URL
-/demarches/<number>/etapes/<slug>/)."""
+The steps, the récapitulatif and the final validation are served by
+titres.procedures (URL /demarches/<number>/etapes/<slug>/); after "Valider
+ma demande" the engine redirects to `procedure.confirmation_url`."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from titres.core import numbering
 from titres.procedures import services as procedure_services
@@ -18,12 +17,9 @@ from titres.procedures import wizard
 from titres.procedures.documents import rules_with_documents
 from titres.procedures.registry import get_procedure
 from titres.procedures.selectors import demarches_owned_by
-from titres.procedures.workflow import TransitionRefused
 
 from .procedure import CODE
 from .receipt import receipt_rows, render_receipt_pdf
-
-SUMMARY = "recapitulatif"
 
 
 def _own_request(request, number):
@@ -32,69 +28,6 @@ def _own_request(request, number):
     return get_object_or_404(
         demarches_owned_by(request.user).filter(procedure_code=CODE).select_related("authority"),
         number=numbering.normalize(number),
-    )
-
-
-def summary_context(demarche, *, form, errors=()) -> dict:
-    """What the récapitulatif template needs (the engine builds the same
-    for a GET of the step)."""
-    definition = get_procedure(CODE)
-    where = wizard.position(definition, demarche, SUMMARY)
-    problems: dict[str, list[str]] = {}
-    for slug, message in errors:
-        problems.setdefault(slug, []).append(message)
-    return {
-        "demarche": demarche,
-        "definition": definition,
-        "step": definition.step(SUMMARY),
-        "position": where,
-        "form": form,
-        "errors": list(errors),
-        "sections": [
-            (s, s.summary(demarche), problems.get(s.slug, []))
-            for s in where.steps
-            if s.kind != "summary"
-        ],
-        "general_errors": problems.get("", []),
-        "step_titles": {s.slug: s.title for s in where.steps},
-    }
-
-
-@require_POST
-def submit(request, number):
-    """ "Valider ma demande": the sworn statement must be ticked; the engine
-    re-checks every step and our guards (licence state, e-photo, stamp)."""
-    demarche = _own_request(request, number)
-    if not demarche.is_draft:
-        return redirect("permis:request_confirmation", number=demarche.number)
-    definition = get_procedure(CODE)
-    summary = definition.step(SUMMARY)
-    if request.POST.get("action") == "previous":
-        where = wizard.position(definition, demarche, SUMMARY)
-        return redirect(wizard.step_url(demarche, where.previous or where.step))
-    form = summary.get_form(demarche, data=request.POST)
-    errors = []
-    if form.is_valid():
-        try:
-            procedure_services.submit_demarche(
-                demarche=demarche, actor=request.user, request=request
-            )
-        except TransitionRefused as error:
-            errors = error.errors or [("", error.message)]
-        except (ValidationError, PermissionDenied) as error:
-            errors = [("", m) for m in getattr(error, "messages", [str(error)])]
-        else:
-            messages.success(
-                request,
-                _("Votre demande n° %(number)s a été validée et transmise.")
-                % {"number": demarche.display_number},
-            )
-            return redirect("permis:request_confirmation", number=demarche.number)
-    return render(
-        request,
-        summary.get_template_name(),
-        summary_context(demarche, form=form, errors=errors),
-        status=400,
     )
 
 

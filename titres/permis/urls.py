@@ -11,7 +11,6 @@ urlpatterns = [
     path("photographes/", views.photographers, name="photographers"),
     # The téléprocédure "Permis de conduire" around the engine's wizard.
     path("demandes/candidats/", request_views.driving_school_requests, name="candidates"),
-    path("demandes/<str:number>/valider/", request_views.submit, name="request_submit"),
     path(
         "demandes/<str:number>/confirmation/",
         request_views.confirmation,

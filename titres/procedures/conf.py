@@ -6,6 +6,8 @@ from the environment (settings.py is shared; this keeps the knobs here).
   logged for each (fine on a laptop, never in production).
 - CLAMAV_TIMEOUT: seconds (default 30).
 - PROCEDURES_MAX_UPLOAD_BYTES: default 11 MiB (seed 002: "11Mo maximum").
+- PROCEDURES_DRAFT_TTL_DAYS: drafts untouched for this many days are
+  abandoned by `manage.py expire_drafts` (default 90).
 """
 
 import os
@@ -30,3 +32,7 @@ def clamav_timeout() -> float:
 
 def max_upload_bytes() -> int:
     return int(_get("PROCEDURES_MAX_UPLOAD_BYTES", str(11 * 1024 * 1024)))
+
+
+def draft_ttl_days() -> int:
+    return int(_get("PROCEDURES_DRAFT_TTL_DAYS", "90"))

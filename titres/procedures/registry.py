@@ -14,6 +14,8 @@ See docs/procedures.md for the whole extension API.
 
 from __future__ import annotations
 
+import datetime
+import inspect
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +36,33 @@ Answers = dict[str, dict[str, Any]]
 
 class ProcedureNotFound(LookupError):
     pass
+
+
+def call_hook(hook: Callable, *args, **kwargs):
+    """Call a procedure's hook with the keyword arguments it accepts.
+
+    Hooks grew keyword arguments over time (`actor`, `request`); a hook
+    written as `on_save(demarche, data)` keeps working, one written as
+    `on_save(demarche, data, *, actor, request)` or with `**kwargs` gets them."""
+    try:
+        parameters = inspect.signature(hook).parameters
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return hook(*args, **kwargs)
+    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return hook(*args, **kwargs)
+    return hook(*args, **{key: value for key, value in kwargs.items() if key in parameters})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Link:
+    """A link shown on the citizen's file page (/demarches/<number>/), e.g.
+    a receipt or an attestation to download. `detail` is the DSFR link
+    detail (e.g. "PDF"); `download` adds the download attribute."""
+
+    label: str
+    url: str
+    detail: str = ""
+    download: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,8 +120,10 @@ class Step:
       étapes").
     - `required`: an optional step may be left empty at submission.
     - `template_name`: replaces the default template of the step kind.
-    - `on_save(demarche, data)`: called inside the transaction after the
-      step's answers were stored (e.g. to fill `acting_for`).
+    - `on_save(demarche, data, *, actor, request)`: called inside the
+      transaction after the step's answers were stored (e.g. to fill
+      `acting_for`). `actor` is the user saving the step, `request` the HTTP
+      request or None; a hook taking only (demarche, data) still works.
     """
 
     slug: str
@@ -100,7 +131,7 @@ class Step:
     condition: Callable[[Answers], bool] | None = None
     required: bool = True
     template_name: str | None = None
-    on_save: Callable[[Demarche, dict], None] | None = None
+    on_save: Callable[..., None] | None = None
     help_text: str = ""
 
     kind = "base"
@@ -151,26 +182,37 @@ class FormStep(Step):
         return [str(error) for errors in form.errors.values() for error in errors]
 
     def summary(self, demarche: Demarche) -> list[tuple[str, str]]:
+        """Rows formatted from the stored JSON only: the form is built
+        unbound for its labels and choices, never validated again
+        (validation may be costly or have side effects, e.g. reserving a
+        stamp). Lists are joined, ISO dates shown as JJ/MM/AAAA."""
         stored = (demarche.answers or {}).get(self.slug) or {}
-        form = self.get_form(demarche, data=stored)
-        form.is_valid()
-        rows = []
-        for name in form.fields:
-            bound = form[name]
-            value = stored.get(name)
-            field_ = bound.field
-            if isinstance(field_, forms.BooleanField):
-                display = _("Oui") if value else _("Non")
-            elif getattr(field_, "choices", None) and value not in (None, ""):
-                choices = {str(k): v for k, v in field_.choices if not isinstance(v, list | tuple)}
-                if isinstance(value, list):
-                    display = ", ".join(str(choices.get(str(v), v)) for v in value)
-                else:
-                    display = str(choices.get(str(value), value))
-            else:
-                display = "" if value in (None, "") else str(value)
-            rows.append((str(bound.label), display))
-        return rows
+        form = self.get_form(demarche)
+        return [
+            (str(field_.label), display_value(field_, stored.get(name)))
+            for name, field_ in form.fields.items()
+        ]
+
+
+def display_value(field_: forms.Field, value) -> str:
+    """A stored answer as people read it on the récapitulatif."""
+    if isinstance(field_, forms.BooleanField):
+        return str(_("Oui") if value else _("Non"))
+    if value in (None, "") or value == []:
+        return ""
+    choices = getattr(field_, "choices", None)
+    if choices:
+        labels = {str(k): v for k, v in choices if not isinstance(v, list | tuple)}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(labels.get(str(v), v)) for v in values)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v not in (None, ""))
+    if isinstance(field_, forms.DateField) and isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    return str(value)
 
 
 @dataclass(kw_only=True)
@@ -236,11 +278,23 @@ class ProcedureDefinition:
       submission when none is set yet.
     - `before_submit(demarche)`: raise django ValidationError to refuse the
       final validation with a message (e.g. licence suspended).
-    - `on_submitted(demarche)`: called in the submission transaction, after
-      the status changed (register side effects with transaction.on_commit).
+    - `on_submitted(demarche, *, actor, request)`: called in the submission
+      transaction, after the status changed (register side effects with
+      transaction.on_commit). Raising TransitionRefused(message,
+      errors=[(step slug, message)]) or ValidationError cancels the whole
+      submission; the messages are shown on the récapitulatif.
+    - `on_abandoned(demarche, actor)`: called in the transaction of any
+      transition to ABANDONNEE (the citizen's `abandonner`, the system's
+      `expirer_brouillon`); `actor` is None for the system;
+      `demarche.submitted_at` is None when a draft was abandoned.
     - `available_to(user)`: who may start it (default: everybody).
     - `confirmation_title`: adds a last "Confirmation" step to the stepper
       count, shown as the page after submission (seed 002 step 8).
+    - `confirmation_url(demarche) -> str | None`: where the citizen lands
+      after "Valider ma demande" (default, or None: the engine's
+      `procedures:confirmation` page).
+    - `links(demarche) -> [Link]`: links shown on the file's page (e.g. a
+      receipt); other apps add theirs with `register_file_link`.
     """
 
     code: str
@@ -251,9 +305,12 @@ class ProcedureDefinition:
     document_rules: Callable[[Demarche], Iterable[DocumentRule]] | Iterable[DocumentRule] = ()
     authority_resolver: Callable[[Demarche], Authority | None] | None = None
     before_submit: Callable[[Demarche], None] | None = None
-    on_submitted: Callable[[Demarche], None] | None = None
+    on_submitted: Callable[..., None] | None = None
+    on_abandoned: Callable[[Demarche, Any], None] | None = None
     available_to: Callable[[Any], bool] | None = None
     confirmation_title: str | None = None
+    confirmation_url: Callable[[Demarche], str | None] | None = None
+    links: Callable[[Demarche], Iterable[Link]] | None = None
     listed: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -276,6 +333,12 @@ class ProcedureDefinition:
         if callable(rules):
             rules = rules(demarche)
         return list(rules)
+
+    def get_confirmation_url(self, demarche: Demarche) -> str:
+        from django.urls import reverse
+
+        url = self.confirmation_url(demarche) if self.confirmation_url else None
+        return url or reverse("procedures:confirmation", args=[demarche.number])
 
     def can_start(self, user) -> bool:
         return self.available_to is None or bool(self.available_to(user))
@@ -327,3 +390,34 @@ def procedures_in(category: str, user=None) -> list[ProcedureDefinition]:
         for d in _REGISTRY.values()
         if str(d.category) == str(category) and d.listed and (user is None or d.can_start(user))
     ]
+
+
+# --- Links on the file's page contributed by other apps ----------------------------
+
+FileLinkProvider = Callable[[Any, Any], Iterable[Link]]
+_FILE_LINK_PROVIDERS: list[FileLinkProvider] = []
+
+
+def register_file_link(provider: FileLinkProvider) -> FileLinkProvider:
+    """Register `provider(demarche, user) -> [Link]`, asked for links each
+    time a file's page is shown (e.g. the back office's attestation
+    provisoire). Usable as a decorator; registering twice is a no-op."""
+    if provider not in _FILE_LINK_PROVIDERS:
+        _FILE_LINK_PROVIDERS.append(provider)
+    return provider
+
+
+def unregister_file_link(provider: FileLinkProvider) -> None:
+    if provider in _FILE_LINK_PROVIDERS:
+        _FILE_LINK_PROVIDERS.remove(provider)
+
+
+def file_links(demarche: Demarche, user) -> list[Link]:
+    """The procedure's links, then those of the registered providers."""
+    links: list[Link] = []
+    definition = find_procedure(demarche.procedure_code)
+    if definition is not None and definition.links:
+        links += list(definition.links(demarche))
+    for provider in _FILE_LINK_PROVIDERS:
+        links += list(provider(demarche, user))
+    return links

@@ -6,21 +6,25 @@ the wizard, the uploads and the dialogue around it.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core import numbering
 from titres.core.journal import record_event
 
+from . import conf
 from .access import roles_of
 from .antivirus import scan_document
 from .documents import LIVE, pending_complement_documents, rule_for
 from .enums import DocumentStatus, MessageKind, Role, Status
 from .models import Demarche, Document, Message
-from .registry import ProcedureDefinition, get_procedure
+from .registry import ProcedureDefinition, call_hook, get_procedure
 from .validation import UploadRejected, inspect_upload, pages_message
 from .workflow import TransitionRefused, apply_transition
 
@@ -101,7 +105,7 @@ def save_step(
     locked.last_step = step_slug
     locked.save(update_fields=["answers", "last_step", "updated_at"])
     if step.on_save:
-        step.on_save(locked, answers)
+        call_hook(step.on_save, locked, answers, actor=actor, request=request)
     record_event(
         "demarche.brouillon_enregistre",
         actor=actor,
@@ -138,7 +142,8 @@ def submit_demarche(*, demarche: Demarche, actor, request=None) -> Demarche:
     """Final validation: re-check every step, resolve the authority, freeze.
 
     Raises TransitionRefused with `errors` [(step slug, message)] when
-    something is missing; nothing is changed then."""
+    something is missing or the procedure's `on_submitted` refuses (its
+    ValidationError becomes a TransitionRefused); nothing is changed then."""
     locked = _lock(demarche)
     _require_owner(locked, actor)
     definition = get_procedure(locked.procedure_code)
@@ -156,16 +161,58 @@ def submit_demarche(*, demarche: Demarche, actor, request=None) -> Demarche:
         demarche=locked, event="soumettre", actor=actor, role=Role.USAGER, request=request
     )
     if definition.on_submitted:
-        definition.on_submitted(locked)
+        try:
+            call_hook(definition.on_submitted, locked, actor=actor, request=request)
+        except ValidationError as error:
+            raise TransitionRefused(
+                error.messages[0], code="on_submitted", errors=[("", m) for m in error.messages]
+            )
     demarche.refresh_from_db()
     return demarche
 
 
 def abandon_demarche(*, demarche: Demarche, actor, request=None) -> Demarche:
+    """The citizen abandons a draft or a file nobody took yet; the
+    procedure's `on_abandoned` runs in the same transaction."""
     apply_transition(
         demarche=demarche, event="abandonner", actor=actor, role=Role.USAGER, request=request
     )
     return demarche
+
+
+def stale_drafts(*, days: int | None = None, now=None):
+    """Drafts not modified for `days` (default PROCEDURES_DRAFT_TTL_DAYS)."""
+    days = conf.draft_ttl_days() if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    return Demarche.objects.filter(status=Status.BROUILLON, updated_at__lt=cutoff)
+
+
+def expire_drafts(*, days: int | None = None, now=None) -> list[str]:
+    """Abandon, as the system, the drafts untouched for `days` (event
+    `expirer_brouillon`); each procedure's `on_abandoned` gives back what
+    the draft held (e.g. a reserved stamp). One transaction per draft; a
+    draft saved meanwhile is left alone. Returns the numbers abandoned."""
+    days = conf.draft_ttl_days() if days is None else days
+    if days <= 0:
+        raise ValueError("the draft time-to-live must be a positive number of days")
+    now = now or timezone.now()
+    comment = _("Sans modification depuis plus de %(days)s jours.") % {"days": days}
+    expired = []
+    for pk in stale_drafts(days=days, now=now).order_by("updated_at").values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = stale_drafts(days=days, now=now).select_for_update().filter(pk=pk).first()
+            if locked is None:  # saved, submitted or abandoned meanwhile
+                continue
+            apply_transition(
+                demarche=locked,
+                event="expirer_brouillon",
+                actor=None,
+                role=Role.SYSTEME,
+                comment=comment,
+                data={"jours": days},
+            )
+            expired.append(locked.number)
+    return expired
 
 
 # --- Documents ---------------------------------------------------------------

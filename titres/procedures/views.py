@@ -16,7 +16,7 @@ from . import conf, services, wizard
 from .documents import pending_complement_documents, rules_for, rules_with_documents
 from .enums import Category, DocumentStatus, MessageKind, Role, Status
 from .forms import ComplementForm, MessageForm, SearchForm, UploadForm
-from .registry import ProcedureNotFound, find_procedure, procedures_in
+from .registry import ProcedureNotFound, file_links, find_procedure, procedures_in
 from .selectors import (
     demarches_owned_by,
     documents_visible_to,
@@ -120,6 +120,7 @@ def detail(request, number):
             "thread": thread,
             "message_form": MessageForm() if _messages_open(demarche) else None,
             "can_abandon": _can_abandon(demarche),
+            "links": file_links(demarche, request.user),
         },
     )
 
@@ -144,6 +145,10 @@ def confirmation(request, number):
     if demarche.is_draft:
         return redirect("procedures:resume", number=demarche.number)
     definition = _definition(demarche)
+    own_page = definition.get_confirmation_url(demarche)
+    if own_page != request.path:
+        # The procedure has its own confirmation page (e.g. with a receipt).
+        return redirect(own_page)
     steps = definition.applicable_steps(demarche)
     total = len(steps) + (1 if definition.confirmation_title else 0)
     return render(
@@ -180,6 +185,10 @@ def step(request, number, slug):
     except ProcedureNotFound:
         raise Http404
     if not demarche.is_draft:
+        if request.method == "POST" and current.kind == "summary":
+            # "Valider" sent twice (double click, back button): the file is
+            # already submitted, show its confirmation again.
+            return redirect(definition.get_confirmation_url(demarche))
         messages.info(request, _("Cette démarche a été validée : elle ne peut plus être modifiée."))
         return redirect("procedures:detail", number=demarche.number)
     where = wizard.position(definition, demarche, slug)
@@ -192,6 +201,7 @@ def step(request, number, slug):
     action = request.POST.get("action", "next") if request.method == "POST" else ""
     form = None
     errors = []
+    refused = False
     if current.kind == "form":
         form = current.get_form(demarche, data=request.POST if action else None)
     elif current.kind == "summary":
@@ -211,18 +221,21 @@ def step(request, number, slug):
             if action == "previous" and where.previous:
                 return redirect(wizard.step_url(demarche, where.previous))
         elif current.kind == "summary" and action == "submit":
+            refused = True  # 400 unless the submission succeeds
             if form.is_valid():
                 try:
                     services.submit_demarche(demarche=demarche, actor=request.user, request=request)
                 except TransitionRefused as error:
                     errors = error.errors or [("", error.message)]
+                except ValidationError as error:
+                    errors = [("", message) for message in error.messages]
                 else:
                     messages.success(
                         request,
                         _("Votre demande n° %(number)s a été validée et transmise.")
                         % {"number": demarche.display_number},
                     )
-                    return redirect("procedures:confirmation", number=demarche.number)
+                    return redirect(definition.get_confirmation_url(demarche))
         else:
             if current.kind != "summary" or action != "submit":
                 services.save_step(
@@ -255,7 +268,8 @@ def step(request, number, slug):
             if s.kind != "summary"
         ]
         context["general_errors"] = problems.get("", [])
-    return render(request, current.get_template_name(), context, status=400 if errors else 200)
+    status = 400 if errors or refused else 200
+    return render(request, current.get_template_name(), context, status=status)
 
 
 def _after_save(request, definition, demarche, current, action):

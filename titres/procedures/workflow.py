@@ -38,7 +38,9 @@ class TransitionRefused(Exception):
     """A transition that may not happen; nothing was changed.
 
     `errors` lists (step slug, message) when the refusal comes from the
-    final validation of the wizard."""
+    final validation of the wizard. A procedure's `on_submitted` hook may
+    raise it too, to cancel a submission with a message shown next to a
+    step of the récapitulatif (slug "" for a general message)."""
 
     def __init__(self, message, *, code: str = "refused", errors=None):
         super().__init__(str(message))
@@ -112,6 +114,13 @@ TRANSITIONS: dict[str, Transition] = {
             guard=_guard_not_taken,
         ),
         _t(
+            "expirer_brouillon",
+            _("Brouillon abandonné : resté sans modification trop longtemps"),
+            [S.BROUILLON],
+            S.ABANDONNEE,
+            [Role.SYSTEME],
+        ),
+        _t(
             "prendre_en_charge",
             _("Demande prise en charge par le service instructeur"),
             [S.EN_COURS],
@@ -165,6 +174,15 @@ TRANSITIONS: dict[str, Transition] = {
             AGENTS | {Role.SYSTEME},
         ),
         _t(
+            "echec_production",
+            _("Fabrication du titre en échec : demande à transmettre de nouveau"),
+            [S.EN_PRODUCTION],
+            S.VALIDEE,
+            [Role.SYSTEME],
+            comment_required=True,
+            comment_label=_("La cause de l’échec de fabrication est obligatoire."),
+        ),
+        _t(
             "terminer",
             _("Titre fabriqué et envoyé"),
             [S.EN_PRODUCTION],
@@ -187,6 +205,16 @@ def _check_actor(demarche: Demarche, actor, role: str) -> None:
         return
     if actor is None or role not in roles_of(actor, demarche):
         raise TransitionRefused(_("Vous n’avez pas ce rôle sur cette démarche."), code="role")
+
+
+def _run_abandon_hook(demarche: Demarche, actor) -> None:
+    """The procedure's `on_abandoned(demarche, actor)` (e.g. give back a
+    reserved stamp), in the transaction of the transition."""
+    from .registry import call_hook, find_procedure
+
+    definition = find_procedure(demarche.procedure_code)
+    if definition is not None and definition.on_abandoned:
+        call_hook(definition.on_abandoned, demarche, actor)
 
 
 @transaction.atomic
@@ -262,6 +290,8 @@ def apply_transition(
 
         notify_status_change(locked, change)
     status_changed.send(sender=Demarche, demarche=locked, change=change, event=event)
+    if transition.target == Status.ABANDONNEE:
+        _run_abandon_hook(locked, actor)
     # The caller's instance reflects the new state.
     for name in ["status", "updated_at", "taken_at", "submitted_at", "decided_at"]:
         setattr(demarche, name, getattr(locked, name))
