@@ -50,6 +50,9 @@ def setup_django(url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
     # No worker: tasks run inline (the bench sends no e-mail).
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    # DEBUG is off here and the stamps are issued by the local demonstration
+    # bank: PaiementsConfig.ready() refuses that without this flag.
+    os.environ.setdefault("PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG", "1")
     import django
 
     django.setup()

@@ -56,6 +56,28 @@ def page(browser, live_server, settings):
 
 
 @pytest.fixture
+def login_as(live_server):
+    """`login_as(page, user)` signs the browser page in as `user` without
+    going through the login form: the session cookie of Django's test
+    Client `force_login`, added to the page's context. Works for any page
+    of the live server (a second browser context for another person too).
+    The login form itself is covered by the accounts journeys."""
+    from django.conf import settings
+    from django.test import Client
+
+    def login(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+        return page
+
+    return login
+
+
+@pytest.fixture
 def check_a11y():
     """Call `check_a11y(page)` on each page of a journey."""
     from axe_playwright_python.sync_playwright import Axe

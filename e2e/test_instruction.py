@@ -6,22 +6,11 @@ validates and transmits, the factory's tasks run and the citizen sees
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 PASSWORD = "Agent-Titres-2026!"
-
-
-def _cookie_login(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
 
 
 def _setup():
@@ -71,7 +60,7 @@ def _code(device):
 
 
 def test_agent_suspends_citizen_answers_agent_validates_and_title_is_delivered(
-    page, browser, live_server, check_a11y
+    page, browser, live_server, check_a11y, login_as
 ):
     citizen, demarche, device, record = _setup()
 
@@ -107,7 +96,7 @@ def test_agent_suspends_citizen_answers_agent_validates_and_title_is_delivered(
     # The citizen answers through the procedures pages.
     citizen_context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     citizen_page = citizen_context.new_page()
-    _cookie_login(citizen_page, live_server, citizen)
+    login_as(citizen_page, citizen)
     citizen_page.goto(f"/demarches/{demarche.number}/complement/")
     check_a11y(citizen_page)
     citizen_page.get_by_label("Votre réponse au service instructeur").fill(
@@ -124,6 +113,12 @@ def test_agent_suspends_citizen_answers_agent_validates_and_title_is_delivered(
     page.get_by_role("link", name=f"Voir {demarche.display_number}").click()
     page.get_by_role("button", name="Valider la demande").click()
     expect(page.get_by_text("La demande est validée.")).to_be_visible()
+    # Validated: the citizen's file page offers the attestation provisoire.
+    citizen_page.goto(f"/demarches/{demarche.number}/")
+    expect(
+        citizen_page.get_by_role("link", name="Attestation provisoire de droits à conduire PDF")
+    ).to_have_attribute("href", f"/attestations/{demarche.number}/")
+    check_a11y(citizen_page)
     page.get_by_role("button", name="Transmettre à la production").click()
     expect(page.get_by_text("La demande est transmise pour fabrication.")).to_be_visible()
     # The immediate task backend ran the local factory: produced, shipped, delivered.

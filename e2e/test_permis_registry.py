@@ -5,31 +5,19 @@ the communes autocompletion script."""
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 
 def _citizen():
-    from django.contrib.auth import get_user_model
+    from tests.accounts.factories import UserFactory
 
-    return get_user_model().objects.create_user(
+    return UserFactory(
         username="pierre.corneille",
         email="pierre.corneille@example.fr",
-        password="Motdepasse-solide-2016",
         first_name="Pierre",
         last_name="Corneille",
-    )
-
-
-def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
 
 
@@ -51,12 +39,12 @@ def _record():
     return record
 
 
-def test_citizen_links_their_licence_and_sees_the_points(page, live_server, check_a11y):
+def test_citizen_links_their_licence_and_sees_the_points(page, login_as, check_a11y):
     from titres.permis.communes import ensure_reference_data
 
     ensure_reference_data()  # transactional tests flush the migration's data
     _record()
-    _log_in(page, live_server, _citizen())
+    login_as(page, _citizen())
 
     page.goto("/permis/mon-permis/")
     expect(page.locator("h1")).to_have_text("Mon permis de conduire")

@@ -1,19 +1,20 @@
 """Browser journeys of the téléprocédure "Permis de conduire" (seed 002):
 a theft with documents and a stamp bought on the way through the shop and
-the local bank, then the receipt; an expiration (free, no payment step)."""
+the local bank with the 3-D Secure test card, received in the dev mailbox,
+then used for the request and the receipt; an expiration (free, no payment
+step)."""
 
 import io
 from datetime import date
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
-CARD_OK = "4970 1000 0000 0006"
+CARD_3DS = "4970 1000 0000 0022"  # titres/paiements/localbank/cards.py
+EMAIL = "pierre.corneille@example.fr"
 
 
 @pytest.fixture(autouse=True)
@@ -28,23 +29,13 @@ def _setup(settings):
 
 
 def _citizen():
-    from django.contrib.auth import get_user_model
+    from tests.accounts.factories import UserFactory
 
-    return get_user_model().objects.create_user(
+    return UserFactory(
         username="pierre.corneille",
-        email="pierre.corneille@example.fr",
-        password="Motdepasse-solide-2016",
+        email=EMAIL,
         first_name="Pierre",
         last_name="Corneille",
-    )
-
-
-def _log_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
     )
 
 
@@ -157,7 +148,7 @@ def _upload(page, label, path):
 
 
 def test_theft_with_documents_and_a_stamp_bought_on_the_way(
-    page, live_server, check_a11y, tmp_path
+    page, login_as, check_a11y, mailbox, tmp_path
 ):
     from titres.paiements.enums import StampState
     from titres.paiements.models import Stamp
@@ -165,7 +156,7 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
 
     _record()
     photo = _photo()
-    _log_in(page, live_server, _citizen())
+    login_as(page, _citizen())
     _fill_first_steps(page, check_a11y, "Vol du titre", photo)
 
     # Step 5: documents, theft receipt included.
@@ -184,20 +175,27 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     page.get_by_role("link", name="Acheter un timbre fiscal électronique (25 €)").click()
     expect(page.locator("h1")).to_have_text("Acheter un timbre fiscal électronique")
     check_a11y(page)
-    expect(page.get_by_label("Adresse e-mail à laquelle envoyer le timbre")).to_have_value(
-        "pierre.corneille@example.fr"
-    )
+    expect(page.get_by_label("Adresse e-mail à laquelle envoyer le timbre")).to_have_value(EMAIL)
     page.get_by_role("button", name="Payer par carte bancaire").click()
     expect(page.locator("h1")).to_have_text("Paiement sécurisé")
     check_a11y(page)
-    page.get_by_label("Numéro de carte").fill(CARD_OK)
+    page.get_by_label("Numéro de carte").fill(CARD_3DS)
     page.get_by_label("Expire fin : mois").select_option("12")
     page.get_by_label("Expire fin : année").select_option(str(timezone.localdate().year + 1))
     page.get_by_label("Numéro de contrôle au dos de la carte").fill("123")
     page.get_by_role("button", name="Valider").click()
+    # 3-D Secure challenge (the local bank shows the code in development).
+    expect(page.locator("h1")).to_have_text("Authentification de votre paiement")
+    check_a11y(page)
+    page.get_by_label("Code de confirmation").fill(page.locator("#code-3ds").inner_text())
+    page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_text("Paiement accepté : votre timbre est prêt")).to_be_visible()
     check_a11y(page)
     number = page.locator("#numero-timbre").get_attribute("data-numero")
+    # The stamp arrived in the dev mailbox, its PDF attached.
+    mail = mailbox.last_to(EMAIL)
+    assert mail is not None and number in mail.subject
+    assert f'filename="timbre-{number}.pdf"' in mail.raw
     page.get_by_role("link", name="Continuer ma démarche avec ce timbre").click()
 
     # Back at step 6 with the stamp reserved for this request.
@@ -239,6 +237,13 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     text = "".join(p.extract_text() for p in reader.pages)
     assert demarche.display_number in text and number in text
 
+    # The file's page links the receipt too.
+    page.get_by_role("link", name="Suivre ma démarche").click()
+    expect(page.get_by_role("link", name="Justificatif de la pré-demande PDF")).to_have_attribute(
+        "href", f"/permis/demandes/{demarche.number}/justificatif.pdf"
+    )
+    check_a11y(page)
+
     # Frozen: a step URL now leads to the file's page.
     page.goto(f"/demarches/{demarche.number}/etapes/motif/")
     expect(
@@ -247,12 +252,12 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     check_a11y(page)
 
 
-def test_expiration_is_free_without_payment_step(page, live_server, check_a11y, tmp_path):
+def test_expiration_is_free_without_payment_step(page, login_as, check_a11y, tmp_path):
     from titres.procedures.models import Demarche
 
     _record()
     photo = _photo()
-    _log_in(page, live_server, _citizen())
+    login_as(page, _citizen())
     _fill_first_steps(page, check_a11y, "Expiration de la durée administrative du titre", photo)
 
     expect(page.locator(".fr-stepper__title")).to_contain_text("Pièces justificatives")

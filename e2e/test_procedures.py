@@ -3,8 +3,6 @@ request, go through the steps, upload documents (watching the progress),
 submit, then find it in "Mes démarches" with its history."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import expect
 
 from tests.procedures import samples, toy
@@ -22,15 +20,8 @@ def toy_procedure():
 
 
 @pytest.fixture
-def citizen_page(page, live_server):
-    user = UserFactory(email="pierre.corneille@example.org")
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-    return page
+def citizen_page(page, login_as):
+    return login_as(page, UserFactory(email="pierre.corneille@example.org"))
 
 
 def test_new_request_to_my_procedures(citizen_page, check_a11y, toy_procedure, settings):

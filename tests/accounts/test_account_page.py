@@ -62,7 +62,10 @@ def test_edit_refuses_bad_phone(client, user):
 
 def test_change_secret_answer(client, user):
     client.post(
-        "/compte/modifier/", edit_data(secret_question="first_school", secret_answer="Jaurès")
+        "/compte/modifier/",
+        edit_data(
+            secret_question="first_school", secret_answer="Jaurès", current_password=PASSWORD
+        ),
     )
     user.refresh_from_db()
     assert user.secret_question == "first_school"
@@ -71,7 +74,9 @@ def test_change_secret_answer(client, user):
 
 def test_email_change_is_confirmed_by_link_to_new_address(client, user, run_on_commit):
     with run_on_commit():
-        response = client.post("/compte/modifier/", edit_data(email="nouvelle@exemple.fr"))
+        response = client.post(
+            "/compte/modifier/", edit_data(email="nouvelle@exemple.fr", current_password=PASSWORD)
+        )
     page = client.get(response.url).content.decode()
     assert "Un lien de confirmation a été envoyé à nouvelle@exemple.fr." in page
     user.refresh_from_db()
@@ -102,11 +107,54 @@ def test_email_change_refuses_an_address_in_use(client, user):
 
 def test_email_taken_between_request_and_confirmation(client, user, run_on_commit):
     with run_on_commit():
-        client.post("/compte/modifier/", edit_data(email="nouvelle@exemple.fr"))
+        client.post(
+            "/compte/modifier/", edit_data(email="nouvelle@exemple.fr", current_password=PASSWORD)
+        )
     path = re.search(r"/compte/adresse-e-mail/\S+/", mail.outbox[0].body).group(0)
     UserFactory(email="nouvelle@exemple.fr")
     page = client.get(path, follow=True).content.decode()
     assert "Cette adresse e-mail est déjà utilisée par un autre compte." in page
+
+
+CURRENT_PASSWORD_REQUIRED = (
+    "Saisissez votre mot de passe actuel pour changer d’adresse e-mail ou de réponse à la "
+    "question secrète."
+)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"email": "nouvelle@exemple.fr"}, {"secret_question": "first_school", "secret_answer": "X"}],
+)
+def test_email_or_secret_answer_change_needs_the_password(client, user, changes):
+    missing = client.post("/compte/modifier/", edit_data(**changes))
+    assert_form_error(missing, "current_password", CURRENT_PASSWORD_REQUIRED)
+    wrong = client.post("/compte/modifier/", edit_data(current_password="faux", **changes))
+    assert_form_error(wrong, "current_password", "Mot de passe actuel incorrect.")
+    user.refresh_from_db()
+    assert user.check_secret_answer("Rex") and user.secret_question == "first_pet"
+    assert user.email == "camille@exemple.fr"
+    assert not AuditEvent.objects.filter(
+        event__in=["account.updated", "account.email_change_requested"]
+    ).exists()
+    assert mail.outbox == []
+
+
+def test_other_details_change_without_the_password(client, user):
+    response = client.post("/compte/modifier/", edit_data(first_name="Camilla"))
+    assert response.status_code == 302
+
+
+def test_account_without_password_changes_email_without_it(client, terms, run_on_commit):
+    user = UserFactory(username="fc-abc", email="camille@exemple.fr")
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    assert "current_password" not in client.get("/compte/modifier/").content.decode()
+    with run_on_commit():
+        response = client.post("/compte/modifier/", edit_data(email="nouvelle@exemple.fr"))
+    assert response.status_code == 302
+    assert mail.outbox[0].to == ["nouvelle@exemple.fr"]
 
 
 def test_change_password(client, user, run_on_commit):

@@ -12,6 +12,7 @@ from titres.accounts.enums import HabilitationStatus, MairieRequestStatus, Profi
 from titres.accounts.models import Habilitation, MairieAccountRequest, User
 from titres.core.models import AuditEvent
 
+from .conftest import verified_login
 from .factories import (
     PASSWORD,
     HabilitationFactory,
@@ -31,7 +32,7 @@ def operator(terms):
 
 @pytest.fixture
 def admin_client(client, operator):
-    client.force_login(operator)
+    verified_login(client, operator)
     return client
 
 

@@ -8,6 +8,7 @@ from titres.accounts.models import TermsAcceptance
 from titres.accounts.terms_text import render_terms
 from titres.core.models import AuditEvent
 
+from .conftest import verified_login
 from .factories import PASSWORD, TermsVersionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_middleware_lets_through(client, terms, path):
 
 def test_staff_keep_the_admin_but_accept_on_the_portal(client, terms):
     operator = UserFactory(operator=True, accept_terms=False)
-    client.force_login(operator)
+    verified_login(client, operator)
     assert client.get("/gestion/").status_code == 200
     assert client.get("/tableau-de-bord/").status_code == 302
 

@@ -84,7 +84,7 @@ def test_full_exchange_creates_the_account_and_signs_in(portal):
     assert AuditEvent.objects.filter(event="franceconnect.account_created").count() == 1
 
     # Signing in again finds the same account through the pairwise sub.
-    portal.get("/franceconnect/deconnexion/")
+    portal.post("/franceconnect/deconnexion/")
     again = portal.pick(portal.start_sign_in(), "angela-dubois")
     assert urlsplit(again.url).path == "/tableau-de-bord/"
     assert get_user_model().objects.filter(email="angela.dubois@example.org").count() == 1
@@ -92,7 +92,10 @@ def test_full_exchange_creates_the_account_and_signs_in(portal):
 
 def test_logout_ends_both_sessions(portal):
     portal.pick(portal.start_sign_in(), "fatima-benali")
-    page = portal.get("/franceconnect/deconnexion/")
+    # The portal's button: 307 to the FranceConnect logout (POST and CSRF
+    # token repeated), then the provider, then back.
+    page = portal.post("/compte/deconnexion/")
+    assert [r.status_code for r in page.history][:2] == [307, 302]
     assert urlsplit(page.url).path == "/franceconnect/deconnexion/fin/"
     assert page.status_code == 200
     assert "Vous êtes déconnecté" in page.text
@@ -106,7 +109,7 @@ def test_replayed_code_is_refused(portal):
     callback_url = redirect.headers["Location"]
     code = parse_qs(urlsplit(callback_url).query)["code"][0]
     assert portal.get(callback_url).status_code == 200
-    portal.get("/franceconnect/deconnexion/")
+    portal.post("/franceconnect/deconnexion/")
 
     # A new attempt (fresh state) carrying the already used code.
     new_state = parse_qs(urlsplit(portal.start_sign_in().url).query)["state"][0]
@@ -127,7 +130,7 @@ def test_replayed_code_is_refused_by_the_provider_too(portal):
     callback_url = redirect.headers["Location"]
     code = parse_qs(urlsplit(callback_url).query)["code"][0]
     portal.get(callback_url)
-    portal.get("/franceconnect/deconnexion/")
+    portal.post("/franceconnect/deconnexion/")
     new_state = parse_qs(urlsplit(portal.start_sign_in().url).query)["state"][0]
     # Forget which codes the client saw: the provider alone must refuse.
     assert cache.delete(_cache_key("code", code))

@@ -131,7 +131,18 @@ def test_error_returned_by_the_provider(client, fc):
     )
     assert_refused(client, response, "provider_error", "n’a pas pu vous identifier")
     event = AuditEvent.objects.get(event="franceconnect.login_refused")
-    assert "access_denied" in event.data["detail"]
+    # A known code, never the provider's free text.
+    assert event.data["detail"] == "error=access_denied"
+
+
+def test_provider_error_text_is_not_journaled(client, fc):
+    query = fc.start()
+    typed = "Mot-De-Passe-Secret-2026! <script>" + "x" * 5000
+    response = fc.callback(query, error=typed, error_description=typed, code=None)
+    assert_refused(client, response, "provider_error", "n’a pas pu vous identifier")
+    event = AuditEvent.objects.get(event="franceconnect.login_refused")
+    assert event.data["detail"] == "error=other"
+    assert "Mot-De-Passe" not in str(event.data)
 
 
 def test_nonce_mismatch(client, fc, provider):

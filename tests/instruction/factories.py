@@ -7,7 +7,8 @@ import factory
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.procedures.factories import AuthorityFactory, DocumentFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.procedures.factories import AuthorityFactory, DocumentFactory
 from titres.instruction.enums import AgentRole
 from titres.instruction.models import AgentMembership
 from titres.procedures.enums import Role, Status

@@ -66,11 +66,10 @@ def test_pages_are_public(client):
         assert client.get(reverse(f"paiements:{name}")).status_code == 200
 
 
-def test_shop_in_english(client):
-    from django.utils import translation
-
-    with translation.override("en"):
-        response = client.get(reverse("paiements:boutique"), HTTP_ACCEPT_LANGUAGE="en")
+def test_shop_in_english(client, settings):
+    # French first: only the language switch (its cookie) selects English.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("paiements:boutique"), HTTP_ACCEPT_LANGUAGE="en")
     content = response.content.decode()
     assert "Buy an electronic tax stamp" in content
     assert "Driving licence after loss or theft" in content

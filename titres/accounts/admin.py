@@ -3,7 +3,9 @@ goes through services.py, which writes the audit journal and the e-mails."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,10 +99,72 @@ class UserAdmin(DjangoUserAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def has_delete_permission(self, request, obj=None):
+        # No stock delete page: the "Supprimer les comptes" action goes
+        # through services.delete_account (journal, e-mail, refusals).
+        return False
+
+    def has_delete_accounts_permission(self, request):
+        return request.user.has_perm("accounts.delete_user")
+
     def delete_model(self, request, obj):
         services.delete_account(user=obj, actor=request.user, request=request)
 
-    @admin.action(description=_("Suspendre temporairement (motif et durée)"))
+    # --- Journal of the changes made here ---------------------------------
+    @staticmethod
+    def _grants(user) -> tuple[set, set]:
+        if user.pk is None:
+            return set(), set()
+        groups = set(user.groups.values_list("name", flat=True))
+        permissions = {
+            f"{app}.{codename}"
+            for app, codename in user.user_permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+        return groups, permissions
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The journal entry is written by save_related, once the groups and
+        # permissions are saved too.
+        request._accounts_admin_fields = list(form.changed_data)
+
+    def save_related(self, request, form, formsets, change):
+        user = form.instance
+        groups_before, permissions_before = self._grants(user) if change else (set(), set())
+        super().save_related(request, form, formsets, change)
+        groups_after, permissions_after = self._grants(user)
+        services.record_admin_change(
+            user=user,
+            actor=request.user,
+            fields=getattr(request, "_accounts_admin_fields", list(form.changed_data)),
+            created=not change,
+            groups_before=groups_before,
+            groups_after=groups_after,
+            permissions_before=permissions_before,
+            permissions_after=permissions_after,
+            request=request,
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        before = User.objects.filter(pk=id).values_list("password", flat=True).first()
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and before is not None:
+            user = User.objects.filter(pk=id).first()
+            if user is not None and user.password != before:
+                services.record_admin_password_change(
+                    user=user,
+                    actor=request.user,
+                    usable=user.has_usable_password(),
+                    request=request,
+                )
+        return response
+
+    @admin.action(
+        description=_("Suspendre temporairement (motif et durée)"),
+        permissions=["change"],
+    )
     def suspend(self, request, queryset):
         form = SuspendForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
@@ -142,7 +206,7 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
 
-    @admin.action(description=_("Réactiver (lever la suspension)"))
+    @admin.action(description=_("Réactiver (lever la suspension)"), permissions=["change"])
     def reactivate(self, request, queryset):
         done = 0
         for user in queryset.filter(suspended_until__isnull=False):
@@ -154,7 +218,9 @@ class UserAdmin(DjangoUserAdmin):
             % {"count": done},
         )
 
-    @admin.action(description=_("Supprimer les comptes et leurs données"))
+    @admin.action(
+        description=_("Supprimer les comptes et leurs données"), permissions=["delete_accounts"]
+    )
     def delete_accounts(self, request, queryset):
         if "apply" not in request.POST:
             return render(
@@ -312,6 +378,14 @@ class MairieAccountRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # refuse the request instead (journaled, e-mail)
+
+    def save_model(self, request, obj, form, change):
+        services.update_mairie_request(
+            mairie_request=obj, actor=request.user, changed=form.changed_data, request=request
+        )
+
     @admin.action(description=_("Créer le compte de la mairie"))
     def create_account(self, request, queryset):
         pending = queryset.filter(status=MairieRequestStatus.EN_ATTENTE)
@@ -388,7 +462,9 @@ class TermsVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            services.update_terms_version(
+                terms=obj, actor=request.user, changed=form.changed_data, request=request
+            )
             return
         created = services.publish_terms_version(
             actor=request.user,
@@ -401,3 +477,34 @@ class TermsVersionAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj.version = created.version
         obj._state.adding = False
+
+
+# Groups carry permissions: their changes are journaled too.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    @staticmethod
+    def _permissions(group) -> set:
+        if group.pk is None:
+            return set()
+        return {
+            f"{app}.{codename}"
+            for app, codename in group.permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        }
+
+    def save_related(self, request, form, formsets, change):
+        before = self._permissions(form.instance) if change else set()
+        super().save_related(request, form, formsets, change)
+        services.record_admin_group_change(
+            group=form.instance,
+            actor=request.user,
+            created=not change,
+            fields=list(form.changed_data),
+            permissions_before=before,
+            permissions_after=self._permissions(form.instance),
+            request=request,
+        )

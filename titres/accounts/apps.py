@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "titres.accounts"
     label = "accounts"
     verbose_name = _("Comptes")
+
+    def ready(self):
+        from .admin_site import install_on_default_site
+
+        # Operators need a second factor at /gestion/ (django_otp).
+        install_on_default_site()

@@ -1,10 +1,13 @@
 """Demonstration accounts: one per profile and an operator (idempotent)."""
 
 import datetime
+from base64 import b32decode
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from titres.core.demo import DemoCredential
 
@@ -14,6 +17,10 @@ from .models import Habilitation, TermsAcceptance, TermsVersion, User
 # Demonstration only: printed by `make run`, never used outside DEBUG demos.
 PASSWORD = "Demo-Titres-2026!"  # noqa: S105
 OPERATOR_PASSWORD = "Operateur-Titres-2026!"  # noqa: S105
+# /gestion/ asks for a second factor: type this key in an authenticator app,
+# or use the backup code (single use, recreated at every load).
+OPERATOR_TOTP_SECRET = "KRUXI4TFOMWW64DFOJQXIZLVOIWTENRB"  # noqa: S105 - demo only
+OPERATOR_BACKUP_CODE = "26082026"
 TERMS_FILE = Path(__file__).parent / "data" / "cgu_v1.md"
 
 ACCOUNTS = [
@@ -114,6 +121,19 @@ def _ensure_user(username, password, terms, **fields) -> User:
     return user
 
 
+def _operator_devices(user: User) -> None:
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name="Démo",
+        defaults={"key": b32decode(OPERATOR_TOTP_SECRET).hex(), "confirmed": True},
+    )
+    static, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Codes de secours (démo)", defaults={"confirmed": True}
+    )
+    if not static.token_set.filter(token=OPERATOR_BACKUP_CODE).exists():
+        StaticToken.objects.create(device=static, token=OPERATOR_BACKUP_CODE)
+
+
 def load() -> list[DemoCredential]:
     terms = ensure_terms()
     if not settings.DEBUG:
@@ -130,8 +150,17 @@ def load() -> list[DemoCredential]:
         is_staff=True,
         is_superuser=True,
     )
+    _operator_devices(operator)
     credentials.append(
-        DemoCredential("opérateur", operator.username, OPERATOR_PASSWORD, "/gestion/")
+        DemoCredential(
+            "opérateur",
+            operator.username,
+            OPERATOR_PASSWORD,
+            (
+                f"/gestion/ ; clé TOTP (base32) {OPERATOR_TOTP_SECRET}, ou code de secours "
+                f"{OPERATOR_BACKUP_CODE} (à usage unique, recréé à chaque chargement)"
+            ),
+        )
     )
     labels = dict(Profile.choices)
     for account in ACCOUNTS:

@@ -32,6 +32,11 @@ TERMS_REQUIRED = _(
     "Vous devez accepter les conditions générales d’utilisation et les règles de "
     "confidentialité pour créer votre compte."
 )
+CURRENT_PASSWORD_REQUIRED = _(
+    "Saisissez votre mot de passe actuel pour changer d’adresse e-mail ou de réponse à la "
+    "question secrète."
+)
+CURRENT_PASSWORD_WRONG = _("Mot de passe actuel incorrect.")
 PASSWORD_MISMATCH = _("Les deux mots de passe ne correspondent pas.")
 PRO_SIV_REFUSED = _(
     "Les professionnels de l’automobile habilités SIV ne créent pas leur compte eux-mêmes : "
@@ -308,6 +313,15 @@ class ContactDetailsForm(TitresForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    current_password = forms.CharField(
+        label=_("Mot de passe actuel"),
+        help_text=_(
+            "Obligatoire pour changer d’adresse e-mail ou de réponse à la question secrète."
+        ),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
@@ -326,6 +340,23 @@ class ContactDetailsForm(TitresForm):
         super().__init__(*args, **kwargs)
         if user.profile == Profile.PARTICULIER:
             del self.fields["organisation_name"]
+        if not user.has_usable_password():
+            # An account opened with FranceConnect has no password to give.
+            del self.fields["current_password"]
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        sensitive = bool(cleaned.get("secret_answer")) or (
+            email is not None and email.casefold() != self.user.email.casefold()
+        )
+        if sensitive and "current_password" in self.fields:
+            password = cleaned.get("current_password") or ""
+            if not password:
+                self.add_error("current_password", CURRENT_PASSWORD_REQUIRED)
+            elif not self.user.check_password(password):
+                self.add_error("current_password", CURRENT_PASSWORD_WRONG)
+        return cleaned
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())

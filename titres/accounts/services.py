@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from titres.core import ratelimit
 from titres.core.journal import client_ip, record_event
 from titres.core.notifications import notify_email
 
@@ -33,7 +34,22 @@ from .models import (
 from .validators import national_phone
 
 EMAILS = "accounts/emails/"
+# Recovery e-mails (activation, identifier, password reset): per target
+# address; the views add a limit per IP address.
+RECOVERY_TARGET_LIMIT = "3/hour"
+RECOVERY_IP_LIMIT = "20/hour"
 TERMS_CACHE_KEY = "accounts:terms:current"
+
+
+def recovery_mail_allowed(scope: str, email: str) -> bool:
+    """At most RECOVERY_TARGET_LIMIT recovery e-mails of a kind to one
+    address (whatever was typed to reach it: identifier or address)."""
+    return ratelimit.hit(f"accounts:{scope}:email", email, RECOVERY_TARGET_LIMIT)
+
+
+def recovery_ip_allowed(scope: str, request) -> bool:
+    ip = client_ip(request)
+    return ip is None or ratelimit.hit(f"accounts:{scope}:ip", ip, RECOVERY_IP_LIMIT)
 
 
 class AccountError(Exception):
@@ -227,6 +243,8 @@ def resend_activation(*, email: str, request=None) -> None:
     user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True).first()
     if user is None or user.is_active or user.profile in (Profile.PRO_SIV, Profile.MAIRIE):
         return
+    if not recovery_mail_allowed("activation", user.email):
+        return
     record_event("account.activation_resent", actor=None, request=request, target=user)
     _send_activation(user)
 
@@ -267,6 +285,43 @@ def suspension_message(user: User) -> str:
     ) % {"date": when["date"], "time": when["time"], "reason": user.suspension_reason}
 
 
+def lock_message(lock: lockout.Lock) -> str:
+    return _lock_message(lock)
+
+
+def record_login_failure(*, identifier: str, user: User | None, request=None):
+    """Journal one failed login and count it towards the lockout; return the
+    lock it triggers, if any. Used by the portal login and by the
+    authentication backend (operators' admin), never both for one attempt.
+
+    The typed identifier is journaled only when it names an account: people
+    type their password in the identifier field, and the journal keeps
+    everything forever."""
+    identifier = (identifier or "").strip()
+    ip = client_ip(request)
+    known = {"identifier": user.username} if user is not None else {}
+    with transaction.atomic():
+        record_event(
+            "account.login_failed",
+            actor=None,
+            request=request,
+            target=user,
+            object_type="accounts.user" if user is None else "",
+            data=known,
+        )
+        lock = lockout.register_failure(identifier, ip)
+        if lock:
+            record_event(
+                "account.locked",
+                actor=None,
+                request=request,
+                target=user,
+                object_type="accounts.user" if user is None else "",
+                data={**known, "scope": lock.scope, "seconds": lock.seconds_left},
+            )
+    return lock
+
+
 def authenticate_login(*, identifier: str, password: str, request=None) -> LoginResult:
     """Check the lockout, the password and the account state. Does not open
     the session (the view calls django.contrib.auth.login)."""
@@ -282,29 +337,7 @@ def authenticate_login(*, identifier: str, password: str, request=None) -> Login
     else:
         password_ok = user.check_password(password)
     if not password_ok:
-        with transaction.atomic():
-            record_event(
-                "account.login_failed",
-                actor=None,
-                request=request,
-                target=user,
-                object_type="accounts.user" if user is None else "",
-                data={"identifier": identifier[:150]},
-            )
-            lock = lockout.register_failure(identifier, ip)
-            if lock:
-                record_event(
-                    "account.locked",
-                    actor=None,
-                    request=request,
-                    target=user,
-                    object_type="accounts.user" if user is None else "",
-                    data={
-                        "identifier": identifier[:150],
-                        "scope": lock.scope,
-                        "seconds": lock.seconds_left,
-                    },
-                )
+        lock = record_login_failure(identifier=identifier, user=user, request=request)
         if lock:
             return LoginResult(error=_lock_message(lock))
         return LoginResult(error=INVALID_LOGIN)
@@ -348,6 +381,8 @@ def record_logout(*, user: User, request=None) -> None:
 def send_identifier_reminder(*, email: str, request=None) -> None:
     """Mail the identifier(s) registered with this address; silent if none."""
     for user in User.objects.filter(email__iexact=email.strip()):
+        if not recovery_mail_allowed("identifier", user.email):
+            continue
         record_event("account.identifier_reminder", actor=None, request=request, target=user)
         notify_email(
             template=EMAILS + "identifier_reminder",
@@ -376,12 +411,19 @@ def request_password_reset(*, identifier: str, request=None) -> None:
     if user is None:
         return
     if not user.is_active:
-        if user.email_verified_at is None and user.profile not in (
-            Profile.PRO_SIV,
-            Profile.MAIRIE,
+        if (
+            user.email_verified_at is None
+            and user.profile
+            not in (
+                Profile.PRO_SIV,
+                Profile.MAIRIE,
+            )
+            and recovery_mail_allowed("activation", user.email)
         ):
             record_event("account.activation_resent", actor=None, request=request, target=user)
             _send_activation(user)
+        return
+    if not recovery_mail_allowed("password_reset", user.email):
         return
     record_event("account.password_reset_requested", actor=None, request=request, target=user)
     notify_email(
@@ -904,7 +946,37 @@ def terminate_habilitation(*, habilitation: Habilitation, actor: User, request=N
     _habilitation_mail(habilitation, "habilitation_terminated", email, name.strip())
 
 
+@transaction.atomic
+def update_terms_version(
+    *, terms: TermsVersion, actor: User, changed: list[str], request=None
+) -> None:
+    """A version not yet published corrected by an operator."""
+    terms.save()
+    record_event(
+        "terms.updated",
+        actor=actor,
+        request=request,
+        target=terms,
+        data={"version": terms.version, "fields": changed},
+    )
+    transaction.on_commit(lambda: cache.delete(TERMS_CACHE_KEY))
+
+
 # --- Town halls --------------------------------------------------------------
+
+
+@transaction.atomic
+def update_mairie_request(
+    *, mairie_request: MairieAccountRequest, actor: User, changed: list[str], request=None
+) -> None:
+    mairie_request.save()
+    record_event(
+        "mairie.request_updated",
+        actor=actor,
+        request=request,
+        target=mairie_request,
+        data={"fields": changed},
+    )
 
 
 @transaction.atomic
@@ -985,3 +1057,90 @@ def refuse_mairie_request(
     mairie_request.handled_at = timezone.now()
     mairie_request.save(update_fields=["status", "handled_at"])
     record_event("mairie.request_refused", actor=actor, request=request, target=mairie_request)
+
+
+# --- Operators: changes made in the admin ------------------------------------
+
+ADMIN_FLAG_FIELDS = ("is_active", "is_staff", "is_superuser")
+
+
+def _names(values) -> list[str]:
+    return sorted(str(v) for v in values)
+
+
+@transaction.atomic
+def record_admin_change(
+    *,
+    user: User,
+    actor: User,
+    fields: list[str],
+    created: bool = False,
+    groups_before: set | None = None,
+    groups_after: set | None = None,
+    permissions_before: set | None = None,
+    permissions_after: set | None = None,
+    request=None,
+) -> None:
+    """Journal what an operator changed on an account in the admin: field
+    names (never values, except the privilege flags), groups and
+    permissions granted or withdrawn. Nothing changed: nothing journaled."""
+    groups_before, groups_after = groups_before or set(), groups_after or set()
+    permissions_before = permissions_before or set()
+    permissions_after = permissions_after or set()
+    fields = [f for f in fields if f not in ("groups", "user_permissions", "password")]
+    data = {"fields": fields, "created": created}
+    for name in ADMIN_FLAG_FIELDS:
+        if name in fields:
+            data[name] = getattr(user, name)
+    changes = {
+        "groups_added": groups_after - groups_before,
+        "groups_removed": groups_before - groups_after,
+        "permissions_added": permissions_after - permissions_before,
+        "permissions_removed": permissions_before - permissions_after,
+    }
+    for key, values in changes.items():
+        if values:
+            data[key] = _names(values)
+    if not created and not fields and not any(changes.values()):
+        return
+    record_event("account.admin_changed", actor=actor, request=request, target=user, data=data)
+
+
+@transaction.atomic
+def record_admin_password_change(*, user: User, actor: User, usable: bool, request=None) -> None:
+    """An operator set (or disabled) the password in the admin; the holder
+    is told by e-mail, as after any password change."""
+    record_event(
+        "account.admin_changed",
+        actor=actor,
+        request=request,
+        target=user,
+        data={"fields": ["password"], "password_usable": usable},
+    )
+    lockout.clear_account(user.username)
+    _notify_password_changed(user)
+
+
+@transaction.atomic
+def record_admin_group_change(
+    *,
+    group,
+    actor: User,
+    created: bool,
+    fields: list[str],
+    permissions_before: set,
+    permissions_after: set,
+    request=None,
+) -> None:
+    fields = [f for f in fields if f != "permissions"]
+    data = {"created": created, "name": group.name, "fields": fields}
+    added, removed = permissions_after - permissions_before, permissions_before - permissions_after
+    if added:
+        data["permissions_added"] = _names(added)
+    if removed:
+        data["permissions_removed"] = _names(removed)
+    if not created and not fields and not added and not removed:
+        return
+    record_event(
+        "account.admin_group_changed", actor=actor, request=request, target=group, data=data
+    )

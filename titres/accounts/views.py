@@ -81,11 +81,17 @@ def logout_view(request):
     if request.method == "GET":
         return render(request, "accounts/logout.html")
     if request.session.get("franceconnect_id_token"):
-        # The FranceConnect app ends both sessions (its own and ours).
+        # The FranceConnect app ends both sessions (its own and ours). 307:
+        # the browser repeats the POST, CSRF token included (the
+        # FranceConnect logout refuses GET).
         try:
-            return redirect(reverse("franceconnect:logout"))
+            url = reverse("franceconnect:logout")
         except NoReverseMatch:
             pass
+        else:
+            response = HttpResponseRedirect(url)
+            response.status_code = 307
+            return response
     if request.user.is_authenticated:
         services.record_logout(user=request.user, request=request)
     logout(request)
@@ -210,7 +216,9 @@ def activate_view(request, token):
 def resend_activation_view(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.resend_activation(email=form.cleaned_data["email"], request=request)
+        # Limited: same answer, nothing sent (the answer must not tell).
+        if services.recovery_ip_allowed("activation", request):
+            services.resend_activation(email=form.cleaned_data["email"], request=request)
         messages.success(
             request,
             _(
@@ -230,7 +238,8 @@ def resend_activation_view(request):
 def forgot_identifier_view(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.send_identifier_reminder(email=form.cleaned_data["email"], request=request)
+        if services.recovery_ip_allowed("identifier", request):
+            services.send_identifier_reminder(email=form.cleaned_data["email"], request=request)
         messages.success(
             request,
             _(
@@ -247,7 +256,10 @@ def forgot_identifier_view(request):
 def password_reset_view(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_password_reset(identifier=form.cleaned_data["identifier"], request=request)
+        if services.recovery_ip_allowed("password_reset", request):
+            services.request_password_reset(
+                identifier=form.cleaned_data["identifier"], request=request
+            )
         messages.success(
             request,
             _(
@@ -332,7 +344,7 @@ def account_view(request):
     )
 
 
-@sensitive_post_parameters("secret_answer")
+@sensitive_post_parameters("secret_answer", "current_password")
 @require_http_methods(["GET", "POST"])
 def account_edit_view(request):
     user = request.user

@@ -50,6 +50,36 @@ class Reason:
     MISSING_EMAIL = "missing_email"
 
 
+# Error codes an OpenID Connect provider may return to the redirect URI
+# (RFC 6749 §4.1.2.1, OpenID Connect Core §3.1.2.6).
+PROVIDER_ERROR_CODES = frozenset(
+    {
+        "invalid_request",
+        "unauthorized_client",
+        "access_denied",
+        "unsupported_response_type",
+        "invalid_scope",
+        "server_error",
+        "temporarily_unavailable",
+        "interaction_required",
+        "login_required",
+        "account_selection_required",
+        "consent_required",
+        "invalid_request_uri",
+        "invalid_request_object",
+        "request_not_supported",
+        "request_uri_not_supported",
+        "registration_not_supported",
+    }
+)
+
+
+def provider_error_code(params) -> str:
+    """The provider's `error`, if it is a known code; "other" otherwise."""
+    code = str(params.get("error", "")).strip()
+    return code if code in PROVIDER_ERROR_CODES else "other"
+
+
 MESSAGES = {
     Reason.PROVIDER_ERROR: _(
         "FranceConnect n’a pas pu vous identifier ou la connexion a été annulée."
@@ -321,10 +351,9 @@ def complete(request) -> Authentication:
     state = params.get("state", "")
     attempt = _pop_attempt(request, state)
     if params.get("error"):
-        detail = params.get("error", "")[:100]
-        if params.get("error_description"):
-            detail += f" — {params['error_description'][:300]}"
-        raise FranceConnectError(Reason.PROVIDER_ERROR, detail)
+        # Anyone can call the callback with any text: journal a known code
+        # only, never the free-text error_description.
+        raise FranceConnectError(Reason.PROVIDER_ERROR, f"error={provider_error_code(params)}")
     if attempt is None:
         raise FranceConnectError(Reason.STATE_MISMATCH, "unknown, used or expired state")
     code = params.get("code", "")

@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from titres.core.journal import record_event
+from titres.core import ratelimit
+from titres.core.journal import client_ip, record_event
 from titres.core.notifications import notify_email
 
 from .client import Authentication, FranceConnectError, Reason
@@ -24,6 +25,9 @@ User = get_user_model()
 
 LINK_REQUEST_LIFETIME = datetime.timedelta(hours=1)
 MAX_PASSWORD_ATTEMPTS = 5
+# "Send me a link" e-mails: per account, and per IP address.
+LINK_EMAIL_ACCOUNT_LIMIT = "3/hour"
+LINK_EMAIL_IP_LIMIT = "20/hour"
 GENDER_TO_SEX = {"female": "F", "male": "M"}
 
 
@@ -340,6 +344,22 @@ def confirm_link_with_password(*, link_request: LinkRequest, password: str, requ
         return _complete_link(link_request, method=LinkMethod.PASSWORD, request=request)
 
 
+def identity_summary(link_request: LinkRequest) -> dict:
+    """The FranceConnect identity a link request would attach to the account,
+    shown to its holder before confirming (strings: e-mail context)."""
+    pivot = PivotIdentity.from_claims(link_request.claims or {})
+    return {
+        "given_name": pivot.given_name,
+        "family_name": pivot.family_name,
+        "preferred_username": pivot.preferred_username,
+        "birthdate": (
+            formats.date_format(pivot.birthdate, "j F Y")
+            if pivot.birthdate
+            else _("non communiquée")
+        ),
+    }
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -349,6 +369,17 @@ def send_link_email(*, link_request: LinkRequest, request=None) -> None:
     from django.conf import settings
 
     link_request = _open_link_request(link_request)
+    ip = client_ip(request)
+    if not ratelimit.hit(
+        "franceconnect:link_email:account", str(link_request.user_id), LINK_EMAIL_ACCOUNT_LIMIT
+    ) or (ip and not ratelimit.hit("franceconnect:link_email:ip", ip, LINK_EMAIL_IP_LIMIT)):
+        raise LinkError(
+            _(
+                "Trop de liens de confirmation ont été demandés pour ce compte ou depuis votre "
+                "adresse réseau. Utilisez le dernier lien reçu, ou réessayez dans une heure."
+            ),
+            reason="too_many_link_emails",
+        )
     token = secrets.token_urlsafe(32)
     link_request.token_hash = _token_hash(token)
     link_request.save(update_fields=["token_hash"])
@@ -362,6 +393,7 @@ def send_link_email(*, link_request: LinkRequest, request=None) -> None:
             "username": user.get_username(),
             "url": url,
             "minutes": int(LINK_REQUEST_LIFETIME.total_seconds() // 60),
+            "identity": identity_summary(link_request),
         },
     )
     record_event(

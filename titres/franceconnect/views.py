@@ -162,6 +162,7 @@ def link_existing(request):
     user = link_request.user
     form = PasswordProofForm()
     email_sent = False
+    email_error = ""
     if request.method == "POST":
         try:
             if request.POST.get("action") == "email":
@@ -184,7 +185,10 @@ def link_existing(request):
                         next_url=pending.get("next", ""),
                     )
         except services.LinkError as error:
-            form.add_error(None, error.message)
+            if error.reason == "too_many_link_emails":
+                email_error = error.message
+            else:
+                form.add_error(None, error.message)
             if error.reason in ("too_many_attempts", "link_request_closed"):
                 request.session.pop(PENDING_SESSION_KEY, None)
                 return _refused(request, reason=error.reason, message=error.message)
@@ -196,8 +200,10 @@ def link_existing(request):
             "masked_email": _masked(user.email),
             "can_use_password": user.has_usable_password(),
             "email_sent": email_sent,
+            "email_error": email_error,
+            "identity": services.identity_summary(link_request),
         },
-        status=400 if form.errors else 200,
+        status=429 if email_error else 400 if form.errors else 200,
     )
 
 
@@ -215,7 +221,11 @@ def link_confirm(request, token: str):
             message=_("Ce lien n’est pas valide, a expiré ou a déjà été utilisé."),
         )
     if request.method == "GET":
-        return render(request, "franceconnect/link_confirm.html", {"account": link_request.user})
+        return render(
+            request,
+            "franceconnect/link_confirm.html",
+            {"account": link_request.user, "identity": services.identity_summary(link_request)},
+        )
     try:
         services.confirm_link_with_token(token=token, request=request)
     except services.LinkError as error:
@@ -289,10 +299,12 @@ def unlink(request):
 
 @login_not_required
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_POST
 def logout(request):
     """End the portal session, then the FranceConnect one (the provider
-    comes back to `logged_out` with our state)."""
+    comes back to `logged_out` with our state). POST only (with the CSRF
+    token): a link or an image must not log anyone out. The accounts logout
+    view hands over with a 307, which keeps the POST and its token."""
     id_token = request.session.get(ID_TOKEN_SESSION_KEY, "")
     user = request.user if request.user.is_authenticated else None
     auth_logout(request)

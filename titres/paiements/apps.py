@@ -8,4 +8,13 @@ class PaiementsConfig(AppConfig):
     verbose_name = _("Paiements et timbres")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the system checks
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from . import checks, conf  # noqa: F401 - checks registers the system checks
+
+        conf.STARTED_WITH_DEBUG = bool(settings.DEBUG)
+        # Refuse to start rather than sell stamps paid with fictitious cards.
+        refusal = conf.local_provider_refusal()
+        if refusal:
+            raise ImproperlyConfigured(refusal)

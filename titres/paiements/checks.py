@@ -1,5 +1,4 @@
-from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 from . import conf
 from .providers import PROVIDERS
@@ -16,12 +15,7 @@ def payment_provider_check(app_configs, **kwargs):
                 id="paiements.W001",
             )
         )
-    if code == "local" and not settings.DEBUG:
-        messages.append(
-            Warning(
-                "La banque locale de démonstration est le prestataire de paiement "
-                "alors que DEBUG est désactivé : configurez un vrai prestataire.",
-                id="paiements.W002",
-            )
-        )
+    refusal = conf.local_provider_refusal()
+    if refusal:
+        messages.append(Error(refusal, id="paiements.E001"))
     return messages

@@ -9,6 +9,12 @@ PAYMENT_LOCAL_NOTIFY      how the local bank notifies the portal:
                           auto (HTTP to SITE_URL, direct call if unreachable),
                           http (HTTP only), direct (in-process call of the handler)
 PAYMENT_PENDING_MINUTES   a payment left at the bank longer than this is abandoned
+PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG
+                          1 to let the local demonstration bank run with DEBUG off
+                          (isolated acceptance servers, benchmarks). Without it the
+                          portal refuses to start with PAYMENT_PROVIDER=local and
+                          DEBUG off, and the bank's pages (/timbres/banque/...) are
+                          only mounted when DEBUG is on.
 """
 
 import hashlib
@@ -28,6 +34,8 @@ def _get(name: str, default, cast=str):
         return getattr(settings, name)
     if cast is int:
         return env.int(name, default=default)
+    if cast is bool:
+        return env.bool(name, default=default)
     return env.str(name, default=default)
 
 
@@ -58,3 +66,33 @@ def local_notify_mode() -> str:
 
 def pending_minutes() -> int:
     return int(_get("PAYMENT_PENDING_MINUTES", 30, cast=int))
+
+
+def allow_local_without_debug() -> bool:
+    return bool(_get("PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG", False, cast=bool))
+
+
+# settings.DEBUG as it was when the application started (set by
+# PaiementsConfig.ready()). Test runners force DEBUG off afterwards; whether
+# the demonstration bank exists is a start-up decision, like the check.
+STARTED_WITH_DEBUG: bool | None = None
+
+
+def local_bank_mounted() -> bool:
+    """Whether the local bank's pages are routed (DEBUG or the allow flag)."""
+    debug = settings.DEBUG if STARTED_WITH_DEBUG is None else STARTED_WITH_DEBUG
+    return bool(debug) or allow_local_without_debug()
+
+
+def local_provider_refusal(debug: bool | None = None) -> str:
+    """Why the portal must not start with the local bank, or "" when it may."""
+    debug = settings.DEBUG if debug is None else debug
+    if provider_code() == "local" and not debug and not allow_local_without_debug():
+        return (
+            "La banque locale de démonstration (PAYMENT_PROVIDER=local) est le prestataire de "
+            "paiement alors que DEBUG est désactivé : elle accepte des cartes fictives et "
+            "délivrerait de vrais timbres. Configurez un vrai prestataire (PAYMENT_PROVIDER), "
+            "ou mettez PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG=1 pour un environnement de recette "
+            "isolé."
+        )
+    return ""

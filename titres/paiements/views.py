@@ -9,9 +9,13 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from titres.core import ratelimit
+from titres.core.journal import client_ip
 
 from . import services
 from .enums import STAMP_AMOUNTS_CENTS, PaymentKind, PaymentState, StampPurpose
@@ -35,6 +39,22 @@ def with_query(url: str, name: str, value: str) -> str:
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
     query.append((name, value))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+# Public pages that take a stamp number (and an e-mail address): limited per
+# IP address so that numbers cannot be tried in bulk.
+PUBLIC_LOOKUP_LIMIT = "30/hour"
+VERIFY_LIMITED = _(
+    "Trop de vérifications de timbres depuis votre adresse réseau. Réessayez dans une heure."
+)
+REFUND_LIMITED = _(
+    "Trop de demandes de remboursement depuis votre adresse réseau. Réessayez dans une heure."
+)
+
+
+def _allowed(request, page: str) -> bool:
+    ip = client_ip(request)
+    return ip is None or ratelimit.hit(f"paiements:{page}:ip", ip, PUBLIC_LOOKUP_LIMIT)
 
 
 def _actor(request):
@@ -127,13 +147,19 @@ def verifier(request):
     status = None
     searched = False
     form = StampNumberForm(request.GET or None)
+    limited = False
     if request.GET and form.is_valid():
-        searched = True
-        status = services.stamp_status(form.cleaned_data["numero"])
+        if _allowed(request, "verifier"):
+            searched = True
+            status = services.stamp_status(form.cleaned_data["numero"])
+        else:
+            limited = True
+            form.add_error(None, VERIFY_LIMITED)
     return render(
         request,
         "paiements/verifier.html",
         {"form": form, "status": status, "searched": searched},
+        status=429 if limited else 200,
     )
 
 
@@ -143,6 +169,14 @@ def rembourser(request):
     stamp = None
     done = False
     form = RefundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not _allowed(request, "rembourser"):
+        form.add_error(None, REFUND_LIMITED)
+        return render(
+            request,
+            "paiements/rembourser.html",
+            {"form": form, "stamp": None, "done": False},
+            status=429,
+        )
     if request.method == "POST" and form.is_valid():
         number, email = form.cleaned_data["numero"], form.cleaned_data["email"]
         try:
