@@ -37,6 +37,15 @@ def test_sign_in_with_franceconnect_and_log_out_of_both(page, check_a11y):
     expect(page.get_by_role("cell", name="LEFEBVRE")).to_be_visible()
     check_a11y(page)
 
+    # A link (GET) to the FranceConnect logout changes nothing: POST only.
+    response = page.request.get("/franceconnect/deconnexion/")
+    assert response.status == 405
+    page.goto("/tableau-de-bord/")
+    expect(page.locator("h1")).to_contain_text("Bienvenue Marie MARTIN")
+
+    # The header button posts to the portal's logout, which hands over to the
+    # FranceConnect logout with a 307 (same POST, same CSRF token).
+
     page.get_by_role("button", name="Se déconnecter").first.click()
     expect(page).to_have_url(re.compile(r"/franceconnect/deconnexion/fin/\?state="))
     expect(page.locator("h1")).to_contain_text("Vous êtes déconnecté")

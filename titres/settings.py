@@ -195,6 +195,13 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Authentication -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses locked identifiers/IPs first, for every login form including
+    # the operators' admin; ModelBackend stays listed because sessions opened
+    # by the portal, FranceConnect and the agents' entrance name it.
+    "titres.accounts.backends.LockoutModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

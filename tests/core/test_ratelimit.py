@@ -46,7 +46,10 @@ def test_moving_window():
 def test_cache_key_prefix_isolates(settings):
     assert ratelimit.hit("t", "k", "1/hour")
     assert not ratelimit.hit("t", "k", "1/hour")
-    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": "other"}}
+    import uuid
+
+    other = f"other-{uuid.uuid4().hex}"  # unique: counters outlive a run on Redis
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": other}}
     assert ratelimit.hit("t", "k", "1/hour")
 
 

@@ -25,9 +25,16 @@ AGENT_PERMISSIONS = {
 }
 
 
-def agent(role=Role.AGENT_INSTRUCTEUR, **kwargs):
-    """A staff account holding `role` on every file (default access policy)."""
-    return UserFactory(is_staff=True, permissions=AGENT_PERMISSIONS[role], **kwargs)
+def agent(role=Role.AGENT_INSTRUCTEUR, *, verified=True, **kwargs):
+    """A staff account holding `role` on every file (default access policy).
+
+    Policies grant nothing before the second factor: `verified=True` marks
+    this user object as coming from an OTP-verified session (what
+    django_otp's OTPMiddleware sets on request.user), for direct calls to
+    services; `verified=False` is a password-only session."""
+    user = UserFactory(is_staff=True, permissions=AGENT_PERMISSIONS[role], **kwargs)
+    user.is_verified = lambda: verified
+    return user
 
 
 class AuthorityFactory(factory.django.DjangoModelFactory):

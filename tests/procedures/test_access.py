@@ -7,10 +7,19 @@ import pytest
 from django.urls import reverse
 
 from titres.core.models import AuditEvent
-from titres.procedures.access import AccessPolicy, register_access_policy, unregister_access_policy
-from titres.procedures.enums import Role
+from titres.procedures.access import (
+    AccessPolicy,
+    register_access_policy,
+    roles_of,
+    unregister_access_policy,
+)
+from titres.procedures.enums import DocumentStatus, Role
 from titres.procedures.models import Demarche
-from titres.procedures.selectors import demarches_visible_to, documents_visible_to
+from titres.procedures.selectors import (
+    demarches_visible_to,
+    documents_visible_to,
+    messages_visible_to,
+)
 
 from .factories import DemarcheFactory, DocumentFactory, MessageFactory, UserFactory, agent
 
@@ -80,22 +89,76 @@ def test_tiff_is_served_as_attachment(client):
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_staff_with_permission_reads_submitted_files_but_not_drafts(client):
+def test_citizen_urls_serve_the_owner_only_even_to_agents(client):
+    """Agents read documents in the back office's viewer (second factor,
+    journal); the citizen URLs never serve them another person's file."""
+    submitted = DemarcheFactory(submitted=True)
+    document = DocumentFactory(demarche=submitted)
+    message = MessageFactory(demarche=submitted)
+    for role in (Role.LECTURE_SEULE, Role.AGENT_INSTRUCTEUR, Role.CHEF_DE_SERVICE):
+        client.force_login(agent(role))
+        assert client.get(reverse("procedures:document", args=[document.pk])).status_code == 404
+        assert client.get(reverse("procedures:message", args=[message.pk])).status_code == 404
+        assert client.get(reverse("procedures:detail", args=[submitted.number])).status_code == 404
+    assert not AuditEvent.objects.filter(event="document.consulte").exists()
+
+
+def test_staff_with_permission_sees_submitted_files_only_once_verified():
     draft_document = DocumentFactory()
     submitted = DemarcheFactory(submitted=True)
     document = DocumentFactory(demarche=submitted)
+    message = MessageFactory(demarche=submitted)
     reader = agent(Role.LECTURE_SEULE)
-    client.force_login(reader)
-    assert client.get(reverse("procedures:document", args=[document.pk])).status_code == 200
-    event = AuditEvent.objects.get(event="document.consulte")
-    assert event.actor_role == Role.LECTURE_SEULE
-    url = reverse("procedures:document", args=[draft_document.pk])
-    assert client.get(url).status_code == 404
-    # Citizen pages stay the owner's own.
-    assert client.get(reverse("procedures:detail", args=[submitted.number])).status_code == 404
-    # Staff without the permission sees nothing.
-    client.force_login(UserFactory(is_staff=True))
-    assert client.get(reverse("procedures:document", args=[document.pk])).status_code == 404
+    assert set(documents_visible_to(reader)) == {document}
+    assert set(messages_visible_to(reader)) == {message}
+    assert draft_document not in documents_visible_to(reader)
+    assert roles_of(reader, submitted) == {Role.LECTURE_SEULE}
+    # Password only (second factor not verified): nothing at all.
+    password_only = agent(Role.CHEF_DE_SERVICE, verified=False)
+    assert not demarches_visible_to(password_only).exists()
+    assert not documents_visible_to(password_only).exists()
+    assert not messages_visible_to(password_only).exists()
+    assert roles_of(password_only, submitted) == set()
+    # A user object without django-otp's is_verified (shell, task) is no agent.
+    plain = UserFactory(is_staff=True, permissions=["procedures.consulter_demarche"])
+    assert not demarches_visible_to(plain).exists()
+    # Staff without the permission sees nothing either.
+    staff = UserFactory(is_staff=True)
+    staff.is_verified = lambda: True
+    assert not demarches_visible_to(staff).exists()
+
+
+def test_password_only_staff_cannot_transition():
+    from titres.procedures.workflow import TransitionRefused, apply_transition
+
+    demarche = DemarcheFactory(submitted=True)
+    with pytest.raises(TransitionRefused):
+        apply_transition(
+            demarche=demarche,
+            event="valider",
+            actor=agent(verified=False),
+            role=Role.AGENT_INSTRUCTEUR,
+        )
+    demarche.refresh_from_db()
+    assert demarche.status == "EN_COURS"
+
+
+def test_document_in_analysis_is_not_served_to_its_owner(client):
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    client.force_login(document.demarche.owner)
+    response = client.get(reverse("procedures:document", args=[document.pk]))
+    assert response.status_code == 409
+    assert "Document en cours d’analyse antivirus" in response.text
+    assert response["Content-Type"].startswith("text/html")
+    assert not AuditEvent.objects.filter(event="document.consulte").exists()
+    refused = DocumentFactory(status=DocumentStatus.REFUSE)
+    client.force_login(refused.demarche.owner)
+    response = client.get(reverse("procedures:document", args=[refused.pk]))
+    assert response.status_code == 409
+    assert "Ce document ne peut pas être ouvert." in response.text
+    infected = DocumentFactory(status=DocumentStatus.INFECTE)
+    client.force_login(infected.demarche.owner)
+    assert client.get(reverse("procedures:document", args=[infected.pk])).status_code == 404
 
 
 def test_registered_policy_extends_access():

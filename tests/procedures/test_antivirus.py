@@ -163,3 +163,65 @@ def test_scan_documents_command_requeues_pending(settings):
     call_command("scan_documents")
     document.refresh_from_db()
     assert document.status == DocumentStatus.VALIDE
+
+
+# --- No antivirus outside development (system check procedures.E001) -------------
+
+
+@pytest.fixture
+def production(settings, monkeypatch):
+    """DEBUG off as at start-up, no CLAMAV_URL, no explicit flag."""
+    from titres.procedures import conf
+
+    settings.DEBUG = False
+    settings.CLAMAV_URL = ""
+    monkeypatch.delenv("PROCEDURES_ALLOW_NO_ANTIVIRUS", raising=False)
+    monkeypatch.setattr(conf, "STARTED_WITH_DEBUG", False)
+    if hasattr(settings, "PROCEDURES_ALLOW_NO_ANTIVIRUS"):
+        del settings.PROCEDURES_ALLOW_NO_ANTIVIRUS
+    return settings
+
+
+def _antivirus_errors():
+    from django.core import checks
+
+    return [m for m in checks.run_checks() if m.id == "procedures.E001"]
+
+
+def test_check_refuses_production_without_antivirus(production):
+    from django.core import checks
+
+    (error,) = _antivirus_errors()
+    assert error.level == checks.ERROR
+    assert "Aucun antivirus n’est configuré (CLAMAV_URL)" in error.msg
+    assert "PROCEDURES_ALLOW_NO_ANTIVIRUS=1" in error.msg
+
+
+def test_check_passes_with_clamav_debug_or_the_explicit_flag(production, monkeypatch):
+    production.CLAMAV_URL = "tcp://clamav:3310"
+    assert _antivirus_errors() == []
+    production.CLAMAV_URL = ""
+    monkeypatch.setenv("PROCEDURES_ALLOW_NO_ANTIVIRUS", "1")
+    assert _antivirus_errors() == []
+    monkeypatch.setenv("PROCEDURES_ALLOW_NO_ANTIVIRUS", "0")
+    assert len(_antivirus_errors()) == 1
+    monkeypatch.delenv("PROCEDURES_ALLOW_NO_ANTIVIRUS")
+    production.DEBUG = True
+    assert _antivirus_errors() == []
+
+
+@pytest.mark.django_db
+def test_without_antivirus_in_production_documents_stay_in_analysis(production, caplog):
+    """Started without the check (gunicorn): fail closed, never 'valide'."""
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    assert scan_document.call(str(document.pk)) == DocumentStatus.EN_ANALYSE
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.EN_ANALYSE
+    assert "Aucun antivirus n’est configuré" in caplog.text
+
+
+@pytest.mark.django_db
+def test_explicit_flag_allows_the_local_scanner(production, monkeypatch):
+    monkeypatch.setenv("PROCEDURES_ALLOW_NO_ANTIVIRUS", "1")
+    document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
+    assert scan_document.call(str(document.pk)) == DocumentStatus.VALIDE

@@ -3,7 +3,7 @@ engine's access policies) and the reads every agent view goes through."""
 
 from django.db.models import Q
 
-from titres.procedures.access import AccessPolicy, agent_filter
+from titres.procedures.access import AccessPolicy, agent_filter, is_verified
 from titres.procedures.enums import Status
 from titres.procedures.models import Demarche
 
@@ -13,16 +13,17 @@ from .models import AgentMembership
 
 class MembershipPolicy(AccessPolicy):
     """An agent sees the submitted files of the authorities they belong to,
-    with the role of their membership there."""
+    with the role of their membership there, once the second factor is
+    verified (a password-only session is granted nothing)."""
 
     def agent_filter(self, user):
-        if not (user.is_authenticated and user.is_active):
+        if not (user.is_authenticated and user.is_active and is_verified(user)):
             return None
         authorities = AgentMembership.objects.filter(user=user).values("authority_id")
         return Q(authority_id__in=authorities)
 
     def agent_roles(self, user, demarche):
-        if not demarche.authority_id:
+        if not demarche.authority_id or not (user.is_active and is_verified(user)):
             return set()
         return set(
             AgentMembership.objects.filter(

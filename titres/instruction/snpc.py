@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 
 from .search import civil_status, declared_neph
 
 try:  # the permis app owns the SNPC; the back office works without it
     from titres.permis.matching import FIELD_LABELS, match_snpc_record
+    from titres.permis.models import LicenceRequest
 except ImportError:  # pragma: no cover
     match_snpc_record = None
+    LicenceRequest = None
     FIELD_LABELS = {}
+
+
+def needs_review_annotation():
+    """Boolean expression over Demarche: the submission's SNPC match was not
+    exact (no file, ambiguous, or differences: permis'
+    `LicenceRequest.needs_review`). A subquery in the list's own SQL, so the
+    work list's query count does not depend on its rows."""
+    if LicenceRequest is None:  # pragma: no cover
+        return Value(False, output_field=BooleanField())
+    return Exists(
+        LicenceRequest.objects.filter(demarche=OuterRef("pk"), needs_review=True)
+    )
 
 
 def match_for(demarche):

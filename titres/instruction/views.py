@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -206,6 +207,7 @@ def _list_queryset(user, authority):
         agent_demarches(user)
         .filter(authority=authority)
         .select_related("search_entry", "assignment__agent")
+        .annotate(snpc_review=snpc.needs_review_annotation())
     )
 
 
@@ -286,6 +288,29 @@ def search(request, code):
     )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A cell a spreadsheet will never evaluate: text starting with a formula
+    character (= + - @ tab CR) gets a leading apostrophe (OWASP "CSV
+    injection"). Citizens type names and answers that end up here."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+class SafeCsvWriter:
+    """csv.writer whose every cell goes through `csv_safe`."""
+
+    def __init__(self, stream, **kwargs):
+        self._writer = csv.writer(stream, **kwargs)
+
+    def writerow(self, row):
+        return self._writer.writerow([csv_safe(cell) for cell in row])
+
+
 def _csv_export(request, authority, results):
     record_event(
         "instruction.export_csv",
@@ -299,7 +324,7 @@ def _csv_export(request, authority, results):
         f'attachment; filename="demandes-{authority.code}-{timezone.localdate():%Y%m%d}.csv"'
     )
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = SafeCsvWriter(response, delimiter=";")
     writer.writerow(
         [
             _("N° dossier"),
@@ -445,6 +470,9 @@ def demarche_detail(request, number):
     wanted = request.GET.get("piece")
     if documents:
         current = next((d for d in documents if str(d.pk) == wanted), documents[0])
+    # Only a document the antivirus passed is shown (and journaled).
+    viewable = current is not None and current.status == DocumentStatus.VALIDE
+    if viewable:
         services.record_document_view(document=current, user=request.user, request=request)
     index = documents.index(current) if current else 0
     ephoto_code, ephoto = _ephoto(demarche)
@@ -477,8 +505,10 @@ def demarche_detail(request, number):
         current_position=index + 1,
         previous_doc=documents[index - 1] if current and index > 0 else None,
         next_doc=documents[index + 1] if current and index + 1 < len(documents) else None,
-        pages=range(1, viewer.page_count(current) + 1) if current else [],
-        page_count=viewer.page_count(current) if current else 0,
+        viewable=viewable,
+        unavailable_reason=_unavailable_reason(current) if current and not viewable else "",
+        pages=range(1, viewer.page_count(current) + 1) if viewable else [],
+        page_count=viewer.page_count(current) if viewable else 0,
         ephoto_code=ephoto_code,
         ephoto=ephoto,
         history=history_of(demarche),
@@ -585,6 +615,16 @@ def get_user_model_agents(demarche):
     )
 
 
+SCANNING = _lazy("Document en cours d’analyse antivirus : il sera consultable après l’analyse.")
+NOT_VIEWABLE = _lazy("Ce document ne peut pas être affiché.")
+
+
+def _unavailable_reason(document) -> str:
+    if document.status == DocumentStatus.EN_ANALYSE:
+        return str(SCANNING)
+    return str(NOT_VIEWABLE)
+
+
 @agent_view
 @never_cache
 def document_page(request, pk, page):
@@ -599,6 +639,14 @@ def document_page(request, pk, page):
     )
     if document.status == DocumentStatus.INFECTE or not document.file:
         raise Http404
+    if document.status != DocumentStatus.VALIDE:
+        # Never render a file the antivirus has not passed.
+        return HttpResponse(
+            _unavailable_reason(document),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+            headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+        )
     try:
         png = viewer.render_page(document, page)
     except viewer.PageNotFound:
@@ -655,7 +703,7 @@ def statistics(request, code):
             f'attachment; filename="statistiques-{authority.code}.csv"'
         )
         response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";")
+        writer = SafeCsvWriter(response, delimiter=";")
         writer.writerow([_("Semaine"), _("Reçues"), _("Validées"), _("Rejetées"), _("Suspendues")])
         for week in data.weeks:
             writer.writerow(

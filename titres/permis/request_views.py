@@ -1,5 +1,6 @@
 """Pages of the licence request around the engine's wizard: the
-confirmation with its receipt (step 8), the way back from the stamp shop,
+confirmation with its receipt (step 8), the way back from the stamp shop
+(confirmed by a POST: a GET never reserves a stamp),
 and the driving school's list of candidates' files.
 
 The steps, the récapitulatif and the final validation are served by
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from titres.core import numbering
 from titres.procedures import services as procedure_services
@@ -20,6 +22,8 @@ from titres.procedures.selectors import demarches_owned_by
 
 from .procedure import CODE
 from .receipt import receipt_rows, render_receipt_pdf
+
+STAMP_INPUT_MAX = 40  # a stamp number is 16 digits; spaces and dashes allowed
 
 
 def _own_request(request, number):
@@ -65,33 +69,43 @@ def receipt(request, number):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def stamp_return(request, number):
-    """Back from the stamp shop with ?timbre=<number>: the stamp is checked
-    and reserved for the draft, then the journey goes on at the payment step."""
+    """Back from the stamp shop with ?timbre=<number>. GET only asks for
+    confirmation (a link must never reserve a stamp); the POST checks the
+    stamp, reserves it for the draft and goes on at the payment step."""
     demarche = _own_request(request, number)
     if not demarche.is_draft:
         return redirect("procedures:detail", number=demarche.number)
     definition = get_procedure(CODE)
     step = definition.step("paiement")
-    stamp = request.GET.get("timbre", "")
-    if stamp and step.applies(demarche):
-        form = step.get_form(demarche, data={"numero_timbre": stamp})
-        if form.is_valid():
-            procedure_services.save_step(
-                demarche=demarche,
-                step_slug=step.slug,
-                answers=step.clean_answers(form),
-                actor=request.user,
-                request=request,
-            )
-            messages.success(
-                request,
-                _("Le timbre n° %(number)s est enregistré pour votre demande.")
-                % {"number": form.cleaned_data["numero_timbre"]},
-            )
-        else:
-            for error in form.errors.get("numero_timbre", []):
-                messages.error(request, error)
+    source = request.POST if request.method == "POST" else request.GET
+    stamp = source.get("timbre", "").strip()[:STAMP_INPUT_MAX]
+    if not stamp or not step.applies(demarche):
+        return redirect(wizard.step_url(demarche, step))
+    if request.method == "GET":
+        return render(
+            request,
+            "permis/demande/stamp_confirm.html",
+            {"demarche": demarche, "stamp": stamp, "back": wizard.step_url(demarche, step)},
+        )
+    form = step.get_form(demarche, data={"numero_timbre": stamp})
+    if form.is_valid():
+        procedure_services.save_step(
+            demarche=demarche,
+            step_slug=step.slug,
+            answers=step.clean_answers(form),
+            actor=request.user,
+            request=request,
+        )
+        messages.success(
+            request,
+            _("Le timbre n° %(number)s est enregistré pour votre demande.")
+            % {"number": form.cleaned_data["numero_timbre"]},
+        )
+    else:
+        for error in form.errors.get("numero_timbre", []):
+            messages.error(request, error)
     return redirect(wizard.step_url(demarche, step))
 
 

@@ -21,11 +21,21 @@ The instruction app registers its own policy, e.g. in its AppConfig.ready():
     register_access_policy(MembershipPolicy())
 
 Agents never see drafts: a draft belongs to its owner alone.
+
+No policy grants anything to a session that has not passed the second
+factor: `is_verified(user)` (django-otp's `user.is_verified()`, set on
+`request.user` by OTPMiddleware) must be true. A user object that does not
+come from a verified request (password-only sign-in, a shell) is no agent.
 """
 
 from django.db.models import Q
 
 from .enums import Role, Status
+
+
+def is_verified(user) -> bool:
+    """Whether `user` passed the second factor in this session (django-otp)."""
+    return bool(getattr(user, "is_verified", lambda: False)())
 
 
 class AccessPolicy:
@@ -47,6 +57,8 @@ class PermissionPolicy(AccessPolicy):
 
     def _roles(self, user) -> set[str]:
         if not (user.is_authenticated and user.is_active and user.is_staff):
+            return set()
+        if not is_verified(user):
             return set()
         return {role for perm, role in self.PERMISSIONS.items() if user.has_perm(perm)}
 

@@ -1,5 +1,11 @@
+"""Admin (/gestion/) of the engine. Démarches, documents and messages are
+read-only and can never be deleted here: every change goes through the
+services, which journal it (a deletion in the admin would leave no trace).
+Authorities are configuration: their changes go through services too."""
+
 from django.contrib import admin
 
+from . import services
 from .models import Authority, Demarche, Document, Message, StatusChange
 
 
@@ -8,6 +14,30 @@ class AuthorityAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
+    actions = None  # no bulk deletion (one journaled deletion at a time)
+
+    def save_model(self, request, obj, form, change):
+        services.save_authority(
+            authority=obj, actor=request.user, changed=list(form.changed_data), request=request
+        )
+
+    def delete_model(self, request, obj):
+        services.delete_authority(authority=obj, actor=request.user, request=request)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Journaled data: view only, no add, change or delete (bulk included)."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -20,9 +50,15 @@ class StatusChangeInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Demarche)
-class DemarcheAdmin(admin.ModelAdmin):
+class DemarcheAdmin(ReadOnlyAdmin):
     """Read-only: statuses change through the workflow services only."""
 
     list_display = ["number", "procedure_code", "owner", "status", "authority", "created_at"]
@@ -31,32 +67,14 @@ class DemarcheAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner", "authority"]
     inlines = [StatusChangeInline]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["id", "demarche", "code", "content_type", "pages", "status", "created_at"]
     list_filter = ["status", "content_type"]
     exclude = ["file"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ["demarche", "kind", "author_role", "created_at"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False

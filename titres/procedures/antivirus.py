@@ -1,9 +1,11 @@
 """Antivirus scan of supporting documents, run as a task after upload.
 
 With CLAMAV_URL set (see conf.py), files are streamed to clamd with the
-INSTREAM command over TCP or a unix socket. Without it the local behaviour
-is documented and explicit: the document is marked valid after the format
-checks and a warning is logged for each file.
+INSTREAM command over TCP or a unix socket. Without it, in development (DEBUG
+at start-up) or with PROCEDURES_ALLOW_NO_ANTIVIRUS=1, the document is marked
+valid after the format checks and a warning is logged for each file; in any
+other case the scan is refused like an unreachable clamd (the document stays
+"en_analyse", never served) and the system check procedures.E001 fails.
 
 A document stays "en_analyse" when clamd cannot be reached; `manage.py
 scan_documents` re-queues the pending ones (run it from cron when clamd was down).
@@ -107,9 +109,20 @@ class NoScanner:
         return ScanResult(clean=True, engine="none")
 
 
+class RefusingScanner:
+    """No antivirus where one is required: nothing is passed (fail closed)."""
+
+    def scan(self, stream) -> ScanResult:
+        raise ScannerUnavailable(conf.no_antivirus_refusal() or "CLAMAV_URL non configuré")
+
+
 def get_scanner():
     url = conf.clamav_url()
-    return ClamdScanner(url, conf.clamav_timeout()) if url else NoScanner()
+    if url:
+        return ClamdScanner(url, conf.clamav_timeout())
+    if conf.no_antivirus_refusal():
+        return RefusingScanner()
+    return NoScanner()
 
 
 @task()

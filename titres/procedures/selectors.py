@@ -40,6 +40,21 @@ def search_demarches(queryset: QuerySet[Demarche], *, query: str = "", status: s
     return queryset
 
 
+def documents_owned_by(user) -> QuerySet[Document]:
+    """Documents of the citizen's own files: what the citizen URLs serve.
+    Agents read documents through the back office's viewer, which enforces
+    the second factor and journals every page."""
+    if not user.is_authenticated:
+        return Document.objects.none()
+    return Document.objects.filter(demarche__owner=user)
+
+
+def messages_owned_by(user) -> QuerySet[Message]:
+    if not user.is_authenticated:
+        return Message.objects.none()
+    return Message.objects.filter(demarche__owner=user)
+
+
 def documents_visible_to(user) -> QuerySet[Document]:
     return Document.objects.filter(demarche__in=demarches_visible_to(user).values("pk"))
 

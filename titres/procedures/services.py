@@ -455,3 +455,31 @@ def answer_complement(*, demarche: Demarche, actor, body: str, request=None) -> 
     )
     demarche.refresh_from_db()
     return message
+
+
+# --- Authorities (back-office configuration) -----------------------------------------
+
+
+@transaction.atomic
+def save_authority(*, authority, actor, changed: list[str], request=None):
+    """Create or change an authority (admin); one audit event, the changed fields."""
+    created = authority.pk is None or authority._state.adding
+    authority.save()
+    record_event(
+        "procedures.autorite_creee" if created else "procedures.autorite_modifiee",
+        actor=actor,
+        request=request,
+        target=authority,
+        data={"code": authority.code, "champs": sorted(changed)},
+    )
+    return authority
+
+
+@transaction.atomic
+def delete_authority(*, authority, actor, request=None) -> None:
+    """Delete an authority that holds no file (démarches PROTECT it)."""
+    data = {"code": authority.code, "nom": authority.name}
+    record_event(
+        "procedures.autorite_supprimee", actor=actor, request=request, target=authority, data=data
+    )
+    authority.delete()

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -19,9 +20,9 @@ from .forms import ComplementForm, MessageForm, SearchForm, UploadForm
 from .registry import ProcedureNotFound, file_links, find_procedure, procedures_in
 from .selectors import (
     demarches_owned_by,
-    documents_visible_to,
+    documents_owned_by,
     history_of,
-    messages_visible_to,
+    messages_owned_by,
     search_demarches,
 )
 from .validation import ACCEPTED_FORMATS, UploadRejected
@@ -383,9 +384,7 @@ def _upload(request, number, code):
 
 @require_POST
 def document_remove(request, pk):
-    document = get_object_or_404(
-        documents_visible_to(request.user).filter(demarche__owner=request.user), pk=pk
-    )
+    document = get_object_or_404(documents_owned_by(request.user), pk=pk)
     demarche = document.demarche
     try:
         services.remove_document(document=document, actor=request.user, request=request)
@@ -397,13 +396,32 @@ def document_remove(request, pk):
 
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+DOCUMENT_SCANNING = _lazy(
+    "Document en cours d’analyse antivirus : il pourra être ouvert une fois l’analyse terminée."
+)
+DOCUMENT_NOT_SERVED = _lazy("Ce document ne peut pas être ouvert.")
 
 
 def document(request, pk):
-    """Serve a document to those allowed to see it (never a public URL)."""
-    doc = get_object_or_404(documents_visible_to(request.user).select_related("demarche"), pk=pk)
+    """Serve a document to its owner (never a public URL) once the antivirus
+    has passed it. Agents use the back office's viewer (/agent/), which
+    requires the second factor."""
+    doc = get_object_or_404(documents_owned_by(request.user).select_related("demarche"), pk=pk)
     if doc.status == DocumentStatus.INFECTE or not doc.file:
         raise Http404
+    if doc.status != DocumentStatus.VALIDE:
+        return render(
+            request,
+            "procedures/document_unavailable.html",
+            {
+                "doc": doc,
+                "demarche": doc.demarche,
+                "reason": DOCUMENT_SCANNING
+                if doc.status == DocumentStatus.EN_ANALYSE
+                else DOCUMENT_NOT_SERVED,
+            },
+            status=409,
+        )
     services.record_document_view(document=doc, user=request.user, request=request)
     response = FileResponse(
         doc.file.open("rb"),
@@ -445,7 +463,7 @@ def message_post(request, number):
 
 def message(request, pk):
     msg = get_object_or_404(
-        messages_visible_to(request.user).select_related("demarche", "author"), pk=pk
+        messages_owned_by(request.user).select_related("demarche", "author"), pk=pk
     )
     return render(request, "procedures/message.html", {"msg": msg, "demarche": msg.demarche})
 
