@@ -198,6 +198,13 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     assert f'filename="timbre-{number}.pdf"' in mail.raw
     page.get_by_role("link", name="Continuer ma démarche avec ce timbre").click()
 
+    # The way back asks before reserving (a link never reserves a stamp).
+    expect(page.locator("h1")).to_have_text("Timbre fiscal électronique")
+    expect(page.get_by_text(f"Utiliser le timbre n° {number} pour cette demande ?")).to_be_visible()
+    check_a11y(page)
+    assert Stamp.objects.get(number=number).state != StampState.RESERVE
+    page.get_by_role("button", name="Utiliser ce timbre").click()
+
     # Back at step 6 with the stamp reserved for this request.
     expect(page.locator(".fr-stepper__title")).to_contain_text("Paiement")
     expect(

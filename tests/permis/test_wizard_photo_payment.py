@@ -293,7 +293,16 @@ def test_back_from_the_shop_with_the_bought_stamp(client, citizen):
     back = reverse("permis:stamp_return", args=[demarche.number])
     assert f"next={back.replace('/', '%2F')}" in page.text
     bought = stamp()
-    response = client.get(back, {"timbre": bought.number})
+    # The link from the shop only asks: a GET never reserves the stamp.
+    confirm = client.get(back, {"timbre": bought.number})
+    assert confirm.status_code == 200
+    assert f"Utiliser le timbre n° {bought.number} pour cette demande ?" in confirm.text
+    assert 'method="post"' in confirm.text
+    bought.refresh_from_db()
+    demarche.refresh_from_db()
+    assert bought.state != StampState.RESERVE
+    assert "paiement" not in (demarche.answers or {})
+    response = client.post(back, {"timbre": bought.number})
     assert response.url == step_url(demarche, "paiement")
     bought.refresh_from_db()
     demarche.refresh_from_db()
@@ -303,8 +312,24 @@ def test_back_from_the_shop_with_the_bought_stamp(client, citizen):
     assert f"Le timbre n° {bought.number} est enregistré pour votre demande." in page.text
     # A wrong stamp comes back with the reason.
     wrong = stamp(purpose="passeport_majeur")
-    page = client.get(back, {"timbre": wrong.number}, follow=True)
+    page = client.post(back, {"timbre": wrong.number}, follow=True)
     assert "Ce timbre a été acheté pour « Passeport majeur »" in page.text
+    # Without a number, back to the payment step.
+    assert client.get(back).url == step_url(demarche, "paiement")
+    assert client.post(back).url == step_url(demarche, "paiement")
+
+
+def test_stamp_return_needs_the_csrf_token(client, citizen):
+    from django.test import Client
+
+    demarche = _draft_at_payment(client)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(citizen)
+    bought = stamp()
+    back = reverse("permis:stamp_return", args=[demarche.number])
+    assert strict.post(back, {"timbre": bought.number}).status_code == 403
+    bought.refresh_from_db()
+    assert bought.state != StampState.RESERVE
 
 
 def test_shop_purchase_comes_back_into_the_journey(
@@ -324,6 +349,7 @@ def test_shop_purchase_comes_back_into_the_journey(
     number = result.context["stamp"].number
     link = result.context["next_link"]
     assert link.startswith(back) and number in link
-    assert client.get(link).url == step_url(demarche, "paiement")
+    assert "Utiliser le timbre n°" in client.get(link).text
+    assert client.post(back, {"timbre": number}).url == step_url(demarche, "paiement")
     demarche.refresh_from_db()
     assert demarche.payment_reference == number

@@ -6,10 +6,9 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
+from tests.accounts.conftest import verified_login
 from titres.core.models import AuditEvent
 from titres.procedures.models import Authority, Demarche, Document, Message
-
-from tests.accounts.conftest import verified_login
 
 from .factories import (
     AuthorityFactory,

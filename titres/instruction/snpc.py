@@ -25,9 +25,7 @@ def needs_review_annotation():
     work list's query count does not depend on its rows."""
     if LicenceRequest is None:  # pragma: no cover
         return Value(False, output_field=BooleanField())
-    return Exists(
-        LicenceRequest.objects.filter(demarche=OuterRef("pk"), needs_review=True)
-    )
+    return Exists(LicenceRequest.objects.filter(demarche=OuterRef("pk"), needs_review=True))
 
 
 def match_for(demarche):

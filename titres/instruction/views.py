@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -615,8 +615,10 @@ def get_user_model_agents(demarche):
     )
 
 
-SCANNING = _lazy("Document en cours d’analyse antivirus : il sera consultable après l’analyse.")
-NOT_VIEWABLE = _lazy("Ce document ne peut pas être affiché.")
+SCANNING = gettext_lazy(
+    "Document en cours d’analyse antivirus : il sera consultable après l’analyse."
+)
+NOT_VIEWABLE = gettext_lazy("Ce document ne peut pas être affiché.")
 
 
 def _unavailable_reason(document) -> str:

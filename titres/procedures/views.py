@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -396,10 +396,10 @@ def document_remove(request, pk):
 
 
 INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-DOCUMENT_SCANNING = _lazy(
+DOCUMENT_SCANNING = gettext_lazy(
     "Document en cours d’analyse antivirus : il pourra être ouvert une fois l’analyse terminée."
 )
-DOCUMENT_NOT_SERVED = _lazy("Ce document ne peut pas être ouvert.")
+DOCUMENT_NOT_SERVED = gettext_lazy("Ce document ne peut pas être ouvert.")
 
 
 def document(request, pk):
