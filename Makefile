@@ -12,12 +12,12 @@ install:
 	@./scripts/bootstrap.sh
 
 compilemessages: install
-	@$(MANAGE) compilemessages --ignore '.venv' --ignore 'var' -v 0
+	@DEBUG=1 $(MANAGE) compilemessages --ignore '.venv' --ignore 'var' -v 0
 
 # Regenerates the .po files of every app (French is the source language).
 messages: install
 	@for app in titres/*/; do \
-	  mkdir -p $$app/locale && (cd $$app && ../../$(MANAGE) makemessages -l en --no-obsolete -v 0); \
+	  mkdir -p $$app/locale && (cd $$app && DEBUG=1 ../../$(MANAGE) makemessages -l en --no-obsolete -v 0); \
 	done
 
 run: compilemessages
