@@ -161,7 +161,9 @@ def test_portal_failures_count_once(client, operator, settings):
     settings.ACCOUNT_LOCKOUT_THRESHOLD = 3
     for _ in range(2):
         client.post(
-            "/compte/connexion/", {"username": "operateur", "password": "faux"}, REMOTE_ADDR="x"
+            "/compte/connexion/",
+            {"username": "operateur", "password": "faux"},
+            REMOTE_ADDR="192.0.2.10",
         )
     assert lockout.current_lock("operateur", "x") is None
     assert AuditEvent.objects.filter(event="account.login_failed").count() == 2

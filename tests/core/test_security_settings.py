@@ -84,3 +84,8 @@ def test_generated_secret_key_file_is_private(tmp_path):
     key_file = tmp_path / "secret_key"
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert len(key_file.read_text()) > 40
+
+
+def test_client_ip_is_unknown_when_remote_addr_is_not_an_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(_request(remote="unix:/run/gunicorn.sock")) is None

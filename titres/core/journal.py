@@ -62,13 +62,18 @@ def client_ip(request) -> str | None:
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
-        if len(forwarded) >= proxies:
-            candidate = forwarded[-proxies]
-            try:
-                return str(ipaddress.ip_address(candidate))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR") or None
+        if len(forwarded) >= proxies and (address := _valid_ip(forwarded[-proxies])):
+            return address
+    return _valid_ip(request.META.get("REMOTE_ADDR", ""))
+
+
+def _valid_ip(value: str) -> str | None:
+    # The journal column is an inet on PostgreSQL: anything that is not an
+    # address (a unix socket peer, a malformed header) is stored as unknown.
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
 
 
 @transaction.atomic
