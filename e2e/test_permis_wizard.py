@@ -1,8 +1,8 @@
 """Browser journeys of the téléprocédure "Permis de conduire" (seed 002):
 a theft with documents and a stamp bought on the way through the shop and
 the local bank with the 3-D Secure test card, received in the dev mailbox,
-then used for the request and the receipt; an expiration (free, no payment
-step)."""
+then used for the request and the receipt; an expiration (free, the payment
+step passed through); a loss declared inside step 5. Always "Étape n sur 8"."""
 
 import io
 from datetime import date
@@ -88,18 +88,24 @@ def _next(page):
     page.get_by_role("button", name="Étape suivante").click()
 
 
+def _expect_step(page, number, title):
+    """Seed 002: always "Étape n sur 8" with the seed's titles."""
+    expect(page.locator(".fr-stepper__state")).to_have_text(f"Étape {number} sur 8")
+    expect(page.locator(".fr-stepper__title")).to_contain_text(title)
+
+
 def _fill_first_steps(page, check_a11y, motif_label, photo):
     page.goto("/demarches/nouvelle/permis/")
     check_a11y(page)
     page.get_by_role("button", name="Commencer — Permis de conduire : demande de titre").click()
     # Step 1: motif.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Motif de demande")
+    _expect_step(page, 1, "Motif de demande")
     check_a11y(page)
     page.get_by_text(motif_label, exact=True).click()
     _next(page)
 
     # Step 2: état civil, with "+ Ajouter un prénom".
-    expect(page.locator(".fr-stepper__title")).to_contain_text("État civil")
+    _expect_step(page, 2, "État civil")
     check_a11y(page)
     page.get_by_label("Nom de naissance").fill("Corneille")
     page.get_by_text("Homme", exact=True).click()
@@ -117,7 +123,7 @@ def _fill_first_steps(page, check_a11y, motif_label, photo):
     _next(page)
 
     # Step 3: adresse — the commune comes from the postal code.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Adresse et contact")
+    _expect_step(page, 3, "Adresse et contact")
     check_a11y(page)
     page.get_by_label("N° de la voie").fill("66")
     page.get_by_label("Type de voie (avenue, boulevard, etc)").select_option("rue")
@@ -130,7 +136,7 @@ def _fill_first_steps(page, check_a11y, motif_label, photo):
     _next(page)
 
     # Step 4: photo / signature.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Photo / Signature")
+    _expect_step(page, 4, "Photo / Signature")
     check_a11y(page)
     expect(
         page.get_by_role(
@@ -160,7 +166,8 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     _fill_first_steps(page, check_a11y, "Vol du titre", photo)
 
     # Step 5: documents, theft receipt included.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Pièces justificatives")
+    _expect_step(page, 5, "Pièces justificatives")
+    expect(page.get_by_text("Déclaration de perte")).to_have_count(0)
     check_a11y(page)
     _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf", 2))
     _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf", 2))
@@ -170,7 +177,7 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     _next(page)
 
     # Step 6: no stamp yet: buy one at the shop without leaving the journey.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Paiement")
+    _expect_step(page, 6, "Paiement")
     check_a11y(page)
     page.get_by_role("link", name="Acheter un timbre fiscal électronique (25 €)").click()
     expect(page.locator("h1")).to_have_text("Acheter un timbre fiscal électronique")
@@ -206,7 +213,7 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     page.get_by_role("button", name="Utiliser ce timbre").click()
 
     # Back at step 6 with the stamp reserved for this request.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Paiement")
+    _expect_step(page, 6, "Paiement")
     expect(
         page.get_by_text(f"Le timbre n° {number} est enregistré pour votre demande.")
     ).to_be_visible()
@@ -216,7 +223,7 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     _next(page)
 
     # Step 7: récapitulatif, collapsible sections, sworn statement.
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Récapitulatif")
+    _expect_step(page, 7, "Récapitulatif")
     check_a11y(page)
     expect(page.locator(".fr-accordion")).to_have_count(6)
     page.get_by_role("button", name="Adresse de la personne concernée").click()
@@ -229,6 +236,7 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
 
     # Step 8: confirmation and receipt.
     expect(page.get_by_text("Demande confirmée et consultable")).to_be_visible()
+    _expect_step(page, 8, "Confirmation")
     check_a11y(page)
     demarche = Demarche.objects.get(procedure_code="permis-de-conduire")
     assert demarche.status == "EN_COURS"
@@ -267,20 +275,22 @@ def test_expiration_is_free_without_payment_step(page, login_as, check_a11y, tmp
     login_as(page, _citizen())
     _fill_first_steps(page, check_a11y, "Expiration de la durée administrative du titre", photo)
 
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Pièces justificatives")
+    _expect_step(page, 5, "Pièces justificatives")
     expect(page.get_by_text("Récépissé de déclaration de vol")).to_have_count(0)
+    expect(page.get_by_text("Déclaration de perte")).to_have_count(0)
     _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
     _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
     check_a11y(page)
     _next(page)
 
-    # No payment: straight to the récapitulatif (6 of 7).
-    expect(page.locator(".fr-stepper__title")).to_contain_text("Récapitulatif")
-    expect(page.locator(".fr-stepper__state")).to_have_text("Étape 6 sur 7")
+    # No payment: step 6 is passed through, the récapitulatif keeps number 7 of 8.
+    _expect_step(page, 7, "Récapitulatif")
+    expect(page.locator(".fr-stepper__state")).to_have_text("Étape 7 sur 8")
     check_a11y(page)
     page.locator("label[for=id_attestation]").click()
     page.get_by_role("button", name="Valider ma demande").click()
     expect(page.get_by_text("Demande confirmée et consultable")).to_be_visible()
+    _expect_step(page, 8, "Confirmation")
     check_a11y(page)
     demarche = Demarche.objects.get(procedure_code="permis-de-conduire")
     assert demarche.status == "EN_COURS" and demarche.payment_reference == ""
@@ -289,3 +299,31 @@ def test_expiration_is_free_without_payment_step(page, login_as, check_a11y, tmp
     assert (
         download_info.value.suggested_filename == f"justificatif-pre-demande-{demarche.number}.pdf"
     )
+
+
+def test_loss_is_declared_inside_the_documents_step(page, login_as, check_a11y, tmp_path):
+    from titres.procedures.models import Demarche
+
+    _record()
+    photo = _photo()
+    login_as(page, _citizen())
+    _fill_first_steps(page, check_a11y, "Perte du titre", photo)
+
+    # Step 5: the sworn loss declaration (no upload for the loss) with the documents.
+    _expect_step(page, 5, "Pièces justificatives")
+    expect(page.get_by_role("heading", name="Déclaration de perte")).to_be_visible()
+    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
+    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
+    page.get_by_label("Date de la perte").fill("02/03/2024")
+    page.get_by_label("Lieu de la perte").fill("Nancy")
+    _next(page)
+    expect(page.get_by_text("Cochez la déclaration sur l’honneur pour continuer.")).to_be_visible()
+    _expect_step(page, 5, "Pièces justificatives")
+    check_a11y(page)
+    page.locator("label[for=id_attestation]").click()
+    _next(page)
+
+    _expect_step(page, 6, "Paiement")
+    demarche = Demarche.objects.get(procedure_code="permis-de-conduire")
+    assert demarche.answers["pieces"]["attestation"] is True
+    assert demarche.answers["pieces"]["lieu_perte"] == "Nancy"

@@ -33,15 +33,37 @@ def citizen(client):
     return user
 
 
+SEED_STEPS = {
+    "motif": (1, "Motif de demande"),
+    "etat_civil": (2, "État civil"),
+    "adresse": (3, "Adresse et contact"),
+    "photo": (4, "Photo / Signature"),
+    "pieces": (5, "Pièces justificatives"),
+    "paiement": (6, "Paiement"),
+    "recapitulatif": (7, "Récapitulatif"),
+}
+
+
+def assert_stepper(page, slug):
+    """Seed 002: "Étape n sur 8" with the seed's title, whatever the reason."""
+    number, title = SEED_STEPS[slug]
+    assert f"Étape {number} sur 8" in page.text, slug
+    assert f'data-fr-current-step="{number}" data-fr-steps="8"' in page.text
+    assert title in page.text
+
+
 def test_theft_full_journey(client, citizen, django_capture_on_commit_callbacks):
     record = LicenceRecordFactory()
     demarche = start(client)
     page = client.get(step_url(demarche, "motif"))
     assert "Vol du titre" in page.text and "Changement d’état civil" in page.text
     photo = fill_until_documents(client, demarche, "vol")
+    for slug in SEED_STEPS:
+        assert_stepper(client.get(step_url(demarche, slug)), slug)
 
     page = client.get(step_url(demarche, "pieces"))
     assert "Récépissé de déclaration de vol" in page.text
+    assert "Déclaration de perte" not in page.text
     for code in ["domicile", "identite", "recepisse_vol"]:
         upload(client, demarche, code, capture=django_capture_on_commit_callbacks)
     assert post(client, demarche, "pieces").url == step_url(demarche, "paiement")
@@ -90,11 +112,11 @@ def test_theft_full_journey(client, citizen, django_capture_on_commit_callbacks)
 # --- Reasons: documents, fee, steps ------------------------------------------------
 
 REASONS = {
-    "perte": (["domicile", "identite"], True, "declaration_perte"),
-    "vol": (["domicile", "identite", "recepisse_vol"], True, None),
-    "deterioration": (["domicile", "identite"], False, None),
-    "expiration": (["domicile", "identite"], False, None),
-    "changement_etat_civil": (["domicile", "identite", "justificatif_etat_civil"], False, None),
+    "perte": (["domicile", "identite"], True, True),
+    "vol": (["domicile", "identite", "recepisse_vol"], True, False),
+    "deterioration": (["domicile", "identite"], False, False),
+    "expiration": (["domicile", "identite"], False, False),
+    "changement_etat_civil": (["domicile", "identite", "justificatif_etat_civil"], False, False),
 }
 
 
@@ -103,7 +125,7 @@ def test_each_reason_decides_documents_fee_and_steps(client, citizen, motif):
     from titres.permis.procedure import document_rules, fee_cents, needs_stamp
     from titres.procedures.registry import get_procedure
 
-    codes, paying, extra_step = REASONS[motif]
+    codes, paying, declaration = REASONS[motif]
     demarche = start(client)
     post(client, demarche, "motif", {"motif": motif})
     demarche.refresh_from_db()
@@ -112,14 +134,20 @@ def test_each_reason_decides_documents_fee_and_steps(client, citizen, motif):
     assert fee_cents(motif) == (2500 if paying else 0)
     slugs = [s.slug for s in get_procedure("permis-de-conduire").applicable_steps(demarche)]
     assert ("paiement" in slugs) is paying
-    assert ("declaration_perte" in slugs) is (extra_step is not None)
+    # Never a step of its own: the loss declaration is inside step 5.
+    assert slugs[:5] == ["motif", "etat_civil", "adresse", "photo", "pieces"]
     page = client.get(step_url(demarche, "pieces"))
+    assert_stepper(page, "pieces")
+    assert ("Déclaration de perte" in page.text) is declaration
+    assert ("Je déclare sur l’honneur avoir perdu mon permis" in page.text) is declaration
     for label in ["Justificatif de domicile de moins de 3 mois", "Pièce d’identité"]:
         assert label in page.text
     assert ("Récépissé de déclaration de vol" in page.text) is (motif == "vol")
     if not paying:
         # The payment step is skipped: its URL goes on to the récapitulatif.
         assert client.get(step_url(demarche, "paiement")).url == step_url(demarche, "recapitulatif")
+    # Payment keeps number 6 even when it is passed through.
+    assert_stepper(client.get(step_url(demarche, "recapitulatif")), "recapitulatif")
 
 
 def test_expiration_journey_is_free(client, citizen, django_capture_on_commit_callbacks):
@@ -129,7 +157,7 @@ def test_expiration_journey_is_free(client, citizen, django_capture_on_commit_ca
         upload(client, demarche, code, capture=django_capture_on_commit_callbacks)
     assert post(client, demarche, "pieces").url == step_url(demarche, "recapitulatif")
     page = client.get(step_url(demarche, "recapitulatif"))
-    assert "Étape 6 sur 7" in page.text
+    assert "Étape 7 sur 8" in page.text
     assert submit(client, demarche).status_code == 302
     demarche.refresh_from_db()
     assert demarche.status == Status.EN_COURS and demarche.payment_reference == ""
@@ -141,20 +169,83 @@ def test_loss_declaration_is_a_sworn_statement_without_upload(client, citizen):
     demarche = start(client)
     fill_until_documents(client, demarche, "expiration")
     post(client, demarche, "motif", {"motif": "perte"})
-    response = post(
-        client, demarche, "declaration_perte", {"date_perte": "02/03/2024", "lieu_perte": "Nancy"}
-    )
+    response = post(client, demarche, "pieces", {"date_perte": "02/03/2024", "lieu_perte": "Nancy"})
     assert response.status_code == 200
     assert "Cochez la déclaration sur l’honneur pour continuer." in response.text
+    assert_stepper(response, "pieces")
     response = post(
         client,
         demarche,
-        "declaration_perte",
+        "pieces",
         {"date_perte": "02/03/2099", "lieu_perte": "Nancy", "attestation": "on"},
     )
     assert "La date de la perte doit être une date passée." in response.text
     page = client.get(step_url(demarche, "pieces"))
     assert "Récépissé" not in page.text
+    # "Étape précédente" with an invalid declaration goes back without saving.
+    response = post(client, demarche, "pieces", {"date_perte": "x"}, action="previous")
+    assert response.url == step_url(demarche, "photo")
+    demarche.refresh_from_db()
+    assert "date_perte" not in (demarche.answers.get("pieces") or {})
+
+
+def test_loss_journey_declares_the_loss_in_step_5(
+    client, citizen, django_capture_on_commit_callbacks
+):
+    from .wizard_helpers import PERTE
+
+    LicenceRecordFactory()
+    demarche = start(client)
+    fill_until_documents(client, demarche, "expiration")
+    assert post(client, demarche, "motif", {"motif": "perte"}).status_code == 302
+    for slug in SEED_STEPS:
+        assert_stepper(client.get(step_url(demarche, slug)), slug)
+    page = client.get(step_url(demarche, "pieces"))
+    assert "Déclaration de perte" in page.text and "cerfa n° 14882" in page.text
+    assert "Récépissé" not in page.text
+    for code in ["domicile", "identite"]:
+        upload(client, demarche, code, capture=django_capture_on_commit_callbacks)
+    # Documents present but no sworn statement: step 5 is not complete.
+    response = post(client, demarche, "pieces", {**PERTE, "attestation": ""})
+    assert response.status_code == 200
+    assert "Cochez la déclaration sur l’honneur pour continuer." in response.text
+    assert submit(client, demarche).status_code == 400
+    response = post(client, demarche, "pieces", PERTE)
+    assert response.url == step_url(demarche, "paiement")
+    demarche.refresh_from_db()
+    assert demarche.answers["pieces"] == {
+        "date_perte": "2024-03-02",
+        "lieu_perte": "Nancy",
+        "circonstances": "Perdu au marché",
+        "attestation": True,
+    }
+    assert_stepper(client.get(step_url(demarche, "paiement")), "paiement")
+    post(client, demarche, "paiement", {"numero_timbre": stamp().number})
+    page = client.get(step_url(demarche, "recapitulatif"))
+    assert_stepper(page, "recapitulatif")
+    assert "Date de la perte" in page.text and "02/03/2024" in page.text
+    assert "Perdu au marché" in page.text
+    assert submit(client, demarche).status_code == 302
+    demarche.refresh_from_db()
+    assert demarche.status == Status.EN_COURS
+    assert demarche.answers["pieces"]["attestation"] is True
+    page = client.get(reverse("permis:request_confirmation", args=[demarche.number]))
+    assert "Étape 8 sur 8" in page.text and "Perdu au marché" in page.text
+
+
+def test_declaration_dropped_when_the_reason_is_no_longer_a_loss(client, citizen):
+    demarche = start(client)
+    fill_until_documents(client, demarche, "perte")
+    demarche.refresh_from_db()
+    assert demarche.answers["pieces"]["lieu_perte"] == "Nancy"
+    post(client, demarche, "motif", {"motif": "expiration"})
+    for code in ["domicile", "identite"]:
+        upload(client, demarche, code)
+    page = client.get(step_url(demarche, "recapitulatif"))
+    assert "Date de la perte" not in page.text
+    assert submit(client, demarche).status_code == 302
+    demarche.refresh_from_db()
+    assert demarche.answers["pieces"] == {}
 
 
 # --- État civil --------------------------------------------------------------------

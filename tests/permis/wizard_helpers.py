@@ -101,7 +101,8 @@ def stamp(**overrides):
 
 
 def fill_until_documents(client, demarche, motif, *, etat_civil=None, adresse=None, photo=None):
-    """Steps 1 to 4 (and the loss declaration); returns the e-photo used."""
+    """Steps 1 to 4 (and, for a loss, the declaration of step 5); returns the
+    e-photo used."""
     assert post(client, demarche, "motif", {"motif": motif}).status_code == 302
     response = post(client, demarche, "etat_civil", {**ETAT_CIVIL, **(etat_civil or {})})
     assert response.status_code == 302, response.context["form"].errors
@@ -111,7 +112,9 @@ def fill_until_documents(client, demarche, motif, *, etat_civil=None, adresse=No
     response = post(client, demarche, "photo", {"code_ephoto": photo.code})
     assert response.status_code == 302, response.context["form"].errors
     if motif == "perte":
-        response = post(client, demarche, "declaration_perte", PERTE)
+        # The sworn loss declaration is part of step 5 (Pièces justificatives):
+        # "Enregistrer" stores it and stays on the step for the uploads.
+        response = post(client, demarche, "pieces", PERTE, action="save")
         assert response.status_code == 302, response.context["form"].errors
     return photo
 

@@ -50,6 +50,14 @@ class EtatCivilForm(DsfrBaseForm):
             )
 
 
+class PerteForm(DsfrBaseForm):
+    lieu_perte = forms.CharField(label="Lieu de la perte", max_length=100)
+    attestation = forms.BooleanField(
+        label="Je déclare sur l’honneur avoir perdu mon titre.",
+        error_messages={"required": "Cochez la déclaration sur l’honneur pour continuer."},
+    )
+
+
 class ContactForm(DsfrBaseForm):
     commentaire = forms.CharField(label="Commentaire", required=False, max_length=200)
 
@@ -136,3 +144,34 @@ COMPLETE_ANSWERS = {
     "etat_civil": {"nom": "CORNEILLE", "prenom": "Pierre", "departement": "54"},
     "contact": {"commentaire": ""},
 }
+
+
+FIXED_CODE = "toy-fixe"
+
+
+def fixed_definition() -> ProcedureDefinition:
+    """The toy with a fixed stepper ("Étape n sur 7" whatever the motif, the
+    "vol" step keeping number 2 when skipped) and a sworn loss declaration
+    inside the documents step."""
+    base = definition()
+    steps = [step for step in base.steps if step.slug != "pieces"]
+    steps.insert(
+        -1,
+        DocumentsStep(
+            slug="pieces",
+            title="Pièces justificatives",
+            form_class=PerteForm,
+            form_condition=lambda answers: _motif(answers) == "perte",
+            form_title="Déclaration de perte",
+            form_help_text="Aucun document n’est à joindre pour la perte.",
+        ),
+    )
+    return ProcedureDefinition(
+        code=FIXED_CODE,
+        category=Category.PERMIS,
+        title="Demande numérotée (procédure d’essai)",
+        steps=steps,
+        document_rules=rules,
+        confirmation_title="Confirmation",
+        fixed_numbering=True,
+    )

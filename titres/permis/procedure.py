@@ -274,18 +274,21 @@ STEPS = [
         form_kwargs=_with_demarche,
         template_name="permis/wizard/step_photo.html",
     ),
-    FormStep(
-        slug="declaration_perte",
-        title=gettext_lazy("Déclaration de perte"),
-        help_text=gettext_lazy(
+    # Seed 002: "for loss, the loss declaration is made within the procedure
+    # (a sworn statement screen, no upload)": part of step 5, stored under
+    # answers["pieces"] (date_perte, lieu_perte, circonstances, attestation).
+    DocumentsStep(
+        slug="pieces",
+        title=gettext_lazy("Pièces justificatives"),
+        form_class=rf.DeclarationPerteForm,
+        form_kwargs=_with_demarche,
+        form_condition=lambda answers: motif_of(answers) == rf.PERTE,
+        form_title=gettext_lazy("Déclaration de perte"),
+        form_help_text=gettext_lazy(
             "En cas de perte, la déclaration de perte se fait ici : elle remplace le "
             "formulaire cerfa n° 14882 et aucun document n’est à joindre pour la perte."
         ),
-        form_class=rf.DeclarationPerteForm,
-        form_kwargs=_with_demarche,
-        condition=lambda answers: motif_of(answers) == rf.PERTE,
     ),
-    DocumentsStep(slug="pieces", title=gettext_lazy("Pièces justificatives")),
     PaymentStep(
         slug="paiement",
         title=gettext_lazy("Paiement"),
@@ -485,6 +488,9 @@ def definition() -> ProcedureDefinition:
         on_abandoned=on_abandoned,
         available_to=available_to,
         confirmation_title=gettext_lazy("Confirmation"),
+        # Always "Étape n sur 8" (seed 002): the payment step keeps number 6
+        # and is passed through when the reason has no fee.
+        fixed_numbering=True,
         confirmation_url=confirmation_url,
         links=links,
     )

@@ -49,7 +49,7 @@ def confirmation(request, number):
         {
             "demarche": demarche,
             "definition": definition,
-            "total": len(steps) + 1,
+            "total": definition.stepper_total(demarche),
             "sections": sections,
             "receipt_rows": receipt_rows(demarche),
             "rules_documents": rules_with_documents(demarche),

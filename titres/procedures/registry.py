@@ -151,6 +151,11 @@ class Step:
         """(label, value) pairs shown on the récapitulatif."""
         return []
 
+    def retained_answers(self, demarche: Demarche, stored: dict) -> dict:
+        """What is kept of this step's stored answers at submission (data
+        minimisation: a step may drop what no longer applies)."""
+        return stored
+
 
 @dataclass(kw_only=True)
 class FormStep(Step):
@@ -218,23 +223,71 @@ def display_value(field_: forms.Field, value) -> str:
 @dataclass(kw_only=True)
 class DocumentsStep(Step):
     """Upload of the supporting documents returned by the procedure's
-    `document_rules(demarche)` (seed 002 step 5)."""
+    `document_rules(demarche)` (seed 002 step 5).
+
+    Optionally a form shown with the uploads and validated with the step
+    (e.g. the permis' sworn loss declaration, which replaces a document):
+    `form_class` (a DsfrBaseForm), `form_kwargs(demarche)`, `form_title`
+    (heading of its section) and `form_condition(answers)` (the form applies
+    only when it returns True). Its cleaned data is stored under
+    `answers[slug]` like a FormStep's; it is checked again at the final
+    validation, listed on the récapitulatif after the documents, and dropped
+    at submission when the form no longer applies."""
+
+    form_class: type[forms.BaseForm] | None = None
+    form_kwargs: Callable[[Demarche], dict] | None = None
+    form_condition: Callable[[Answers], bool] | None = None
+    form_title: str = ""
+    form_help_text: str = ""
 
     kind = "documents"
     default_template = "procedures/wizard/step_documents.html"
 
+    def form_applies(self, demarche: Demarche) -> bool:
+        if self.form_class is None:
+            return False
+        return self.form_condition is None or bool(self.form_condition(demarche.answers or {}))
+
+    def get_form(self, demarche: Demarche, data=None, files=None) -> forms.BaseForm | None:
+        if not self.form_applies(demarche):
+            return None
+        return FormStep.get_form(self, demarche, data=data, files=files)
+
+    def clean_answers(self, form: forms.BaseForm | None) -> dict:
+        return to_json(form.cleaned_data) if form is not None else {}
+
     def validate(self, demarche: Demarche) -> list[str]:
         from .documents import document_errors
 
-        return document_errors(demarche)
+        errors = list(document_errors(demarche))
+        if self.form_applies(demarche):
+            stored = (demarche.answers or {}).get(self.slug)
+            if not stored:
+                errors.append(_("Cette étape n’est pas encore remplie."))
+            else:
+                form = self.get_form(demarche, data=stored)
+                if not form.is_valid():
+                    errors += [str(error) for errs in form.errors.values() for error in errs]
+        return errors
 
     def summary(self, demarche: Demarche) -> list[tuple[str, str]]:
         from .documents import rules_with_documents
 
-        return [
+        rows = [
             (str(rule.label), ", ".join(d.original_name for d in docs) or "—")
             for rule, docs in rules_with_documents(demarche)
         ]
+        if self.form_applies(demarche):
+            stored = (demarche.answers or {}).get(self.slug) or {}
+            form = self.get_form(demarche)
+            rows += [
+                (str(field_.label), display_value(field_, stored.get(name)))
+                for name, field_ in form.fields.items()
+            ]
+        return rows
+
+    def retained_answers(self, demarche: Demarche, stored: dict) -> dict:
+        return stored if self.form_applies(demarche) else {}
 
 
 class AttestationForm(forms.Form):
@@ -290,6 +343,10 @@ class ProcedureDefinition:
     - `available_to(user)`: who may start it (default: everybody).
     - `confirmation_title`: adds a last "Confirmation" step to the stepper
       count, shown as the page after submission (seed 002 step 8).
+    - `fixed_numbering`: the stepper numbers every declared step, applicable
+      or not ("Étape n sur N" with N = all steps + confirmation); a step
+      skipped by its condition keeps its number and is passed through (seed
+      002: always 8 steps, payment skipped for a free reason).
     - `confirmation_url(demarche) -> str | None`: where the citizen lands
       after "Valider ma demande" (default, or None: the engine's
       `procedures:confirmation` page).
@@ -311,6 +368,7 @@ class ProcedureDefinition:
     confirmation_title: str | None = None
     confirmation_url: Callable[[Demarche], str | None] | None = None
     links: Callable[[Demarche], Iterable[Link]] | None = None
+    fixed_numbering: bool = False
     listed: bool = True
     extra: dict = field(default_factory=dict)
 
@@ -327,6 +385,16 @@ class ProcedureDefinition:
 
     def applicable_steps(self, demarche: Demarche) -> list[Step]:
         return [step for step in self.steps if step.applies(demarche)]
+
+    def stepper_total(self, demarche: Demarche) -> int:
+        """N in "Étape n sur N" (the confirmation page included)."""
+        steps = self.steps if self.fixed_numbering else self.applicable_steps(demarche)
+        return len(steps) + (1 if self.confirmation_title else 0)
+
+    def step_number(self, demarche: Demarche, step: Step) -> int:
+        """n in "Étape n sur N" for an applicable step."""
+        steps = self.steps if self.fixed_numbering else self.applicable_steps(demarche)
+        return [s.slug for s in steps].index(step.slug) + 1
 
     def rules(self, demarche: Demarche) -> list[DocumentRule]:
         rules = self.document_rules

@@ -149,8 +149,12 @@ def submit_demarche(*, demarche: Demarche, actor, request=None) -> Demarche:
     definition = get_procedure(locked.procedure_code)
     if locked.status == Status.BROUILLON:
         # Answers of steps that no longer apply are dropped (data minimisation).
-        applicable = {step.slug for step in definition.applicable_steps(locked)}
-        locked.answers = {k: v for k, v in (locked.answers or {}).items() if k in applicable}
+        applicable = {step.slug: step for step in definition.applicable_steps(locked)}
+        locked.answers = {
+            k: applicable[k].retained_answers(locked, v)
+            for k, v in (locked.answers or {}).items()
+            if k in applicable
+        }
         if locked.authority_id is None and definition.authority_resolver:
             locked.authority = definition.authority_resolver(locked)
         locked.save(update_fields=["answers", "authority", "updated_at"])

@@ -150,8 +150,7 @@ def confirmation(request, number):
     if own_page != request.path:
         # The procedure has its own confirmation page (e.g. with a receipt).
         return redirect(own_page)
-    steps = definition.applicable_steps(demarche)
-    total = len(steps) + (1 if definition.confirmation_title else 0)
+    total = definition.stepper_total(demarche)
     return render(
         request,
         "procedures/confirmation.html",
@@ -203,13 +202,14 @@ def step(request, number, slug):
     form = None
     errors = []
     refused = False
-    if current.kind == "form":
+    if current.kind in ("form", "documents"):
+        # A documents step may carry a form (DocumentsStep.form_class); None otherwise.
         form = current.get_form(demarche, data=request.POST if action else None)
     elif current.kind == "summary":
         form = current.get_form(demarche, data=request.POST if action == "submit" else None)
 
     if request.method == "POST":
-        if current.kind == "form":
+        if current.kind == "form" or (current.kind == "documents" and form is not None):
             if form.is_valid():
                 services.save_step(
                     demarche=demarche,
@@ -239,10 +239,13 @@ def step(request, number, slug):
                     return redirect(definition.get_confirmation_url(demarche))
         else:
             if current.kind != "summary" or action != "submit":
+                stored = (demarche.answers or {}).get(current.slug, {})
+                if current.kind == "documents":
+                    stored = {}  # its form (if any) does not apply: nothing to keep
                 services.save_step(
                     demarche=demarche,
                     step_slug=current.slug,
-                    answers=(demarche.answers or {}).get(current.slug, {}),
+                    answers=stored,
                     actor=request.user,
                     request=request,
                 )

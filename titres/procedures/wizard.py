@@ -12,6 +12,7 @@ class Position:
     steps: list[Step]
     index: int  # 0-based in `steps`
     total: int  # shown to the user (confirmation step included)
+    shown_number: int | None = None  # with fixed numbering, skipped steps count
 
     @property
     def step(self) -> Step:
@@ -19,7 +20,7 @@ class Position:
 
     @property
     def number(self) -> int:
-        return self.index + 1
+        return self.shown_number or self.index + 1
 
     @property
     def previous(self) -> Step | None:
@@ -32,10 +33,10 @@ class Position:
 
 def position(definition: ProcedureDefinition, demarche, slug: str) -> Position | None:
     steps = definition.applicable_steps(demarche)
-    total = len(steps) + (1 if definition.confirmation_title else 0)
+    total = definition.stepper_total(demarche)
     for index, step in enumerate(steps):
         if step.slug == slug:
-            return Position(steps, index, total)
+            return Position(steps, index, total, definition.step_number(demarche, step))
     return None
 
 
