@@ -21,7 +21,7 @@ messages: install
 	done
 
 run: compilemessages
-	@export DEBUG=$${DEBUG:-1}; \
+	@export DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(MANAGE) migrate --no-input -v 0 && \
 	$(MANAGE) load_demo && \
 	( $(MANAGE) db_worker --interval 1 & echo $$! > var/worker.pid ) && \

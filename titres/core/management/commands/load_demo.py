@@ -40,7 +40,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 credentials.extend(module.load() or [])
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Comptes de démonstration — http://127.0.0.1:8000/"))
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration — {settings.SITE_URL}/"))
         width = max((len(c.role) for c in credentials), default=10)
         for c in credentials:
             line = f"  {c.role.ljust(width)}  {c.identifier}  /  {c.secret}"
@@ -48,5 +48,5 @@ class Command(BaseCommand):
                 line += f"   ({c.note})"
             self.stdout.write(line)
         if settings.DEBUG and settings.DEV_MAILBOX_ENABLED:
-            self.stdout.write("  Courriels envoyés : http://127.0.0.1:8000/dev/mailbox/")
+            self.stdout.write(f"  Courriels envoyés : {settings.SITE_URL}/dev/mailbox/")
         self.stdout.write("")
