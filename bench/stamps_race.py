@@ -18,31 +18,13 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
+
 BENCH_DB = "titres_bench"
-
-
-def bench_url(url: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
-
-
-def ensure_database(url: str) -> None:
-    """Create the bench database, connecting to the one in DATABASE_URL."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit(f"PostgreSQL requis (DATABASE_URL={url})")
-    with psycopg.connect(url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
 
 
 def setup_django(url: str) -> None:
@@ -109,9 +91,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=12, help="par processus")
     args = parser.parse_args()
 
-    admin_url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    url = bench_url(admin_url)
-    ensure_database(admin_url)
+    url = dedicated_database(BENCH_DB)
     setup_django(url)
     from django.core.management import call_command
     from django.db import connections

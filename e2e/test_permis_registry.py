@@ -2,49 +2,24 @@
 licence and reads their points; the public list of approved photographers;
 the communes autocompletion script."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 
-def _citizen():
-    from tests.accounts.factories import UserFactory
-
-    return UserFactory(
-        username="pierre.corneille",
-        email="pierre.corneille@example.fr",
-        first_name="Pierre",
-        last_name="Corneille",
-    )
-
-
-def _record():
-    from titres.permis.models import LicenceCategory, LicenceRecord, LicenceTitle
-
-    record = LicenceRecord.objects.create(
-        neph="745490000015",
-        birth_name="CORNEILLE",
-        first_names="Pierre",
-        sex="M",
-        birth_date=date(1956, 1, 1),
-        birth_commune="Nancy",
-        birth_departement="54",
-        points_balance=11,
-    )
-    LicenceCategory.objects.create(record=record, category="B", obtained_on=date(1974, 6, 12))
-    LicenceTitle.objects.create(record=record, number="17AA00001", issued_on=date(2017, 3, 8))
-    return record
-
-
 def test_citizen_links_their_licence_and_sees_the_points(page, login_as, check_a11y):
-    from titres.permis.communes import ensure_reference_data
+    from tests.permis.factories import (
+        LicenceCategoryFactory,
+        LicenceRecordFactory,
+        LicenceTitleFactory,
+        holder_user,
+    )
 
-    ensure_reference_data()  # transactional tests flush the migration's data
-    _record()
-    login_as(page, _citizen())
+    record = LicenceRecordFactory(neph="745490000015", points_balance=11)
+    LicenceCategoryFactory(record=record)
+    LicenceTitleFactory(record=record, number="17AA00001")
+    login_as(page, holder_user())
 
     page.goto("/permis/mon-permis/")
     expect(page.locator("h1")).to_have_text("Mon permis de conduire")
@@ -89,19 +64,10 @@ def test_citizen_links_their_licence_and_sees_the_points(page, login_as, check_a
 
 
 def test_photographers_list_filtered_by_departement(page, check_a11y):
-    from titres.permis.communes import ensure_reference_data
+    from tests.permis.factories import PhotographerFactory
     from titres.permis.models import Photographer
 
-    ensure_reference_data()
-    Photographer.objects.create(
-        kind="photographe",
-        approval_number="PH-54-0002",
-        name="Photo Stanislas",
-        address="4 rue Saint-Dizier",
-        postal_code="54000",
-        commune="Nancy",
-        departement_code="54",
-    )
+    PhotographerFactory(approval_number="PH-54-0002", name="Photo Stanislas")
     Photographer.objects.create(
         kind="cabine",
         approval_number="CB-75-0001",

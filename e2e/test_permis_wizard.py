@@ -5,7 +5,6 @@ then used for the request and the receipt; an expiration (free, the payment
 step passed through); a loss declared inside step 5. Always "Étape n sur 8"."""
 
 import io
-from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -19,68 +18,37 @@ EMAIL = "pierre.corneille@example.fr"
 
 @pytest.fixture(autouse=True)
 def _setup(settings):
-    from titres.permis.communes import ensure_reference_data
     from titres.permis.demo import load_authorities
 
-    ensure_reference_data()  # transactional tests flush the migration's data
     load_authorities()
     settings.CLAMAV_URL = ""
     settings.PAYMENT_PROVIDER = "local"
 
 
-def _citizen():
-    from tests.accounts.factories import UserFactory
+def _holder():
+    """Pierre CORNEILLE's account, his licence in the national file."""
+    from tests.permis.factories import LicenceRecordFactory, holder_user
 
-    return UserFactory(
-        username="pierre.corneille",
-        email=EMAIL,
-        first_name="Pierre",
-        last_name="Corneille",
-    )
-
-
-def _record():
-    from titres.permis.models import LicenceRecord
-
-    return LicenceRecord.objects.create(
-        neph="745490000015",
-        birth_name="CORNEILLE",
-        first_names="Pierre",
-        sex="M",
-        birth_date=date(1956, 1, 1),
-        birth_commune="Nancy",
-        birth_departement="54",
-    )
+    LicenceRecordFactory(neph="745490000015")
+    return holder_user(email=EMAIL)
 
 
 def _photo():
-    from titres.permis.models import EPhoto, Photographer
-
-    photographer = Photographer.objects.create(
-        kind="photographe",
-        approval_number="PH-54-9999",
-        name="Photo Stanislas",
-        address="4 rue Saint-Dizier",
-        postal_code="54000",
-        commune="Nancy",
-        departement_code="54",
-    )
+    from tests.permis.factories import PhotographerFactory
+    from titres.permis.models import EPhoto
     from titres.permis.services import register_photo
 
+    photographer = PhotographerFactory(approval_number="PH-54-9999", name="Photo Stanislas")
     photo = register_photo(photographer=photographer)
     assert EPhoto.objects.filter(pk=photo.pk).exists()
     return photo
 
 
 def _pdf(tmp_path, name, pages=1):
-    from pypdf import PdfWriter
+    from tests.procedures import samples
 
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
     path = tmp_path / name
-    with open(path, "wb") as handle:
-        writer.write(handle)
+    path.write_bytes(samples.pdf(pages))
     return path
 
 
@@ -160,9 +128,8 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     from titres.paiements.models import Stamp
     from titres.procedures.models import Demarche
 
-    _record()
     photo = _photo()
-    login_as(page, _citizen())
+    login_as(page, _holder())
     _fill_first_steps(page, check_a11y, "Vol du titre", photo)
 
     # Step 5: documents, theft receipt included.
@@ -270,9 +237,8 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
 def test_expiration_is_free_without_payment_step(page, login_as, check_a11y, tmp_path):
     from titres.procedures.models import Demarche
 
-    _record()
     photo = _photo()
-    login_as(page, _citizen())
+    login_as(page, _holder())
     _fill_first_steps(page, check_a11y, "Expiration de la durée administrative du titre", photo)
 
     _expect_step(page, 5, "Pièces justificatives")
@@ -304,9 +270,8 @@ def test_expiration_is_free_without_payment_step(page, login_as, check_a11y, tmp
 def test_loss_is_declared_inside_the_documents_step(page, login_as, check_a11y, tmp_path):
     from titres.procedures.models import Demarche
 
-    _record()
     photo = _photo()
-    login_as(page, _citizen())
+    login_as(page, _holder())
     _fill_first_steps(page, check_a11y, "Perte du titre", photo)
 
     # Step 5: the sworn loss declaration (no upload for the loss) with the documents.

@@ -17,3 +17,13 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture
 def mailoutbox_bodies(mailoutbox):
     return lambda: [m.body for m in mailoutbox]
+
+
+@pytest.fixture
+def citizen(client):
+    """A signed-in account of the public (`client` is logged in as it)."""
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory()
+    client.force_login(user)
+    return user

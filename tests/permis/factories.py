@@ -43,6 +43,19 @@ class LicenceRecordFactory(factory.django.DjangoModelFactory):
     points_balance = 12
 
 
+def holder_user(**kwargs):
+    """The account of the factories' licence holder, Pierre CORNEILLE."""
+    return UserFactory(
+        **{
+            "username": "pierre.corneille",
+            "email": "pierre.corneille@example.fr",
+            "first_name": "Pierre",
+            "last_name": "Corneille",
+            **kwargs,
+        }
+    )
+
+
 class LicenceCategoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LicenceCategory

@@ -18,13 +18,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def citizen(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
-
-
 def _link(client, neph, birth_date="01/01/1956"):
     return client.post(reverse("permis:my_licence"), {"neph": neph, "birth_date": birth_date})
 

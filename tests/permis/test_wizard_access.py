@@ -61,7 +61,7 @@ def test_receipt_pdf_parses_and_holds_the_number(client):
 def test_qr_code_holds_the_number(client, monkeypatch):
     import segno
 
-    from titres.permis import receipt
+    from titres.core import pdf
 
     encoded = []
     original = segno.make
@@ -70,7 +70,7 @@ def test_qr_code_holds_the_number(client, monkeypatch):
         encoded.append(content)
         return original(content, **kwargs)
 
-    monkeypatch.setattr(receipt.segno, "make", make)
+    monkeypatch.setattr(pdf.segno, "make", make)
     client.force_login(UserFactory())
     demarche = _submitted(client, motif="expiration")
     client.get(reverse("permis:request_receipt", args=[demarche.number]))

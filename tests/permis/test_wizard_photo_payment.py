@@ -22,13 +22,6 @@ def _no_clamav(settings):
     settings.CLAMAV_URL = ""
 
 
-@pytest.fixture
-def citizen(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
-
-
 def _draft_at_photo(client, motif="expiration"):
     from .wizard_helpers import ADRESSE, ETAT_CIVIL
 

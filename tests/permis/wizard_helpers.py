@@ -1,13 +1,12 @@
 """Helpers to drive the licence request through the web wizard."""
 
-import io
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfWriter
 
+from tests.procedures import samples
 from titres.procedures.enums import DocumentStatus
 from titres.procedures.models import Demarche
 
@@ -63,19 +62,10 @@ def post(client, demarche, slug, data=None, action="next"):
     return client.post(step_url(demarche, slug), {**(data or {}), "action": action})
 
 
-def pdf_bytes(pages=1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def upload(client, demarche, code, pages=1, capture=None):
     """Upload a PDF for rule `code`; the antivirus task runs on commit."""
     data = {
-        "file": SimpleUploadedFile(f"{code}.pdf", pdf_bytes(pages), "application/pdf"),
+        "file": SimpleUploadedFile(f"{code}.pdf", samples.pdf(pages), "application/pdf"),
         "next": step_url(demarche, "pieces"),
     }
     url = reverse("procedures:upload", args=[demarche.number, code])

@@ -31,16 +31,9 @@ from titres.procedures.tasks import expire_drafts_task
 from titres.procedures.workflow import TransitionRefused, apply_transition
 
 from . import toy
-from .factories import AuthorityFactory, DemarcheFactory, UserFactory
+from .factories import AuthorityFactory, DemarcheFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 def _step(demarche, slug):

@@ -7,16 +7,9 @@ from titres.procedures.dashboard import dashboard_section
 from titres.procedures.enums import Role, Status
 from titres.procedures.workflow import apply_transition
 
-from .factories import DemarcheFactory, UserFactory, agent
+from .factories import DemarcheFactory, agent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 def test_list_shows_number_kind_status_and_reprise(client, citizen):

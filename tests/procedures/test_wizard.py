@@ -8,16 +8,9 @@ from titres.procedures.enums import DocumentStatus, Status
 from titres.procedures.models import Demarche
 
 from . import samples, toy
-from .factories import AuthorityFactory, DemarcheFactory, UserFactory
+from .factories import AuthorityFactory, DemarcheFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 def _step(demarche, slug):

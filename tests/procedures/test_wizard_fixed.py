@@ -9,16 +9,8 @@ from titres.procedures.models import Demarche
 from titres.procedures.registry import get_procedure
 
 from . import samples, toy
-from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def citizen(client):
-    user = UserFactory()
-    client.force_login(user)
-    return user
 
 
 def _step(demarche, slug):

@@ -20,7 +20,7 @@ from django_tasks import task
 
 from titres.core import ratelimit
 from titres.core.journal import client_ip, record_event
-from titres.core.notifications import notify_email
+from titres.core.notifications import notify_email, site_url
 
 from . import lockout, tokens
 from .enums import HabilitationStatus, MairieRequestStatus, Profile
@@ -57,7 +57,7 @@ class AccountError(Exception):
 
 
 def _url(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
+    return site_url(reverse(name, args=args))
 
 
 def _when(value: datetime.datetime) -> dict:

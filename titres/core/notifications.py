@@ -15,6 +15,12 @@ from django.utils import translation
 from django_tasks import task
 
 
+def site_url(path: str) -> str:
+    """The absolute URL of `path` on this portal, for links that leave it
+    (e-mails, SMS, a payment provider, an identity provider)."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 @task()
 def send_email_task(
     *, template: str, to: list[str], context: dict, language: str = "fr", attachments=None

@@ -4,9 +4,10 @@ import datetime
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from titres.core.notifications import site_url
 
 from .models import DemoCitizen, Gender
 
@@ -124,7 +125,7 @@ def ensure_citizens(*, refresh: bool = False) -> list[DemoCitizen]:
 
 
 def _uris(path: str) -> list[str]:
-    uris = [f"{settings.SITE_URL.rstrip('/')}{path}"]
+    uris = [site_url(path)]
     uris += [f"{origin}{path}" for origin in LOOPBACK_ORIGINS]
     return list(dict.fromkeys(uris))
 

@@ -17,7 +17,7 @@ from oauth2_provider.views.oidc import RPInitiatedLogoutView
 from oauthlib.common import add_params_to_uri
 
 from .citizens import DEMO_CLIENT_ID, ensure_citizens, ensure_demo_application
-from .provider import ACR, SCOPES
+from .provider import ACR, PIVOT_CLAIMS, SCOPES
 from .validators import issuer_for
 
 
@@ -40,19 +40,7 @@ def discovery(request):
         "grant_types_supported": ["authorization_code"],
         "subject_types_supported": ["pairwise"],
         "acr_values_supported": [ACR],
-        "claims_supported": [
-            "sub",
-            "acr",
-            "amr",
-            "given_name",
-            "family_name",
-            "birthdate",
-            "gender",
-            "birthplace",
-            "birthcountry",
-            "preferred_username",
-            "email",
-        ],
+        "claims_supported": ["sub", "acr", "amr", *PIVOT_CLAIMS, "email"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "userinfo_signing_alg_values_supported": ["RS256"],
         "token_endpoint_auth_methods_supported": oauth2_settings.OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED,

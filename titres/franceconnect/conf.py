@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import environ
 from django.conf import settings
 
+from titres.core.notifications import site_url
+
 # Must match titres.devidp.citizens (not imported: the client does not depend
 # on the local provider, which is absent in production).
 DEFAULT_CLIENT_ID = "titres-devidp-demo"
@@ -63,8 +65,7 @@ def _value(env, name: str, default, cast=str):
 
 def get_conf() -> FranceConnectConf:
     env = environ.Env()
-    site = settings.SITE_URL.rstrip("/")
-    issuer = _value(env, "FRANCECONNECT_ISSUER", f"{site}{LOCAL_ISSUER_PATH}").rstrip("/")
+    issuer = _value(env, "FRANCECONNECT_ISSUER", site_url(LOCAL_ISSUER_PATH)).rstrip("/")
     algorithms = _value(env, "FRANCECONNECT_SIGNING_ALGORITHMS", "ES256,RS256")
     if isinstance(algorithms, str):
         algorithms = [a.strip() for a in algorithms.split(",") if a.strip()]
@@ -76,9 +77,9 @@ def get_conf() -> FranceConnectConf:
         ),
         client_id=_value(env, "FRANCECONNECT_CLIENT_ID", DEFAULT_CLIENT_ID),
         client_secret=_value(env, "FRANCECONNECT_CLIENT_SECRET", DEFAULT_CLIENT_SECRET),
-        redirect_uri=_value(env, "FRANCECONNECT_REDIRECT_URI", f"{site}{CALLBACK_PATH}"),
+        redirect_uri=_value(env, "FRANCECONNECT_REDIRECT_URI", site_url(CALLBACK_PATH)),
         post_logout_redirect_uri=_value(
-            env, "FRANCECONNECT_POST_LOGOUT_REDIRECT_URI", f"{site}{POST_LOGOUT_PATH}"
+            env, "FRANCECONNECT_POST_LOGOUT_REDIRECT_URI", site_url(POST_LOGOUT_PATH)
         ),
         scopes=_value(env, "FRANCECONNECT_SCOPES", DEFAULT_SCOPES),
         acr_values=_value(env, "FRANCECONNECT_ACR_VALUES", DEFAULT_ACR_VALUES),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from titres.core import ratelimit
 from titres.core.journal import client_ip, record_event
-from titres.core.notifications import notify_email
+from titres.core.notifications import notify_email, site_url
 
 from .client import Authentication, FranceConnectError, Reason
 from .enums import IdentityOrigin, LinkMethod
@@ -366,8 +366,6 @@ def _token_hash(token: str) -> str:
 
 @transaction.atomic
 def send_link_email(*, link_request: LinkRequest, request=None) -> None:
-    from django.conf import settings
-
     link_request = _open_link_request(link_request)
     ip = client_ip(request)
     if not ratelimit.hit(
@@ -384,7 +382,7 @@ def send_link_email(*, link_request: LinkRequest, request=None) -> None:
     link_request.token_hash = _token_hash(token)
     link_request.save(update_fields=["token_hash"])
     user = link_request.user
-    url = settings.SITE_URL.rstrip("/") + reverse("franceconnect:link_confirm", args=[token])
+    url = site_url(reverse("franceconnect:link_confirm", args=[token]))
     notify_email(
         template="franceconnect/emails/link",
         to=user.email,

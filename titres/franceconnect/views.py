@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from titres.core.http import safe_next_url
 from titres.core.journal import record_event
 
 from . import client, services
@@ -28,14 +28,6 @@ ID_TOKEN_SESSION_KEY = "franceconnect_id_token"  # noqa: S105 - a key name
 PENDING_SESSION_KEY = "franceconnect_pending_link"
 LOGOUT_STATE_SESSION_KEY = "franceconnect_logout_state"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _safe_next(request, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
 
 
 def _refused(request, *, reason: str, message: str, detail: str = "", status: int = 400):
@@ -59,7 +51,7 @@ def _log_in(request, user, *, id_token: str, next_url: str):
     auth_login(request, user, backend=BACKEND)
     request.session[ID_TOKEN_SESSION_KEY] = id_token
     return HttpResponseRedirect(
-        _safe_next(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
+        safe_next_url(request, next_url) or resolve_url(settings.LOGIN_REDIRECT_URL)
     )
 
 
@@ -69,7 +61,7 @@ def _log_in(request, user, *, id_token: str, next_url: str):
 def login(request):
     """GET: a page with the button. POST (the button): go to FranceConnect."""
     _enabled()
-    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    next_url = safe_next_url(request, request.POST.get("next") or request.GET.get("next", ""))
     if request.method == "GET":
         return render(request, "franceconnect/login.html", {"next": next_url})
     try:

@@ -4,7 +4,6 @@ proves their driving rights until the new card arrives."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
 from django.urls import reverse
@@ -48,19 +47,18 @@ def valid_until(demarche) -> date:
 
 
 def render(demarche, *, record=None) -> bytes:
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
+
+    from titres.core.pdf import Document
 
     status = civil_status(demarche.answers)
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Attestation provisoire de droits à conduire"))
-    pdf.setAuthor(_("Agence nationale des titres sécurisés"))
-    width, height = A4
-    y = height - 25 * mm
-    pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(20 * mm, y, "RÉPUBLIQUE FRANÇAISE")
+    document = Document(
+        _("Attestation provisoire de droits à conduire"),
+        author=_("Agence nationale des titres sécurisés"),
+    )
+    pdf = document.canvas
+    y = document.height - 25 * mm
+    document.letterhead(20 * mm, y, agency=False)
     y -= 15 * mm
     pdf.setFont("Helvetica-Bold", 16)
     pdf.drawString(20 * mm, y, _("Attestation provisoire de droits à conduire"))
@@ -114,6 +112,4 @@ def render(demarche, *, record=None) -> bytes:
         _("Document émis le %(date)s — demande %(number)s")
         % {"date": timezone.localdate().strftime("%d/%m/%Y"), "number": demarche.number},
     )
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return document.bytes()

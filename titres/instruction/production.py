@@ -23,7 +23,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 from titres.procedures.enums import Category, Role, Status
 from titres.procedures.models import Demarche
+from titres.procedures.notifications import demarche_url
 from titres.procedures.registry import find_procedure
 from titres.procedures.workflow import apply_transition
 
@@ -89,10 +89,6 @@ def is_permis(demarche: Demarche) -> bool:
     return demarche.procedure_code.startswith("permis")
 
 
-def _link(demarche) -> str:
-    return settings.SITE_URL + reverse("procedures:detail", args=[demarche.number])
-
-
 def _notify(order: ProductionOrder, step: str) -> None:
     demarche = order.demarche
     if not demarche.owner.email:
@@ -105,7 +101,7 @@ def _notify(order: ProductionOrder, step: str) -> None:
             "title": demarche.title,
             "title_number": order.title_number,
             "tracking_number": order.tracking_number,
-            "url": _link(demarche),
+            "url": demarche_url(demarche),
         },
     )
 

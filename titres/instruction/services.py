@@ -34,22 +34,26 @@ def acting_role(user, demarche: Demarche) -> str:
 # --- Journal of consultations -------------------------------------------------
 
 
-def record_file_view(*, demarche: Demarche, user, request=None, what: str = "dossier") -> None:
+def record_file_view(
+    *, demarche: Demarche, user, role: str | None, request=None, what: str = "dossier"
+) -> None:
+    """`role`: the user's `role_on` the file's authority, which the view has
+    already looked up."""
     record_event(
         "instruction.dossier_consulte",
         actor=user,
-        actor_role=role_on(user, demarche.authority_id) or "",
+        actor_role=role or "",
         request=request,
         target=demarche,
         data={"demarche": demarche.number, "vue": what},
     )
 
 
-def record_snpc_view(*, record, demarche: Demarche, user, request=None) -> None:
+def record_snpc_view(*, record, demarche: Demarche, user, role: str | None, request=None) -> None:
     record_event(
         "instruction.snpc_consulte",
         actor=user,
-        actor_role=role_on(user, demarche.authority_id) or "",
+        actor_role=role or "",
         request=request,
         target=record,
         data={"neph": record.neph, "demarche": demarche.number},

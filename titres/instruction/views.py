@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from titres.accounts import services as account_services
 from titres.core import numbering
+from titres.core.http import safe_next_url
 from titres.core.journal import record_event
 from titres.procedures.enums import DocumentStatus, Status
 from titres.procedures.models import Authority
@@ -43,10 +43,8 @@ SEARCH_PAGE_SIZE = 25
 
 def _safe_next(request, default: str) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate.startswith("/agent/") and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
+    if candidate.startswith("/agent/"):
+        return safe_next_url(request, candidate) or default
     return default
 
 
@@ -454,12 +452,12 @@ def demarche_detail(request, number):
     viewer, photo and signature, actions and history."""
     demarche = _file(request, number)
     role = role_on(request.user, demarche.authority_id)
-    services.record_file_view(demarche=demarche, user=request.user, request=request)
+    services.record_file_view(demarche=demarche, user=request.user, role=role, request=request)
     match = snpc.match_for(demarche)
     record = match.record if match else None
     if record is not None:
         services.record_snpc_view(
-            record=record, demarche=demarche, user=request.user, request=request
+            record=record, demarche=demarche, user=request.user, role=role, request=request
         )
     documents = [
         d
@@ -534,7 +532,7 @@ def history(request, number):
     demarche = _file(request, number)
     role = role_on(request.user, demarche.authority_id)
     services.record_file_view(
-        demarche=demarche, user=request.user, request=request, what="historique"
+        demarche=demarche, user=request.user, role=role, request=request, what="historique"
     )
     return render(
         request,

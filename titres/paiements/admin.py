@@ -1,19 +1,10 @@
 from django.contrib import admin
 
+from titres.core.admin import ReadOnlyAdmin
+
 from .models import BankSession, LedgerEntry, Payment, PaymentNotification, Stamp
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Money records change only through services (and their journal)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Money records change only through services (and their journal).
 
 
 @admin.register(Payment)

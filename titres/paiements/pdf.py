@@ -1,37 +1,20 @@
 """The stamp as a PDF people can print: number, purpose, amount, validity
 and a QR code holding the number."""
 
-import io
-
 from django.utils import timezone
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
+
+from titres.core.pdf import Document, amount
 
 from .enums import StampPurpose
 
 
-def _amount(cents: int) -> str:
-    euros, rest = divmod(cents, 100)
-    return f"{euros},{rest:02d} €"
-
-
 def render_stamp_pdf(stamp) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"Timbre fiscal électronique {stamp.number}")
-    pdf.setAuthor("Agence nationale des titres sécurisés")
-    width, height = A4
+    document = Document(f"Timbre fiscal électronique {stamp.number}")
+    pdf = document.canvas
     left = 20 * mm
-    top = height - 25 * mm
-
-    pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(left, top, "RÉPUBLIQUE FRANÇAISE")
-    pdf.setFont("Helvetica", 9)
-    pdf.drawString(left, top - 5 * mm, "Agence nationale des titres sécurisés")
+    top = document.height - 25 * mm
+    document.letterhead(left, top)
 
     pdf.setFont("Helvetica-Bold", 18)
     pdf.drawString(left, top - 20 * mm, "Timbre fiscal électronique")
@@ -39,7 +22,7 @@ def render_stamp_pdf(stamp) -> bytes:
     rows = [
         ("Numéro du timbre", stamp.number),
         ("Motif", str(StampPurpose(stamp.purpose).label)),
-        ("Montant", _amount(stamp.amount_cents)),
+        ("Montant", amount(stamp.amount_cents)),
         ("Acheté le", timezone.localtime(stamp.purchased_at).strftime("%d/%m/%Y à %H:%M")),
         ("Valable jusqu'au", timezone.localtime(stamp.valid_until).strftime("%d/%m/%Y")),
     ]
@@ -51,12 +34,8 @@ def render_stamp_pdf(stamp) -> bytes:
         pdf.drawString(left + 45 * mm, y, value)
         y -= 9 * mm
 
-    widget = QrCodeWidget(stamp.number, barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
     size = 40 * mm
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, pdf, width - left - size, top - 75 * mm)
+    document.qr_code(stamp.number, document.width - left - size, top - 75 * mm, size)
 
     pdf.setFont("Helvetica", 9)
     notes = [
@@ -69,6 +48,4 @@ def render_stamp_pdf(stamp) -> bytes:
     for line in notes:
         pdf.drawString(left, y, line)
         y -= 5 * mm
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return document.bytes()

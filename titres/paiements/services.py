@@ -23,7 +23,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -33,7 +32,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
-from titres.core.notifications import notify_email
+from titres.core.notifications import notify_email, site_url
 
 from . import conf
 from .enums import (
@@ -118,10 +117,6 @@ def _new_reference() -> str:
         reference = str(secrets.randbelow(9 * 10**11) + 10**11)
         if not Payment.objects.filter(reference=reference).exists():
             return reference
-
-
-def _site_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 def _normalise_number(number: str) -> str:
@@ -219,8 +214,8 @@ def start_card_payment(
             amount_cents=payment.amount_cents,
             label=payment.label,
             email=payment.email,
-            return_url=_site_url(payment_return_path(payment)),
-            notify_url=_site_url(reverse("paiements:notification", args=[payment.provider])),
+            return_url=site_url(payment_return_path(payment)),
+            notify_url=site_url(reverse("paiements:notification", args=[payment.provider])),
         )
     )
     if created:

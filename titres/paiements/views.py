@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from titres.core import ratelimit
+from titres.core.http import safe_next_url
 from titres.core.journal import client_ip
 
 from . import services
@@ -23,15 +23,6 @@ from .forms import PurchaseForm, RefundForm, StampNumberForm
 from .models import Payment, Stamp, format_amount
 from .notifications import receive_notification
 from .pdf import render_stamp_pdf
-
-
-def safe_next(request, url: str | None) -> str:
-    """A same-host path to return to after the purchase, or ''."""
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return ""
 
 
 def with_query(url: str, name: str, value: str) -> str:
@@ -71,7 +62,7 @@ def boutique(request):
                     purpose=form.cleaned_data["motif"],
                     email=form.cleaned_data["email"],
                     idempotency_key=form.cleaned_data["cle"],
-                    next_url=safe_next(request, form.cleaned_data["next"]),
+                    next_url=safe_next_url(request, form.cleaned_data["next"]),
                     actor=_actor(request),
                     request=request,
                 )
@@ -80,7 +71,7 @@ def boutique(request):
             else:
                 return redirect(start.redirect_url)
     else:
-        initial = {"next": safe_next(request, request.GET.get("next"))}
+        initial = {"next": safe_next_url(request, request.GET.get("next"))}
         if request.GET.get("motif") in StampPurpose.values:
             initial["motif"] = request.GET["motif"]
         if request.user.is_authenticated and request.user.email:

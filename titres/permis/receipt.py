@@ -2,26 +2,16 @@
 the date, the identity, the reason, the documents, the payment and a QR code
 holding the number."""
 
-import io
-
-import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
 
+from titres.core.pdf import Document, amount
 from titres.procedures.documents import rules_with_documents
 
 from . import request_forms as rf
 from .identifiers import format_ephoto_code
 from .procedure import fee_cents, motif_of
-
-
-def _amount(cents: int) -> str:
-    euros, rest = divmod(cents, 100)
-    return f"{euros},{rest:02d} €"
 
 
 def receipt_rows(demarche) -> list[tuple[str, str]]:
@@ -68,7 +58,7 @@ def receipt_rows(demarche) -> list[tuple[str, str]]:
             (
                 _("Paiement"),
                 _("Timbre fiscal n° %(number)s — %(amount)s")
-                % {"number": number, "amount": _amount(fee)},
+                % {"number": number, "amount": amount(fee)},
             )
         )
     else:
@@ -77,31 +67,19 @@ def receipt_rows(demarche) -> list[tuple[str, str]]:
 
 
 def render_receipt_pdf(demarche) -> bytes:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
     title = _("Justificatif de la pré-demande")
-    pdf.setTitle(f"{title} {demarche.display_number}")
-    pdf.setAuthor("Agence nationale des titres sécurisés")
-    pdf.setSubject(demarche.number)
-    width, height = A4
+    document = Document(f"{title} {demarche.display_number}", subject=demarche.number)
+    pdf = document.canvas
     left = 20 * mm
-    y = height - 25 * mm
-
-    pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(left, y, "RÉPUBLIQUE FRANÇAISE")
-    pdf.setFont("Helvetica", 9)
-    pdf.drawString(left, y - 5 * mm, "Agence nationale des titres sécurisés")
+    y = document.height - 25 * mm
+    document.letterhead(left, y)
     pdf.setFont("Helvetica-Bold", 17)
     pdf.drawString(left, y - 18 * mm, str(title))
     pdf.setFont("Helvetica", 11)
     pdf.drawString(left, y - 25 * mm, str(_("Permis de conduire")))
 
     # QR code holding the number, top right.
-    qr = segno.make(demarche.number, error="m")
-    image = io.BytesIO()
-    qr.save(image, kind="png", scale=6, border=2)
-    image.seek(0)
-    pdf.drawImage(ImageReader(image), width - 60 * mm, y - 30 * mm, 40 * mm, 40 * mm)
+    document.qr_code(demarche.number, document.width - 60 * mm, y - 30 * mm, 40 * mm)
 
     y -= 42 * mm
     for label, value in receipt_rows(demarche):
@@ -137,6 +115,4 @@ def render_receipt_pdf(demarche) -> bytes:
             )
         ),
     )
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return document.bytes()

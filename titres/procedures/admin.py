@@ -5,6 +5,8 @@ Authorities are configuration: their changes go through services too."""
 
 from django.contrib import admin
 
+from titres.core.admin import ReadOnlyAdmin, ReadOnlyPermissions
+
 from . import services
 from .models import Authority, Demarche, Document, Message, StatusChange
 
@@ -25,36 +27,12 @@ class AuthorityAdmin(admin.ModelAdmin):
         services.delete_authority(authority=obj, actor=request.user, request=request)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Journaled data: view only, no add, change or delete (bulk included)."""
-
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyPermissions, admin.TabularInline):
     model = StatusChange
     extra = 0
     can_delete = False
     fields = ["created_at", "from_status", "to_status", "event", "actor", "actor_role", "comment"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Demarche)

@@ -3,15 +3,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from titres.core.notifications import notify_email, notify_sms
+from titres.core.notifications import notify_email, notify_sms, site_url
 
 from .enums import Role
 
 
-def _link(demarche) -> str:
-    from django.conf import settings
-
-    return settings.SITE_URL + reverse("procedures:detail", args=[demarche.number])
+def demarche_url(demarche) -> str:
+    """The absolute link to the citizen's file page, for messages."""
+    return site_url(reverse("procedures:detail", args=[demarche.number]))
 
 
 def notify_status_change(demarche, change) -> None:
@@ -22,7 +21,7 @@ def notify_status_change(demarche, change) -> None:
         "status": demarche.get_status_display(),
         "label": change.label,
         "comment": change.comment if change.to_status in {"REJETEE", "EN_ATTENTE_USAGER"} else "",
-        "url": _link(demarche),
+        "url": demarche_url(demarche),
         "awaits_citizen": demarche.awaits_citizen,
     }
     if owner.email:
@@ -42,7 +41,11 @@ def notify_new_message(message) -> None:
         return
     demarche = message.demarche
     owner = demarche.owner
-    context = {"number": demarche.display_number, "title": demarche.title, "url": _link(demarche)}
+    context = {
+        "number": demarche.display_number,
+        "title": demarche.title,
+        "url": demarche_url(demarche),
+    }
     if owner.email:
         notify_email(template="procedures/emails/new_message", to=owner.email, context=context)
     if owner.phone:
