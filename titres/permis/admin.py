@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from titres.core.journal import record_event
+
 from .models import (
     Commune,
     Departement,
@@ -47,6 +49,40 @@ class LicenceRecordAdmin(admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         # Search columns are stored normalised: normalise the term too.
         return super().get_search_results(request, queryset, normalise_name(search_term))
+
+    # The national file is evidence: operators may correct a record, never
+    # delete it, and every opening or correction is journaled like an agent's.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            record_event(
+                "permis.snpc_consulte_admin",
+                request=request,
+                object_type=LicenceRecord._meta.label_lower,
+                object_id=str(object_id),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        inline_changes = {
+            formset.model._meta.model_name: {
+                "ajouts": len(formset.new_objects),
+                "modifications": len(formset.changed_objects),
+                "suppressions": len(formset.deleted_objects),
+            }
+            for formset in formsets
+            if formset.has_changed()
+        }
+        if form.changed_data or inline_changes:
+            record_event(
+                "permis.snpc_modifie_admin" if change else "permis.snpc_cree_admin",
+                request=request,
+                target=form.instance,
+                data={"champs": form.changed_data, "lignes": inline_changes},
+            )
 
 
 @admin.register(LicenceHolderLink)
