@@ -873,19 +873,20 @@ def _habilitation_mail(habilitation: Habilitation, template: str, to: str, name:
     )
 
 
-@transaction.atomic
-def suspend_habilitation(*, habilitation: Habilitation, actor: User, request=None) -> None:
-    if habilitation.status != HabilitationStatus.ACTIVE:
-        raise AccountError(_("Seule une habilitation active peut être suspendue."))
-    habilitation.status = HabilitationStatus.SUSPENDUE
+def _switch_habilitation(
+    habilitation: Habilitation, *, status: str, active: bool, mail: str, event: str, actor, request
+) -> None:
+    """Suspension and reactivation mirror each other: the account follows
+    the prefecture's habilitation (seed 000 §1.11.4), keeping its files."""
+    habilitation.status = status
     habilitation.save(update_fields=["status", "updated_at"])
     user = habilitation.user
     if user is not None:
-        user.is_active = False
+        user.is_active = active
         user.save(update_fields=["is_active"])
-        _habilitation_mail(habilitation, "habilitation_suspended", user.email, _greeting_name(user))
+        _habilitation_mail(habilitation, mail, user.email, _greeting_name(user))
     record_event(
-        "habilitation.suspended",
+        event,
         actor=actor,
         request=request,
         target=habilitation,
@@ -894,24 +895,32 @@ def suspend_habilitation(*, habilitation: Habilitation, actor: User, request=Non
 
 
 @transaction.atomic
+def suspend_habilitation(*, habilitation: Habilitation, actor: User, request=None) -> None:
+    if habilitation.status != HabilitationStatus.ACTIVE:
+        raise AccountError(_("Seule une habilitation active peut être suspendue."))
+    _switch_habilitation(
+        habilitation,
+        status=HabilitationStatus.SUSPENDUE,
+        active=False,
+        mail="habilitation_suspended",
+        event="habilitation.suspended",
+        actor=actor,
+        request=request,
+    )
+
+
+@transaction.atomic
 def reactivate_habilitation(*, habilitation: Habilitation, actor: User, request=None) -> None:
     if habilitation.status != HabilitationStatus.SUSPENDUE:
         raise AccountError(_("Seule une habilitation suspendue peut être réactivée."))
-    habilitation.status = HabilitationStatus.ACTIVE
-    habilitation.save(update_fields=["status", "updated_at"])
-    user = habilitation.user
-    if user is not None:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        _habilitation_mail(
-            habilitation, "habilitation_reactivated", user.email, _greeting_name(user)
-        )
-    record_event(
-        "habilitation.reactivated",
+    _switch_habilitation(
+        habilitation,
+        status=HabilitationStatus.ACTIVE,
+        active=True,
+        mail="habilitation_reactivated",
+        event="habilitation.reactivated",
         actor=actor,
         request=request,
-        target=habilitation,
-        data={"number": habilitation.number, "user_id": user.pk if user else None},
     )
 
 
