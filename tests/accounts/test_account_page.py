@@ -235,9 +235,9 @@ def test_delete_needs_confirmation(client, user, data, field, message):
 
 
 def test_deleting_an_account_keeps_the_journal_chain_valid(user):
-    from titres.accounts import services
+    from titres.accounts.services.account import delete_account, export_personal_data
     from titres.core.journal import verify_chain
 
-    services.export_personal_data(user=user)
-    services.delete_account(user=user, actor=user)
+    export_personal_data(user=user)
+    delete_account(user=user, actor=user)
     assert verify_chain().ok

@@ -7,9 +7,18 @@ from django.core.management import call_command
 from django.utils import timezone
 from freezegun import freeze_time
 
-from titres.accounts import services
 from titres.accounts.enums import HabilitationStatus, MairieRequestStatus, Profile
 from titres.accounts.models import Habilitation, MairieAccountRequest, User
+from titres.accounts.services.common import AccountError
+from titres.accounts.services.habilitations import (
+    create_habilitation,
+    reactivate_habilitation,
+    suspend_habilitation,
+    terminate_habilitation,
+)
+from titres.accounts.services.mairies import create_mairie_account, refuse_mairie_request
+from titres.accounts.services.suspension import reactivate_account, suspend_account
+from titres.accounts.services.terms import current_terms_full
 from titres.core.models import AuditEvent
 
 from .conftest import verified_login
@@ -46,7 +55,7 @@ def login(client, username, password=PASSWORD):
 def test_suspension_mail_states_reason_and_end_date(operator, run_on_commit):
     user = UserFactory(username="camille")
     with freeze_time("2026-03-01 10:00:00"), run_on_commit():
-        until = services.suspend_account(
+        until = suspend_account(
             user=user, actor=operator, reason="Pièces justificatives falsifiées.", days=15
         )
     assert until == datetime.datetime(2026, 3, 16, 10, 0, tzinfo=datetime.UTC)
@@ -70,8 +79,8 @@ def test_suspension_mail_states_reason_and_end_date(operator, run_on_commit):
     ],
 )
 def test_suspension_needs_reason_and_duration(operator, reason, days, message):
-    with pytest.raises(services.AccountError, match=message):
-        services.suspend_account(user=UserFactory(), actor=operator, reason=reason, days=days)
+    with pytest.raises(AccountError, match=message):
+        suspend_account(user=UserFactory(), actor=operator, reason=reason, days=days)
 
 
 def test_suspended_user_cannot_log_in_then_is_restored_automatically(
@@ -79,7 +88,7 @@ def test_suspended_user_cannot_log_in_then_is_restored_automatically(
 ):
     user = UserFactory(username="camille")
     with freeze_time("2026-03-01 10:00:00") as frozen:
-        services.suspend_account(user=user, actor=operator, reason="Contrôle.", days=2)
+        suspend_account(user=user, actor=operator, reason="Contrôle.", days=2)
         page = login(client, "camille").content.decode()
         assert "Votre compte est suspendu jusqu’au 3 mars 2026 à 11:00. Motif : Contrôle." in page
         frozen.tick(datetime.timedelta(days=2, seconds=1))
@@ -108,7 +117,7 @@ def test_periodic_command_restores_expired_suspensions(operator, capsys):
 def test_restore_task_is_queued_for_the_end_of_the_suspension(operator, settings):
     from django_tasks import task_backends
 
-    from titres.accounts.services import restore_after_suspension_task
+    from titres.accounts.services.suspension import restore_after_suspension_task
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     task_backends._settings = None  # reread
@@ -117,7 +126,7 @@ def test_restore_task_is_queued_for_the_end_of_the_suspension(operator, settings
         backend.clear()
         user = UserFactory()
         with freeze_time("2026-03-01 10:00:00"), _commit_callbacks():
-            services.suspend_account(user=user, actor=operator, reason="Contrôle.", days=1)
+            suspend_account(user=user, actor=operator, reason="Contrôle.", days=1)
         [result] = [r for r in backend.results if r.task.name == restore_after_suspension_task.name]
         assert result.task.run_after == datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC)
         assert result.kwargs == {"user_id": user.pk}
@@ -150,7 +159,7 @@ def test_user_signed_in_when_suspended_is_logged_out(client, operator):
     user = UserFactory()
     client.force_login(user)
     assert client.get("/compte/").status_code == 200
-    services.suspend_account(user=user, actor=operator, reason="Sécurité du portail.", days=3)
+    suspend_account(user=user, actor=operator, reason="Sécurité du portail.", days=3)
     response = client.get("/compte/", follow=True)
     assert response.redirect_chain[0][0] == "/compte/connexion/"
     assert "Motif : Sécurité du portail." in response.content.decode()
@@ -160,7 +169,7 @@ def test_user_signed_in_when_suspended_is_logged_out(client, operator):
 def test_operator_reactivates_early(client, operator, run_on_commit):
     user = UserFactory(username="camille", suspended=True)
     with run_on_commit():
-        services.reactivate_account(user=user, actor=operator)
+        reactivate_account(user=user, actor=operator)
     assert login(client, "camille").status_code == 302
     assert AuditEvent.objects.filter(event="account.reactivated", actor_id=operator.pk).exists()
     assert mail.outbox[0].subject == "Votre compte Titres est de nouveau accessible"
@@ -212,7 +221,7 @@ def test_admin_deletes_through_the_service(admin_client, run_on_commit):
 # --- SIV habilitations -------------------------------------------------------
 
 
-def create_habilitation(operator, **overrides):
+def habilitation_for(operator, **overrides):
     data = {
         "number": "SIV-08-2026-0001",
         "department": "08",
@@ -225,7 +234,7 @@ def create_habilitation(operator, **overrides):
         "username": "garage.centre",
     }
     data.update(overrides)
-    return services.create_habilitation(actor=operator, **data)
+    return create_habilitation(actor=operator, **data)
 
 
 def first_connection_path(message):
@@ -236,7 +245,7 @@ def test_habilitation_creates_account_and_mails_connection_procedure(
     client, operator, run_on_commit
 ):
     with run_on_commit():
-        habilitation = create_habilitation(operator)
+        habilitation = habilitation_for(operator)
     user = habilitation.user
     assert user.profile == Profile.PRO_SIV
     assert user.is_active and not user.has_usable_password()
@@ -258,7 +267,7 @@ def test_habilitation_creates_account_and_mails_connection_procedure(
 def test_first_connection_link_is_single_use_and_lasts_48_hours(client, operator, run_on_commit):
     with freeze_time("2026-03-01 10:00:00") as frozen:
         with run_on_commit():
-            create_habilitation(operator)
+            habilitation_for(operator)
         path = first_connection_path(mail.outbox[0])
         frozen.tick(datetime.timedelta(hours=47))
         assert client.get(path).status_code == 200
@@ -268,8 +277,8 @@ def test_first_connection_link_is_single_use_and_lasts_48_hours(client, operator
 
 def test_habilitation_refuses_taken_identifier(operator):
     UserFactory(username="garage.centre")
-    with pytest.raises(services.AccountError, match="Cet identifiant est déjà utilisé"):
-        create_habilitation(operator)
+    with pytest.raises(AccountError, match="Cet identifiant est déjà utilisé"):
+        habilitation_for(operator)
 
 
 def test_habilitation_suspension_deactivates_and_reactivation_restores(
@@ -278,7 +287,7 @@ def test_habilitation_suspension_deactivates_and_reactivation_restores(
     habilitation = HabilitationFactory(user__username="garage")
     user = habilitation.user
     with run_on_commit():
-        services.suspend_habilitation(habilitation=habilitation, actor=operator)
+        suspend_habilitation(habilitation=habilitation, actor=operator)
     user.refresh_from_db()
     assert not user.is_active
     assert habilitation.status == HabilitationStatus.SUSPENDUE
@@ -288,10 +297,10 @@ def test_habilitation_suspension_deactivates_and_reactivation_restores(
         "préfecture." in page
     )
     assert mail.outbox[0].subject == "Votre habilitation SIV est suspendue"
-    with pytest.raises(services.AccountError, match="Seule une habilitation active"):
-        services.suspend_habilitation(habilitation=habilitation, actor=operator)
+    with pytest.raises(AccountError, match="Seule une habilitation active"):
+        suspend_habilitation(habilitation=habilitation, actor=operator)
     with run_on_commit():
-        services.reactivate_habilitation(habilitation=habilitation, actor=operator)
+        reactivate_habilitation(habilitation=habilitation, actor=operator)
     user.refresh_from_db()
     assert user.is_active
     assert User.objects.filter(pk=user.pk).exists()  # same account, same files
@@ -306,7 +315,7 @@ def test_habilitation_suspension_deactivates_and_reactivation_restores(
 def test_session_of_deactivated_professional_ends(client, operator):
     habilitation = HabilitationFactory()
     client.force_login(habilitation.user)
-    services.suspend_habilitation(habilitation=habilitation, actor=operator)
+    suspend_habilitation(habilitation=habilitation, actor=operator)
     assert client.get("/compte/").status_code == 302
 
 
@@ -314,7 +323,7 @@ def test_habilitation_termination_deletes_account_and_data(operator, run_on_comm
     habilitation = HabilitationFactory(email="garage@exemple.fr")
     user_pk = habilitation.user.pk
     with run_on_commit():
-        services.terminate_habilitation(habilitation=habilitation, actor=operator)
+        terminate_habilitation(habilitation=habilitation, actor=operator)
     assert not User.objects.filter(pk=user_pk).exists()
     habilitation.refresh_from_db()
     assert habilitation.status == HabilitationStatus.RESILIEE
@@ -324,8 +333,8 @@ def test_habilitation_termination_deletes_account_and_data(operator, run_on_comm
     assert AuditEvent.objects.filter(event="habilitation.terminated").exists()
     deleted = AuditEvent.objects.get(event="account.deleted")
     assert deleted.data["reason"] == "Résiliation de l’habilitation SIV par la préfecture"
-    with pytest.raises(services.AccountError, match="déjà résiliée"):
-        services.terminate_habilitation(habilitation=habilitation, actor=operator)
+    with pytest.raises(AccountError, match="déjà résiliée"):
+        terminate_habilitation(habilitation=habilitation, actor=operator)
 
 
 def test_admin_records_habilitation(admin_client, run_on_commit):
@@ -440,10 +449,8 @@ def test_mairie_contact_form_then_operator_creates_account(
     message = mail.outbox[-1]
     assert message.subject == "Le compte Titres de votre mairie est créé"
     assert "/compte/premiere-connexion/" in message.body
-    with pytest.raises(services.AccountError, match="Cette demande a déjà été traitée."):
-        services.create_mairie_account(
-            mairie_request=mairie_request, actor=operator, username="autre"
-        )
+    with pytest.raises(AccountError, match="Cette demande a déjà été traitée."):
+        create_mairie_account(mairie_request=mairie_request, actor=operator, username="autre")
 
 
 @pytest.mark.parametrize(
@@ -471,7 +478,7 @@ def test_mairie_contact_form_refusals(client, overrides, field, message):
 
 def test_refuse_mairie_request(operator):
     mairie_request = MairieAccountRequestFactory()
-    services.refuse_mairie_request(mairie_request=mairie_request, actor=operator)
+    refuse_mairie_request(mairie_request=mairie_request, actor=operator)
     assert mairie_request.status == MairieRequestStatus.REFUSEE
 
 
@@ -504,7 +511,7 @@ def test_admin_publishes_terms_version(admin_client, terms):
         },
     )
     assert response.status_code == 302
-    assert services.current_terms_full().version == 2
+    assert current_terms_full().version == 2
     assert AuditEvent.objects.filter(event="terms.published").exists()
     # Published versions are evidence: they cannot be changed.
     page = admin_client.get(f"/gestion/accounts/termsversion/{terms.pk}/change/")

@@ -4,7 +4,7 @@ per IP address. When limited, the same neutral answer and nothing sent."""
 import pytest
 from django.core import mail
 
-from titres.accounts import services
+from titres.accounts.services import recovery
 
 from .factories import UserFactory
 
@@ -31,8 +31,8 @@ PAGES = {
 
 
 def test_limits():
-    assert services.RECOVERY_TARGET_LIMIT == "3/hour"
-    assert services.RECOVERY_IP_LIMIT == "20/hour"
+    assert recovery.RECOVERY_TARGET_LIMIT == "3/hour"
+    assert recovery.RECOVERY_IP_LIMIT == "20/hour"
 
 
 def _account(kind, email):
@@ -64,7 +64,7 @@ def test_reset_limit_counts_the_account_whatever_was_typed(client, run_on_commit
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_per_ip_limit(client, run_on_commit, monkeypatch, kind):
-    monkeypatch.setattr(services, "RECOVERY_IP_LIMIT", "2/hour")
+    monkeypatch.setattr(recovery, "RECOVERY_IP_LIMIT", "2/hour")
     url, field, done = PAGES[kind]
     for number in range(3):
         _account(kind, f"personne{number}@exemple.fr")

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from titres.accounts import services
 from titres.accounts.models import TermsAcceptance
+from titres.accounts.services.terms import publish_terms_version
 from titres.accounts.terms_text import render_terms
 from titres.core.models import AuditEvent
 
@@ -30,7 +30,7 @@ def test_terms_page_is_public_and_shows_current_version(client, terms):
 def test_new_version_must_be_accepted_at_next_login_before_anything_else(client, terms):
     user = UserFactory(username="camille")  # accepted version 1
     operator = UserFactory(operator=True)
-    services.publish_terms_version(
+    publish_terms_version(
         actor=operator, text="## 1.1 Objet\n\nVersion 2.", summary_of_changes="Article 1.1"
     )
     response = client.post("/compte/connexion/", {"username": "camille", "password": PASSWORD})
@@ -61,7 +61,7 @@ def test_session_already_open_is_stopped_when_a_version_is_published(client, ter
     client.force_login(user)
     assert client.get("/compte/").status_code == 200
     with run_on_commit():  # clears the cached current version
-        services.publish_terms_version(actor=None, text="v2")
+        publish_terms_version(actor=None, text="v2")
     assert client.get("/compte/").status_code == 302
 
 

@@ -183,6 +183,6 @@ def test_csv_export_neutralises_formulas(agent_client, authority):
     ],
 )
 def test_csv_safe(value, expected):
-    from titres.instruction.views import csv_safe
+    from titres.instruction.views.csv_export import csv_safe
 
     assert csv_safe(value) == expected

@@ -11,10 +11,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
 from .enums import MairieRequestStatus
 from .forms import USERNAME_INVALID, USERNAME_RE, USERNAME_TAKEN, MairieAccountForm, SuspendForm
 from .models import Habilitation, MairieAccountRequest, TermsAcceptance, TermsVersion, User
+from .services.account import delete_account
+from .services.admin_journal import (
+    record_admin_change,
+    record_admin_group_change,
+    record_admin_password_change,
+)
+from .services.common import AccountError
+from .services.habilitations import (
+    create_habilitation,
+    reactivate_habilitation,
+    suspend_habilitation,
+    terminate_habilitation,
+    update_habilitation,
+)
+from .services.mairies import create_mairie_account, refuse_mairie_request, update_mairie_request
+from .services.suspension import reactivate_account, suspend_account
+from .services.terms import publish_terms_version, update_terms_version
 from .validators import normalise_siret
 
 
@@ -23,7 +39,7 @@ def _run(request, queryset, function, success, build):
     for obj in queryset:
         try:
             function(actor=request.user, request=request, **build(obj))
-        except services.AccountError as error:
+        except AccountError as error:
             messages.error(request, f"{obj} : {error}")
         else:
             done += 1
@@ -101,14 +117,14 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # No stock delete page: the "Supprimer les comptes" action goes
-        # through services.delete_account (journal, e-mail, refusals).
+        # through delete_account (journal, e-mail, refusals).
         return False
 
     def has_delete_accounts_permission(self, request):
         return request.user.has_perm("accounts.delete_user")
 
     def delete_model(self, request, obj):
-        services.delete_account(user=obj, actor=request.user, request=request)
+        delete_account(user=obj, actor=request.user, request=request)
 
     # --- Journal of the changes made here ---------------------------------
     @staticmethod
@@ -135,7 +151,7 @@ class UserAdmin(DjangoUserAdmin):
         groups_before, permissions_before = self._grants(user) if change else (set(), set())
         super().save_related(request, form, formsets, change)
         groups_after, permissions_after = self._grants(user)
-        services.record_admin_change(
+        record_admin_change(
             user=user,
             actor=request.user,
             fields=getattr(request, "_accounts_admin_fields", list(form.changed_data)),
@@ -153,7 +169,7 @@ class UserAdmin(DjangoUserAdmin):
         if request.method == "POST" and before is not None:
             user = User.objects.filter(pk=id).first()
             if user is not None and user.password != before:
-                services.record_admin_password_change(
+                record_admin_password_change(
                     user=user,
                     actor=request.user,
                     usable=user.has_usable_password(),
@@ -171,14 +187,14 @@ class UserAdmin(DjangoUserAdmin):
             done = 0
             for user in queryset:
                 try:
-                    services.suspend_account(
+                    suspend_account(
                         user=user,
                         actor=request.user,
                         reason=form.cleaned_data["reason"],
                         days=form.cleaned_data["days"],
                         request=request,
                     )
-                except services.AccountError as error:
+                except AccountError as error:
                     messages.error(request, f"{user} : {error}")
                 else:
                     done += 1
@@ -210,7 +226,7 @@ class UserAdmin(DjangoUserAdmin):
     def reactivate(self, request, queryset):
         done = 0
         for user in queryset.filter(suspended_until__isnull=False):
-            services.reactivate_account(user=user, actor=request.user, request=request)
+            reactivate_account(user=user, actor=request.user, request=request)
             done += 1
         messages.success(
             request,
@@ -237,8 +253,8 @@ class UserAdmin(DjangoUserAdmin):
         done = 0
         for user in list(queryset):
             try:
-                services.delete_account(user=user, actor=request.user, request=request)
-            except services.AccountError as error:
+                delete_account(user=user, actor=request.user, request=request)
+            except AccountError as error:
                 messages.error(request, f"{user} : {error}")
             else:
                 done += 1
@@ -305,12 +321,12 @@ class HabilitationAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.update_habilitation(
+            update_habilitation(
                 habilitation=obj, actor=request.user, changed=form.changed_data, request=request
             )
             return
         data = form.cleaned_data
-        created = services.create_habilitation(
+        created = create_habilitation(
             actor=request.user,
             request=request,
             number=data["number"],
@@ -333,7 +349,7 @@ class HabilitationAdmin(admin.ModelAdmin):
         _run(
             request,
             queryset,
-            services.suspend_habilitation,
+            suspend_habilitation,
             _("%(count)s habilitation(s) suspendue(s)."),
             build=lambda h: {"habilitation": h},
         )
@@ -343,7 +359,7 @@ class HabilitationAdmin(admin.ModelAdmin):
         _run(
             request,
             queryset,
-            services.reactivate_habilitation,
+            reactivate_habilitation,
             _("%(count)s habilitation(s) réactivée(s)."),
             build=lambda h: {"habilitation": h},
         )
@@ -353,7 +369,7 @@ class HabilitationAdmin(admin.ModelAdmin):
         _run(
             request,
             queryset,
-            services.terminate_habilitation,
+            terminate_habilitation,
             _("%(count)s habilitation(s) résiliée(s)."),
             build=lambda h: {"habilitation": h},
         )
@@ -382,7 +398,7 @@ class MairieAccountRequestAdmin(admin.ModelAdmin):
         return False  # refuse the request instead (journaled, e-mail)
 
     def save_model(self, request, obj, form, change):
-        services.update_mairie_request(
+        update_mairie_request(
             mairie_request=obj, actor=request.user, changed=form.changed_data, request=request
         )
 
@@ -399,14 +415,14 @@ class MairieAccountRequestAdmin(admin.ModelAdmin):
         )
         if "apply" in request.POST and form.is_valid():
             try:
-                services.create_mairie_account(
+                create_mairie_account(
                     mairie_request=mairie_request,
                     actor=request.user,
                     username=form.cleaned_data["username"],
                     dr_count=form.cleaned_data["dr_count"],
                     request=request,
                 )
-            except services.AccountError as error:
+            except AccountError as error:
                 messages.error(request, str(error))
             else:
                 messages.success(
@@ -434,7 +450,7 @@ class MairieAccountRequestAdmin(admin.ModelAdmin):
         _run(
             request,
             queryset,
-            services.refuse_mairie_request,
+            refuse_mairie_request,
             _("%(count)s demande(s) refusée(s)."),
             build=lambda r: {"mairie_request": r},
         )
@@ -462,11 +478,11 @@ class TermsVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.update_terms_version(
+            update_terms_version(
                 terms=obj, actor=request.user, changed=form.changed_data, request=request
             )
             return
-        created = services.publish_terms_version(
+        created = publish_terms_version(
             actor=request.user,
             request=request,
             title=form.cleaned_data["title"],
@@ -499,7 +515,7 @@ class GroupAdmin(DjangoGroupAdmin):
     def save_related(self, request, form, formsets, change):
         before = self._permissions(form.instance) if change else set()
         super().save_related(request, form, formsets, change)
-        services.record_admin_group_change(
+        record_admin_group_change(
             group=form.instance,
             actor=request.user,
             created=not change,

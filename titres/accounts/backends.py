@@ -1,6 +1,6 @@
 """Authentication backend with the portal's progressive lockout.
 
-The portal login (services.authenticate_login) checks the lockout itself and
+The portal login (authenticate_login) checks the lockout itself and
 never calls django.contrib.auth.authenticate(). Everything else that does -
 the operators' admin login at /gestion/ above all - goes through this
 backend, so a password tried there is counted and refused exactly like on
@@ -33,7 +33,7 @@ LOCK_MESSAGE_ATTRIBUTE = "accounts_lock_message"
 
 class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from . import services
+        from .services.login import lock_message, record_login_failure
 
         User = get_user_model()
         if username is None:
@@ -43,7 +43,7 @@ class LockoutModelBackend(ModelBackend):
         identifier = str(username).strip()
         lock = lockout.current_lock(identifier, client_ip(request))
         if lock:
-            self._refuse(request, services.lock_message(lock))
+            self._refuse(request, lock_message(lock))
         user = User.objects.filter(username__iexact=identifier).order_by("pk").first()
         if user is None:
             User().set_password(password)  # same time whether the account exists or not
@@ -52,9 +52,9 @@ class LockoutModelBackend(ModelBackend):
                 return None  # the right password: not a guess to count
             lockout.clear_account(identifier)
             return user
-        lock = services.record_login_failure(identifier=identifier, user=user, request=request)
+        lock = record_login_failure(identifier=identifier, user=user, request=request)
         if lock:
-            self._refuse(request, services.lock_message(lock))
+            self._refuse(request, lock_message(lock))
         return None
 
     @staticmethod

@@ -5,7 +5,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import services
+from .services.login import suspension_message
+from .services.suspension import restore_if_expired
+from .services.terms import current_terms, has_accepted
 
 TERMS_SESSION_KEY = "accounts_terms_version"
 
@@ -56,8 +58,8 @@ class TermsAcceptanceMiddleware:
         path = request.path_info
         if path.startswith((*self.TECHNICAL, settings.STATIC_URL)):
             return None
-        if user.suspended_until and not services.restore_if_expired(user):
-            message = services.suspension_message(user)
+        if user.suspended_until and not restore_if_expired(user):
+            message = suspension_message(user)
             logout(request)
             messages.error(request, message)
             return redirect("accounts:login")
@@ -65,10 +67,10 @@ class TermsAcceptanceMiddleware:
             return None
         if user.is_staff and path.startswith("/gestion/"):
             return None
-        terms = services.current_terms()
+        terms = current_terms()
         if terms is None or request.session.get(TERMS_SESSION_KEY) == terms.version:
             return None
-        if services.has_accepted(user, terms):
+        if has_accepted(user, terms):
             request.session[TERMS_SESSION_KEY] = terms.version
             return None
         return redirect(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from titres.core.http import safe_next_url
 
-from . import services, tokens
+from . import tokens
 from .captcha import TEXT_MODE
 from .enums import Profile
 from .forms import (
@@ -32,6 +32,26 @@ from .forms import (
 )
 from .middleware import TERMS_SESSION_KEY
 from .models import User
+from .services.account import (
+    change_password,
+    confirm_email_change,
+    delete_account,
+    export_personal_data,
+    request_email_change,
+    update_contact_details,
+)
+from .services.common import AccountError
+from .services.login import INVALID_LOGIN, authenticate_login, record_logout
+from .services.mairies import submit_mairie_request
+from .services.recovery import (
+    recovery_ip_allowed,
+    request_password_reset,
+    resend_activation,
+    reset_password,
+    send_identifier_reminder,
+)
+from .services.signup import AlreadyActive, SignupData, activate_account, sign_up
+from .services.terms import accept_terms, current_terms_full, has_accepted
 from .terms_text import render_terms
 from .validators import national_phone
 
@@ -52,7 +72,7 @@ def login_view(request):
         return redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = services.authenticate_login(
+        result = authenticate_login(
             identifier=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
             request=request,
@@ -60,7 +80,7 @@ def login_view(request):
         if result.user is not None:
             login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
-        if result.error == services.INVALID_LOGIN:
+        if result.error == INVALID_LOGIN:
             form.add_error(None, _("Identifiant ou mot de passe incorrect."))
         else:
             form.add_error(None, result.error)
@@ -89,7 +109,7 @@ def logout_view(request):
             response.status_code = 307
             return response
     if request.user.is_authenticated:
-        services.record_logout(user=request.user, request=request)
+        record_logout(user=request.user, request=request)
     logout(request)
     messages.success(request, _("Vous êtes déconnecté."))
     return redirect(settings.LOGOUT_REDIRECT_URL)
@@ -118,7 +138,7 @@ def signup_view(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
     text_mode = _captcha_text_mode(request)
-    terms = services.current_terms_full()
+    terms = current_terms_full()
     if request.method == "POST" and "switch_captcha" in request.POST:
         # Same page, same typed values, with the text question instead of the image.
         form = SignupForm(initial=_keep_typed_values(request), captcha_text_mode=True)
@@ -127,8 +147,8 @@ def signup_view(request):
         form = SignupForm(request.POST or None, captcha_text_mode=text_mode)
     if request.method == "POST" and "switch_captcha" not in request.POST and form.is_valid():
         data = form.cleaned_data
-        services.sign_up(
-            data=services.SignupData(
+        sign_up(
+            data=SignupData(
                 profile=data["profile"],
                 username=data["username"],
                 first_name=data["first_name"],
@@ -181,7 +201,7 @@ def signup_done_view(request):
 @never_cache
 def activate_view(request, token):
     try:
-        services.activate_account(token=token, request=request)
+        activate_account(token=token, request=request)
     except tokens.ExpiredToken:
         return render(
             request,
@@ -200,7 +220,7 @@ def activate_view(request, token):
             {"expired": False, "form": EmailForm()},
             status=404,
         )
-    except services.AlreadyActive as error:
+    except AlreadyActive as error:
         messages.info(request, str(error))
         return redirect("accounts:login")
     messages.success(request, _("Votre compte est activé. Vous pouvez maintenant vous connecter."))
@@ -213,8 +233,8 @@ def resend_activation_view(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Limited: same answer, nothing sent (the answer must not tell).
-        if services.recovery_ip_allowed("activation", request):
-            services.resend_activation(email=form.cleaned_data["email"], request=request)
+        if recovery_ip_allowed("activation", request):
+            resend_activation(email=form.cleaned_data["email"], request=request)
         messages.success(
             request,
             _(
@@ -234,8 +254,8 @@ def resend_activation_view(request):
 def forgot_identifier_view(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.recovery_ip_allowed("identifier", request):
-            services.send_identifier_reminder(email=form.cleaned_data["email"], request=request)
+        if recovery_ip_allowed("identifier", request):
+            send_identifier_reminder(email=form.cleaned_data["email"], request=request)
         messages.success(
             request,
             _(
@@ -252,10 +272,8 @@ def forgot_identifier_view(request):
 def password_reset_view(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.recovery_ip_allowed("password_reset", request):
-            services.request_password_reset(
-                identifier=form.cleaned_data["identifier"], request=request
-            )
+        if recovery_ip_allowed("password_reset", request):
+            request_password_reset(identifier=form.cleaned_data["identifier"], request=request)
         messages.success(
             request,
             _(
@@ -283,7 +301,7 @@ def _set_password_from_link(request, uidb64, token, *, generator, first_connecti
         )
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.reset_password(
+        reset_password(
             user=user,
             password=form.cleaned_data["new_password1"],
             first_connection=first_connection,
@@ -347,9 +365,9 @@ def account_edit_view(request):
     form = ContactDetailsForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_contact_details(user=user, changes=data, request=request)
+        update_contact_details(user=user, changes=data, request=request)
         if data["email"].casefold() != user.email.casefold():
-            services.request_email_change(user=user, new_email=data["email"], request=request)
+            request_email_change(user=user, new_email=data["email"], request=request)
             messages.info(
                 request,
                 _(
@@ -367,7 +385,7 @@ def account_edit_view(request):
 @never_cache
 def email_confirm_view(request, token):
     try:
-        services.confirm_email_change(token=token, request=request)
+        confirm_email_change(token=token, request=request)
     except tokens.InvalidToken:
         messages.error(
             request,
@@ -376,7 +394,7 @@ def email_confirm_view(request, token):
                 "expiré. Recommencez la modification depuis votre compte."
             ),
         )
-    except services.AccountError as error:
+    except AccountError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Votre nouvelle adresse e-mail est confirmée."))
@@ -390,7 +408,7 @@ def email_confirm_view(request, token):
 def password_change_view(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.change_password(
+        change_password(
             user=request.user, password=form.cleaned_data["new_password1"], request=request
         )
         update_session_auth_hash(request, request.user)
@@ -403,7 +421,7 @@ def password_change_view(request):
 def export_view(request):
     if request.method == "GET":
         return render(request, "accounts/export.html")
-    data = services.export_personal_data(user=request.user, request=request)
+    data = export_personal_data(user=request.user, request=request)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2, default=str),
         content_type="application/json; charset=utf-8",
@@ -422,8 +440,8 @@ def delete_view(request):
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.delete_account(user=user, actor=user, request=request)
-        except services.AccountError as error:
+            delete_account(user=user, actor=user, request=request)
+        except AccountError as error:
             form.add_error(None, str(error))
         else:
             logout(request)
@@ -438,15 +456,15 @@ def delete_view(request):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def terms_view(request):
-    terms = services.current_terms_full()
+    terms = current_terms_full()
     must_accept = (
         terms is not None
         and request.user.is_authenticated
-        and not services.has_accepted(request.user, terms)
+        and not has_accepted(request.user, terms)
     )
     form = TermsAcceptForm(request.POST or None) if must_accept else None
     if request.method == "POST" and form is not None and form.is_valid():
-        services.accept_terms(user=request.user, version=terms, request=request)
+        accept_terms(user=request.user, version=terms, request=request)
         request.session[TERMS_SESSION_KEY] = terms.version
         messages.success(request, _("Merci, votre acceptation est enregistrée."))
         return redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
@@ -481,7 +499,7 @@ def mairie_request_view(request):
         form = MairieRequestForm(request.POST or None, captcha_text_mode=text_mode)
     if request.method == "POST" and "switch_captcha" not in request.POST and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "captcha"}
-        services.submit_mairie_request(request=request, **fields)
+        submit_mairie_request(request=request, **fields)
         messages.success(
             request,
             _(

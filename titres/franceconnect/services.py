@@ -306,7 +306,7 @@ def _complete_link(link_request: LinkRequest, *, method: str, request=None):
 def confirm_link_with_password(*, link_request: LinkRequest, password: str, request=None):
     """Link once the existing account's password is given. Failures count
     towards the accounts lockout (same check as the login page)."""
-    from titres.accounts.services import INVALID_LOGIN, authenticate_login
+    from titres.accounts.services.login import INVALID_LOGIN, authenticate_login
 
     link_request = _open_link_request(link_request)
     result = authenticate_login(

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 
 from .models import AgentMembership
 
-NOT_AN_AGENT = _("Cet espace est réservé aux agents des services instructeurs.")
+NOT_AN_AGENT = gettext_lazy("Cet espace est réservé aux agents des services instructeurs.")
 
 
 def is_agent(user) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from titres.core.journal import record_event
 from titres.procedures import services as procedure_services
@@ -20,7 +21,7 @@ from .access import role_on
 from .enums import ACTING_ROLES, AgentRole, RejectReason
 from .models import AgentMembership, Assignment, ProductionOrder
 
-READ_ONLY = _("Votre rôle (lecture seule) ne permet pas d’agir sur les demandes.")
+READ_ONLY = gettext_lazy("Votre rôle (lecture seule) ne permet pas d’agir sur les demandes.")
 
 
 def acting_role(user, demarche: Demarche) -> str:

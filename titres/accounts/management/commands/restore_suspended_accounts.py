@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from titres.accounts.services import restore_expired_suspensions
+from titres.accounts.services.suspension import restore_expired_suspensions
 
 
 class Command(BaseCommand):

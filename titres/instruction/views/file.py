@@ -1,0 +1,141 @@
+"""An agent's file page and its history."""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from titres.procedures.enums import DocumentStatus, Status
+from titres.procedures.registry import find_procedure
+from titres.procedures.selectors import history_of
+
+from .. import services, snpc, viewer
+from ..access import can_act, is_chef, role_on
+from ..auth import agent_view
+from ..enums import ACTING_ROLES
+from ..forms import AssignForm, RejectForm, SuspendForm
+from .common import file_of, page_context
+from .photo import ephoto_of
+from .viewer import unavailable_reason
+
+
+def _sections(demarche):
+    """The answers by step, with the procedure's labels when it is known,
+    else generically from the JSON."""
+    definition = find_procedure(demarche.procedure_code)
+    if definition is not None:
+        return [
+            (step.title, step.summary(demarche))
+            for step in definition.applicable_steps(demarche)
+            if step.kind not in {"summary", "documents"}
+        ]
+    sections = []
+    for slug, values in (demarche.answers or {}).items():
+        rows = []
+        if isinstance(values, dict):
+            for key, value in values.items():
+                if isinstance(value, list):
+                    value = ", ".join(str(v) for v in value)
+                rows.append(
+                    (key.replace("_", " ").capitalize(), "" if value is None else str(value))
+                )
+        else:
+            rows.append((slug, str(values)))
+        sections.append((slug.replace("_", " ").capitalize(), rows))
+    return sections
+
+
+@agent_view
+@never_cache
+def demarche_detail(request, number):
+    """The file: the request's data beside the SNPC record, the documents
+    viewer, photo and signature, actions and history."""
+    demarche = file_of(request, number)
+    role = role_on(request.user, demarche.authority_id)
+    services.record_file_view(demarche=demarche, user=request.user, role=role, request=request)
+    match = snpc.match_for(demarche)
+    record = match.record if match else None
+    if record is not None:
+        services.record_snpc_view(
+            record=record, demarche=demarche, user=request.user, role=role, request=request
+        )
+    documents = [
+        d
+        for d in demarche.documents.all().order_by("is_complement", "created_at")
+        if d.status != DocumentStatus.INFECTE and d.file
+    ]
+    current = None
+    wanted = request.GET.get("piece")
+    if documents:
+        current = next((d for d in documents if str(d.pk) == wanted), documents[0])
+    # Only a document the antivirus passed is shown (and journaled).
+    viewable = current is not None and current.status == DocumentStatus.VALIDE
+    if viewable:
+        services.record_document_view(document=current, user=request.user, request=request)
+    index = documents.index(current) if current else 0
+    ephoto_code, ephoto = ephoto_of(demarche)
+    agents = None
+    if is_chef(role):
+        from django.contrib.auth import get_user_model
+
+        agents = (
+            get_user_model()
+            .objects.filter(
+                agent_memberships__authority=demarche.authority,
+                agent_memberships__role__in=list(ACTING_ROLES),
+            )
+            .order_by("username")
+        )
+    assignment = getattr(demarche, "assignment", None) if hasattr(demarche, "assignment") else None
+    thread = demarche.messages.select_related("author").prefetch_related("documents")
+    context = page_context(
+        request,
+        demarche.authority,
+        role,
+        demarche=demarche,
+        match=match,
+        record=record,
+        rows=snpc.comparison(demarche, match),
+        differences=bool(match and match.differences),
+        sections=_sections(demarche),
+        documents=documents,
+        current=current,
+        current_position=index + 1,
+        previous_doc=documents[index - 1] if current and index > 0 else None,
+        next_doc=documents[index + 1] if current and index + 1 < len(documents) else None,
+        viewable=viewable,
+        unavailable_reason=unavailable_reason(current) if current and not viewable else "",
+        pages=range(1, viewer.page_count(current) + 1) if viewable else [],
+        page_count=viewer.page_count(current) if viewable else 0,
+        ephoto_code=ephoto_code,
+        ephoto=ephoto,
+        history=history_of(demarche),
+        thread=thread,
+        assignment=assignment,
+        suspend_form=SuspendForm(),
+        reject_form=RejectForm(),
+        assign_form=AssignForm(agents=agents) if agents is not None else None,
+        can_take=can_act(role)
+        and demarche.status in {Status.EN_COURS, Status.VALIDEE, Status.EN_ATTENTE_USAGER}
+        and (assignment is None or assignment.agent_id != request.user.pk),
+        production=getattr(demarche, "production_order", None)
+        if hasattr(demarche, "production_order")
+        else None,
+        complement_received=demarche.history.filter(event="completer").exists()
+        and demarche.status == Status.EN_COURS,
+    )
+    return render(request, "instruction/detail.html", context)
+
+
+@agent_view
+def history(request, number):
+    demarche = file_of(request, number)
+    role = role_on(request.user, demarche.authority_id)
+    services.record_file_view(
+        demarche=demarche, user=request.user, role=role, request=request, what="historique"
+    )
+    return render(
+        request,
+        "instruction/history.html",
+        page_context(
+            request, demarche.authority, role, demarche=demarche, history=history_of(demarche)
+        ),
+    )

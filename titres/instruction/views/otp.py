@@ -1,0 +1,151 @@
+"""The entrance of the back office: password, then the second factor
+(authenticator app enrolment and verification)."""
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from titres.accounts.services.login import INVALID_LOGIN, authenticate_login
+from titres.core.http import safe_next_url
+from titres.core.journal import record_event
+
+from ..auth import NOT_AN_AGENT, is_agent, otp_step_url
+from ..forms import AgentLoginForm, TokenForm
+from ..otp import qr_data_uri, secret_base32
+
+
+def _safe_next(request, default: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/agent/"):
+        return safe_next_url(request, candidate) or default
+    return default
+
+
+@login_not_required
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.user.is_authenticated and is_agent(request.user):
+        if request.user.is_verified():
+            return redirect(_safe_next(request, reverse("instruction:home")))
+        return redirect(otp_step_url(request.user))
+    form = AgentLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = authenticate_login(
+            identifier=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            request=request,
+        )
+        if result.user is not None and is_agent(result.user):
+            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session["instruction_next"] = _safe_next(request, "")
+            return redirect(otp_step_url(result.user))
+        if result.user is not None or result.error == INVALID_LOGIN:
+            # A citizen's right password opens nothing here, and says nothing more.
+            form.add_error(None, _("Identifiant ou mot de passe incorrect."))
+        else:
+            form.add_error(None, result.error)
+    return render(
+        request, "instruction/login.html", {"form": form, "next": _safe_next(request, "")}
+    )
+
+
+@login_not_required
+@require_POST
+def logout_view(request):
+    logout(request)
+    messages.info(request, _("Vous êtes déconnecté de l’espace agent."))
+    return redirect("instruction:login")
+
+
+def _otp_guard(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("instruction:login")
+    if not is_agent(user):
+        raise PermissionDenied(NOT_AN_AGENT)
+    if user.is_verified():
+        return redirect("instruction:home")
+    return None
+
+
+def _after_otp(request):
+    target = request.session.pop("instruction_next", "") or reverse("instruction:home")
+    return redirect(target)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_enrol(request):
+    """First sign-in: register an authenticator app (QR code), confirmed by
+    a first code. Nothing else is reachable before."""
+    blocked = _otp_guard(request)
+    if blocked:
+        return blocked
+    user = request.user
+    if user_has_device(user, confirmed=True):
+        return redirect("instruction:otp_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=_("Application d’authentification"), confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            record_event("instruction.otp_enrole", actor=user, request=request, target=device)
+            messages.success(request, _("Votre application d’authentification est enregistrée."))
+            return _after_otp(request)
+        form.add_error(
+            "token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant.")
+        )
+
+    return render(
+        request,
+        "instruction/otp_enrol.html",
+        {
+            "form": form,
+            "qr": qr_data_uri(device.config_url),
+            "secret": secret_base32(device),
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    blocked = _otp_guard(request)
+    if blocked:
+        return blocked
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("instruction:otp_enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            record_event(
+                "instruction.connexion", actor=request.user, request=request, target=device
+            )
+            return _after_otp(request)
+        record_event("instruction.otp_refuse", actor=request.user, request=request)
+        form.add_error(
+            "token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant.")
+        )
+    return render(request, "instruction/otp_verify.html", {"form": form})
