@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Noyau")
 
     def ready(self):
+        from django.conf import settings
+
         from . import checks  # noqa: F401 - registers the system checks
+        from .twoddoc import keys
+
+        keys.STARTED_WITH_DEBUG = bool(settings.DEBUG)

@@ -14,3 +14,13 @@ def email_configured(app_configs, **kwargs):
             id="core.W001",
         )
     ]
+
+
+@register()
+def twoddoc_keys_configured(app_configs, **kwargs):
+    from django.core.checks import Error
+
+    from .twoddoc import keys
+
+    refusal = keys.configuration_refusal()
+    return [Error(refusal, id="core.E2DD1")] if refusal else []
