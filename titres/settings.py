@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "titres.procedures",
     "titres.paiements",
     "titres.permis",
+    "titres.vehicules",
     "titres.instruction",
 ]
 

@@ -1,0 +1,103 @@
+"""Choices of the vehicle registry. Codes are those printed on the French
+registration certificate (fields J.1, P.3…), so an agent reads them as on
+the card."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PlateSystem(models.TextChoices):
+    SIV = "SIV", _("SIV (AB-123-CD)")
+    FNI = "FNI", _("FNI (123 AB 01)")
+
+
+class Category(models.TextChoices):
+    """Field J.1 (genre national)."""
+
+    VP = "VP", _("VP — voiture particulière")
+    CTTE = "CTTE", _("CTTE — camionnette")
+    CAM = "CAM", _("CAM — camion")
+    MTL = "MTL", _("MTL — motocyclette légère")
+    MTT1 = "MTT1", _("MTT1 — motocyclette (≤ 35 kW)")
+    MTT2 = "MTT2", _("MTT2 — motocyclette (> 35 kW)")
+    CL = "CL", _("CL — cyclomoteur")
+    VASP = "VASP", _("VASP — véhicule automoteur spécialisé")
+
+
+# Utility vehicles pay Y2 (taxe sur les véhicules de transport), by gross weight.
+UTILITY_CATEGORIES = frozenset({Category.CTTE, Category.CAM, Category.VASP})
+
+
+class Energy(models.TextChoices):
+    """Field P.3 (type de carburant ou source d'énergie)."""
+
+    ES = "ES", _("ES — essence")
+    GO = "GO", _("GO — gazole")
+    EL = "EL", _("EL — électricité")
+    H2 = "H2", _("H2 — hydrogène")
+    EE = "EE", _("EE — hybride essence-électricité rechargeable")
+    EH = "EH", _("EH — hybride essence-électricité non rechargeable")
+    GH = "GH", _("GH — hybride gazole-électricité non rechargeable")
+    GP = "GP", _("GP — GPL")
+    GN = "GN", _("GN — gaz naturel (GNV)")
+    FE = "FE", _("FE — superéthanol E85")
+
+
+class HolderRole(models.TextChoices):
+    TITULAIRE = "titulaire", _("Titulaire")
+    COTITULAIRE = "cotitulaire", _("Cotitulaire")
+    LOCATAIRE = "locataire", _("Locataire")
+
+
+class PersonKind(models.TextChoices):
+    PHYSIQUE = "physique", _("Personne physique")
+    MORALE = "morale", _("Personne morale (SIRET)")
+
+
+class LeaseKind(models.TextChoices):
+    LLD = "LLD", _("Location longue durée (LLD)")
+    LOA = "LOA", _("Location avec option d’achat (LOA)")
+
+
+class SituationKind(models.TextChoices):
+    """Entries of the administrative situation (certificat de situation)."""
+
+    GAGE = "gage", _("Gage")
+    OPPOSITION = "opposition", _("Opposition au transfert (OTCI)")
+    VOL = "vol", _("Déclaré volé")
+    VE = "ve", _("Véhicule endommagé (VE)")
+    VGE = "vge", _("Véhicule gravement endommagé (VGE)")
+    SUSPENSION = "suspension", _("Certificat suspendu")
+    CEDE = "cede", _("Cédé (déclaration de cession enregistrée)")
+
+
+# Situations that stop a change of holder (the buyer's procedure cannot go on).
+BLOCKING_SITUATIONS = frozenset(
+    {
+        SituationKind.GAGE,
+        SituationKind.OPPOSITION,
+        SituationKind.VOL,
+        SituationKind.VGE,
+        SituationKind.SUSPENSION,
+    }
+)
+# Situations that stop the seller's declaration of sale.
+CESSION_BLOCKING_SITUATIONS = frozenset(
+    {SituationKind.OPPOSITION, SituationKind.VOL, SituationKind.VGE, SituationKind.SUSPENSION}
+)
+
+
+class RegistryEventKind(models.TextChoices):
+    IMMATRICULATION = "immatriculation", _("Immatriculation")
+    SITUATION_INSCRITE = "situation_inscrite", _("Inscription au fichier")
+    SITUATION_LEVEE = "situation_levee", _("Levée d’une inscription")
+    CESSION = "cession", _("Déclaration de cession")
+    CESSION_ANNULEE = "cession_annulee", _("Déclaration de cession annulée")
+    CHANGEMENT_TITULAIRE = "changement_titulaire", _("Changement de titulaire")
+    CORRECTION = "correction", _("Correction")
+
+
+class CessionState(models.TextChoices):
+    ACTIVE = "active", _("Code de cession valide")
+    UTILISEE = "utilisee", _("Code utilisé par l’acquéreur")
+    ANNULEE = "annulee", _("Déclaration annulée")

@@ -1,0 +1,350 @@
+"""The vehicle registry (SIV): vehicles, holders, administrative situation,
+the journal of every registry change, the national plate sequence, and the
+sellers' declarations of sale (codes de cession).
+
+The registry only changes through `titres.vehicules.services`; each change
+adds a `RegistryEntry` (the vehicle's history, shown to agents) and an
+audit-journal event."""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from titres.permis.normalisation import normalise_first_names, normalise_name
+
+from . import plates
+from .enums import (
+    BLOCKING_SITUATIONS,
+    Category,
+    CessionState,
+    Energy,
+    HolderRole,
+    LeaseKind,
+    PersonKind,
+    PlateSystem,
+    RegistryEventKind,
+    SituationKind,
+)
+from .identifiers import validate_formule, validate_vin
+
+CESSION_CODE_VALIDITY = timedelta(days=15)
+HALF_RATE_AGE_YEARS = 10
+
+
+class Vehicle(models.Model):
+    """A vehicle of the SIV. Field letters are those of the certificate."""
+
+    plate = models.CharField(
+        _("numéro d’immatriculation (A)"),
+        max_length=12,
+        unique=True,
+        validators=[plates.validate_plate],
+        help_text=_("Forme canonique : majuscules, sans tiret ni espace (AB123CD, 123AB01)."),
+    )
+    plate_system = models.CharField(
+        _("système"), max_length=3, choices=PlateSystem.choices, default=PlateSystem.SIV
+    )
+    vin = models.CharField(
+        _("numéro d’identification VIN (E)"),
+        max_length=17,
+        unique=True,
+        validators=[validate_vin],
+    )
+    formule_number = models.CharField(
+        _("numéro de formule"),
+        max_length=11,
+        blank=True,
+        validators=[validate_formule],
+        help_text=_("Certificats SIV seulement (format 2019AB12345)."),
+    )
+    ci_date = models.DateField(_("date du certificat d’immatriculation (I)"))
+    first_registration_date = models.DateField(_("date de première immatriculation (B)"))
+    category = models.CharField(_("genre national (J.1)"), max_length=5, choices=Category.choices)
+    make = models.CharField(_("marque (D.1)"), max_length=40)
+    vehicle_type = models.CharField(_("type, variante, version (D.2)"), max_length=40, blank=True)
+    commercial_name = models.CharField(_("dénomination commerciale (D.3)"), max_length=60)
+    energy = models.CharField(_("énergie (P.3)"), max_length=2, choices=Energy.choices)
+    fiscal_power = models.PositiveSmallIntegerField(
+        _("puissance administrative (P.6)"),
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+    )
+    co2 = models.PositiveSmallIntegerField(_("CO2 en g/km (V.7)"), null=True, blank=True)
+    gross_weight_kg = models.PositiveIntegerField(
+        _("poids total autorisé en charge, kg (F.2)"), null=True, blank=True
+    )
+    seats = models.PositiveSmallIntegerField(_("places assises (S.1)"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("véhicule")
+        verbose_name_plural = _("véhicules (SIV)")
+        ordering = ["plate"]
+        constraints = [
+            # A formule number belongs to SIV certificates only.
+            models.CheckConstraint(
+                condition=Q(plate_system="SIV") | Q(formule_number=""),
+                name="vehicules_formule_siv_only",
+            ),
+            models.UniqueConstraint(
+                fields=["formule_number"],
+                condition=~Q(formule_number=""),
+                name="vehicules_formule_unique",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plate_display} {self.make} {self.commercial_name}"
+
+    @property
+    def plate_display(self) -> str:
+        return plates.display_form(self.plate_system, self.plate)
+
+    @property
+    def is_siv(self) -> bool:
+        return self.plate_system == PlateSystem.SIV
+
+    def age_years(self, on) -> int:
+        born = self.first_registration_date
+        years = on.year - born.year
+        if (on.month, on.day) < (born.month, born.day):
+            years -= 1
+        return years
+
+    def current_holders(self):
+        return [h for h in self.holders.all() if h.until is None]
+
+    @property
+    def titulaire(self) -> "Holder | None":
+        return next((h for h in self.current_holders() if h.role == HolderRole.TITULAIRE), None)
+
+    @property
+    def cotitulaires(self) -> list["Holder"]:
+        return [h for h in self.current_holders() if h.role == HolderRole.COTITULAIRE]
+
+    @property
+    def locataire(self) -> "Holder | None":
+        return next((h for h in self.current_holders() if h.role == HolderRole.LOCATAIRE), None)
+
+    def active_situations(self) -> list["Situation"]:
+        return [s for s in self.situations.all() if s.lifted_on is None]
+
+    def blocking_situations(self) -> list["Situation"]:
+        return [s for s in self.active_situations() if s.kind in BLOCKING_SITUATIONS]
+
+
+class Holder(models.Model):
+    """A holder of a vehicle's certificate: titulaire, cotitulaire or
+    locataire (LLD/LOA). A change of holder closes the rows (`until`) and
+    opens new ones: the history stays in the registry."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="holders")
+    role = models.CharField(_("qualité"), max_length=12, choices=HolderRole.choices)
+    person_kind = models.CharField(
+        _("type de personne"), max_length=8, choices=PersonKind.choices, default="physique"
+    )
+    last_name = models.CharField(_("nom de naissance"), max_length=100, blank=True)
+    usage_name = models.CharField(_("nom d’usage"), max_length=100, blank=True)
+    first_names = models.CharField(_("prénoms"), max_length=200, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    company_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    address = models.CharField(_("adresse"), max_length=200, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.CharField(_("commune"), max_length=100, blank=True)
+    lease_kind = models.CharField(
+        _("type de location"), max_length=3, choices=LeaseKind.choices, blank=True
+    )
+    since = models.DateField(_("depuis le"))
+    until = models.DateField(_("jusqu’au"), null=True, blank=True)
+    last_name_normalised = models.CharField(max_length=100, editable=False, blank=True)
+    first_names_normalised = models.CharField(max_length=200, editable=False, blank=True)
+
+    class Meta:
+        verbose_name = _("titulaire")
+        verbose_name_plural = _("titulaires")
+        ordering = ["vehicle", "-since", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=Q(role="titulaire", until__isnull=True),
+                name="vehicules_one_current_titulaire",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="locataire") | ~Q(lease_kind=""),
+                name="vehicules_locataire_has_lease_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} : {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        self.last_name_normalised = normalise_name(self.usage_name or self.last_name)
+        self.first_names_normalised = normalise_first_names(self.first_names)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_company(self) -> bool:
+        return self.person_kind == PersonKind.MORALE
+
+    @property
+    def display_name(self) -> str:
+        if self.is_company:
+            return self.company_name
+        name = self.usage_name or self.last_name
+        return f"{name.upper()} {self.first_names}".strip()
+
+
+class Situation(models.Model):
+    """One entry of the vehicle's administrative situation (gage,
+    opposition, theft, damage, suspension, sale declared). Lifting an entry
+    dates it; the row stays."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="situations")
+    kind = models.CharField(_("inscription"), max_length=12, choices=SituationKind.choices)
+    registered_on = models.DateField(_("inscrite le"))
+    lifted_on = models.DateField(_("levée le"), null=True, blank=True)
+    detail = models.CharField(
+        _("précision"),
+        max_length=200,
+        blank=True,
+        help_text=_("Créancier du gage, autorité de l’opposition, service de la plainte…"),
+    )
+
+    class Meta:
+        verbose_name = _("inscription au fichier")
+        verbose_name_plural = _("situation administrative")
+        ordering = ["vehicle", "registered_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle", "kind"],
+                condition=Q(lifted_on__isnull=True),
+                name="vehicules_one_active_situation_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.registered_on:%d/%m/%Y})"
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_on is None
+
+
+class RegistryEntry(models.Model):
+    """The vehicle's registry history (immatriculation, inscriptions,
+    cession, changes of holder). Only appended to."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="history")
+    created_at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("opération"), max_length=24, choices=RegistryEventKind.choices)
+    label = models.CharField(_("libellé"), max_length=300)
+    data = models.JSONField(_("détail"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    demarche_number = models.CharField(_("démarche"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("opération au registre")
+        verbose_name_plural = _("historique du registre")
+        ordering = ["vehicle", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y} {self.label}"
+
+
+class PlateSequence(models.Model):
+    """The national SIV counter: one row, locked while a number is drawn.
+    `next_index` is the position (plates.plate_at) of the next candidate."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    next_index = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("série nationale SIV")
+        verbose_name_plural = _("série nationale SIV")
+
+    def __str__(self):
+        return plates.display_form(PlateSystem.SIV, plates.plate_at(self.next_index))
+
+
+class CessionDeclaration(models.Model):
+    """A seller's declaration of sale (cerfa 15776 content) and the code de
+    cession it gives the buyer. The code itself is never stored: only its
+    keyed digest (shown once on screen and once in the e-mail)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="cessions")
+    seller = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vendeur (compte)"),
+        on_delete=models.PROTECT,
+        related_name="cessions_declarees",
+    )
+    seller_name = models.CharField(_("vendeur"), max_length=200)
+    seller_address = models.CharField(_("adresse du vendeur"), max_length=300, blank=True)
+    sold_at = models.DateTimeField(_("date et heure de la cession"))
+    mileage = models.PositiveIntegerField(_("kilométrage inscrit au compteur"))
+    buyer_kind = models.CharField(
+        _("acquéreur"), max_length=8, choices=PersonKind.choices, default="physique"
+    )
+    buyer_last_name = models.CharField(_("nom de l’acquéreur"), max_length=100, blank=True)
+    buyer_first_names = models.CharField(_("prénoms de l’acquéreur"), max_length=200, blank=True)
+    buyer_birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    buyer_company_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
+    buyer_siret = models.CharField(_("SIRET de l’acquéreur"), max_length=14, blank=True)
+    buyer_address = models.CharField(_("adresse de l’acquéreur"), max_length=300, blank=True)
+    buyer_email = models.EmailField(_("e-mail de l’acquéreur"), blank=True)
+    buyer_last_name_normalised = models.CharField(max_length=100, editable=False, blank=True)
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    state = models.CharField(
+        _("état"), max_length=10, choices=CessionState.choices, default=CessionState.ACTIVE
+    )
+    created_at = models.DateTimeField(_("enregistrée dans le SIV le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("code valable jusqu’au"))
+    used_at = models.DateTimeField(_("code utilisé le"), null=True, blank=True)
+    used_by_demarche = models.CharField(_("utilisé par la démarche"), max_length=20, blank=True)
+    certificate_number = models.CharField(_("numéro du certificat"), max_length=20, unique=True)
+
+    class Meta:
+        verbose_name = _("déclaration de cession")
+        verbose_name_plural = _("déclarations de cession")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open declaration per vehicle at a time.
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=Q(state="active"),
+                name="vehicules_one_active_cession",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vehicle.plate_display} cédé le {self.sold_at:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        self.buyer_last_name_normalised = normalise_name(self.buyer_last_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def buyer_display(self) -> str:
+        if self.buyer_kind == PersonKind.MORALE:
+            return f"{self.buyer_company_name} (SIRET {self.buyer_siret})"
+        return f"{self.buyer_last_name.upper()} {self.buyer_first_names}".strip()
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -1,0 +1,329 @@
+"""Writes to the SIV registry. Each one is atomic, takes the acting user,
+appends a `RegistryEntry` to the vehicle's history and one audit-journal
+event."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from titres.core.journal import record_event
+from titres.permis.normalisation import normalise_first_names, normalise_name
+
+from .. import plates
+from ..allotment import allot_plate
+from ..enums import HolderRole, PersonKind, PlateSystem, RegistryEventKind, SituationKind
+from ..models import Holder, RegistryEntry, Situation, Vehicle
+
+FORMULE_LETTERS = plates.SIV_LETTERS
+
+
+@dataclass(frozen=True, kw_only=True)
+class HolderData:
+    role: str = HolderRole.TITULAIRE
+    person_kind: str = PersonKind.PHYSIQUE
+    last_name: str = ""
+    usage_name: str = ""
+    first_names: str = ""
+    birth_date: date | None = None
+    company_name: str = ""
+    siret: str = ""
+    address: str = ""
+    postal_code: str = ""
+    commune: str = ""
+    lease_kind: str = ""
+
+    def as_json(self) -> dict:
+        data = {k: v for k, v in self.__dict__.items() if v not in ("", None)}
+        if self.birth_date:
+            data["birth_date"] = self.birth_date.isoformat()
+        return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class VehicleData:
+    plate: str
+    vin: str
+    ci_date: date
+    first_registration_date: date
+    category: str
+    make: str
+    commercial_name: str
+    energy: str
+    fiscal_power: int
+    formule_number: str = ""
+    vehicle_type: str = ""
+    co2: int | None = None
+    gross_weight_kg: int | None = None
+    seats: int | None = None
+    holders: list[HolderData] = field(default_factory=list)
+
+
+def add_entry(
+    vehicle: Vehicle,
+    *,
+    kind: str,
+    label: str,
+    actor,
+    data: dict | None = None,
+    demarche_number: str = "",
+    request=None,
+) -> RegistryEntry:
+    """History row + journal event of one registry change (inside the
+    caller's transaction)."""
+    entry = RegistryEntry.objects.create(
+        vehicle=vehicle,
+        kind=kind,
+        label=label[:300],
+        data=data or {},
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        demarche_number=demarche_number,
+    )
+    record_event(
+        f"vehicules.{kind}",
+        actor=actor,
+        request=request,
+        target=vehicle,
+        data={"immatriculation": vehicle.plate, "demarche": demarche_number, **(data or {})},
+    )
+    return entry
+
+
+def new_formule_number(on: date | None = None) -> str:
+    """A fresh numéro de formule: year, two letters, five digits
+    (2026AB12345), not used by any vehicle."""
+    year = (on or timezone.localdate()).year
+    while True:
+        candidate = (
+            f"{year}"
+            f"{secrets.choice(FORMULE_LETTERS)}{secrets.choice(FORMULE_LETTERS)}"
+            f"{secrets.randbelow(100_000):05d}"
+        )
+        if not Vehicle.objects.filter(formule_number=candidate).exists():
+            return candidate
+
+
+def _create_holders(vehicle: Vehicle, holders: list[HolderData], since: date) -> list[Holder]:
+    return [
+        Holder.objects.create(
+            vehicle=vehicle,
+            since=since,
+            **asdict(holder),
+        )
+        for holder in holders
+    ]
+
+
+@transaction.atomic
+def register_vehicle(*, data: VehicleData, actor, request=None) -> Vehicle:
+    """Enter a vehicle in the registry with its holders (imports, demo
+    data, administration)."""
+    plate = plates.parse_plate(data.plate, allow_special=True)
+    vehicle = Vehicle(
+        plate=plate.canonical,
+        plate_system=plate.system,
+        vin=data.vin.upper(),
+        formule_number=data.formule_number if plate.is_siv else "",
+        ci_date=data.ci_date,
+        first_registration_date=data.first_registration_date,
+        category=data.category,
+        make=data.make,
+        vehicle_type=data.vehicle_type,
+        commercial_name=data.commercial_name,
+        energy=data.energy,
+        fiscal_power=data.fiscal_power,
+        co2=data.co2,
+        gross_weight_kg=data.gross_weight_kg,
+        seats=data.seats,
+    )
+    vehicle.full_clean()
+    vehicle.save()
+    _create_holders(vehicle, data.holders, data.ci_date)
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.IMMATRICULATION,
+        label=_("Immatriculation %(plate)s") % {"plate": vehicle.plate_display},
+        actor=actor,
+        request=request,
+        data={"titulaires": [h.as_json() for h in data.holders]},
+    )
+    return vehicle
+
+
+@transaction.atomic
+def add_situation(
+    *, vehicle: Vehicle, kind: str, actor, detail: str = "", on: date | None = None, request=None
+) -> Situation:
+    situation = Situation.objects.create(
+        vehicle=vehicle, kind=kind, detail=detail, registered_on=on or timezone.localdate()
+    )
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.SITUATION_INSCRITE,
+        label=_("Inscription : %(kind)s") % {"kind": situation.get_kind_display()},
+        actor=actor,
+        request=request,
+        data={"inscription": kind, "precision": detail},
+    )
+    return situation
+
+
+@transaction.atomic
+def lift_situation(
+    *, situation: Situation, actor, on: date | None = None, request=None
+) -> Situation:
+    situation = Situation.objects.select_for_update().get(pk=situation.pk)
+    if situation.lifted_on is not None:
+        return situation
+    situation.lifted_on = on or timezone.localdate()
+    situation.save(update_fields=["lifted_on"])
+    add_entry(
+        situation.vehicle,
+        kind=RegistryEventKind.SITUATION_LEVEE,
+        label=_("Levée : %(kind)s") % {"kind": situation.get_kind_display()},
+        actor=actor,
+        request=request,
+        data={"inscription": situation.kind},
+    )
+    return situation
+
+
+@dataclass(frozen=True)
+class HolderChange:
+    vehicle: Vehicle
+    old_plate: str
+    new_plate: str
+    formule_number: str
+
+    @property
+    def plate_changed(self) -> bool:
+        return self.old_plate != self.new_plate
+
+
+@transaction.atomic
+def change_holder(
+    *,
+    vehicle: Vehicle,
+    holders: list[HolderData],
+    actor,
+    demarche_number: str = "",
+    on: date | None = None,
+    request=None,
+) -> HolderChange:
+    """The registry part of a validated change of holder, all or nothing:
+    the current holders are closed and the new ones opened, an FNI vehicle
+    gets a newly allotted SIV number, every vehicle a new numéro de formule
+    and certificate date; the "cédé" entry is lifted."""
+    if not any(h.role == HolderRole.TITULAIRE for h in holders):
+        raise ValueError("a change of holder needs a titulaire")
+    on = on or timezone.localdate()
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    old_plate = vehicle.plate
+    Holder.objects.filter(vehicle=vehicle, until__isnull=True).update(until=on)
+    _create_holders(vehicle, holders, on)
+    if vehicle.plate_system == PlateSystem.FNI:
+        vehicle.plate = allot_plate()
+        vehicle.plate_system = PlateSystem.SIV
+    vehicle.formule_number = new_formule_number(on)
+    vehicle.ci_date = on
+    vehicle.save(update_fields=["plate", "plate_system", "formule_number", "ci_date", "updated_at"])
+    Situation.objects.filter(
+        vehicle=vehicle, kind=SituationKind.CEDE, lifted_on__isnull=True
+    ).update(lifted_on=on)
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.CHANGEMENT_TITULAIRE,
+        label=_("Changement de titulaire : %(name)s") % {"name": _holder_label(holders[0])},
+        actor=actor,
+        request=request,
+        demarche_number=demarche_number,
+        data={
+            "ancienne_immatriculation": old_plate,
+            "immatriculation": vehicle.plate,
+            "numero_formule": vehicle.formule_number,
+            "titulaires": [h.as_json() for h in holders],
+        },
+    )
+    return HolderChange(vehicle, old_plate, vehicle.plate, vehicle.formule_number)
+
+
+def _holder_label(holder: HolderData) -> str:
+    if holder.person_kind == PersonKind.MORALE:
+        return holder.company_name
+    return f"{(holder.usage_name or holder.last_name).upper()} {holder.first_names}".strip()
+
+
+@transaction.atomic
+def bulk_import(*, vehicles: list, actor, source: str, request=None) -> int:
+    """Enter many vehicles at once (generated crowd, benchmark, a file
+    import): `vehicles` are generator.GeneratedVehicle (data + situations).
+    Each vehicle gets its history row; the import is one journal event."""
+    on = timezone.localdate()
+    rows = []
+    for generated in vehicles:
+        data = generated.data
+        plate = plates.parse_plate(data.plate, allow_special=True)
+        rows.append(
+            Vehicle(
+                plate=plate.canonical,
+                plate_system=plate.system,
+                vin=data.vin,
+                formule_number=data.formule_number if plate.is_siv else "",
+                ci_date=data.ci_date,
+                first_registration_date=data.first_registration_date,
+                category=data.category,
+                make=data.make,
+                vehicle_type=data.vehicle_type,
+                commercial_name=data.commercial_name,
+                energy=data.energy,
+                fiscal_power=data.fiscal_power,
+                co2=data.co2,
+                gross_weight_kg=data.gross_weight_kg,
+                seats=data.seats,
+            )
+        )
+    created = Vehicle.objects.bulk_create(rows, batch_size=1000)
+    if created and created[0].pk is None:  # backends without RETURNING
+        by_plate = dict(
+            Vehicle.objects.filter(plate__in=[v.plate for v in rows]).values_list("plate", "pk")
+        )
+        for vehicle in created:
+            vehicle.pk = by_plate[vehicle.plate]
+    holders, situations, entries = [], [], []
+    for vehicle, generated in zip(created, vehicles, strict=True):
+        for holder in generated.data.holders:
+            holders.append(Holder(vehicle=vehicle, since=generated.data.ci_date, **asdict(holder)))
+        for kind, detail in generated.situations:
+            situations.append(
+                Situation(
+                    vehicle=vehicle, kind=kind, detail=detail, registered_on=generated.data.ci_date
+                )
+            )
+        entries.append(
+            RegistryEntry(
+                vehicle=vehicle,
+                kind=RegistryEventKind.IMMATRICULATION,
+                label=_("Immatriculation %(plate)s (import : %(source)s)")
+                % {"plate": vehicle.plate_display, "source": source},
+                data={"import": source},
+            )
+        )
+    for holder in holders:  # bulk_create skips save(): fill the search columns
+        holder.last_name_normalised = normalise_name(holder.usage_name or holder.last_name)
+        holder.first_names_normalised = normalise_first_names(holder.first_names)
+    Holder.objects.bulk_create(holders, batch_size=1000)
+    Situation.objects.bulk_create(situations, batch_size=1000)
+    RegistryEntry.objects.bulk_create(entries, batch_size=1000)
+    record_event(
+        "vehicules.import",
+        actor=actor,
+        request=request,
+        object_type=Vehicle._meta.label_lower,
+        data={"source": source, "vehicules": len(created), "date": on.isoformat()},
+    )
+    return len(created)
