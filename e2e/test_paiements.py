@@ -58,7 +58,7 @@ def test_buy_stamp_with_3ds_card_receive_it_and_check_it(page, check_a11y, mailb
     # The result came by the server-to-server notification over HTTP.
     from titres.core.models import AuditEvent
 
-    accepted = AuditEvent.objects.get(event="paiements.paiement_accepte")
+    accepted = AuditEvent.objects.get(event="paiements.payment_accepted")
     assert accepted.ip_address == "127.0.0.1"
 
     # The dev mailbox holds the stamp, PDF attached.

@@ -47,7 +47,7 @@ def test_edit_contact_details(client, user):
     user.refresh_from_db()
     assert user.last_name == "Dupont"
     assert user.phone == "+33781223344"
-    event = AuditEvent.objects.get(event="account.updated")
+    event = AuditEvent.objects.get(event="accounts.account_updated")
     assert set(event.data["fields"]) == {"last_name", "phone"}
 
 
@@ -135,7 +135,7 @@ def test_email_or_secret_answer_change_needs_the_password(client, user, changes)
     assert user.check_secret_answer("Rex") and user.secret_question == "first_pet"
     assert user.email == "camille@exemple.fr"
     assert not AuditEvent.objects.filter(
-        event__in=["account.updated", "account.email_change_requested"]
+        event__in=["accounts.account_updated", "accounts.email_change_requested"]
     ).exists()
     assert mail.outbox == []
 
@@ -170,7 +170,7 @@ def test_change_password(client, user, run_on_commit):
     # Still signed in.
     assert client.get("/compte/").status_code == 200
     assert mail.outbox[0].subject == "Votre mot de passe a été modifié"
-    assert AuditEvent.objects.filter(event="account.password_changed").exists()
+    assert AuditEvent.objects.filter(event="accounts.password_changed").exists()
 
 
 def test_change_password_needs_the_old_one(client, user):
@@ -197,10 +197,10 @@ def test_download_my_data(client, user):
     assert data["account"]["telephone"] == "06 12 34 56 78"
     assert "Rex" not in response.content.decode()
     assert data["conditions_generales"][0]["version"] == 1
-    assert AuditEvent.objects.filter(event="account.data_exported", actor_id=user.pk).exists()
+    assert AuditEvent.objects.filter(event="accounts.data_exported", actor_id=user.pk).exists()
     # The journal of the account is part of it.
     again = json.loads(client.post("/compte/mes-donnees/").content)
-    assert "account.data_exported" in [e["evenement"] for e in again["journal"]]
+    assert "accounts.data_exported" in [e["evenement"] for e in again["journal"]]
 
 
 def test_delete_my_account(client, user, run_on_commit):
@@ -212,7 +212,7 @@ def test_delete_my_account(client, user, run_on_commit):
     assert "_auth_user_id" not in client.session
     assert "Votre compte et vos données ont été supprimés." in client.get("/").content.decode()
     assert mail.outbox[0].subject == "Votre compte Titres a été supprimé"
-    event = AuditEvent.objects.get(event="account.deleted")
+    event = AuditEvent.objects.get(event="accounts.account_deleted")
     assert event.data["by"] == "user"
     assert event.object_id == str(user.pk)
 

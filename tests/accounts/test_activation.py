@@ -28,7 +28,9 @@ def test_activation_link_activates_once(client, run_on_commit):
     assert response.url == "/compte/connexion/"
     user.refresh_from_db()
     assert user.is_active and user.email_verified_at
-    assert AuditEvent.objects.filter(event="account.activated", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="accounts.account_activated", object_id=str(user.pk)
+    ).exists()
     page = client.get(response.url).content.decode()
     assert "Votre compte est activé. Vous pouvez maintenant vous connecter." in page
     again = client.get(path, follow=True)

@@ -29,7 +29,7 @@ def test_login_with_identifier_and_password(client):
     assert response.status_code == 302
     assert response.url == "/tableau-de-bord/"
     assert client.session["_auth_user_id"] == str(user.pk)
-    assert AuditEvent.objects.filter(event="account.login", actor_id=user.pk).exists()
+    assert AuditEvent.objects.filter(event="accounts.login", actor_id=user.pk).exists()
 
 
 def test_login_follows_a_safe_next_only(client):
@@ -45,7 +45,7 @@ def test_wrong_password_or_unknown_identifier_same_message(client, username):
     response = post_login(client, username, "Mauvais-Mot-2026!")
     assert response.status_code == 200
     assert INVALID in response.content.decode()
-    assert AuditEvent.objects.filter(event="account.login_failed").count() == 1
+    assert AuditEvent.objects.filter(event="accounts.login_failed").count() == 1
 
 
 def test_account_lockout_is_progressive(client, settings):
@@ -63,7 +63,7 @@ def test_account_lockout_is_progressive(client, settings):
     locked = post_login(client, "camille", ip="198.51.100.7").content.decode()
     assert "la connexion est bloquée pendant 1 min" in locked
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(event="account.locked").count() == 1
+    assert AuditEvent.objects.filter(event="accounts.account_locked").count() == 1
 
 
 def test_lock_duration_doubles_and_ends(client, settings):
@@ -142,7 +142,7 @@ def test_logout_requires_post(client):
     response = client.post("/compte/deconnexion/")
     assert response.url == "/"
     assert "_auth_user_id" not in client.session
-    assert AuditEvent.objects.filter(event="account.logout", actor_id=user.pk).exists()
+    assert AuditEvent.objects.filter(event="accounts.logout", actor_id=user.pk).exists()
 
 
 def test_logout_hands_over_to_franceconnect(client):

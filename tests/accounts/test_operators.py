@@ -66,7 +66,7 @@ def test_suspension_mail_states_reason_and_end_date(operator, run_on_commit):
     assert "pour une durée de 15 jours" in body
     assert "Motif de la suspension : Pièces justificatives falsifiées." in body
     assert "Fin de la suspension : le 16 mars 2026 à 11:00." in body  # Paris time
-    event = AuditEvent.objects.get(event="account.suspended")
+    event = AuditEvent.objects.get(event="accounts.account_suspended")
     assert event.actor_id == operator.pk
     assert event.data["reason"] == "Pièces justificatives falsifiées."
 
@@ -97,7 +97,9 @@ def test_suspended_user_cannot_log_in_then_is_restored_automatically(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.suspended_until is None and user.suspension_reason == ""
-    assert AuditEvent.objects.filter(event="account.restored", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="accounts.account_restored", object_id=str(user.pk)
+    ).exists()
     assert mail.outbox[-1].subject == "Votre compte Titres est de nouveau accessible"
 
 
@@ -171,7 +173,9 @@ def test_operator_reactivates_early(client, operator, run_on_commit):
     with run_on_commit():
         reactivate_account(user=user, actor=operator)
     assert login(client, "camille").status_code == 302
-    assert AuditEvent.objects.filter(event="account.reactivated", actor_id=operator.pk).exists()
+    assert AuditEvent.objects.filter(
+        event="accounts.account_reactivated", actor_id=operator.pk
+    ).exists()
     assert mail.outbox[0].subject == "Votre compte Titres est de nouveau accessible"
 
 
@@ -211,7 +215,7 @@ def test_admin_deletes_through_the_service(admin_client, run_on_commit):
             url, {"action": "delete_accounts", "_selected_action": [user.pk], "apply": "1"}
         )
     assert not User.objects.filter(pk=user.pk).exists()
-    event = AuditEvent.objects.get(event="account.deleted")
+    event = AuditEvent.objects.get(event="accounts.account_deleted")
     assert event.data["by"] == "operator"
     # The default bulk delete (without audit) is not offered.
     changelist = admin_client.get(url).content.decode()
@@ -260,8 +264,8 @@ def test_habilitation_creates_account_and_mails_connection_procedure(
     assert login(client, "garage.centre", NEW_PASSWORD).status_code == 302
     # The terms must be accepted first.
     assert client.get("/compte/").url.startswith("/compte/conditions-generales/")
-    assert AuditEvent.objects.filter(event="habilitation.created").exists()
-    assert AuditEvent.objects.filter(event="account.password_set").exists()
+    assert AuditEvent.objects.filter(event="accounts.habilitation_created").exists()
+    assert AuditEvent.objects.filter(event="accounts.password_set").exists()
 
 
 def test_first_connection_link_is_single_use_and_lasts_48_hours(client, operator, run_on_commit):
@@ -309,7 +313,7 @@ def test_habilitation_suspension_deactivates_and_reactivation_restores(
     events = AuditEvent.objects.filter(object_type="accounts.habilitation").values_list(
         "event", flat=True
     )
-    assert list(events) == ["habilitation.suspended", "habilitation.reactivated"]
+    assert list(events) == ["accounts.habilitation_suspended", "accounts.habilitation_reactivated"]
 
 
 def test_session_of_deactivated_professional_ends(client, operator):
@@ -330,8 +334,8 @@ def test_habilitation_termination_deletes_account_and_data(operator, run_on_comm
     assert habilitation.user is None and habilitation.email == ""
     subjects = [m.subject for m in mail.outbox]
     assert "Votre habilitation SIV est résiliée" in subjects
-    assert AuditEvent.objects.filter(event="habilitation.terminated").exists()
-    deleted = AuditEvent.objects.get(event="account.deleted")
+    assert AuditEvent.objects.filter(event="accounts.habilitation_terminated").exists()
+    deleted = AuditEvent.objects.get(event="accounts.account_deleted")
     assert deleted.data["reason"] == "Résiliation de l’habilitation SIV par la préfecture"
     with pytest.raises(AccountError, match="déjà résiliée"):
         terminate_habilitation(habilitation=habilitation, actor=operator)
@@ -512,7 +516,7 @@ def test_admin_publishes_terms_version(admin_client, terms):
     )
     assert response.status_code == 302
     assert current_terms_full().version == 2
-    assert AuditEvent.objects.filter(event="terms.published").exists()
+    assert AuditEvent.objects.filter(event="accounts.terms_published").exists()
     # Published versions are evidence: they cannot be changed.
     page = admin_client.get(f"/gestion/accounts/termsversion/{terms.pk}/change/")
     assert 'name="text"' not in page.content.decode()

@@ -152,8 +152,8 @@ def test_admin_login_failures_lock_like_the_portal(client, operator, settings):
         "/compte/connexion/", {"username": "operateur", "password": PASSWORD}
     ).content.decode()
     assert "la connexion est bloquée pendant" in portal
-    assert AuditEvent.objects.filter(event="account.login_failed").count() == 3
-    assert AuditEvent.objects.filter(event="account.locked").count() == 1
+    assert AuditEvent.objects.filter(event="accounts.login_failed").count() == 3
+    assert AuditEvent.objects.filter(event="accounts.account_locked").count() == 1
 
 
 @override_settings(AUTHENTICATION_BACKENDS=BACKENDS)
@@ -166,7 +166,7 @@ def test_portal_failures_count_once(client, operator, settings):
             REMOTE_ADDR="192.0.2.10",
         )
     assert lockout.current_lock("operateur", "x") is None
-    assert AuditEvent.objects.filter(event="account.login_failed").count() == 2
+    assert AuditEvent.objects.filter(event="accounts.login_failed").count() == 2
     # The third failure, at the admin, locks: 2 + 1.
     admin_login(client, "operateur", "faux", ip="x")
     assert lockout.current_lock("operateur", "x").scope == "account"
@@ -196,7 +196,7 @@ def test_failed_login_journals_the_identifier_only_for_an_existing_account(clien
     UserFactory(username="camille")
     client.post("/compte/connexion/", {"username": "CAMILLE", "password": "faux"})
     client.post("/compte/connexion/", {"username": "Mon-Mot-De-Passe-2026!", "password": "x"})
-    known, unknown = AuditEvent.objects.filter(event="account.login_failed").order_by("sequence")
+    known, unknown = AuditEvent.objects.filter(event="accounts.login_failed").order_by("sequence")
     assert known.data == {"identifier": "camille"}
     assert unknown.data == {}
     assert not AuditEvent.objects.filter(data__icontains="Mon-Mot-De-Passe").exists()
@@ -206,7 +206,7 @@ def test_lock_event_of_an_unknown_identifier_keeps_no_identifier(client, setting
     settings.ACCOUNT_LOCKOUT_THRESHOLD = 2
     for _ in range(2):
         client.post("/compte/connexion/", {"username": "Secret-Tape-2026!", "password": "x"})
-    event = AuditEvent.objects.get(event="account.locked")
+    event = AuditEvent.objects.get(event="accounts.account_locked")
     assert "identifier" not in event.data
     assert event.data["scope"] == "account"
 
@@ -276,7 +276,7 @@ def test_admin_change_of_an_account_is_journaled(admin_client, operator):
     )
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    event = AuditEvent.objects.get(event="account.admin_changed")
+    event = AuditEvent.objects.get(event="accounts.admin_changed")
     assert event.actor_id == operator.pk
     assert event.object_id == str(user.pk)
     assert set(event.data["fields"]) == {"last_name", "is_staff"}
@@ -288,7 +288,7 @@ def test_admin_change_of_an_account_is_journaled(admin_client, operator):
     data["groups"] = []
     data.pop("user_permissions")
     admin_client.post(url, data)
-    withdrawn = AuditEvent.objects.filter(event="account.admin_changed").last()
+    withdrawn = AuditEvent.objects.filter(event="accounts.admin_changed").last()
     assert withdrawn.data["groups_removed"] == ["Support"]
     assert withdrawn.data["permissions_removed"] == ["accounts.view_user"]
 
@@ -297,7 +297,7 @@ def test_unchanged_save_journals_nothing(admin_client):
     user = UserFactory(username="camille")
     url = f"/gestion/accounts/user/{user.pk}/change/"
     admin_client.post(url, change_form_data(admin_client.get(url)))
-    assert not AuditEvent.objects.filter(event="account.admin_changed").exists()
+    assert not AuditEvent.objects.filter(event="accounts.admin_changed").exists()
 
 
 def test_admin_password_change_is_journaled_and_told(admin_client, operator, run_on_commit):
@@ -311,7 +311,7 @@ def test_admin_password_change_is_journaled_and_told(admin_client, operator, run
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
-    event = AuditEvent.objects.get(event="account.admin_changed")
+    event = AuditEvent.objects.get(event="accounts.admin_changed")
     assert event.actor_id == operator.pk
     assert event.data == {"fields": ["password"], "password_usable": True}
     assert [m.to for m in mail.outbox] == [["camille@exemple.fr"]]
@@ -342,7 +342,7 @@ def test_group_permission_changes_are_journaled(admin_client):
         "/gestion/auth/group/add/", {"name": "Support", "permissions": [str(permission.pk)]}
     )
     assert response.status_code == 302
-    event = AuditEvent.objects.get(event="account.admin_group_changed")
+    event = AuditEvent.objects.get(event="accounts.admin_group_changed")
     assert event.data["created"] is True
     assert event.data["permissions_added"] == ["accounts.change_user"]
 
@@ -356,7 +356,7 @@ def test_mairie_request_cannot_be_deleted_and_changes_are_journaled(admin_client
     data = change_form_data(admin_client.get(url + "change/"))
     data["dr_count"] = "7"
     assert admin_client.post(url + "change/", data).status_code == 302
-    event = AuditEvent.objects.get(event="mairie.request_updated")
+    event = AuditEvent.objects.get(event="accounts.mairie_request_updated")
     assert event.data == {"fields": ["dr_count"]}
 
 
@@ -372,6 +372,6 @@ def test_unpublished_terms_correction_is_journaled(admin_client):
     data = change_form_data(admin_client.get(url))
     data["title"] = "CGU corrigées"
     assert admin_client.post(url, data).status_code == 302
-    event = AuditEvent.objects.get(event="terms.updated")
+    event = AuditEvent.objects.get(event="accounts.terms_updated")
     assert event.data["version"] == future.version
     assert "title" in event.data["fields"]  # (published_at loses its microseconds)

@@ -37,7 +37,7 @@ def test_forgotten_identifier_is_mailed(client, run_on_commit):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "Votre identifiant Titres"
     assert "L’identifiant de votre compte est : camille.m" in mail.outbox[0].body
-    assert AuditEvent.objects.filter(event="account.identifier_reminder").exists()
+    assert AuditEvent.objects.filter(event="accounts.identifier_reminder_sent").exists()
 
 
 def test_forgotten_identifier_reveals_nothing(client, run_on_commit):
@@ -67,7 +67,7 @@ def test_password_reset_by_identifier_or_email(client, run_on_commit, typed):
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     assert mail.outbox[-1].subject == "Votre mot de passe a été modifié"
-    assert AuditEvent.objects.filter(event="account.password_reset").exists()
+    assert AuditEvent.objects.filter(event="accounts.password_reset").exists()
     # Single use.
     again = client.get(path)
     assert again.status_code == 404

@@ -80,7 +80,7 @@ def test_particulier_signs_up_and_receives_activation_link(client, terms, run_on
     assert user.check_secret_answer("REX")
     acceptance = TermsAcceptance.objects.get(user=user)
     assert acceptance.version == terms
-    assert AuditEvent.objects.filter(event="account.signup", object_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(event="accounts.signup", object_id=str(user.pk)).exists()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["camille@exemple.fr"]

@@ -52,8 +52,8 @@ def test_new_version_must_be_accepted_at_next_login_before_anything_else(client,
     assert client.get("/tableau-de-bord/").status_code == 200
     acceptance = TermsAcceptance.objects.get(user=user, version__version=2)
     assert acceptance.accepted_at
-    assert AuditEvent.objects.filter(event="terms.accepted", actor_id=user.pk).exists()
-    assert AuditEvent.objects.filter(event="terms.published").exists()
+    assert AuditEvent.objects.filter(event="accounts.terms_accepted", actor_id=user.pk).exists()
+    assert AuditEvent.objects.filter(event="accounts.terms_published").exists()
 
 
 def test_session_already_open_is_stopped_when_a_version_is_published(client, terms, run_on_commit):

@@ -2,15 +2,24 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from titres.core.journal import record_event, verify_chain
+from titres.core.audit import AuditCode
+from titres.core.journal import compute_hash, record_event, verify_chain
 from titres.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 
+class SampleEvent(AuditCode):
+    FIRST = "test.premier"
+    SECOND = "test.second"
+    A = "test.a"
+    B = "test.b"
+    C = "test.c"
+
+
 def test_chain_links_each_entry_to_the_previous():
-    first = record_event("test.premier", data={"a": 1})
-    second = record_event("test.second", object_type="x", object_id="42")
+    first = record_event(SampleEvent.FIRST, data={"a": 1})
+    second = record_event(SampleEvent.SECOND, object_type="x", object_id="42")
     assert first.previous_hash == "0" * 64
     assert second.previous_hash == first.hash
     assert verify_chain().ok
@@ -18,9 +27,9 @@ def test_chain_links_each_entry_to_the_previous():
 
 
 def test_tampered_row_is_named():
-    record_event("test.a")
-    victim = record_event("test.b", data={"montant": 25})
-    record_event("test.c")
+    record_event(SampleEvent.A)
+    victim = record_event(SampleEvent.B, data={"montant": 25})
+    record_event(SampleEvent.C)
     AuditEvent.objects.filter(pk=victim.pk).update(data={"montant": 0})
     result = verify_chain()
     assert not result.ok
@@ -30,9 +39,9 @@ def test_tampered_row_is_named():
 
 
 def test_deleted_entry_in_the_middle_is_detected():
-    record_event("test.a")
-    middle = record_event("test.b")
-    record_event("test.c")
+    record_event(SampleEvent.A)
+    middle = record_event(SampleEvent.B)
+    record_event(SampleEvent.C)
     AuditEvent.objects.filter(pk=middle.pk).delete()
     result = verify_chain()
     assert not result.ok
@@ -40,7 +49,57 @@ def test_deleted_entry_in_the_middle_is_detected():
 
 
 def test_deleted_last_entry_is_detected():
-    record_event("test.a")
-    last = record_event("test.b")
+    record_event(SampleEvent.A)
+    last = record_event(SampleEvent.B)
     AuditEvent.objects.filter(pk=last.pk).delete()
     assert not verify_chain().ok
+
+
+def test_free_string_codes_are_refused():
+    with pytest.raises(TypeError, match="unknown audit code 'accounts.login'"):
+        record_event("accounts.login")
+    assert not AuditEvent.objects.exists()
+
+
+def _renamed_entry():
+    """An entry written before the rename: hashed over its original code."""
+    entry = record_event(SampleEvent.A)
+    entry.event = "demarche.creee"
+    entry.hash = compute_hash(entry)
+    AuditEvent.objects.filter(pk=entry.pk).update(event=entry.event, hash=entry.hash)
+    from titres.core.models import JournalHead
+
+    JournalHead.objects.filter(pk=1).update(last_hash=entry.hash)
+    return entry
+
+
+def test_renamed_codes_keep_the_chain_verifiable():
+    from importlib import import_module
+
+    from django.apps import apps as global_apps
+
+    entry = _renamed_entry()
+    record_event(SampleEvent.B)
+    assert verify_chain().ok
+    migration = import_module("titres.core.migrations.0002_audit_legacy_event")
+    migration.rename_codes(global_apps, None)
+    entry.refresh_from_db()
+    assert (entry.event, entry.legacy_event) == ("procedures.demarche_created", "demarche.creee")
+    assert verify_chain().ok
+    migration.restore_codes(global_apps, None)
+    entry.refresh_from_db()
+    assert (entry.event, entry.legacy_event) == ("demarche.creee", "")
+    assert verify_chain().ok
+
+
+def test_renamed_entry_with_a_changed_code_is_detected():
+    from importlib import import_module
+
+    from django.apps import apps as global_apps
+
+    entry = _renamed_entry()
+    import_module("titres.core.migrations.0002_audit_legacy_event").rename_codes(global_apps, None)
+    AuditEvent.objects.filter(pk=entry.pk).update(event="procedures.document_deleted")
+    result = verify_chain()
+    assert result.broken.sequence == entry.sequence
+    assert result.reason == "code d'événement renommé altéré"

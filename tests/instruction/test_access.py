@@ -213,7 +213,7 @@ def test_verified_agent_reads_the_document_in_the_agent_viewer_only(agent, autho
     png = client.get(reverse("instruction:document_page", args=[document.pk, 1]))
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
     assert AuditEvent.objects.filter(
-        event="document.consulte", object_id=str(document.pk), actor=agent
+        event="procedures.document_viewed", object_id=str(document.pk), actor=agent
     ).exists()
 
 

@@ -174,7 +174,7 @@ def test_production_failure_sends_the_file_back_and_it_can_be_transmitted_again(
     change = demarche.history.order_by("-created_at", "-id").first()
     assert (change.event, change.actor_role, change.actor) == ("echec_production", "systeme", None)
     assert change.comment == order.error
-    assert AuditEvent.objects.filter(event="instruction.fabrication_echec").exists()
+    assert AuditEvent.objects.filter(event="instruction.production_failed").exists()
     assert any("En cours (validée)" in m.body for m in mailoutbox)
 
     # Reported by the factory itself, an unknown or finished order is ignored.
@@ -235,7 +235,7 @@ def test_chef_assigns_to_an_agent(chef_client, agent, authority):
     response = _post(chef_client, demarche, "assigner", {"agent": agent.pk})
     assert "La demande est assignée." in response.content.decode()
     assert Assignment.objects.get(demarche=demarche).agent == agent
-    assert AuditEvent.objects.filter(event="instruction.assignee").exists()
+    assert AuditEvent.objects.filter(event="instruction.dossier_assigned").exists()
 
 
 def test_agent_cannot_assign(agent_client, agent, authority):

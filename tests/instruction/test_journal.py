@@ -32,14 +32,14 @@ def test_opening_a_file_journals_file_document_and_snpc(agent_client, agent, aut
     document = DocumentFactory(demarche=demarche)
     response = agent_client.get(reverse("instruction:detail", args=[demarche.number]))
     assert response.status_code == 200
-    file_event = _events("instruction.dossier_consulte").get()
+    file_event = _events("instruction.dossier_viewed").get()
     assert (file_event.actor, file_event.object_id, file_event.actor_role) == (
         agent,
         str(demarche.pk),
         "agent_instructeur",
     )
-    assert _events("document.consulte").get().object_id == str(document.pk)
-    snpc_event = _events("instruction.snpc_consulte").get()
+    assert _events("procedures.document_viewed").get().object_id == str(document.pk)
+    snpc_event = _events("instruction.snpc_viewed").get()
     assert snpc_event.data["neph"] == record.neph and snpc_event.actor == agent
     assert verify_chain().ok
 
@@ -49,10 +49,10 @@ def test_page_image_and_history_are_journaled(agent_client, agent, authority):
     document = DocumentFactory(demarche=demarche)
     response = agent_client.get(reverse("instruction:document_page", args=[document.pk, 1]))
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    event = _events("instruction.page_consultee").get()
+    event = _events("instruction.page_viewed").get()
     assert event.actor == agent and event.data["page"] == 1
     agent_client.get(reverse("instruction:history", args=[demarche.number]))
-    assert _events("instruction.dossier_consulte").get().data["vue"] == "historique"
+    assert _events("instruction.dossier_viewed").get().data["vue"] == "historique"
 
 
 def test_photo_and_signature_panel_is_journaled(agent_client, agent, authority):
@@ -67,7 +67,7 @@ def test_photo_and_signature_panel_is_journaled(agent_client, agent, authority):
     assert photo.code in page
     response = agent_client.get(reverse("instruction:ephoto", args=[demarche.number, "photo"]))
     assert response.status_code == 200
-    assert _events("instruction.photo_consultee").get().actor == agent
+    assert _events("instruction.photo_viewed").get().actor == agent
     assert (
         agent_client.get(
             reverse("instruction:ephoto", args=[demarche.number, "signature"])
@@ -101,4 +101,4 @@ def test_no_snpc_record_is_said(agent_client, authority):
         reverse("instruction:detail", args=[demarche.number])
     ).content.decode()
     assert "Aucun dossier du fichier national ne correspond à cette demande." in content
-    assert not _events("instruction.snpc_consulte").exists()
+    assert not _events("instruction.snpc_viewed").exists()

@@ -97,7 +97,7 @@ def test_document_in_analysis_is_never_rendered(agent_client, authority):
     assert response.status_code == 409
     assert "Document en cours d’analyse antivirus" in response.text
     assert not AuditEvent.objects.filter(
-        event="document.consulte", object_id=str(pending.pk)
+        event="procedures.document_viewed", object_id=str(pending.pk)
     ).exists()
     # Once the antivirus passed it, it is shown.
     pending.status = DocumentStatus.VALIDE

@@ -42,7 +42,7 @@ def test_replayed_notification_changes_nothing(
     assert LedgerEntry.objects.filter(kind=LedgerKind.PAIEMENT).count() == 1
     assert LedgerEntry.objects.filter(kind=LedgerKind.EMISSION).count() == 1
     assert len(mailoutbox) == 1
-    assert AuditEvent.objects.filter(event="paiements.notification_rejouee").count() == 3
+    assert AuditEvent.objects.filter(event="paiements.notification_replayed").count() == 3
 
 
 def test_notification_over_http_settles_the_payment(
@@ -83,7 +83,7 @@ def test_forged_signature_is_refused_and_journaled(client, django_capture_on_com
     payment.refresh_from_db()
     assert payment.state == PaymentState.EN_ATTENTE
     assert not Stamp.objects.exists()
-    event = AuditEvent.objects.get(event="paiements.notification_refusee")
+    event = AuditEvent.objects.get(event="paiements.notification_refused")
     assert event.object_id == payment.reference
     assert event.data["motif"] == "signature HMAC-SHA256 absente ou invalide"
     assert event.ip_address == "127.0.0.1"
@@ -103,7 +103,7 @@ def test_tampered_amount_breaks_the_signature(client, django_capture_on_commit_c
     del fields["signature"]
     fields["amount"] = str(session.amount_cents)
     assert post(client, fields).status_code == 403
-    assert AuditEvent.objects.filter(event="paiements.notification_refusee").count() == 2
+    assert AuditEvent.objects.filter(event="paiements.notification_refused").count() == 2
     payment.refresh_from_db()
     assert payment.state == PaymentState.EN_ATTENTE
 
@@ -121,7 +121,7 @@ def test_correctly_signed_but_inconsistent_amount_is_refused(client, settings):
     assert response.status_code == 400
     payment.refresh_from_db()
     assert payment.state == PaymentState.EN_ATTENTE
-    assert AuditEvent.objects.filter(event="paiements.notification_incoherente").exists()
+    assert AuditEvent.objects.filter(event="paiements.notification_inconsistent").exists()
 
 
 def test_notification_for_unknown_reference(client):
@@ -133,7 +133,7 @@ def test_notification_for_unknown_reference(client):
     }
     fields["signature"] = sign(fields, conf.secret_key())
     assert post(client, fields).status_code == 400
-    assert AuditEvent.objects.filter(event="paiements.notification_inconnue").exists()
+    assert AuditEvent.objects.filter(event="paiements.notification_unknown").exists()
 
 
 def test_contradictory_notification_keeps_the_first_result(
@@ -146,7 +146,7 @@ def test_contradictory_notification_keeps_the_first_result(
     assert post(client, fields).content == b"contradictoire"
     payment.refresh_from_db()
     assert payment.state == PaymentState.ACCEPTE
-    assert AuditEvent.objects.filter(event="paiements.notification_contradictoire").exists()
+    assert AuditEvent.objects.filter(event="paiements.notification_contradictory").exists()
 
 
 def test_notification_endpoint_needs_post_and_known_provider(client):

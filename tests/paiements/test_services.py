@@ -36,7 +36,7 @@ def test_reserve_then_consume():
     assert consumed.consumed_at is not None
     assert LedgerEntry.objects.filter(stamp=stamp, kind=LedgerKind.CONSOMMATION).count() == 1
     events = set(AuditEvent.objects.values_list("event", flat=True))
-    assert {"paiements.timbre_reserve", "paiements.timbre_consomme"} <= events
+    assert {"paiements.timbre_reserved", "paiements.timbre_consumed"} <= events
 
 
 def test_number_is_accepted_with_spaces():
@@ -54,7 +54,7 @@ def test_reserve_is_idempotent_for_the_same_holder():
         services.reserve_stamp(
             number=stamp.number, purpose="permis_perte_vol", holder=HOLDER, actor=None
         )
-    assert AuditEvent.objects.filter(event="paiements.timbre_reserve").count() == 1
+    assert AuditEvent.objects.filter(event="paiements.timbre_reserved").count() == 1
 
 
 def test_reserved_stamp_cannot_be_reserved_by_another_draft():
@@ -227,7 +227,7 @@ def test_release_returns_stamp_to_available():
     assert released.holder == ""
     # again: no-op
     services.release_stamp(number=stamp.number, holder=HOLDER, actor=None)
-    assert AuditEvent.objects.filter(event="paiements.timbre_libere").count() == 1
+    assert AuditEvent.objects.filter(event="paiements.timbre_released").count() == 1
     # now another draft may take it
     services.reserve_stamp(
         number=stamp.number, purpose="permis_perte_vol", holder=OTHER, actor=None

@@ -83,7 +83,7 @@ def test_accepted_card_issues_stamp_emails_pdf_and_shows_it(
     # ledger: cashed then issued
     kinds = sorted(LedgerEntry.objects.values_list("kind", flat=True))
     assert kinds == [LedgerKind.EMISSION, LedgerKind.PAIEMENT]
-    assert AuditEvent.objects.filter(event="paiements.timbre_emis").count() == 1
+    assert AuditEvent.objects.filter(event="paiements.timbre_issued").count() == 1
 
 
 def test_three_d_secure_card_needs_the_code(

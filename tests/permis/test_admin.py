@@ -25,7 +25,7 @@ def test_opening_a_record_is_journaled(operator_client):
     record = LicenceRecordFactory()
     response = client.get(reverse("admin:permis_licencerecord_change", args=[record.pk]))
     assert response.status_code == 200
-    event = AuditEvent.objects.get(event="permis.snpc_consulte_admin")
+    event = AuditEvent.objects.get(event="permis.snpc_viewed_admin")
     assert event.actor_id == operator.pk
     assert event.object_id == str(record.pk)
 
@@ -50,7 +50,7 @@ def test_a_correction_is_journaled_with_the_changed_fields(operator_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     record.refresh_from_db()
     assert record.points_balance == 9
-    event = AuditEvent.objects.get(event="permis.snpc_modifie_admin")
+    event = AuditEvent.objects.get(event="permis.snpc_changed_admin")
     assert "points_balance" in event.data["champs"]
     assert event.actor_id == operator.pk
 

@@ -20,7 +20,7 @@ def test_register_photo_returns_a_code_valid_six_months():
     assert len(photo.code) == 22
     assert photo.expires_at - photo.created_at == timedelta(days=183)
     assert check_ephoto_code(photo.code).ok
-    event = AuditEvent.objects.get(event="permis.photo_enregistree")
+    event = AuditEvent.objects.get(event="permis.photo_saved")
     assert event.data == {"agrement": photographer.approval_number}
 
 
@@ -83,7 +83,7 @@ def test_use_code_once():
     used = use_ephoto_code(code=photo.code, holder=user, reference="PC-2026-000001")
     assert used.used_by == user and used.used_reference == "PC-2026-000001"
     assert used.used_at is not None
-    assert AuditEvent.objects.filter(event="permis.photo_utilisee").count() == 1
+    assert AuditEvent.objects.filter(event="permis.photo_used").count() == 1
     with pytest.raises(ValidationError) as error:
         use_ephoto_code(code=photo.code, holder=UserFactory(), reference="PC-2026-000002")
     assert error.value.messages == [

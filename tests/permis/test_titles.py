@@ -53,7 +53,7 @@ def test_new_title_marks_the_old_one_by_motif(motif, status):
     assert new.valid_until == date(2041, 2, 1)
     assert old.record.current_title == new
     events = list(AuditEvent.objects.values_list("event", flat=True))
-    assert events == ["permis.titre_marque", "permis.titre_enregistre"]
+    assert events == ["permis.titre_status_changed", "permis.titre_recorded"]
     last = AuditEvent.objects.last()
     assert last.data["remplace"] == [old.number]
     assert last.actor == agent
@@ -101,7 +101,7 @@ def test_change_state():
     change_licence_state(record=record, state=LicenceState.INVALIDE, actor=None)
     record.refresh_from_db()
     assert record.points_balance == 0 and record.suspension_end is None
-    assert AuditEvent.objects.filter(event="permis.etat_modifie").count() == 2
+    assert AuditEvent.objects.filter(event="permis.licence_state_changed").count() == 2
 
 
 def test_points_cannot_exceed_12():

@@ -44,7 +44,7 @@ def test_link_then_see_the_record(client, citizen):
     assert response.status_code == 302
     assert response.url == reverse("permis:record", kwargs={"neph": record.neph})
     assert LicenceHolderLink.objects.get(user=citizen).record == record
-    event = AuditEvent.objects.get(event="permis.rattachement")
+    event = AuditEvent.objects.get(event="permis.rattachement_created")
     assert event.actor == citizen and event.data == {"neph": record.neph}
 
     page = client.get(response.url).content.decode()
@@ -66,7 +66,7 @@ def test_wrong_birth_date_is_refused(client, citizen):
         "Vérifiez le numéro indiqué sur votre permis (rubrique 5)."
     ]
     assert not LicenceHolderLink.objects.exists()
-    assert AuditEvent.objects.filter(event="permis.rattachement_refuse").count() == 1
+    assert AuditEvent.objects.filter(event="permis.rattachement_refused").count() == 1
 
 
 def test_wrong_neph_is_refused(client, citizen):
@@ -133,7 +133,7 @@ def test_unlink(client, citizen):
     response = client.post(reverse("permis:unlink"))
     assert response.status_code == 302
     assert not LicenceHolderLink.objects.exists()
-    assert AuditEvent.objects.filter(event="permis.rattachement_supprime").exists()
+    assert AuditEvent.objects.filter(event="permis.rattachement_deleted").exists()
 
 
 def test_dashboard_section(client, citizen):

@@ -192,7 +192,7 @@ def test_stamp_released_when_a_stale_draft_is_expired(client, citizen):
     bought.refresh_from_db()
     assert demarche.status == Status.ABANDONNEE
     assert bought.state == StampState.DISPONIBLE and bought.holder == ""
-    released = AuditEvent.objects.get(event="paiements.timbre_libere")
+    released = AuditEvent.objects.get(event="paiements.timbre_released")
     assert released.actor is None  # the system
 
 

@@ -79,7 +79,9 @@ def test_owner_gets_the_document_with_safe_headers(client):
     assert response["Content-Disposition"].startswith('inline; filename="facture.png"')
     assert "sandbox" in response["Content-Security-Policy"]
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
-    assert AuditEvent.objects.filter(event="document.consulte", object_id=str(document.pk)).exists()
+    assert AuditEvent.objects.filter(
+        event="procedures.document_viewed", object_id=str(document.pk)
+    ).exists()
 
 
 def test_tiff_is_served_as_attachment(client):
@@ -100,7 +102,7 @@ def test_citizen_urls_serve_the_owner_only_even_to_agents(client):
         assert client.get(reverse("procedures:document", args=[document.pk])).status_code == 404
         assert client.get(reverse("procedures:message", args=[message.pk])).status_code == 404
         assert client.get(reverse("procedures:detail", args=[submitted.number])).status_code == 404
-    assert not AuditEvent.objects.filter(event="document.consulte").exists()
+    assert not AuditEvent.objects.filter(event="procedures.document_viewed").exists()
 
 
 def test_staff_with_permission_sees_submitted_files_only_once_verified():
@@ -150,7 +152,7 @@ def test_document_in_analysis_is_not_served_to_its_owner(client):
     assert response.status_code == 409
     assert "Document en cours d’analyse antivirus" in response.text
     assert response["Content-Type"].startswith("text/html")
-    assert not AuditEvent.objects.filter(event="document.consulte").exists()
+    assert not AuditEvent.objects.filter(event="procedures.document_viewed").exists()
     refused = DocumentFactory(status=DocumentStatus.REFUSE)
     client.force_login(refused.demarche.owner)
     response = client.get(reverse("procedures:document", args=[refused.pk]))

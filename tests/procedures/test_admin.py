@@ -79,11 +79,11 @@ def test_authority_changes_are_journaled(client, operator):
     assert response.status_code == 302, response.content
     authority.refresh_from_db()
     assert authority.name == "Préfecture de Meurthe-et-Moselle (Nancy)"
-    event = AuditEvent.objects.get(event="procedures.autorite_modifiee")
+    event = AuditEvent.objects.get(event="procedures.autorite_changed")
     assert event.object_id == str(authority.pk)
     assert "name" in event.data["champs"]
     spare = AuthorityFactory(code="999", name="Préfecture de test", departements=["99"])
     url = reverse("admin:procedures_authority_delete", args=[spare.pk])
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Authority.objects.filter(pk=spare.pk).exists()
-    assert AuditEvent.objects.get(event="procedures.autorite_supprimee").data["code"] == "999"
+    assert AuditEvent.objects.get(event="procedures.autorite_deleted").data["code"] == "999"

@@ -107,7 +107,7 @@ def test_every_status_event_role(state, actors, django_capture_on_commit_callbac
             assert change.to_status == target and change.event == event, label
             assert change.actor == actor and change.actor_role == role, label
             assert AuditEvent.objects.filter(
-                event="demarche.transition", object_id=str(demarche.pk)
+                event="procedures.demarche_transition", object_id=str(demarche.pk)
             ).exists(), label
         else:
             with pytest.raises(TransitionRefused), transaction.atomic():

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from .audit import AuditCode
+from .audit_renames import RENAMED_CODES
 from .models import AuditEvent, JournalHead
 
 GENESIS = "0" * 64
@@ -20,7 +22,8 @@ def canonical_encoding(entry: AuditEvent) -> bytes:
     payload = {
         "sequence": entry.sequence,
         "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "event": entry.event,
+        # Entries written before a rename hash the code they were written with.
+        "event": entry.legacy_event or entry.event,
         "actor_id": entry.actor_id,
         "actor_label": entry.actor_label,
         "actor_role": entry.actor_role,
@@ -78,7 +81,7 @@ def _valid_ip(value: str) -> str | None:
 
 @transaction.atomic
 def record_event(
-    event: str,
+    event: AuditCode,
     *,
     actor=None,
     actor_role: str = "",
@@ -90,8 +93,12 @@ def record_event(
 ) -> AuditEvent:
     """Append one event to the journal; joins the caller's transaction.
 
-    `target` may be a model instance; its label and primary key are stored.
+    `event` is a member of an app's AuditCode enum (titres/<app>/audit.py);
+    anything else, a plain string included, is refused. `target` may be a
+    model instance; its label and primary key are stored.
     """
+    if not isinstance(event, AuditCode):
+        raise TypeError(f"unknown audit code {event!r}: declare it in the app's audit.py enum")
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
@@ -102,7 +109,7 @@ def record_event(
     entry = AuditEvent(
         sequence=head.last_sequence + 1,
         created_at=timezone.now(),
-        event=event,
+        event=event.value,
         actor=actor if label else None,
         actor_label=label,
         actor_role=actor_role or role,
@@ -140,6 +147,8 @@ def verify_chain(batch_size: int = 5000) -> VerificationResult:
             return VerificationResult(checked, entry, f"séquence attendue {expected_sequence}")
         if entry.previous_hash != previous:
             return VerificationResult(checked, entry, "lien vers l'entrée précédente rompu")
+        if entry.legacy_event and RENAMED_CODES.get(entry.legacy_event) != entry.event:
+            return VerificationResult(checked, entry, "code d'événement renommé altéré")
         if compute_hash(entry) != entry.hash:
             return VerificationResult(checked, entry, "contenu modifié (empreinte différente)")
         previous = entry.hash

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from titres.core import ratelimit
 from titres.core.journal import client_ip, record_event
 from titres.core.notifications import notify_email, site_url
+from titres.franceconnect.audit import FranceConnectEvent
 
 from .client import Authentication, FranceConnectError, Reason
 from .enums import IdentityOrigin, LinkMethod
@@ -174,7 +175,7 @@ def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
         check_can_sign_in(identity.user)
         _refresh_identity(identity, auth)
         record_event(
-            "franceconnect.login",
+            FranceConnectEvent.LOGIN,
             actor=identity.user,
             request=request,
             target=identity.user,
@@ -199,7 +200,7 @@ def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
             method=LinkMethod.SESSION,
         )
         record_event(
-            "franceconnect.linked",
+            FranceConnectEvent.LINKED,
             actor=user,
             request=request,
             target=user,
@@ -230,7 +231,7 @@ def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
             expires_at=timezone.now() + LINK_REQUEST_LIFETIME,
         )
         record_event(
-            "franceconnect.link_requested",
+            FranceConnectEvent.LINK_REQUESTED,
             actor=None,
             request=request,
             target=existing,
@@ -258,7 +259,7 @@ def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
         method=LinkMethod.CREATED,
     )
     record_event(
-        "franceconnect.account_created",
+        FranceConnectEvent.ACCOUNT_CREATED,
         actor=user,
         request=request,
         target=user,
@@ -294,7 +295,7 @@ def _complete_link(link_request: LinkRequest, *, method: str, request=None):
     link_request.completed_at = timezone.now()
     link_request.save(update_fields=["completed_at"])
     record_event(
-        "franceconnect.linked",
+        FranceConnectEvent.LINKED,
         actor=user,
         request=request,
         target=user,
@@ -321,7 +322,7 @@ def confirm_link_with_password(*, link_request: LinkRequest, password: str, requ
                 fields.append("expires_at")
             link_request.save(update_fields=fields)
             record_event(
-                "franceconnect.link_password_failed",
+                FranceConnectEvent.LINK_PASSWORD_FAILED,
                 actor=None,
                 request=request,
                 target=link_request.user,
@@ -395,7 +396,7 @@ def send_link_email(*, link_request: LinkRequest, request=None) -> None:
         },
     )
     record_event(
-        "franceconnect.link_email_sent",
+        FranceConnectEvent.LINK_EMAIL_SENT,
         actor=None,
         request=request,
         target=user,
@@ -442,7 +443,7 @@ def unlink(*, user, new_password: str | None = None, request=None) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password"])
     record_event(
-        "franceconnect.unlinked",
+        FranceConnectEvent.UNLINKED,
         actor=user,
         request=request,
         target=user,
@@ -454,7 +455,7 @@ def unlink(*, user, new_password: str | None = None, request=None) -> None:
 def record_refusal(*, reason: str, detail: str = "", request=None) -> None:
     with transaction.atomic():
         record_event(
-            "franceconnect.login_refused",
+            FranceConnectEvent.LOGIN_REFUSED,
             actor=None,
             request=request,
             object_type="franceconnect.attempt",

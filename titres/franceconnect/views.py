@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from titres.core.http import safe_next_url
 from titres.core.journal import record_event
+from titres.franceconnect.audit import FranceConnectEvent
 
 from . import client, services
 from .client import FranceConnectError, Reason
@@ -303,7 +304,7 @@ def logout(request):
     if user is not None:
         with transaction.atomic():
             record_event(
-                "franceconnect.logout",
+                FranceConnectEvent.LOGOUT,
                 actor=user,
                 request=request,
                 target=user,

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 
 from titres.core import numbering
 from titres.core.journal import record_event
+from titres.instruction.audit import InstructionEvent
 from titres.procedures.selectors import demarches_owned_by
 
 from . import attestation, snpc
@@ -19,7 +20,7 @@ def attestation_view(request, number):
     match = snpc.match_for(demarche)
     pdf = attestation.render(demarche, record=match.record if match else None)
     record_event(
-        "instruction.attestation_telechargee",
+        InstructionEvent.ATTESTATION_DOWNLOADED,
         actor=request.user,
         request=request,
         target=demarche,

@@ -30,6 +30,7 @@ from django_tasks import task
 
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
+from titres.instruction.audit import InstructionEvent
 from titres.procedures.enums import Category, Role, Status
 from titres.procedures.models import Demarche
 from titres.procedures.notifications import demarche_url
@@ -126,7 +127,7 @@ def create_order(*, demarche: Demarche, actor, change=None) -> ProductionOrder:
         order.produced_at = order.shipped_at = order.delivered_at = None
         order.save()
     record_event(
-        "instruction.production_commandee",
+        InstructionEvent.PRODUCTION_ORDERED,
         actor=actor,
         target=order,
         data={"demarche": demarche.number, "fabricant": factory.code},
@@ -165,7 +166,7 @@ def _update_snpc(order: ProductionOrder) -> None:
     match = match_for(demarche)
     if match is None or match.record is None:
         record_event(
-            "instruction.snpc_non_mis_a_jour",
+            InstructionEvent.SNPC_NOT_UPDATED,
             target=demarche,
             data={"demarche": demarche.number, "motif": "dossier SNPC introuvable"},
         )
@@ -191,7 +192,7 @@ def mark_produced(*, order_id: int, title_number: str = "") -> ProductionOrder:
     order.produced_at = timezone.now()
     order.save(update_fields=["title_number", "status", "produced_at"])
     record_event(
-        "instruction.titre_fabrique",
+        InstructionEvent.TITRE_PRODUCED,
         target=order,
         data={"demarche": order.demarche.number, "titre": order.title_number},
     )
@@ -210,7 +211,7 @@ def mark_shipped(*, order_id: int, tracking_number: str = "") -> ProductionOrder
     order.shipped_at = timezone.now()
     order.save(update_fields=["tracking_number", "status", "shipped_at"])
     record_event(
-        "instruction.titre_expedie",
+        InstructionEvent.TITRE_SHIPPED,
         target=order,
         data={"demarche": order.demarche.number, "suivi": order.tracking_number},
     )
@@ -226,7 +227,9 @@ def mark_delivered(*, order_id: int) -> ProductionOrder:
     order.status = ProductionStatus.LIVRE
     order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at"])
-    record_event("instruction.titre_remis", target=order, data={"demarche": order.demarche.number})
+    record_event(
+        InstructionEvent.TITRE_DELIVERED, target=order, data={"demarche": order.demarche.number}
+    )
     if order.demarche.status == Status.EN_PRODUCTION:
         apply_transition(
             demarche=order.demarche,
@@ -252,7 +255,7 @@ def mark_failed(*, order_id: int, reason: str) -> ProductionOrder:
     order.error = reason
     order.save(update_fields=["status", "error"])
     record_event(
-        "instruction.fabrication_echec",
+        InstructionEvent.PRODUCTION_FAILED,
         target=order,
         data={"demarche": order.demarche.number, "erreur": reason},
     )

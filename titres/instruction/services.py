@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from titres.core.journal import record_event
+from titres.instruction.audit import InstructionEvent
 from titres.procedures import services as procedure_services
 from titres.procedures.enums import Role, Status
 from titres.procedures.models import Demarche
@@ -41,7 +42,7 @@ def record_file_view(
     """`role`: the user's `role_on` the file's authority, which the view has
     already looked up."""
     record_event(
-        "instruction.dossier_consulte",
+        InstructionEvent.DOSSIER_VIEWED,
         actor=user,
         actor_role=role or "",
         request=request,
@@ -52,7 +53,7 @@ def record_file_view(
 
 def record_snpc_view(*, record, demarche: Demarche, user, role: str | None, request=None) -> None:
     record_event(
-        "instruction.snpc_consulte",
+        InstructionEvent.SNPC_VIEWED,
         actor=user,
         actor_role=role or "",
         request=request,
@@ -66,7 +67,7 @@ def record_document_view(*, document, user, request=None, page: int | None = Non
         procedure_services.record_document_view(document=document, user=user, request=request)
         return
     record_event(
-        "instruction.page_consultee",
+        InstructionEvent.PAGE_VIEWED,
         actor=user,
         actor_role=role_on(user, document.demarche.authority_id) or "",
         request=request,
@@ -94,7 +95,7 @@ def assign(*, demarche: Demarche, agent, actor, request=None) -> Assignment:
         raise ValidationError(_("Cet agent ne peut pas instruire les demandes de cette autorité."))
     assignment = _assign(demarche, agent, actor)
     record_event(
-        "instruction.assignee",
+        InstructionEvent.DOSSIER_ASSIGNED,
         actor=actor,
         actor_role=AgentRole.CHEF_DE_SERVICE,
         request=request,
@@ -116,7 +117,7 @@ def take(*, demarche: Demarche, agent, request=None) -> Assignment:
         )
     else:
         record_event(
-            "instruction.prise",
+            InstructionEvent.DOSSIER_TAKEN,
             actor=agent,
             actor_role=role,
             request=request,

@@ -7,6 +7,7 @@ row is locked and a settled payment never changes again)."""
 from django.db import transaction
 
 from titres.core.journal import record_event
+from titres.paiements.audit import PaiementsEvent
 
 from .models import PaymentNotification
 from .providers import get_provider
@@ -33,7 +34,7 @@ def receive_notification(*, provider_code: str, fields: dict[str, str], request=
                 outcome="signature_invalide",
             )
             record_event(
-                "paiements.notification_refusee",
+                PaiementsEvent.NOTIFICATION_REFUSED,
                 request=request,
                 object_type="paiements.payment",
                 object_id=reference,

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email, site_url
+from titres.paiements.audit import PaiementsEvent
 
 from . import conf
 from .enums import (
@@ -63,6 +64,16 @@ class StampError(ValidationError):
 
 class PaymentError(ValidationError):
     """A refused payment request."""
+
+
+# One audit code per final state of a payment (never built at run time, so
+# the codes stay the enum's).
+SETTLEMENT_EVENTS = {
+    PaymentState.ACCEPTE: PaiementsEvent.PAYMENT_ACCEPTED,
+    PaymentState.REFUSE: PaiementsEvent.PAYMENT_REFUSED,
+    PaymentState.ANNULE: PaiementsEvent.PAYMENT_CANCELLED,
+    PaymentState.ECHEC: PaiementsEvent.PAYMENT_FAILED,
+}
 
 
 @dataclass(frozen=True)
@@ -223,7 +234,7 @@ def start_card_payment(
             payment.provider_transaction_id = redirect.provider_transaction_id
             payment.save(update_fields=["provider_transaction_id"])
         record_event(
-            "paiements.paiement_cree",
+            PaiementsEvent.PAYMENT_CREATED,
             actor=actor,
             request=request,
             target=payment,
@@ -278,7 +289,7 @@ def settle_payment(
         log.outcome = "paiement_inconnu"
         log.save()
         record_event(
-            "paiements.notification_inconnue",
+            PaiementsEvent.NOTIFICATION_UNKNOWN,
             request=request,
             object_type="paiements.payment",
             object_id=notification.reference,
@@ -292,7 +303,7 @@ def settle_payment(
         log.outcome = "incoherente"
         log.save()
         record_event(
-            "paiements.notification_incoherente",
+            PaiementsEvent.NOTIFICATION_INCONSISTENT,
             request=request,
             target=payment,
             data={
@@ -308,9 +319,9 @@ def settle_payment(
         log.outcome = "deja_traitee" if payment.state == new_state else "contradictoire"
         log.save()
         record_event(
-            "paiements.notification_rejouee"
+            PaiementsEvent.NOTIFICATION_REPLAYED
             if log.outcome == "deja_traitee"
-            else "paiements.notification_contradictoire",
+            else PaiementsEvent.NOTIFICATION_CONTRADICTORY,
             request=request,
             target=payment,
             data={"etat": payment.state, "resultat_notifie": notification.result},
@@ -326,7 +337,7 @@ def settle_payment(
     log.outcome = new_state
     log.save()
     record_event(
-        f"paiements.paiement_{new_state}",
+        SETTLEMENT_EVENTS[new_state],
         request=request,
         target=payment,
         data={
@@ -367,7 +378,7 @@ def _issue_stamp(payment: Payment, *, request=None, send_email: bool = True) -> 
     )
     _ledger(LedgerKind.EMISSION, stamp.amount_cents, payment=payment, stamp=stamp)
     record_event(
-        "paiements.timbre_emis",
+        PaiementsEvent.TIMBRE_ISSUED,
         request=request,
         target=stamp,
         data={"motif": stamp.purpose, "montant": stamp.amount_cents, "paiement": payment.reference},
@@ -419,7 +430,7 @@ def sell_stamp_at_counter(
         settled_at=timezone.now(),
     )
     record_event(
-        "paiements.paiement_accepte",
+        PaiementsEvent.PAYMENT_ACCEPTED,
         actor=actor,
         request=request,
         target=payment,
@@ -516,7 +527,7 @@ def reserve_stamp(*, number: str, purpose: str, holder: str, actor, request=None
             return stamp
         raise _refusal(stamp, purpose=purpose, holder=holder, now=now)
     record_event(
-        "paiements.timbre_reserve",
+        PaiementsEvent.TIMBRE_RESERVED,
         actor=actor,
         request=request,
         target=stamp,
@@ -558,7 +569,7 @@ def consume_stamp(
         raise _refusal(stamp, purpose=purpose, holder=holder, now=now)
     _ledger(LedgerKind.CONSOMMATION, stamp.amount_cents, stamp=stamp, label=holder)
     record_event(
-        "paiements.timbre_consomme",
+        PaiementsEvent.TIMBRE_CONSUMED,
         actor=actor,
         request=request,
         target=stamp,
@@ -590,7 +601,7 @@ def release_stamp(*, number: str, holder: str, actor, request=None) -> Stamp:
             )
         raise StampError(_("Ce timbre n’est pas réservé par cette démarche."), code="reserve")
     record_event(
-        "paiements.timbre_libere",
+        PaiementsEvent.TIMBRE_RELEASED,
         actor=actor,
         request=request,
         target=stamp,
@@ -681,7 +692,7 @@ def refund_stamp(*, number: str, email: str, actor, request=None) -> Stamp:
             reference=payment.reference, amount_cents=stamp.amount_cents
         )
     record_event(
-        "paiements.timbre_rembourse",
+        PaiementsEvent.TIMBRE_REFUNDED,
         actor=actor,
         request=request,
         target=stamp,
@@ -716,7 +727,7 @@ def expire_stamps(*, actor=None, now: datetime | None = None) -> int:
             stamp = Stamp.objects.get(pk=pk)
             _ledger(LedgerKind.EXPIRATION, stamp.amount_cents, stamp=stamp)
             record_event(
-                "paiements.timbre_expire",
+                PaiementsEvent.TIMBRE_EXPIRED,
                 actor=actor,
                 target=stamp,
                 data={"valable_jusqu_au": stamp.valid_until.isoformat()},

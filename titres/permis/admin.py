@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from titres.core.journal import record_event
+from titres.permis.audit import PermisEvent
 
 from .models import (
     Commune,
@@ -58,7 +59,7 @@ class LicenceRecordAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
             record_event(
-                "permis.snpc_consulte_admin",
+                PermisEvent.SNPC_VIEWED_ADMIN,
                 request=request,
                 object_type=LicenceRecord._meta.label_lower,
                 object_id=str(object_id),
@@ -78,7 +79,7 @@ class LicenceRecordAdmin(admin.ModelAdmin):
         }
         if form.changed_data or inline_changes:
             record_event(
-                "permis.snpc_modifie_admin" if change else "permis.snpc_cree_admin",
+                PermisEvent.SNPC_CHANGED_ADMIN if change else PermisEvent.SNPC_CREATED_ADMIN,
                 request=request,
                 target=form.instance,
                 data={"champs": form.changed_data, "lignes": inline_changes},

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
+from titres.permis.audit import PermisEvent
 
 from .enums import OLD_TITLE_STATUS_BY_MOTIF, LicenceState, TitleStatus
 from .identifiers import compact, ephoto_code_is_well_formed, neph_is_valid, new_ephoto_code
@@ -81,7 +82,7 @@ def mark_title(
         title.demarche_number = demarche_number
     title.save(update_fields=["status", "status_changed_at", "demarche_number"])
     record_event(
-        "permis.titre_marque",
+        PermisEvent.TITRE_STATUS_CHANGED,
         actor=actor,
         request=request,
         target=title,
@@ -139,7 +140,7 @@ def record_new_title(
             old.replaced_by = title
             old.save(update_fields=["replaced_by"])
     record_event(
-        "permis.titre_enregistre",
+        PermisEvent.TITRE_RECORDED,
         actor=actor,
         request=request,
         target=title,
@@ -176,7 +177,7 @@ def change_licence_state(
         record.points_balance = 0
     record.save(update_fields=["state", "state_since", "suspension_end", "points_balance"])
     record_event(
-        "permis.etat_modifie",
+        PermisEvent.LICENCE_STATE_CHANGED,
         actor=actor,
         request=request,
         target=record,
@@ -227,7 +228,7 @@ def link_licence_record(*, user, neph: str, birth_date: date, request=None) -> L
     if record is None:
         _count_failure(user)
         record_event(
-            "permis.rattachement_refuse",
+            PermisEvent.RATTACHEMENT_REFUSED,
             actor=user,
             request=request,
             object_type="permis.licencerecord",
@@ -243,7 +244,7 @@ def link_licence_record(*, user, neph: str, birth_date: date, request=None) -> L
         with transaction.atomic():
             link = LicenceHolderLink.objects.create(user=user, record=record)
             record_event(
-                "permis.rattachement",
+                PermisEvent.RATTACHEMENT_CREATED,
                 actor=user,
                 request=request,
                 target=record,
@@ -251,7 +252,7 @@ def link_licence_record(*, user, neph: str, birth_date: date, request=None) -> L
             )
     except IntegrityError:
         record_event(
-            "permis.rattachement_refuse",
+            PermisEvent.RATTACHEMENT_REFUSED,
             actor=user,
             request=request,
             target=record,
@@ -275,7 +276,7 @@ def unlink_licence_record(*, user, actor=None, request=None) -> None:
     neph = link.record.neph
     link.delete()
     record_event(
-        "permis.rattachement_supprime",
+        PermisEvent.RATTACHEMENT_DELETED,
         actor=actor or user,
         request=request,
         target=link.record,
@@ -305,7 +306,7 @@ def register_photo(
         photo.signature = signature
     photo.save()
     record_event(
-        "permis.photo_enregistree",
+        PermisEvent.PHOTO_SAVED,
         actor=actor,
         request=request,
         target=photo,
@@ -386,7 +387,7 @@ def use_ephoto_code(*, code: str, holder, reference: str = "", request=None) -> 
         )
     photo = EPhoto.objects.get(pk=check.photo.pk)
     record_event(
-        "permis.photo_utilisee",
+        PermisEvent.PHOTO_USED,
         actor=holder,
         request=request,
         target=photo,

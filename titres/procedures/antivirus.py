@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from titres.core.journal import record_event
+from titres.procedures.audit import ProceduresEvent
 
 from . import conf
 from .enums import DocumentStatus
@@ -155,7 +156,7 @@ def scan_document(document_id: str) -> str:
             document.file.name = ""
         document.save(update_fields=["status", "scan_detail", "scanned_at", "file"])
         record_event(
-            "document.analyse",
+            ProceduresEvent.DOCUMENT_SCANNED,
             actor_role="systeme",
             target=document,
             data={

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from titres.core import numbering
 from titres.core.journal import record_event
+from titres.procedures.audit import ProceduresEvent
 
 from . import conf
 from .access import roles_of
@@ -83,7 +84,7 @@ def create_demarche(
     else:  # pragma: no cover
         raise IntegrityError("could not draw a free démarche number")
     record_event(
-        "demarche.creee",
+        ProceduresEvent.DEMARCHE_CREATED,
         actor=actor,
         request=request,
         target=demarche,
@@ -107,7 +108,7 @@ def save_step(
     if step.on_save:
         call_hook(step.on_save, locked, answers, actor=actor, request=request)
     record_event(
-        "demarche.brouillon_enregistre",
+        ProceduresEvent.BROUILLON_SAVED,
         actor=actor,
         request=request,
         target=locked,
@@ -128,7 +129,7 @@ def set_payment_reference(*, demarche: Demarche, reference: str, actor, request=
     locked.payment_reference = reference
     locked.save(update_fields=["payment_reference", "updated_at"])
     record_event(
-        "demarche.paiement_associe",
+        ProceduresEvent.PAYMENT_ATTACHED,
         actor=actor,
         request=request,
         target=locked,
@@ -287,7 +288,7 @@ def upload_document(
         document.file.storage.delete(document.file.name)
         raise
     record_event(
-        "document.depose",
+        ProceduresEvent.DOCUMENT_UPLOADED,
         actor=actor,
         request=request,
         target=document,
@@ -323,7 +324,7 @@ def _remove(demarche: Demarche, document: Document, actor, request) -> None:
     if not removable:
         raise NotEditable(_("Ce document a été transmis : il ne peut plus être retiré."))
     record_event(
-        "document.supprime",
+        ProceduresEvent.DOCUMENT_DELETED,
         actor=actor,
         request=request,
         target=document,
@@ -343,7 +344,7 @@ def record_document_view(*, document: Document, user, request=None) -> None:
     """Journal every opening of a document (agents' views are evidence)."""
     roles = roles_of(user, document.demarche)
     record_event(
-        "document.consulte",
+        ProceduresEvent.DOCUMENT_VIEWED,
         actor=user,
         actor_role=Role.USAGER if Role.USAGER in roles else ",".join(sorted(roles)),
         request=request,
@@ -387,7 +388,7 @@ def post_message(
         demarche=locked, kind=kind, author=author, author_role=role, body=_clean_body(body)
     )
     record_event(
-        "message.poste",
+        ProceduresEvent.MESSAGE_POSTED,
         actor=author,
         actor_role=role,
         request=request,
@@ -470,7 +471,7 @@ def save_authority(*, authority, actor, changed: list[str], request=None):
     created = authority.pk is None or authority._state.adding
     authority.save()
     record_event(
-        "procedures.autorite_creee" if created else "procedures.autorite_modifiee",
+        ProceduresEvent.AUTORITE_CREATED if created else ProceduresEvent.AUTORITE_CHANGED,
         actor=actor,
         request=request,
         target=authority,
@@ -484,6 +485,6 @@ def delete_authority(*, authority, actor, request=None) -> None:
     """Delete an authority that holds no file (démarches PROTECT it)."""
     data = {"code": authority.code, "nom": authority.name}
     record_event(
-        "procedures.autorite_supprimee", actor=actor, request=request, target=authority, data=data
+        ProceduresEvent.AUTORITE_DELETED, actor=actor, request=request, target=authority, data=data
     )
     authority.delete()

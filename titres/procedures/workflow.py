@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from titres.core.journal import record_event
+from titres.procedures.audit import ProceduresEvent
 
 from .access import roles_of
 from .enums import Role, Status
@@ -278,7 +279,7 @@ def apply_transition(
         comment=comment,
     )
     record_event(
-        "demarche.transition",
+        ProceduresEvent.DEMARCHE_TRANSITION,
         actor=actor,
         actor_role=role,
         request=request,

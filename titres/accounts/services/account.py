@@ -11,6 +11,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
@@ -25,7 +26,7 @@ from .recovery import notify_password_changed
 def change_password(*, user: User, password: str, request=None) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_event("account.password_changed", actor=user, request=request, target=user)
+    record_event(AccountsEvent.PASSWORD_CHANGED, actor=user, request=request, target=user)
     notify_password_changed(user)
 
 
@@ -46,7 +47,7 @@ def update_contact_details(*, user: User, changes: dict, request=None) -> list[s
     if changed:
         user.save(update_fields=changed)
         record_event(
-            "account.updated",
+            AccountsEvent.ACCOUNT_UPDATED,
             actor=user,
             request=request,
             target=user,
@@ -58,7 +59,7 @@ def update_contact_details(*, user: User, changes: dict, request=None) -> list[s
 @transaction.atomic
 def request_email_change(*, user: User, new_email: str, request=None) -> None:
     record_event(
-        "account.email_change_requested",
+        AccountsEvent.EMAIL_CHANGE_REQUESTED,
         actor=user,
         request=request,
         target=user,
@@ -91,7 +92,7 @@ def confirm_email_change(*, token: str, request=None) -> User:
     user.email_verified_at = timezone.now()
     user.save(update_fields=["email", "email_verified_at"])
     record_event(
-        "account.email_changed",
+        AccountsEvent.EMAIL_CHANGED,
         actor=user,
         request=request,
         target=user,
@@ -183,7 +184,7 @@ def export_personal_data(*, user: User, request=None) -> dict:
         }
     for label, export in _app_hooks("export"):
         data[label] = export(user)
-    record_event("account.data_exported", actor=user, request=request, target=user)
+    record_event(AccountsEvent.DATA_EXPORTED, actor=user, request=request, target=user)
     return data
 
 
@@ -194,7 +195,7 @@ def delete_account(*, user: User, actor: User | None, reason: str = "", request=
     email, name, username = user.email, greeting_name(user), user.username
     by_user = actor is not None and actor.pk == user.pk
     record_event(
-        "account.deleted",
+        AccountsEvent.ACCOUNT_DELETED,
         actor=actor,
         request=request,
         target=user,

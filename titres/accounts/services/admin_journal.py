@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 
 from .. import lockout
@@ -52,7 +53,7 @@ def record_admin_change(
             data[key] = _names(values)
     if not created and not fields and not any(changes.values()):
         return
-    record_event("account.admin_changed", actor=actor, request=request, target=user, data=data)
+    record_event(AccountsEvent.ADMIN_CHANGED, actor=actor, request=request, target=user, data=data)
 
 
 @transaction.atomic
@@ -60,7 +61,7 @@ def record_admin_password_change(*, user: User, actor: User, usable: bool, reque
     """An operator set (or disabled) the password in the admin; the holder
     is told by e-mail, as after any password change."""
     record_event(
-        "account.admin_changed",
+        AccountsEvent.ADMIN_CHANGED,
         actor=actor,
         request=request,
         target=user,
@@ -91,5 +92,5 @@ def record_admin_group_change(
     if not created and not fields and not added and not removed:
         return
     record_event(
-        "account.admin_group_changed", actor=actor, request=request, target=group, data=data
+        AccountsEvent.ADMIN_GROUP_CHANGED, actor=actor, request=request, target=group, data=data
     )

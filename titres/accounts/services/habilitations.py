@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
@@ -65,7 +66,7 @@ def create_habilitation(
         user=user,
     )
     record_event(
-        "habilitation.created",
+        AccountsEvent.HABILITATION_CREATED,
         actor=actor,
         request=request,
         target=habilitation,
@@ -84,7 +85,7 @@ def update_habilitation(
     """Dates, department or company name corrected by an operator."""
     habilitation.save()
     record_event(
-        "habilitation.updated",
+        AccountsEvent.HABILITATION_UPDATED,
         actor=actor,
         request=request,
         target=habilitation,
@@ -134,7 +135,7 @@ def suspend_habilitation(*, habilitation: Habilitation, actor: User, request=Non
         status=HabilitationStatus.SUSPENDUE,
         active=False,
         mail="habilitation_suspended",
-        event="habilitation.suspended",
+        event=AccountsEvent.HABILITATION_SUSPENDED,
         actor=actor,
         request=request,
     )
@@ -149,7 +150,7 @@ def reactivate_habilitation(*, habilitation: Habilitation, actor: User, request=
         status=HabilitationStatus.ACTIVE,
         active=True,
         mail="habilitation_reactivated",
-        event="habilitation.reactivated",
+        event=AccountsEvent.HABILITATION_REACTIVATED,
         actor=actor,
         request=request,
     )
@@ -165,7 +166,7 @@ def terminate_habilitation(*, habilitation: Habilitation, actor: User, request=N
     user = habilitation.user
     email, name = habilitation.email, f"{habilitation.first_name} {habilitation.last_name}"
     record_event(
-        "habilitation.terminated",
+        AccountsEvent.HABILITATION_TERMINATED,
         actor=actor,
         request=request,
         target=habilitation,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import client_ip, record_event
 
 from .. import lockout
@@ -69,7 +70,7 @@ def record_login_failure(*, identifier: str, user: User | None, request=None):
     known = {"identifier": user.username} if user is not None else {}
     with transaction.atomic():
         record_event(
-            "account.login_failed",
+            AccountsEvent.LOGIN_FAILED,
             actor=None,
             request=request,
             target=user,
@@ -79,7 +80,7 @@ def record_login_failure(*, identifier: str, user: User | None, request=None):
         lock = lockout.register_failure(identifier, ip)
         if lock:
             record_event(
-                "account.locked",
+                AccountsEvent.ACCOUNT_LOCKED,
                 actor=None,
                 request=request,
                 target=user,
@@ -132,10 +133,10 @@ def authenticate_login(*, identifier: str, password: str, request=None) -> Login
         return LoginResult(error=_("Votre compte est désactivé."))
     lockout.clear_account(identifier)
     with transaction.atomic():
-        record_event("account.login", actor=user, request=request, target=user)
+        record_event(AccountsEvent.LOGIN, actor=user, request=request, target=user)
     return LoginResult(user=user)
 
 
 def record_logout(*, user: User, request=None) -> None:
     with transaction.atomic():
-        record_event("account.logout", actor=user, request=request, target=user)
+        record_event(AccountsEvent.LOGOUT, actor=user, request=request, target=user)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
@@ -20,7 +21,7 @@ def update_mairie_request(
 ) -> None:
     mairie_request.save()
     record_event(
-        "mairie.request_updated",
+        AccountsEvent.MAIRIE_REQUEST_UPDATED,
         actor=actor,
         request=request,
         target=mairie_request,
@@ -32,7 +33,7 @@ def update_mairie_request(
 def submit_mairie_request(*, request=None, **fields) -> MairieAccountRequest:
     mairie_request = MairieAccountRequest.objects.create(**fields)
     record_event(
-        "mairie.request_received",
+        AccountsEvent.MAIRIE_REQUEST_RECEIVED,
         actor=None,
         request=request,
         target=mairie_request,
@@ -82,7 +83,7 @@ def create_mairie_account(
     mairie_request.handled_at = timezone.now()
     mairie_request.save(update_fields=["status", "user", "handled_at"])
     record_event(
-        "mairie.account_created",
+        AccountsEvent.MAIRIE_ACCOUNT_CREATED,
         actor=actor,
         request=request,
         target=user,
@@ -105,4 +106,6 @@ def refuse_mairie_request(
     mairie_request.status = MairieRequestStatus.REFUSEE
     mairie_request.handled_at = timezone.now()
     mairie_request.save(update_fields=["status", "handled_at"])
-    record_event("mairie.request_refused", actor=actor, request=request, target=mairie_request)
+    record_event(
+        AccountsEvent.MAIRIE_REQUEST_REFUSED, actor=actor, request=request, target=mairie_request
+    )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from titres.accounts.audit import AccountsEvent
 from titres.core import ratelimit
 from titres.core.journal import client_ip, record_event
 from titres.core.notifications import notify_email
@@ -46,7 +47,7 @@ def resend_activation(*, email: str, request=None) -> None:
         return
     if not recovery_mail_allowed("activation", user.email):
         return
-    record_event("account.activation_resent", actor=None, request=request, target=user)
+    record_event(AccountsEvent.ACTIVATION_RESENT, actor=None, request=request, target=user)
     send_activation(user)
 
 
@@ -56,7 +57,9 @@ def send_identifier_reminder(*, email: str, request=None) -> None:
     for user in User.objects.filter(email__iexact=email.strip()):
         if not recovery_mail_allowed("identifier", user.email):
             continue
-        record_event("account.identifier_reminder", actor=None, request=request, target=user)
+        record_event(
+            AccountsEvent.IDENTIFIER_REMINDER_SENT, actor=None, request=request, target=user
+        )
         notify_email(
             template=EMAILS + "identifier_reminder",
             to=user.email,
@@ -93,12 +96,12 @@ def request_password_reset(*, identifier: str, request=None) -> None:
             )
             and recovery_mail_allowed("activation", user.email)
         ):
-            record_event("account.activation_resent", actor=None, request=request, target=user)
+            record_event(AccountsEvent.ACTIVATION_RESENT, actor=None, request=request, target=user)
             send_activation(user)
         return
     if not recovery_mail_allowed("password_reset", user.email):
         return
-    record_event("account.password_reset_requested", actor=None, request=request, target=user)
+    record_event(AccountsEvent.PASSWORD_RESET_REQUESTED, actor=None, request=request, target=user)
     notify_email(
         template=EMAILS + "password_reset",
         to=user.email,
@@ -132,7 +135,7 @@ def reset_password(*, user: User, password: str, first_connection: bool = False,
     user.save(update_fields=["password", "email_verified_at"])
     lockout.clear_account(user.username)
     record_event(
-        "account.password_set" if first_connection else "account.password_reset",
+        AccountsEvent.PASSWORD_SET if first_connection else AccountsEvent.PASSWORD_RESET,
         actor=user,
         request=request,
         target=user,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
@@ -74,7 +75,7 @@ def sign_up(*, data: SignupData, terms: TermsVersion | None, request=None) -> Us
     if terms is not None:
         TermsAcceptance.objects.create(user=user, version_id=terms.pk)
     record_event(
-        "account.signup",
+        AccountsEvent.SIGNUP,
         actor=None,
         actor_role=data.profile,
         request=request,
@@ -105,5 +106,5 @@ def activate_account(*, token: str, request=None) -> User:
     user.is_active = True
     user.email_verified_at = timezone.now()
     user.save(update_fields=["is_active", "email_verified_at"])
-    record_event("account.activated", actor=user, request=request, target=user)
+    record_event(AccountsEvent.ACCOUNT_ACTIVATED, actor=user, request=request, target=user)
     return user

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
@@ -38,7 +39,7 @@ def suspend_account(
     user.suspension_reason = reason
     user.save(update_fields=["suspended_until", "suspension_reason"])
     record_event(
-        "account.suspended",
+        AccountsEvent.ACCOUNT_SUSPENDED,
         actor=actor,
         request=request,
         target=user,
@@ -75,7 +76,7 @@ def reactivate_account(*, user: User, actor: User | None, request=None) -> None:
     """End a temporary suspension before its term (operator decision)."""
     if not user.suspended_until:
         return
-    _end_suspension(user, actor=actor, event="account.reactivated", request=request)
+    _end_suspension(user, actor=actor, event=AccountsEvent.ACCOUNT_REACTIVATED, request=request)
 
 
 def _end_suspension(user: User, *, actor, event: str, request=None) -> None:
@@ -98,7 +99,7 @@ def restore_if_expired(user: User) -> bool:
     locked = User.objects.select_for_update().filter(pk=user.pk).first()
     if locked is None or not locked.suspended_until or locked.suspended_until > timezone.now():
         return False
-    _end_suspension(locked, actor=None, event="account.restored")
+    _end_suspension(locked, actor=None, event=AccountsEvent.ACCOUNT_RESTORED)
     user.suspended_until = None
     user.suspension_reason = ""
     return True

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
 
 from ..models import TermsAcceptance, TermsVersion, User
@@ -58,7 +59,7 @@ def publish_terms_version(
         published_at=published_at or timezone.now(),
     )
     record_event(
-        "terms.published",
+        AccountsEvent.TERMS_PUBLISHED,
         actor=actor,
         request=request,
         target=terms,
@@ -75,7 +76,7 @@ def update_terms_version(
     """A version not yet published corrected by an operator."""
     terms.save()
     record_event(
-        "terms.updated",
+        AccountsEvent.TERMS_UPDATED,
         actor=actor,
         request=request,
         target=terms,
@@ -89,7 +90,7 @@ def accept_terms(*, user: User, version: TermsVersion, request=None) -> TermsAcc
     acceptance, created = TermsAcceptance.objects.get_or_create(user=user, version_id=version.pk)
     if created:
         record_event(
-            "terms.accepted",
+            AccountsEvent.TERMS_ACCEPTED,
             actor=user,
             request=request,
             target=user,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
+from titres.instruction.audit import InstructionEvent
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,7 +34,7 @@ class SafeCsvWriter:
 
 def csv_export(request, authority, results):
     record_event(
-        "instruction.export_csv",
+        InstructionEvent.CSV_EXPORTED,
         actor=request.user,
         request=request,
         target=authority,

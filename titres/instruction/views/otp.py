@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from titres.accounts.services.login import INVALID_LOGIN, authenticate_login
 from titres.core.http import safe_next_url
 from titres.core.journal import record_event
+from titres.instruction.audit import InstructionEvent
 
 from ..auth import NOT_AN_AGENT, is_agent, otp_step_url
 from ..forms import AgentLoginForm, TokenForm
@@ -108,7 +109,7 @@ def otp_enrol(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            record_event("instruction.otp_enrole", actor=user, request=request, target=device)
+            record_event(InstructionEvent.OTP_ENROLLED, actor=user, request=request, target=device)
             messages.success(request, _("Votre application d’authentification est enregistrée."))
             return _after_otp(request)
         form.add_error(
@@ -141,10 +142,10 @@ def otp_verify(request):
         if device is not None:
             otp_login(request, device)
             record_event(
-                "instruction.connexion", actor=request.user, request=request, target=device
+                InstructionEvent.AGENT_LOGIN, actor=request.user, request=request, target=device
             )
             return _after_otp(request)
-        record_event("instruction.otp_refuse", actor=request.user, request=request)
+        record_event(InstructionEvent.OTP_REFUSED, actor=request.user, request=request)
         form.add_error(
             "token", _("Code incorrect ou expiré. Saisissez le code affiché à l’instant.")
         )

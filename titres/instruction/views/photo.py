@@ -4,6 +4,7 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 
 from titres.core.journal import record_event
+from titres.instruction.audit import InstructionEvent
 
 from ..auth import agent_view
 from .common import file_of
@@ -41,7 +42,7 @@ def ephoto_image(request, number, kind):
     if not field:
         raise Http404
     record_event(
-        "instruction.photo_consultee",
+        InstructionEvent.PHOTO_VIEWED,
         actor=request.user,
         request=request,
         target=ephoto,

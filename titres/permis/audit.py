@@ -1,0 +1,20 @@
+"""Audit event codes of `permis`: The licence record (SNPC), titles, e-photos and licence links.
+
+The only values `record_event` accepts for this app (see titres/core/audit.py).
+"""
+
+from titres.core.audit import AuditCode
+
+
+class PermisEvent(AuditCode):
+    LICENCE_STATE_CHANGED = "permis.licence_state_changed"
+    PHOTO_SAVED = "permis.photo_saved"
+    PHOTO_USED = "permis.photo_used"
+    RATTACHEMENT_CREATED = "permis.rattachement_created"
+    RATTACHEMENT_DELETED = "permis.rattachement_deleted"
+    RATTACHEMENT_REFUSED = "permis.rattachement_refused"
+    SNPC_CHANGED_ADMIN = "permis.snpc_changed_admin"
+    SNPC_CREATED_ADMIN = "permis.snpc_created_admin"
+    SNPC_VIEWED_ADMIN = "permis.snpc_viewed_admin"
+    TITRE_RECORDED = "permis.titre_recorded"
+    TITRE_STATUS_CHANGED = "permis.titre_status_changed"
