@@ -120,3 +120,14 @@ def test_enum_check_fails_on_a_broken_enum():
 
     Again.__module__ = "titres.permis.audit"
     assert len(enum_violations([Misplaced, Again])) == 3
+
+
+def test_state_to_code_tables_cover_every_state():
+    """Where the code depends on a state, every state has its member."""
+    from titres.paiements.enums import PaymentState
+    from titres.paiements.services import SETTLEMENT_EVENTS
+    from titres.vehicules.enums import RegistryEventKind
+    from titres.vehicules.services.registry import REGISTRY_EVENTS
+
+    assert set(REGISTRY_EVENTS) == set(RegistryEventKind)
+    assert set(SETTLEMENT_EVENTS) == set(PaymentState) - {PaymentState.EN_ATTENTE}

@@ -37,7 +37,7 @@ def test_declaration_gives_a_single_use_code_with_a_check_character(
     assert declaration.seller_name == "MOREAU Jeanne"
     assert [s.kind for s in vehicle.situations.all()] == [SituationKind.CEDE]
     assert RegistryEntry.objects.filter(vehicle=vehicle, kind="cession").count() == 1
-    assert AuditEvent.objects.filter(event="vehicules.cession").count() == 1
+    assert AuditEvent.objects.filter(event="vehicules.cession_declared").count() == 1
     assert len(mailoutbox) == 1
     assert result.code_display in mailoutbox[0].body
     assert mailoutbox[0].to == ["jeanne.moreau@example.fr"]

@@ -44,7 +44,7 @@ def test_change_of_holder_of_a_siv_vehicle_keeps_the_plate_and_gets_a_new_formul
     assert not vehicle.situations.filter(kind=SituationKind.CEDE, lifted_on__isnull=True).exists()
     entry = RegistryEntry.objects.get(vehicle=vehicle, kind="changement_titulaire")
     assert entry.demarche_number == "N1"
-    assert AuditEvent.objects.filter(event="vehicules.changement_titulaire").count() == 1
+    assert AuditEvent.objects.filter(event="vehicules.titulaire_changed").count() == 1
 
 
 def test_fni_vehicle_gets_a_newly_allotted_siv_number():

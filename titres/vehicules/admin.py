@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from titres.core.admin import ReadOnlyAdmin
 from titres.core.journal import record_event
+from titres.vehicules.audit import VehiculesEvent
 
 from . import plates
 from .models import CessionDeclaration, Holder, PlateSequence, RegistryEntry, Situation, Vehicle
@@ -85,7 +86,7 @@ class VehicleAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
             record_event(
-                "vehicules.siv_consulte_admin",
+                VehiculesEvent.SIV_VIEWED_ADMIN,
                 request=request,
                 object_type=Vehicle._meta.label_lower,
                 object_id=str(object_id),

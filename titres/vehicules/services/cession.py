@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from titres.core import numbering
 from titres.core.notifications import notify_email, site_url
+from titres.vehicules.audit import VehiculesEvent
 
 from ..enums import (
     CESSION_BLOCKING_SITUATIONS,
@@ -327,7 +328,7 @@ def record_cession_use(declaration, demarche_number, actor, request):
     from titres.core.journal import record_event
 
     record_event(
-        "vehicules.code_cession_utilise",
+        VehiculesEvent.CODE_CESSION_USED,
         actor=actor,
         request=request,
         target=declaration,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
 from titres.permis.normalisation import normalise_first_names, normalise_name
+from titres.vehicules.audit import VehiculesEvent
 
 from .. import plates
 from ..allotment import allot_plate
@@ -64,6 +65,18 @@ class VehicleData:
     holders: list[HolderData] = field(default_factory=list)
 
 
+# The journal code of each kind of registry change (never built at run time).
+REGISTRY_EVENTS = {
+    RegistryEventKind.IMMATRICULATION: VehiculesEvent.IMMATRICULATION_RECORDED,
+    RegistryEventKind.SITUATION_INSCRITE: VehiculesEvent.SITUATION_REGISTERED,
+    RegistryEventKind.SITUATION_LEVEE: VehiculesEvent.SITUATION_LIFTED,
+    RegistryEventKind.CESSION: VehiculesEvent.CESSION_DECLARED,
+    RegistryEventKind.CESSION_ANNULEE: VehiculesEvent.CESSION_CANCELLED,
+    RegistryEventKind.CHANGEMENT_TITULAIRE: VehiculesEvent.TITULAIRE_CHANGED,
+    RegistryEventKind.CORRECTION: VehiculesEvent.RECORD_CORRECTED,
+}
+
+
 def add_entry(
     vehicle: Vehicle,
     *,
@@ -85,7 +98,7 @@ def add_entry(
         demarche_number=demarche_number,
     )
     record_event(
-        f"vehicules.{kind}",
+        REGISTRY_EVENTS[kind],
         actor=actor,
         request=request,
         target=vehicle,
@@ -320,7 +333,7 @@ def bulk_import(*, vehicles: list, actor, source: str, request=None) -> int:
     Situation.objects.bulk_create(situations, batch_size=1000)
     RegistryEntry.objects.bulk_create(entries, batch_size=1000)
     record_event(
-        "vehicules.import",
+        VehiculesEvent.REGISTRY_IMPORTED,
         actor=actor,
         request=request,
         object_type=Vehicle._meta.label_lower,

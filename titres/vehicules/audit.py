@@ -1,0 +1,19 @@
+"""Audit event codes of `vehicules`: The vehicle registry (SIV), situations and declarations of sale.
+
+The only values `record_event` accepts for this app (see titres/core/audit.py).
+"""
+
+from titres.core.audit import AuditCode
+
+
+class VehiculesEvent(AuditCode):
+    CESSION_CANCELLED = "vehicules.cession_cancelled"
+    CESSION_DECLARED = "vehicules.cession_declared"
+    CODE_CESSION_USED = "vehicules.code_cession_used"
+    IMMATRICULATION_RECORDED = "vehicules.immatriculation_recorded"
+    RECORD_CORRECTED = "vehicules.record_corrected"
+    REGISTRY_IMPORTED = "vehicules.registry_imported"
+    SITUATION_LIFTED = "vehicules.situation_lifted"
+    SITUATION_REGISTERED = "vehicules.situation_registered"
+    SIV_VIEWED_ADMIN = "vehicules.siv_viewed_admin"
+    TITULAIRE_CHANGED = "vehicules.titulaire_changed"
