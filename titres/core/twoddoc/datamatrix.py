@@ -28,7 +28,7 @@ def image(text: str, *, scale: int = DEFAULT_SCALE) -> Image.Image:
 
 def png(text: str, *, scale: int = DEFAULT_SCALE) -> bytes:
     buffer = io.BytesIO()
-    image(text, scale=scale).save(buffer, format="PNG", optimize=True)
+    image(text, scale=scale).save(buffer, format="PNG")
     return buffer.getvalue()
 
 

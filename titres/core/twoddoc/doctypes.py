@@ -10,6 +10,7 @@ its own with `register(DocumentType(...))` at start-up (its AppConfig.ready).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .fields import COMPLEMENTARY, FIELDS, FieldDef
 
@@ -40,14 +41,18 @@ class DocumentType:
         if not self.required <= set(self.fields):
             raise ValueError(f"Champ obligatoire hors de la liste du type {self.code}")
 
-    @property
+    @cached_property
     def allowed(self) -> tuple[str, ...]:
         """Every identifier the type may carry, in writing order: its own,
         then the complementary fields it does not already list."""
         return self.fields + tuple(i for i in COMPLEMENTARY if i not in self.fields)
 
+    @cached_property
+    def _allowed_set(self) -> frozenset[str]:
+        return frozenset(self.allowed)
+
     def field(self, ident: str) -> FieldDef | None:
-        return FIELDS[ident] if ident in self.allowed else None
+        return FIELDS[ident] if ident in self._allowed_set else None
 
 
 _REGISTRY: dict[tuple[str, str], DocumentType] = {}

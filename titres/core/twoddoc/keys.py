@@ -116,15 +116,17 @@ class TrustedCertificate:
     cert_id: str
     certificate: x509.Certificate
 
-    @property
+    # Cached: parsing the key out of the certificate at every verification
+    # would cost as much as the signature check itself.
+    @cached_property
     def public_key(self) -> ec.EllipticCurvePublicKey:
         return self.certificate.public_key()
 
-    @property
+    @cached_property
     def not_before(self) -> dt.datetime:
         return self.certificate.not_valid_before_utc
 
-    @property
+    @cached_property
     def not_after(self) -> dt.datetime:
         return self.certificate.not_valid_after_utc
 

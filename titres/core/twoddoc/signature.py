@@ -40,9 +40,15 @@ def b32decode(text: str) -> bytes:
     if not text or any(c not in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in text):
         raise SignatureFormatError("la signature n’est pas en base32")
     try:
-        return base64.b32decode(text + "=" * (-len(text) % 8))
+        raw = base64.b32decode(text + "=" * (-len(text) % 8))
     except (binascii.Error, ValueError):
         raise SignatureFormatError("la signature base32 est tronquée")
+    # The last character carries unused bits: a text that differs from the
+    # canonical encoding (those bits set) would decode to the same bytes and
+    # let a changed character pass unnoticed. Only the canonical one is read.
+    if b32encode(raw) != text:
+        raise SignatureFormatError("la signature base32 n’est pas sous sa forme canonique")
+    return raw
 
 
 def sign(private_key: ec.EllipticCurvePrivateKey, signed_text: str) -> str:
