@@ -21,12 +21,7 @@ messages: install
 	done
 
 run: compilemessages
-	@export DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
-	$(MANAGE) migrate --no-input -v 0 && \
-	$(MANAGE) load_demo && \
-	( $(MANAGE) db_worker --interval 1 & echo $$! > var/worker.pid ) && \
-	trap 'kill $$(cat var/worker.pid) 2>/dev/null; rm -f var/worker.pid' EXIT INT TERM; \
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) ./scripts/run.sh
 
 test: compilemessages
 	@$(PY) -m pytest -n 2 $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun test collecté."; exit 0; fi; exit $$rc

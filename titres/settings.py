@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "titres.core",
+    "titres.jobs",
     "titres.accounts",
     "titres.franceconnect",
     "titres.devidp",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "titres.core.files.StoredFilesCleanupMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "titres.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -279,6 +281,9 @@ else:
     EMAIL_BACKEND = (
         "titres.core.mailbox.MailboxBackend" if DEBUG else "titres.core.mailbox.UnconfiguredBackend"
     )
+# Without a timeout, smtplib waits forever on a server that accepts the
+# connection and never answers, and the mail worker with it.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Titres <ne-pas-repondre@titres.localhost>"
 )
@@ -290,12 +295,24 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="titres.core.sms.LogSmsBackend")
 TASKS = {
     "default": {
         "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        # One queue per kind of work, each with its own workers: a slow
+        # mail server never delays an antivirus scan or the factory.
+        "QUEUES": ["default", "mail", "documents", "production"],
     }
 }
+# Leases, retries and probe thresholds of the job workers (docs/operations.md).
+TASKS_LEASE_SECONDS = env.int("TASKS_LEASE_SECONDS", default=60)
+TASKS_HEARTBEAT_SECONDS = env.float("TASKS_HEARTBEAT_SECONDS", default=10)
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=5)
+TASKS_RETRY_BASE_SECONDS = env.float("TASKS_RETRY_BASE_SECONDS", default=30)
+TASKS_RETRY_MAX_SECONDS = env.float("TASKS_RETRY_MAX_SECONDS", default=3600)
+TASKS_MAX_WAIT_SECONDS = env.int("TASKS_MAX_WAIT_SECONDS", default=300)
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     INSTALLED_APPS.append("django_rq")
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    RQ_QUEUES = {
+        name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}
+        for name in TASKS["default"]["QUEUES"]
+    }
 
 # --- Third parties --------------------------------------------------------
 CAPTCHA_IMAGE_SIZE = (180, 60)

@@ -15,10 +15,13 @@ urlpatterns = [
     path("permis/", include("titres.permis.urls")),
     path("agent/", include("titres.instruction.urls")),
     path("attestations/", include("titres.instruction.citizen_urls")),
+    path("", include("titres.jobs.urls")),
     path("", include("titres.core.urls")),
 ]
 if settings.DEVIDP_ENABLED:
     urlpatterns.insert(0, path("devidp/", include("titres.devidp.urls")))
+
+handler500 = "titres.core.errors.server_error"
 
 admin.site.site_header = "Titres — gestion"
 admin.site.site_title = "Titres — gestion"

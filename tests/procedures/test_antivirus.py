@@ -113,7 +113,9 @@ def test_unreachable_clamd():
 
 
 @pytest.mark.django_db
-def test_task_marks_infected_and_deletes_the_file(clamd, settings):
+def test_task_marks_infected_and_deletes_the_file(
+    clamd, settings, django_capture_on_commit_callbacks
+):
     from django.core.files.base import ContentFile
 
     settings.CLAMAV_URL = clamd.url
@@ -121,7 +123,8 @@ def test_task_marks_infected_and_deletes_the_file(clamd, settings):
         status=DocumentStatus.EN_ANALYSE, file=ContentFile(EICAR, name="eicar.pdf")
     )
     stored = document.file.name
-    assert scan_document.call(str(document.pk)) == DocumentStatus.INFECTE
+    with django_capture_on_commit_callbacks(execute=True):
+        assert scan_document.call(str(document.pk)) == DocumentStatus.INFECTE
     document.refresh_from_db()
     assert document.status == DocumentStatus.INFECTE
     assert document.scan_detail == "Eicar-Signature"
@@ -151,7 +154,11 @@ def test_clamd_down_keeps_the_document_in_analysis(settings):
     settings.CLAMAV_URL = "tcp://127.0.0.1:1"
     settings.CLAMAV_TIMEOUT = "1"
     document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
-    assert scan_document.call(str(document.pk)) == DocumentStatus.EN_ANALYSE
+    # Raised so the worker retries it with backoff (tests/jobs).
+    with pytest.raises(ScannerUnavailable):
+        scan_document.call(str(document.pk))
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.EN_ANALYSE
 
 
 @pytest.mark.django_db
@@ -214,7 +221,11 @@ def test_check_passes_with_clamav_debug_or_the_explicit_flag(production, monkeyp
 def test_without_antivirus_in_production_documents_stay_in_analysis(production, caplog):
     """Started without the check (gunicorn): fail closed, never 'valide'."""
     document = DocumentFactory(status=DocumentStatus.EN_ANALYSE)
-    assert scan_document.call(str(document.pk)) == DocumentStatus.EN_ANALYSE
+    # Raised so the worker retries it with backoff (tests/jobs).
+    with pytest.raises(ScannerUnavailable):
+        scan_document.call(str(document.pk))
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.EN_ANALYSE
     document.refresh_from_db()
     assert document.status == DocumentStatus.EN_ANALYSE
     assert "Aucun antivirus n’est configuré" in caplog.text

@@ -76,3 +76,17 @@ class MailboxMessage(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class SentNotification(models.Model):
+    """One row per e-mail or SMS handed to its server, keyed by the
+    idempotency key chosen when it was queued: a task run again after its
+    worker died (the lease expired) finds the row and sends nothing twice.
+    Rows older than the retry window are purged by `purge_sent_notifications`."""
+
+    key = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(max_length=10)
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"{self.channel} {self.key}"

@@ -2,13 +2,21 @@
 
 Callers use `notify_email(...)` inside their service transaction; nothing is
 sent if the transaction rolls back, and a slow SMTP server never holds a
-request."""
+request.
+
+Both tasks are idempotent: each message carries a key chosen when it is
+queued; the worker records the key once the server has accepted the
+message and skips a key already recorded, so a task rerun after a crash
+sends nothing twice. The only window left is a crash between the server's
+acceptance and the record (then the message goes twice, with the same
+Message-ID, which mail clients fold into one)."""
 
 import base64
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,17 +29,44 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-@task()
+def _already_sent(key: str | None) -> bool:
+    from .models import SentNotification
+
+    return bool(key) and SentNotification.objects.filter(key=key).exists()
+
+
+def _mark_sent(key: str | None, channel: str) -> None:
+    from .models import SentNotification
+
+    if not key:
+        return
+    try:
+        with transaction.atomic():
+            SentNotification.objects.create(key=key, channel=channel)
+    except IntegrityError:
+        pass  # two runs raced past the check: the message is recorded once
+
+
+@task(queue_name="mail")
 def send_email_task(
-    *, template: str, to: list[str], context: dict, language: str = "fr", attachments=None
+    *,
+    template: str,
+    to: list[str],
+    context: dict,
+    language: str = "fr",
+    attachments=None,
+    key: str | None = None,
 ):
     """Render `<template>_subject.txt`, `<template>.txt` and, if present,
     `<template>.html`, then send. Context must be JSON-serialisable."""
+    if _already_sent(key):
+        return "deja_envoye"
     with translation.override(language):
         context = {"site_url": settings.SITE_URL, **context}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
-        message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+        headers = {"Message-ID": f"<{key}@{_mail_domain()}>"} if key else None
+        message = EmailMultiAlternatives(subject=subject, body=body, to=to, headers=headers)
         try:
             html = render_to_string(f"{template}.html", context)
         except TemplateDoesNotExist:
@@ -41,13 +76,24 @@ def send_email_task(
         for name, content_b64, mimetype in attachments or []:
             message.attach(name, base64.b64decode(content_b64), mimetype)
         message.send()
+    _mark_sent(key, "email")
+    return "envoye"
 
 
-@task()
-def send_sms_task(*, phone: str, text: str):
+def _mail_domain() -> str:
+    address = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
+    return address.strip("> ") or "titres.localhost"
+
+
+@task(queue_name="mail")
+def send_sms_task(*, phone: str, text: str, key: str | None = None):
     from .sms import send_sms
 
+    if _already_sent(key):
+        return "deja_envoye"
     send_sms(phone, text)
+    _mark_sent(key, "sms")
+    return "envoye"
 
 
 def notify_email(*, template: str, to: str | list[str], context: dict, attachments=None) -> None:
@@ -60,10 +106,13 @@ def notify_email(*, template: str, to: str | list[str], context: dict, attachmen
             context=context,
             language=language,
             attachments=attachments,
+            key=uuid.uuid4().hex,
         )
     )
 
 
 def notify_sms(*, phone: str, text: str) -> None:
     if phone:
-        transaction.on_commit(lambda: send_sms_task.enqueue(phone=phone, text=text))
+        transaction.on_commit(
+            lambda: send_sms_task.enqueue(phone=phone, text=text, key=uuid.uuid4().hex)
+        )

@@ -22,7 +22,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -274,10 +274,14 @@ def mark_failed(*, order_id: int, reason: str) -> ProductionOrder:
 # --- The local factory's background tasks ----------------------------------------
 
 
-@task()
+@task(queue_name="production")
 def local_factory_produce(order_id: int) -> None:
     try:
         mark_produced(order_id=order_id)
+    except DatabaseError:
+        # A lost connection or a deadlock says nothing about the title:
+        # raised so the worker runs the step again (it is idempotent).
+        raise
     except Exception:
         # The local factory's failure path: what a real factory reports
         # when it cannot make the title.
@@ -289,12 +293,12 @@ def local_factory_produce(order_id: int) -> None:
     _enqueue(local_factory_ship, order_id)
 
 
-@task()
+@task(queue_name="production")
 def local_factory_ship(order_id: int) -> None:
     mark_shipped(order_id=order_id)
     _enqueue(local_factory_deliver, order_id)
 
 
-@task()
+@task(queue_name="production")
 def local_factory_deliver(order_id: int) -> None:
     mark_delivered(order_id=order_id)

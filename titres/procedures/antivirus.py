@@ -126,7 +126,7 @@ def get_scanner():
     return NoScanner()
 
 
-@task()
+@task(queue_name="documents")
 def scan_document(document_id: str) -> str:
     """Scan one document and record the verdict; returns the new status."""
     from .models import Document
@@ -138,8 +138,11 @@ def scan_document(document_id: str) -> str:
         with document.file.open("rb") as stream:
             result = get_scanner().scan(stream)
     except ScannerUnavailable as error:
+        # Raised so the worker tries again with backoff (and, once the
+        # attempts are spent, operators see the failed task); the document
+        # stays in analysis meanwhile, never passed unscanned.
         logger.error("Analyse antivirus impossible pour %s : %s", document_id, error)
-        return DocumentStatus.EN_ANALYSE
+        raise
     with transaction.atomic():
         document = Document.objects.select_for_update().get(pk=document_id)
         if document.status != DocumentStatus.EN_ANALYSE:
@@ -151,8 +154,11 @@ def scan_document(document_id: str) -> str:
         else:
             document.status = DocumentStatus.INFECTE
             document.scan_detail = result.signature[:200]
-            # Never keep or serve an infected file.
-            document.file.storage.delete(document.file.name)
+            # Never keep or serve an infected file. Deleted after commit:
+            # if this transaction rolls back, the scan runs again and must
+            # still find the file.
+            storage, name = document.file.storage, document.file.name
+            transaction.on_commit(lambda: storage.delete(name))
             document.file.name = ""
         document.save(update_fields=["status", "scan_detail", "scanned_at", "file"])
         record_event(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core import numbering
+from titres.core.files import delete_on_rollback
 from titres.core.journal import record_event
 from titres.procedures.audit import ProceduresEvent
 
@@ -282,6 +283,8 @@ def upload_document(
     )
     uploaded_file.seek(0)
     document.file.save(f"piece{info.extension}", uploaded_file, save=False)
+    # Deleted if anything up to the commit fails, not only this save.
+    delete_on_rollback(document.file.storage, document.file.name)
     try:
         document.save(force_insert=True)
     except Exception:

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "jobs"
+urlpatterns = [
+    path("readyz/taches", views.task_probe, name="probe"),
+]
