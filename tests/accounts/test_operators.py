@@ -121,7 +121,12 @@ def test_restore_task_is_queued_for_the_end_of_the_suspension(operator, settings
 
     from titres.accounts.services.suspension import restore_after_suspension_task
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            **settings.TASKS["default"],
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        }
+    }
     task_backends._settings = None  # reread
     try:
         backend = restore_after_suspension_task.get_backend()

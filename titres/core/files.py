@@ -8,7 +8,7 @@ name)`. The file is marked kept by an on_commit hook of the outermost
 transaction — Django drops hooks of rolled-back blocks and savepoints — and
 when the enclosing `files_cleaned_on_rollback()` scope ends (each request,
 through the middleware below; each task run by the worker), every file not
-marked kept is deleted. Outside any scope the scheduled sweep
+marked kept and whose transaction has ended is deleted. Outside any scope the scheduled sweep
 (`manage.py sweep_orphan_files`) finds what remains."""
 
 from __future__ import annotations
@@ -29,8 +29,13 @@ def delete_on_rollback(storage, name: str) -> None:
     if pending is None or not transaction.get_connection().in_atomic_block:
         return
     entry = {"storage": storage, "name": name, "kept": False}
+
+    def keep():
+        entry["kept"] = True
+
+    entry["hook"] = keep
     pending.append(entry)
-    transaction.on_commit(lambda: entry.update(kept=True))
+    transaction.on_commit(keep)
 
 
 @contextmanager
@@ -44,8 +49,12 @@ def files_cleaned_on_rollback():
         yield
     finally:
         _pending.reset(token)
+        # Django drops the hooks of a rolled-back block (savepoint or whole
+        # transaction) from `run_on_commit`; a hook still listed belongs to
+        # a transaction still open, which may yet commit.
+        waiting = {id(hook) for _, hook, _ in transaction.get_connection().run_on_commit}
         for entry in pending:
-            if entry["kept"]:
+            if entry["kept"] or id(entry["hook"]) in waiting:
                 continue
             try:
                 entry["storage"].delete(entry["name"])
