@@ -54,7 +54,7 @@ def test_a_task_of_a_killed_worker_runs_again_once(db_backend, make_worker, mail
     assert row.worker_ids == ["worker-a", "worker-b"]
     assert row.lease.attempts == 2
     assert len(mailoutbox) == 1
-    event = AuditEvent.objects.get(event="taches.bail_expire_relancee")
+    event = AuditEvent.objects.get(event="jobs.task_requeued")
     assert event.data["worker"] == "worker-a"
 
 

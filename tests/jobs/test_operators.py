@@ -59,7 +59,7 @@ def test_an_operator_retries_a_failed_task(db_backend, make_worker, client, oper
     row = DBTaskResult.objects.select_related("lease").get(pk=failed.pk)
     assert row.status == TaskResultStatus.READY
     assert row.lease.attempts == 0
-    event = AuditEvent.objects.get(event="taches.relance_manuelle")
+    event = AuditEvent.objects.get(event="jobs.task_retried")
     assert event.actor == operator
     assert event.data["statut_precedent"] == TaskResultStatus.FAILED
     assert make_worker().run_once() is True  # runs again, three new attempts

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from titres.core.files import files_cleaned_on_rollback
 from titres.procedures import services
+from titres.procedures.audit import ProceduresEvent
 from titres.procedures.models import Document
 from titres.procedures.services import upload_document
 
@@ -28,7 +29,7 @@ def _stored(settings):
     return sorted(os.listdir(root)) if root.exists() else []
 
 
-def _failing_journal(monkeypatch, event="document.depose"):
+def _failing_journal(monkeypatch, event=ProceduresEvent.DOCUMENT_UPLOADED):
     real = services.record_event
 
     def record(name, **kwargs):

@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from titres.core.journal import record_event
 
 from . import conf
+from .audit import JobsEvent
 from .models import TaskLease
 
 logger = logging.getLogger("titres.jobs")
@@ -81,7 +82,7 @@ def _reap_one(pk, now) -> Reaped | None:
         task_result.set_failed(error)
         outcome = "abandonnee"
     record_event(
-        f"taches.bail_expire_{outcome}",
+        JobsEvent.TASK_REQUEUED if outcome == "relancee" else JobsEvent.TASK_ABANDONED,
         actor_role="systeme",
         target=task_result,
         data={

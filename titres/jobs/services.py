@@ -8,6 +8,7 @@ from django_tasks_db.models import DBTaskResult
 
 from titres.core.journal import record_event
 
+from .audit import JobsEvent
 from .models import TaskLease
 from .reaper import expired_running
 
@@ -32,7 +33,7 @@ def retry_task(*, task_result: DBTaskResult, actor, request=None) -> DBTaskResul
         task_id=locked.pk, defaults={"attempts": 0, "expires_at": None}
     )
     record_event(
-        "taches.relance_manuelle",
+        JobsEvent.TASK_RETRIED,
         actor=actor,
         request=request,
         target=locked,
