@@ -13,6 +13,7 @@ urlpatterns = [
     path("demarches/", include("titres.procedures.urls")),
     path("timbres/", include("titres.paiements.urls")),
     path("permis/", include("titres.permis.urls")),
+    path("vehicules/", include("titres.vehicules.urls")),
     path("agent/", include("titres.instruction.urls")),
     path("attestations/", include("titres.instruction.citizen_urls")),
     path("", include("titres.jobs.urls")),

@@ -137,6 +137,9 @@ BUYER = Buyer(
     last_name="MERCIER",
     first_names="Pierre",
     birth_date=date(1990, 1, 15),
+    address="3 place Bellecour",
+    postal_code="69002",
+    commune="Lyon",
 )
 
 

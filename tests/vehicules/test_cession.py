@@ -176,7 +176,14 @@ def test_cancelled_declaration_code_refused():
 
 
 def test_company_buyer_matched_by_siret():
-    buyer = Buyer(kind=PersonKind.MORALE, company_name="GARAGE DU CENTRE", siret="73282932000074")
+    buyer = Buyer(
+        kind=PersonKind.MORALE,
+        company_name="GARAGE DU CENTRE",
+        siret="73282932000074",
+        address="1 rue",
+        postal_code="54000",
+        commune="Nancy",
+    )
     result = declared(buyer=buyer)
     vehicle = result.declaration.vehicle
     assert (

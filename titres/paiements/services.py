@@ -165,6 +165,7 @@ def start_card_payment(
     metadata: dict | None = None,
     kind: str = PaymentKind.FRAIS,
     purpose: str = "",
+    return_path: str = "",
     request=None,
 ) -> PaymentStart:
     """Create (or find again, by `idempotency_key`) a card payment and
@@ -225,7 +226,7 @@ def start_card_payment(
             amount_cents=payment.amount_cents,
             label=payment.label,
             email=payment.email,
-            return_url=site_url(payment_return_path(payment)),
+            return_url=site_url(return_path or payment_return_path(payment)),
             notify_url=site_url(reverse("paiements:notification", args=[payment.provider])),
         )
     )

@@ -238,7 +238,9 @@ DEMO_BUYER = Buyer(
     last_name="MERCIER",
     first_names="Pierre",
     birth_date=date(1990, 1, 15),
-    address="3 place Bellecour 69002 Lyon",
+    address="3 place Bellecour",
+    postal_code="69002",
+    commune="Lyon",
 )
 
 

@@ -296,6 +296,8 @@ class CessionDeclaration(models.Model):
         related_name="cessions_declarees",
     )
     seller_name = models.CharField(_("vendeur"), max_length=200)
+    seller_last_name = models.CharField(_("nom du vendeur"), max_length=200, blank=True)
+    seller_first_names = models.CharField(_("prénoms du vendeur"), max_length=200, blank=True)
     seller_address = models.CharField(_("adresse du vendeur"), max_length=300, blank=True)
     sold_at = models.DateTimeField(_("date et heure de la cession"))
     mileage = models.PositiveIntegerField(_("kilométrage inscrit au compteur"))
@@ -307,7 +309,9 @@ class CessionDeclaration(models.Model):
     buyer_birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     buyer_company_name = models.CharField(_("raison sociale"), max_length=200, blank=True)
     buyer_siret = models.CharField(_("SIRET de l’acquéreur"), max_length=14, blank=True)
-    buyer_address = models.CharField(_("adresse de l’acquéreur"), max_length=300, blank=True)
+    buyer_address = models.CharField(_("adresse de l’acquéreur"), max_length=120, blank=True)
+    buyer_postal_code = models.CharField(_("code postal de l’acquéreur"), max_length=5, blank=True)
+    buyer_commune = models.CharField(_("commune de l’acquéreur"), max_length=100, blank=True)
     buyer_email = models.EmailField(_("e-mail de l’acquéreur"), blank=True)
     buyer_last_name_normalised = models.CharField(max_length=100, editable=False, blank=True)
     code_digest = models.CharField(max_length=64, unique=True, editable=False)
@@ -318,7 +322,8 @@ class CessionDeclaration(models.Model):
     expires_at = models.DateTimeField(_("code valable jusqu’au"))
     used_at = models.DateTimeField(_("code utilisé le"), null=True, blank=True)
     used_by_demarche = models.CharField(_("utilisé par la démarche"), max_length=20, blank=True)
-    certificate_number = models.CharField(_("numéro du certificat"), max_length=20, unique=True)
+    # "N° d’enregistrement" of the cession in the SIV (10 digits, 2D-Doc CB).
+    registration_number = models.CharField(_("numéro d’enregistrement"), max_length=10, unique=True)
 
     class Meta:
         verbose_name = _("déclaration de cession")
@@ -348,3 +353,37 @@ class CessionDeclaration(models.Model):
 
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+
+class ChangeOfHolder(models.Model):
+    """The vehicle side of a change-of-holder démarche: which vehicle and
+    declaration of sale, the taxes and their payment, the CPI, and what the
+    registry became once validated."""
+
+    demarche = models.OneToOneField(
+        "procedures.Demarche", on_delete=models.PROTECT, related_name="changement_titulaire"
+    )
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="changes")
+    cession = models.ForeignKey(
+        CessionDeclaration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    taxes = models.JSONField(_("taxes"), default=dict, blank=True)
+    amount_cents = models.PositiveIntegerField(_("montant des taxes (centimes)"), default=0)
+    payment_attempt = models.PositiveSmallIntegerField(default=0)
+    payment_reference = models.CharField(_("référence du paiement"), max_length=20, blank=True)
+    paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("remboursé le"), null=True, blank=True)
+    cpi_number = models.CharField(_("numéro du CPI"), max_length=20, blank=True)
+    cpi_valid_until = models.DateField(_("CPI valable jusqu’au"), null=True, blank=True)
+    old_plate = models.CharField(_("immatriculation avant"), max_length=12, blank=True)
+    new_plate = models.CharField(_("immatriculation après"), max_length=12, blank=True)
+    new_formule = models.CharField(_("nouveau numéro de formule"), max_length=11, blank=True)
+    registered_at = models.DateTimeField(_("inscrit au SIV le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changement de titulaire")
+        verbose_name_plural = _("changements de titulaire")
+
+    def __str__(self):
+        return f"{self.vehicle.plate_display} — {self.demarche}"

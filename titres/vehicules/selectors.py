@@ -34,6 +34,21 @@ def vehicles_with_registry():
     )
 
 
+LOOKUP_LIMIT = "30/hour"
+
+
+def count_lookup(user) -> None:
+    """Registry lookups with a card's secrets (formule number, code de
+    cession) are bounded per account: nobody guesses them by trying."""
+    from titres.core import ratelimit
+
+    if not ratelimit.hit("vehicules:recherche:compte", str(getattr(user, "pk", "")), LOOKUP_LIMIT):
+        raise RegistryRefusal(
+            _("Trop de recherches de véhicule depuis votre compte : réessayez dans une heure."),
+            code="too_many_lookups",
+        )
+
+
 def find_vehicle(typed_plate: str) -> Vehicle:
     """The vehicle registered under what the person typed (validated).
     Raises RegistryRefusal (field "immatriculation")."""

@@ -9,6 +9,7 @@ vehicle and one sale (buyer identity), valid 15 days, used once."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -56,6 +57,8 @@ class Buyer:
     company_name: str = ""
     siret: str = ""
     address: str = ""
+    postal_code: str = ""
+    commune: str = ""
     email: str = ""
 
 
@@ -122,6 +125,12 @@ def declare_cession(
             code="sold_before_ci",
             field="date_cession",
         )
+    if not (buyer.postal_code and buyer.commune and buyer.address):
+        raise RegistryRefusal(
+            _("Indiquez l’adresse de l’acquéreur : elle figure sur le certificat de cession."),
+            code="buyer_address",
+            field="adresse",
+        )
     if not 0 <= mileage <= MAX_MILEAGE:
         raise RegistryRefusal(
             _("Le kilométrage doit être compris entre 0 et 2 000 000 km."),
@@ -141,6 +150,10 @@ def declare_cession(
         vehicle=vehicle,
         seller=seller,
         seller_name=holder.display_name,
+        seller_last_name=holder.company_name
+        if holder.is_company
+        else (holder.usage_name or holder.last_name),
+        seller_first_names="" if holder.is_company else holder.first_names,
         seller_address=" ".join(
             p for p in (holder.address, holder.postal_code, holder.commune) if p
         ),
@@ -153,11 +166,13 @@ def declare_cession(
         buyer_company_name=buyer.company_name,
         buyer_siret=buyer.siret,
         buyer_address=buyer.address,
+        buyer_postal_code=buyer.postal_code,
+        buyer_commune=buyer.commune,
         buyer_email=buyer.email,
         code_digest=code_digest(code),
         created_at=now,
         expires_at=now + CESSION_CODE_VALIDITY,
-        certificate_number=numbering.generate(length=11),
+        registration_number=_new_registration_number(),
     )
     Situation.objects.get_or_create(
         vehicle=vehicle,
@@ -179,6 +194,13 @@ def declare_cession(
     )
     _mail_code(declaration, code)
     return DeclaredCession(declaration, code)
+
+
+def _new_registration_number() -> str:
+    while True:
+        number = f"{secrets.randbelow(10**10):010d}"
+        if not CessionDeclaration.objects.filter(registration_number=number).exists():
+            return number
 
 
 def _mail_code(declaration: CessionDeclaration, code: str) -> None:

@@ -1,0 +1,133 @@
+"""The seller's declaration of sale form (cerfa 15776 content)."""
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+from stdnum.fr import siret
+
+from titres.permis.communes import validate_postal_code_commune
+
+from .changement.forms import CI_DATE_HELP, FORMULE_HELP, PLATE_HELP, _date_field
+from .enums import PersonKind
+from .selectors import RegistryRefusal, check_card, count_lookup, find_vehicle
+
+
+class CessionForm(DsfrBaseForm):
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    immatriculation = forms.CharField(
+        label=_("Numéro d’immatriculation"),
+        help_text=PLATE_HELP,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    numero_formule = forms.CharField(
+        label=_("Numéro de formule"), help_text=FORMULE_HELP, max_length=20, required=False
+    )
+    date_ci = _date_field(_("Date du CI"), required=False, help_text=CI_DATE_HELP)
+    date_cession = _date_field(_("Date de la cession"))
+    heure_cession = forms.TimeField(
+        label=_("Heure de la cession"),
+        help_text=_("Format attendu : HH:MM"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM"}),
+    )
+    kilometrage = forms.IntegerField(
+        label=_("Kilométrage inscrit au compteur"), min_value=0, max_value=2_000_000
+    )
+    acquereur = forms.ChoiceField(
+        label=_("L’acquéreur est"),
+        choices=[
+            (PersonKind.PHYSIQUE, _("Une personne physique")),
+            (PersonKind.MORALE, _("Une société (numéro SIRET)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    nom = forms.CharField(
+        label=_("Nom de naissance de l’acquéreur"), max_length=100, required=False
+    )
+    prenoms = forms.CharField(label=_("Prénoms de l’acquéreur"), max_length=200, required=False)
+    date_naissance = _date_field(_("Date de naissance de l’acquéreur"), required=False)
+    raison_sociale = forms.CharField(label=_("Raison sociale"), max_length=200, required=False)
+    siret = forms.CharField(
+        label=_("Numéro SIRET"),
+        help_text=_("14 chiffres"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    adresse = forms.CharField(label=_("Adresse de l’acquéreur (numéro et voie)"), max_length=120)
+    code_postal = forms.CharField(
+        label=_("Code postal"), max_length=5, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+    commune = forms.CharField(label=_("Commune"), max_length=100)
+    email_acquereur = forms.EmailField(
+        label=_("Adresse électronique de l’acquéreur"),
+        help_text=_("Facultatif"),
+        required=False,
+    )
+
+    def clean_siret(self):
+        value = "".join((self.cleaned_data.get("siret") or "").split())
+        if value and not siret.is_valid(value):
+            raise ValidationError(
+                _("Le numéro SIRET n’est pas valide (14 chiffres, clé de contrôle).")
+            )
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("acquereur") == PersonKind.MORALE:
+            if not data.get("raison_sociale"):
+                self.add_error("raison_sociale", _("Indiquez la raison sociale de la société."))
+            if not data.get("siret") and "siret" not in self.errors:
+                self.add_error("siret", _("Indiquez le numéro SIRET de la société."))
+        elif data.get("acquereur"):
+            if not data.get("nom"):
+                self.add_error("nom", _("Indiquez le nom de l’acquéreur."))
+            if not data.get("prenoms"):
+                self.add_error("prenoms", _("Indiquez les prénoms de l’acquéreur."))
+        if data.get("code_postal") and data.get("commune"):
+            try:
+                data["commune"] = validate_postal_code_commune(
+                    data["code_postal"], data["commune"]
+                ).name
+            except ValidationError as error:
+                self.add_error("commune", error)
+        if data.get("date_cession") and data.get("heure_cession"):
+            data["sold_at"] = timezone.make_aware(
+                datetime.combine(data["date_cession"], data["heure_cession"])
+            )
+        if self.errors or not data.get("immatriculation"):
+            return data
+        try:
+            count_lookup(self.user)
+            vehicle = find_vehicle(data["immatriculation"])
+            if vehicle.is_siv and not data.get("numero_formule") and not data.get("date_ci"):
+                raise RegistryRefusal(
+                    _("Indiquez le numéro de formule de la carte grise (immatriculation SIV)."),
+                    code="formule_missing",
+                    field="numero_formule",
+                )
+            if not vehicle.is_siv and not data.get("date_ci"):
+                raise RegistryRefusal(
+                    _("Indiquez la date du CI (immatriculation FNI)."),
+                    code="ci_missing",
+                    field="date_ci",
+                )
+            check_card(
+                vehicle,
+                formule_number=data.get("numero_formule") or "",
+                ci_date=data.get("date_ci"),
+            )
+        except RegistryRefusal as refusal:
+            self.add_error(refusal.field if refusal.field in self.fields else None, refusal)
+            return data
+        data["vehicle"] = vehicle
+        return data

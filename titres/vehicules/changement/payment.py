@@ -1,0 +1,136 @@
+"""Payment of the taxes by card through the payments app's provider
+interface (local bank in development: 3-D Secure, idempotency, signed
+server-to-server notification).
+
+The bank's notification records the payment and files the démarche even
+if the buyer closes the tab: seed 003's "Cliquer ici pour enregistrer
+votre paiement" only confirms it (`record_payment` is idempotent)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from titres.core.journal import record_event
+from titres.paiements.enums import PaymentState
+from titres.paiements.models import Payment
+from titres.paiements.services import start_card_payment
+from titres.paiements.signals import payment_accepted
+from titres.procedures.models import Demarche
+from titres.procedures.services import submit_demarche
+from titres.procedures.workflow import TransitionRefused
+
+from .. import taxes
+from ..models import ChangeOfHolder
+from . import state
+
+logger = logging.getLogger(__name__)
+PROCEDURE_TAG = "vehicule-changement-titulaire"
+
+
+def breakdown_for(demarche, on=None):
+    """The taxes of this file on the day `on` (today): the new holder's
+    region from the postal code of step 2."""
+    record = state.record_of(demarche)
+    holder = state.holder_answers(demarche)
+    if record is None or not holder.get("code_postal"):
+        return None
+    region = taxes.region_for_postal_code(holder["code_postal"])
+    return taxes.compute(vehicle=record.vehicle, region=region, on=on or timezone.localdate())
+
+
+def last_payment(record: ChangeOfHolder) -> Payment | None:
+    if not record.payment_reference:
+        return None
+    return Payment.objects.filter(reference=record.payment_reference).first()
+
+
+@transaction.atomic
+def start_tax_payment(*, demarche: Demarche, actor, request=None) -> str:
+    """Create (or find again) the card payment of the taxes; returns the
+    bank page's URL. A refused or cancelled payment is followed by a new
+    attempt (new idempotency key); a double click reuses the same one."""
+    record = ChangeOfHolder.objects.select_for_update().get(demarche=demarche)
+    breakdown = breakdown_for(demarche)
+    previous = last_payment(record)
+    if previous is not None and (
+        (previous.is_final and previous.state != PaymentState.ACCEPTE)
+        or previous.amount_cents != breakdown.total_cents
+    ):
+        record.payment_attempt += 1
+    record.taxes = breakdown.as_json()
+    record.amount_cents = breakdown.total_cents
+    started = start_card_payment(
+        amount_cents=breakdown.total_cents,
+        label=_("Taxes d’immatriculation — véhicule %(plate)s")
+        % {"plate": record.vehicle.plate_display},
+        email=demarche.owner.email,
+        idempotency_key=f"demarche:{demarche.number}:taxes:{record.payment_attempt}",
+        actor=actor,
+        metadata={"demarche": demarche.number, "procedure": PROCEDURE_TAG},
+        return_path=reverse("vehicules:paiement_retour", args=[demarche.number]),
+        request=request,
+    )
+    record.payment_reference = started.payment.reference
+    record.save(update_fields=["taxes", "amount_cents", "payment_attempt", "payment_reference"])
+    return started.redirect_url
+
+
+def record_payment(payment: Payment, *, request=None) -> Demarche | None:
+    """An accepted payment of a change of holder: mark the file paid and
+    file it (as its owner: the payment is the owner's last act). Idempotent.
+    Returns the démarche, or None if the payment is not one of ours."""
+    if (
+        payment.state != PaymentState.ACCEPTE
+        or (payment.metadata or {}).get("procedure") != PROCEDURE_TAG
+    ):
+        return None
+    with transaction.atomic():
+        record = (
+            ChangeOfHolder.objects.select_for_update()
+            .select_related("demarche__owner")
+            .filter(
+                demarche__number=payment.metadata.get("demarche"),
+                payment_reference=payment.reference,
+            )
+            .first()
+        )
+        if record is None:
+            return None
+        if record.paid_at is None:
+            record.paid_at = payment.settled_at or timezone.now()
+            record.save(update_fields=["paid_at"])
+            record_event(
+                "vehicules.taxes_payees",
+                target=record.demarche,
+                request=request,
+                data={"reference": payment.reference, "montant": payment.amount_cents},
+            )
+        demarche = record.demarche
+    if demarche.is_draft:
+        try:
+            submit_demarche(demarche=demarche, actor=demarche.owner, request=request)
+        except TransitionRefused as refusal:
+            # e.g. the code was used meanwhile by another file: the money
+            # must go back (refund_if_unfiled), the file stays a draft.
+            logger.warning(
+                "change of holder %s paid but not filed: %s", demarche.number, refusal.message
+            )
+            record_event(
+                "vehicules.depot_refuse_apres_paiement",
+                target=demarche,
+                request=request,
+                data={"motif": refusal.message, "reference": payment.reference},
+            )
+        demarche.refresh_from_db()
+    return demarche
+
+
+@receiver(payment_accepted)
+def _on_payment_accepted(sender, payment, **kwargs):
+    record_payment(payment)

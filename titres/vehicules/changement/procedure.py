@@ -1,0 +1,241 @@
+"""The téléprocédure "J'achète ou je reçois un véhicule d'occasion" (seed
+003) declared to the procedure engine: Pour commencer, (the holder's
+consent when a trusted third party files), Nouveau titulaire,
+Récapitulatif, Paiement des taxes, then Finalisation (CPI and accusé
+d'enregistrement). Registered by VehiculesConfig.ready()."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from titres.core import numbering
+from titres.procedures.enums import AuthorityKind, Category
+from titres.procedures.registry import (
+    DocumentRule,
+    DocumentsStep,
+    FormStep,
+    Link,
+    ProcedureDefinition,
+    find_procedure,
+    register_procedure,
+)
+
+from ..models import ChangeOfHolder, Vehicle
+from ..selectors import RegistryRefusal, situation_refusal
+from ..services.cession import use_code
+from . import forms, state
+
+CODE = "vehicule-changement-titulaire"
+AUTHORITY_CODE = "CERT-SIV"
+AUTHORITY_NAME = "CERT immatriculation des véhicules (compétence nationale)"
+
+
+def one_month_after(day: date) -> date:
+    """The CPI is valid one month: same day next month (last day of a
+    shorter month)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+CONSENT_RULE = DocumentRule(
+    code="consentement_titulaire",
+    label=gettext_lazy("Consentement écrit du nouveau titulaire"),
+    help_text=gettext_lazy(
+        "Lettre datée et signée par la personne au nom de laquelle la carte grise sera établie, "
+        "vous autorisant à faire la démarche pour elle, avec la copie de sa pièce d’identité."
+    ),
+    min_pages=1,
+    max_pages=4,
+)
+
+
+def document_rules(demarche):
+    return [CONSENT_RULE] if state.acting_for_someone(demarche.answers or {}) else []
+
+
+def demarche_kwargs(demarche):
+    return {"demarche": demarche}
+
+
+def on_start_saved(demarche, data, *, actor, request=None) -> None:
+    """Bind the démarche to its vehicle (and declaration of sale); a
+    trusted third party names the holder the file is for."""
+    vehicle = Vehicle.objects.get(pk=data["vehicule"])
+    ChangeOfHolder.objects.update_or_create(
+        demarche=demarche,
+        defaults={"vehicle": vehicle, "cession": state.declaration_of(demarche)},
+    )
+    acting_for = {}
+    if data.get("pour_qui") == forms.POUR_AUTRUI:
+        acting_for = {
+            "nom": data["titulaire_nom"],
+            "prenoms": data["titulaire_prenoms"],
+            "date_naissance": data["titulaire_date_naissance"],
+            "qualite": "tiers_de_confiance",
+        }
+    if demarche.acting_for != acting_for:
+        demarche.acting_for = acting_for
+        demarche.save(update_fields=["acting_for", "updated_at"])
+
+
+def resolve_authority(demarche):
+    from titres.procedures.models import Authority
+
+    authority, _created = Authority.objects.get_or_create(
+        code=AUTHORITY_CODE, defaults={"name": AUTHORITY_NAME, "kind": AuthorityKind.CERT}
+    )
+    return authority
+
+
+def before_submit(demarche) -> None:
+    record = state.record_of(demarche)
+    if record is None or record.paid_at is None:
+        raise ValidationError(
+            _("Les taxes n’ont pas encore été payées : la demande ne peut pas être transmise."),
+            code="unpaid",
+        )
+
+
+def on_submitted(demarche, *, actor, request=None) -> None:
+    """In the submission transaction: check the vehicle again under its row
+    lock (another file may have been filed meanwhile), spend the code de
+    cession, issue the CPI (valid one month)."""
+    from titres.procedures.workflow import TransitionRefused
+
+    record = ChangeOfHolder.objects.select_for_update().get(demarche=demarche)
+    vehicle = Vehicle.objects.select_for_update().get(pk=record.vehicle_id)
+    try:
+        for situation in vehicle.blocking_situations():
+            raise situation_refusal(situation)
+        state.check_no_ongoing_change(vehicle, demarche)
+        if record.cession is not None:
+            use_code(
+                declaration=record.cession,
+                demarche_number=demarche.number,
+                actor=actor,
+                request=request,
+            )
+    except RegistryRefusal as refusal:
+        raise TransitionRefused(
+            refusal.messages[0], code=refusal.code, errors=[(state.START, refusal.messages[0])]
+        )
+    today = timezone.localdate()
+    record.cpi_number = numbering.generate(prefix="CP", length=9)
+    record.cpi_valid_until = one_month_after(today)
+    record.old_plate = vehicle.plate
+    record.save(update_fields=["cpi_number", "cpi_valid_until", "old_plate"])
+
+
+def on_abandoned(demarche, actor) -> None:
+    """Nothing is held by a draft: the code is spent only at submission."""
+
+
+def confirmation_url(demarche) -> str:
+    return reverse("vehicules:finalisation", args=[demarche.number])
+
+
+def links(demarche) -> list[Link]:
+    if demarche.is_draft:
+        return []
+    return [
+        Link(
+            label=_("Certificat provisoire d’immatriculation (CPI)"),
+            url=reverse("vehicules:cpi", args=[demarche.number]),
+            detail="PDF",
+            download=True,
+        ),
+        Link(
+            label=_("Récapitulatif de la demande — accusé d’enregistrement"),
+            url=reverse("vehicules:accuse", args=[demarche.number]),
+            detail="PDF",
+            download=True,
+        ),
+    ]
+
+
+def available_to(user) -> bool:
+    """Seed 000 §1.6: individuals file vehicle procedures through
+    FranceConnect (a local account is sent to the FranceConnect button by
+    "Mon Espace Véhicule", with the alternatives)."""
+    from titres.franceconnect.selectors import has_verified_identity
+
+    return has_verified_identity(user)
+
+
+STEPS = [
+    FormStep(
+        slug=state.START,
+        title=gettext_lazy("Pour commencer"),
+        form_class=forms.PourCommencerForm,
+        form_kwargs=demarche_kwargs,
+        template_name="vehicules/changement/step_start.html",
+        on_save=on_start_saved,
+    ),
+    DocumentsStep(
+        slug=state.CONSENT,
+        title=gettext_lazy("Consentement du nouveau titulaire"),
+        condition=state.acting_for_someone,
+        help_text=gettext_lazy(
+            "Vous faites la démarche pour une autre personne (tiers de confiance) : joignez son "
+            "consentement écrit. Le certificat d’immatriculation sera établi à son nom."
+        ),
+    ),
+    FormStep(
+        slug=state.HOLDER,
+        title=gettext_lazy("Nouveau titulaire"),
+        form_class=forms.NouveauTitulaireForm,
+        form_kwargs=demarche_kwargs,
+        template_name="vehicules/changement/step_holder.html",
+    ),
+    FormStep(
+        slug=state.SUMMARY,
+        title=gettext_lazy("Récapitulatif"),
+        form_class=forms.RecapitulatifForm,
+        form_kwargs=demarche_kwargs,
+        template_name="vehicules/changement/step_summary.html",
+    ),
+    FormStep(
+        slug=state.PAYMENT,
+        title=gettext_lazy("Paiement des taxes"),
+        form_class=forms.PaiementForm,
+        form_kwargs=demarche_kwargs,
+        required=False,
+        template_name="vehicules/changement/step_payment.html",
+    ),
+]
+
+
+def definition() -> ProcedureDefinition:
+    return ProcedureDefinition(
+        code=CODE,
+        category=Category.IMMATRICULATION,
+        title=gettext_lazy("J’achète ou je reçois un véhicule d’occasion"),
+        description=gettext_lazy(
+            "Changement de titulaire d’un véhicule d’occasion immatriculé en France : carte "
+            "grise à votre nom et certificat provisoire pour circuler en l’attendant."
+        ),
+        steps=STEPS,
+        document_rules=document_rules,
+        authority_resolver=resolve_authority,
+        before_submit=before_submit,
+        on_submitted=on_submitted,
+        on_abandoned=on_abandoned,
+        available_to=available_to,
+        confirmation_title=gettext_lazy("Finalisation"),
+        confirmation_url=confirmation_url,
+        links=links,
+    )
+
+
+def register() -> None:
+    if find_procedure(CODE) is None:
+        register_procedure(definition())

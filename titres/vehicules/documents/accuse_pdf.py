@@ -1,0 +1,49 @@
+"""« Récapitulatif de la demande » / « Accusé d'enregistrement » of a change
+of holder (seed 003), with the numéro de démarche."""
+
+from django.utils import timezone
+from reportlab.lib.units import mm
+
+from titres.core.pdf import Document, amount
+
+from .common import Writer
+from .cpi_pdf import holder_of
+
+
+def accuse_pdf(record) -> bytes:
+    demarche = record.demarche
+    vehicle = record.vehicle
+    holder = holder_of(demarche)
+    doc = Document("Accusé d’enregistrement", subject=demarche.display_number)
+    doc.letterhead(20 * mm, doc.height - 20 * mm)
+    w = Writer(doc, doc.height - 38 * mm)
+    doc.qr_code(demarche.display_number, doc.width - 50 * mm, doc.height - 50 * mm, 30 * mm)
+    w.title("Récapitulatif de la demande — Accusé d’enregistrement")
+    w.row("Numéro de votre démarche", demarche.display_number)
+    w.row("Démarche", "J’achète ou je reçois un véhicule d’occasion (changement de titulaire)")
+    w.row("Enregistrée le", timezone.localtime(demarche.submitted_at).strftime("%d/%m/%Y à %H:%M"))
+    w.row("Statut", demarche.get_status_display())
+    w.section("Véhicule")
+    w.row("Numéro d’immatriculation", vehicle.plate_display)
+    w.row("VIN", vehicle.vin)
+    w.row("Marque et modèle", f"{vehicle.make} {vehicle.commercial_name}")
+    w.section("Nouveau titulaire")
+    w.row("Nom et prénoms", f"{holder['last_name'].upper()} {holder['first_names']}")
+    w.row("Adresse", f"{holder['address']}, {holder['postal_code']} {holder['commune']}")
+    w.row(
+        "Télédéclarant",
+        f"{demarche.owner.get_full_name()}"
+        + (" (tiers de confiance)" if demarche.acting_for else ""),
+    )
+    w.section("Paiement des taxes")
+    w.row("Référence du paiement", record.payment_reference)
+    w.row("Montant payé", amount(record.amount_cents))
+    w.section("Suite de la démarche")
+    w.text(
+        "Votre demande est transmise au Centre d’Expertise et de Ressources Titres (CERT). Suivez "
+        "son avancement dans « Mon Espace Véhicule », rubrique « Mes démarches en cours ». Le "
+        f"certificat provisoire (CPI) n° {record.cpi_number} vous permet de circuler en France "
+        f"jusqu’au {record.cpi_valid_until:%d/%m/%Y}.",
+        size=9,
+    )
+    return doc.bytes()

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import cession, changement, espace
+
+app_name = "vehicules"
+urlpatterns = [
+    path("", espace.espace, name="espace"),
+    path("nouvelle-demande/", espace.nouvelle_demande, name="nouvelle_demande"),
+    path("mes-demarches/", espace.demarches_en_cours, name="demarches"),
+    path("mes-demarches/<str:number>/action/", espace.action, name="demarche_action"),
+    path("cession/", cession.declarer, name="cession_declarer"),
+    path("cession/<uuid:pk>/", cession.resultat, name="cession_resultat"),
+    path("cession/<uuid:pk>/certificat.pdf", cession.certificat, name="cession_certificat"),
+    path("cession/<uuid:pk>/annuler/", cession.annuler, name="cession_annuler"),
+    path("demarche/<str:number>/payer/", changement.payer, name="payer"),
+    path("demarche/<str:number>/paiement/", changement.paiement_retour, name="paiement_retour"),
+    path(
+        "demarche/<str:number>/paiement/enregistrer/",
+        changement.enregistrer_paiement,
+        name="enregistrer_paiement",
+    ),
+    path("demarche/<str:number>/paiement/recu.pdf", changement.recu, name="recu"),
+    path("demarche/<str:number>/finalisation/", changement.finalisation, name="finalisation"),
+    path("demarche/<str:number>/cpi.pdf", changement.cpi, name="cpi"),
+    path("demarche/<str:number>/accuse.pdf", changement.accuse, name="accuse"),
+]
