@@ -65,7 +65,7 @@ def test_full_journey_with_a_code_de_cession(
     for name in ("cpi", "accuse", "recu"):
         pdf = client.get(reverse(f"vehicules:{name}", args=[demarche.number]))
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(event="vehicules.taxes_payees").count() == 1
+    assert AuditEvent.objects.filter(event="vehicules.taxes_paid").count() == 1
 
 
 def test_journey_without_code_with_formule_number(

@@ -17,3 +17,6 @@ class VehiculesEvent(AuditCode):
     SITUATION_REGISTERED = "vehicules.situation_registered"
     SIV_VIEWED_ADMIN = "vehicules.siv_viewed_admin"
     TITULAIRE_CHANGED = "vehicules.titulaire_changed"
+    TAXES_PAID = "vehicules.taxes_paid"
+    FILING_REFUSED_AFTER_PAYMENT = "vehicules.filing_refused_after_payment"
+    TAXES_REFUNDED = "vehicules.taxes_refunded"

@@ -26,6 +26,7 @@ from titres.procedures.services import submit_demarche
 from titres.procedures.workflow import TransitionRefused
 
 from .. import taxes
+from ..audit import VehiculesEvent
 from ..models import ChangeOfHolder
 from . import state
 
@@ -106,7 +107,7 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
             record.paid_at = payment.settled_at or timezone.now()
             record.save(update_fields=["paid_at"])
             record_event(
-                "vehicules.taxes_payees",
+                VehiculesEvent.TAXES_PAID,
                 target=record.demarche,
                 request=request,
                 data={"reference": payment.reference, "montant": payment.amount_cents},
@@ -122,7 +123,7 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
                 "change of holder %s paid but not filed: %s", demarche.number, refusal.message
             )
             record_event(
-                "vehicules.depot_refuse_apres_paiement",
+                VehiculesEvent.FILING_REFUSED_AFTER_PAYMENT,
                 target=demarche,
                 request=request,
                 data={"motif": refusal.message, "reference": payment.reference},
