@@ -26,6 +26,13 @@ BACKUP_CODE = "54354354"
 AUTHORITIES = [
     ("543", "Préfecture de Meurthe-et-Moselle", AuthorityKind.PREFECTURE, ["54", "55", "57", "88"]),
     ("CERT-75", "CERT permis de conduire de Paris", AuthorityKind.CERT, ["75", "92", "93", "94"]),
+    # Vehicle files (titres.vehicules: changes of holder) go to this CERT.
+    (
+        "CERT-SIV",
+        "CERT immatriculation des véhicules (compétence nationale)",
+        AuthorityKind.CERT,
+        [],
+    ),
 ]
 AGENTS = [
     ("agent.instructeur", "Alice", "Instructrice", AgentRole.AGENT_INSTRUCTEUR),
@@ -122,6 +129,9 @@ def load() -> list[DemoCredential]:
         _devices(user)
         AgentMembership.objects.update_or_create(
             user=user, authority=authorities["543"], defaults={"role": role}
+        )
+        AgentMembership.objects.update_or_create(
+            user=user, authority=authorities["CERT-SIV"], defaults={"role": role}
         )
         if role == AgentRole.CHEF_DE_SERVICE:
             AgentMembership.objects.update_or_create(

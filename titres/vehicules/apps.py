@@ -9,7 +9,8 @@ class VehiculesConfig(AppConfig):
 
     def ready(self):
         # The téléprocédure "J'achète ou je reçois un véhicule d'occasion"
-        # (seed 003) and the listener that files it once the taxes are paid.
-        from .changement import payment, procedure  # noqa: F401
+        # (seed 003), the listener that files it once the taxes are paid and the
+        # one that applies the CERT's decisions to the registry.
+        from .changement import decisions, payment, procedure  # noqa: F401
 
         procedure.register()

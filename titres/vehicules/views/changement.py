@@ -97,8 +97,8 @@ def enregistrer_paiement(request, number):
             request,
             _(
                 "Votre paiement est enregistré mais la demande n’a pas pu être transmise : "
-                "reprenez la démarche pour voir pourquoi. Si elle ne peut pas aboutir, les taxes "
-                "vous sont remboursées."
+                "reprenez la démarche pour voir pourquoi, ou contactez l’Agence nationale des "
+                "titres sécurisés pour le remboursement des taxes."
             ),
         )
         return redirect("procedures:resume", number=record.demarche.number)

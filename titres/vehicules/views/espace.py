@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from titres.core import numbering
@@ -19,26 +20,28 @@ from ..models import CessionDeclaration
 
 # The five statuses of seed 003 with their explanations.
 STATUS_EXPLANATIONS = [
-    (Status.ABANDONNEE, _("demande annulée à votre initiative")),
+    (Status.ABANDONNEE, gettext_lazy("demande annulée à votre initiative")),
     (
         Status.EN_COURS,
-        _(
+        gettext_lazy(
             "demande en cours d’analyse au Centre d’Expertise et de Ressources Titres. Cet état ne "
             "nécessite pas d’action de votre part."
         ),
     ),
     (
         Status.EN_ATTENTE_USAGER,
-        _(
+        gettext_lazy(
             "demande d’information ou de document complémentaire nécessaire à la validation de "
             "votre demande. Choisissez « Reprise » dans la colonne Actions puis cliquez sur « Ok »."
         ),
     ),
     (
         Status.REJETEE,
-        _("demande rejetée par le Centre d’Expertise et de Ressources Titres (Rejetée CERT)."),
+        gettext_lazy(
+            "demande rejetée par le Centre d’Expertise et de Ressources Titres (Rejetée CERT)."
+        ),
     ),
-    (Status.TERMINEE, _("demande finalisée")),
+    (Status.TERMINEE, gettext_lazy("demande finalisée")),
 ]
 MAX_QUERY = 40
 

@@ -1,0 +1,98 @@
+"""The CERT instructs vehicle files in the back office: validation changes
+the registry atomically (FNI → new SIV number, new formule), the factory
+produces, the file reads « Terminée »."""
+
+import pytest
+
+from tests.instruction.factories import AgentMembershipFactory
+from titres.instruction import services as instruction
+from titres.procedures.enums import Status
+from titres.procedures.workflow import TransitionRefused
+from titres.vehicules.enums import HolderRole, PlateSystem, SituationKind
+from titres.vehicules.identifiers import FORMULE_RE
+from titres.vehicules.models import ChangeOfHolder, RegistryEntry
+from titres.vehicules.services.registry import add_situation
+
+from .factories import VehicleFactory
+from .journey import START, fill_until_payment, pay_taxes, start
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filed_fni(client, buyer, django_capture_on_commit_callbacks):
+    vehicle = VehicleFactory(fni=True, plate="3457TV59")
+    demarche = start(client)
+    data = {
+        **START,
+        "immatriculation": "3457 TV 59",
+        "a_code_cession": "non",
+        "date_ci": "18/03/2005",
+    }
+    fill_until_payment(
+        client,
+        demarche,
+        start_data=data,
+        holder={
+            "cotitulaire_nom": "MERCIER",
+            "cotitulaire_prenoms": "Anne",
+            "cotitulaire_date_naissance": "02/03/1991",
+        },
+    )
+    pay_taxes(client, demarche, django_capture_on_commit_callbacks)
+    demarche.refresh_from_db()
+    assert demarche.status == Status.EN_COURS and demarche.authority.code == "CERT-SIV"
+    return demarche, vehicle
+
+
+@pytest.fixture
+def cert_agent(filed_fni):
+    demarche, _vehicle = filed_fni
+    agent = AgentMembershipFactory(authority=demarche.authority).user
+    agent.is_verified = lambda: True  # what django-otp's middleware sets after the second factor
+    return agent
+
+
+def test_validation_changes_the_registry_and_the_factory_finishes(
+    filed_fni, cert_agent, django_capture_on_commit_callbacks
+):
+    demarche, vehicle = filed_fni
+    instruction.validate(demarche=demarche, agent=cert_agent)
+    vehicle.refresh_from_db()
+    assert vehicle.plate_system == PlateSystem.SIV and vehicle.plate == "AA001AA"
+    assert FORMULE_RE.match(vehicle.formule_number)
+    holders = {(h.role, h.last_name, h.first_names) for h in vehicle.current_holders()}
+    assert holders == {
+        (HolderRole.TITULAIRE, "MERCIER", "Pierre"),
+        (HolderRole.COTITULAIRE, "MERCIER", "Anne"),
+    }
+    record = ChangeOfHolder.objects.get(demarche=demarche)
+    assert record.new_plate == "AA001AA" and record.old_plate == "3457TV59" and record.registered_at
+    entry = RegistryEntry.objects.get(vehicle=vehicle, kind="changement_titulaire")
+    assert entry.actor == cert_agent and entry.demarche_number == demarche.number
+    with django_capture_on_commit_callbacks(execute=True):
+        instruction.transmit(demarche=demarche, agent=cert_agent)
+    demarche.refresh_from_db()
+    assert demarche.status == Status.TERMINEE
+
+
+def test_a_vehicle_stolen_meanwhile_refuses_the_validation(filed_fni, cert_agent):
+    demarche, vehicle = filed_fni
+    add_situation(vehicle=vehicle, kind=SituationKind.VOL, actor=None)
+    with pytest.raises(TransitionRefused) as refused:
+        instruction.validate(demarche=demarche, agent=cert_agent)
+    assert refused.value.message.startswith("Ce véhicule est déclaré volé")
+    demarche.refresh_from_db()
+    vehicle.refresh_from_db()
+    assert demarche.status == Status.EN_COURS and vehicle.plate == "3457TV59"
+
+
+def test_rejection_leaves_the_registry(filed_fni, cert_agent):
+    demarche, vehicle = filed_fni
+    instruction.reject(
+        demarche=demarche, agent=cert_agent, reason="autre", text="Pièces illisibles"
+    )
+    vehicle.refresh_from_db()
+    assert vehicle.titulaire.last_name == "MOREAU"
+    demarche.refresh_from_db()
+    assert demarche.status == Status.REJETEE

@@ -1,0 +1,95 @@
+"""What the CERT's decisions do, heard from the engine's `status_changed`
+signal inside the transition's transaction (so the registry and the
+status change commit together, or not at all):
+
+- `valider`: the registry changes holder (titulaire, cotitulaire), an FNI
+  vehicle gets a newly allotted SIV number, every vehicle a new numéro de
+  formule; a vehicle blocked meanwhile (declared stolen…) refuses the
+  validation with the reason;
+- `rejeter` leaves the registry as it was (the code de cession stays
+  spent: the seller declares the sale again if needed). Refunding the taxes
+  through the provider needs a refund of "other fees" in the payments app
+  (not built yet: docs/vehicules.md, "What remains")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.dispatch import receiver
+from django.utils import timezone
+
+from titres.procedures.workflow import TransitionRefused, status_changed
+
+from ..enums import HolderRole
+from ..models import ChangeOfHolder
+from ..selectors import RegistryRefusal, situation_refusal
+from ..services.registry import HolderData, change_holder
+from . import state
+from .procedure import CODE
+
+
+def holders_of(demarche) -> list[HolderData]:
+    answers = state.holder_answers(demarche)
+    address = {
+        "address": " ".join(
+            p for p in (answers.get("adresse", ""), answers.get("complement", "")) if p
+        ),
+        "postal_code": answers.get("code_postal", ""),
+        "commune": answers.get("commune", ""),
+    }
+    holders = [
+        HolderData(
+            role=HolderRole.TITULAIRE,
+            last_name=answers.get("nom_naissance", ""),
+            usage_name=answers.get("nom_usage", ""),
+            first_names=answers.get("prenoms", ""),
+            birth_date=_day(answers.get("date_naissance")),
+            **address,
+        )
+    ]
+    if answers.get("cotitulaire_nom"):
+        holders.append(
+            HolderData(
+                role=HolderRole.COTITULAIRE,
+                last_name=answers["cotitulaire_nom"],
+                first_names=answers.get("cotitulaire_prenoms", ""),
+                birth_date=_day(answers.get("cotitulaire_date_naissance")),
+                **address,
+            )
+        )
+    return holders
+
+
+def _day(value):
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def register_change(demarche, *, actor) -> ChangeOfHolder:
+    record = (
+        ChangeOfHolder.objects.select_for_update().select_related("vehicle").get(demarche=demarche)
+    )
+    if record.registered_at is not None:
+        return record
+    blocking = record.vehicle.blocking_situations()
+    if blocking:
+        refusal: RegistryRefusal = situation_refusal(blocking[0])
+        raise TransitionRefused(refusal.messages[0], code=refusal.code)
+    result = change_holder(
+        vehicle=record.vehicle,
+        holders=holders_of(demarche),
+        actor=actor,
+        demarche_number=demarche.number,
+    )
+    record.new_plate = result.new_plate
+    record.new_formule = result.formule_number
+    record.registered_at = timezone.now()
+    record.save(update_fields=["new_plate", "new_formule", "registered_at"])
+    return record
+
+
+@receiver(status_changed)
+def _on_status_changed(sender, demarche, change, event, **kwargs):
+    if demarche.procedure_code != CODE:
+        return
+    if event == "valider":
+        register_change(demarche, actor=change.actor)
