@@ -77,12 +77,14 @@ INSTALLED_APPS = [
     "titres.permis",
     "titres.vehicules",
     "titres.instruction",
+    "titres.partenaires",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "titres.core.files.StoredFilesCleanupMiddleware",
+    "titres.partenaires.middleware.PartnerApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "titres.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -215,7 +217,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-PUBLIC_PATH_PREFIXES = ["/captcha/", "/static/", "/devidp/o/"]
+PUBLIC_PATH_PREFIXES = ["/captcha/", "/static/", "/devidp/o/", "/api/"]
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)

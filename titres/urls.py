@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from titres.partenaires.api import api as partner_api
+
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("captcha/", include("captcha.urls")),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("agent/", include("titres.instruction.urls")),
     path("attestations/", include("titres.instruction.citizen_urls")),
     path("", include("titres.jobs.urls")),
+    path("api/v1/", partner_api.urls),
     path("", include("titres.core.urls")),
 ]
 if settings.DEVIDP_ENABLED:

@@ -89,3 +89,19 @@ def remaining(scope: str, key: str, limit: str) -> int:
         logger.exception("Limiteur de débit indisponible (%s)", scope)
         return item.amount
     return stats.remaining
+
+
+def hit_with_stats(scope: str, key: str, limit: str) -> tuple[bool, int, float]:
+    """Like `hit`, and also what RateLimit-* headers need: (allowed, hits
+    left in the window, seconds until the oldest hit leaves it)."""
+    import time
+
+    item = parse(limit)
+    try:
+        limiter = _get_limiter()
+        allowed = limiter.hit(item, _prefix(), scope, _digest(key))
+        stats = limiter.get_window_stats(item, _prefix(), scope, _digest(key))
+    except Exception:  # storage unreachable: fail open, loudly
+        logger.exception("Limiteur de débit indisponible (%s) : requête acceptée", scope)
+        return True, item.amount, 0.0
+    return allowed, stats.remaining, max(0.0, stats.reset_time - time.time())

@@ -22,3 +22,28 @@ def active_photographers(*, departement: str | None = None):
     if departement:
         qs = qs.filter(departement_code=departement)
     return qs.order_by("departement_code", "commune", "name")
+
+
+def record_for_partner(*, neph: str, birth_name: str, first_names, birth_date):
+    """The SNPC file of NEPH `neph` when the civil status given matches it
+    (birth or usage name, first names, birth date, compared normalised),
+    else None. For the partner API (titres/partenaires), which must not
+    learn whether the NEPH exists when the identity does not match."""
+    from .identifiers import compact
+    from .normalisation import normalise_first_names, normalise_name
+
+    record = (
+        LicenceRecord.objects.filter(neph=compact(neph))
+        .prefetch_related(
+            Prefetch("categories", queryset=LicenceCategory.objects.order_by("obtained_on"))
+        )
+        .first()
+    )
+    if record is None or record.birth_date != birth_date:
+        return None
+    name = normalise_name(birth_name)
+    if name not in {record.birth_name_normalised, record.usage_name_normalised} - {""}:
+        return None
+    if normalise_first_names(first_names) != record.first_names_normalised:
+        return None
+    return record

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartenairesConfig(AppConfig):
+    name = "titres.partenaires"
+    label = "partenaires"
+    verbose_name = _("API partenaires")

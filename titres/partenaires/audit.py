@@ -1,0 +1,13 @@
+"""Audit event codes of `partenaires`: partners of the data API and their tokens.
+
+The only values `record_event` accepts for this app (see titres/core/audit.py).
+"""
+
+from titres.core.audit import AuditCode
+
+
+class PartenairesEvent(AuditCode):
+    PARTNER_CREATED = "partenaires.partner_created"
+    TOKEN_ISSUED = "partenaires.token_issued"
+    TOKEN_RENEWED = "partenaires.token_renewed"
+    TOKEN_REVOKED = "partenaires.token_revoked"

@@ -1,0 +1,86 @@
+"""Bearer authentication of partner calls: the token must exist, match its
+hash, be neither revoked nor expired, belong to an active partner, be used
+from an allowed address, and be within its quota."""
+
+import ipaddress
+
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from titres.core.journal import client_ip
+
+from . import errors, quota, tokens
+from .enums import PartnerState
+from .models import ApiToken
+
+
+class PartnerBearer(HttpBearer):
+    """django-ninja auth, documented as HTTP bearer in the OpenAPI document;
+    every refusal is an ApiError with its code."""
+
+    def authenticate(self, request, token):  # pragma: no cover - __call__ does it all
+        return self(request)
+
+    def __call__(self, request):
+        ip = client_ip(request)
+        request.partner_ip = ip
+        if ip and not quota.hit_ip(ip):
+            raise errors.ApiError(
+                errors.OVER_QUOTA,
+                "Trop de requêtes depuis cette adresse IP : réessayez dans une seconde.",
+                headers={"Retry-After": "1"},
+            )
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise errors.ApiError(
+                errors.UNKNOWN_TOKEN,
+                "L’en-tête « Authorization: Bearer <jeton> » est absent.",
+            )
+        secret = secret.strip()
+        key_id = tokens.split(secret)
+        token = (
+            ApiToken.objects.select_related("partner").filter(key_id=key_id).first()
+            if key_id
+            else None
+        )
+        if token is None or not tokens.matches(secret, token.key_hash):
+            raise errors.ApiError(errors.UNKNOWN_TOKEN, "Ce jeton n’existe pas.")
+        request.partner_token = token
+        if token.revoked_at is not None:
+            raise errors.ApiError(
+                errors.REVOKED_TOKEN,
+                f"Ce jeton a été révoqué le {timezone.localtime(token.revoked_at):%d/%m/%Y}.",
+            )
+        if token.expires_at <= timezone.now():
+            raise errors.ApiError(
+                errors.EXPIRED_TOKEN,
+                f"Ce jeton a expiré le {timezone.localtime(token.expires_at):%d/%m/%Y} : "
+                "demandez son renouvellement depuis votre tableau de bord.",
+            )
+        if token.partner.state != PartnerState.ACTIVE:
+            raise errors.ApiError(
+                errors.FORBIDDEN,
+                f"L’accès de votre organisation est {token.partner.get_state_display().lower()}.",
+            )
+        if token.ip_allowlist and not _allowed(ip, token.ip_allowlist):
+            raise errors.ApiError(
+                errors.FORBIDDEN,
+                f"L’adresse IP {ip} n’est pas autorisée pour ce jeton.",
+            )
+        allowed, headers = quota.hit(request, token)
+        request.partner_quota_headers = headers
+        if not allowed:
+            raise errors.ApiError(
+                errors.OVER_QUOTA,
+                f"Plus de {quota.TOKEN_LIMIT_AMOUNT} appels par seconde avec ce jeton.",
+                headers={"Retry-After": headers["RateLimit-Reset"]},
+            )
+        return token
+
+
+def _allowed(ip: str | None, networks: list[str]) -> bool:
+    if not ip:
+        return False
+    address = ipaddress.ip_address(ip)
+    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)

@@ -1,0 +1,111 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret
+
+from .enums import PartnerState
+
+TOKEN_VALIDITY_MONTHS = 18
+
+
+def validate_siret(value: str) -> None:
+    if not siret.is_valid(value or ""):
+        raise ValidationError(_("Le numéro SIRET n’est pas valide (14 chiffres, clé de Luhn)."))
+
+
+def months_later(start: dt.datetime, months: int) -> dt.datetime:
+    """Same day `months` later (the last day of the month when it has fewer)."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return start.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise ValueError(start)
+
+
+class Partner(models.Model):
+    """A public body using the data API (seed 004 §1–§4)."""
+
+    name = models.CharField(_("organisation"), max_length=200)
+    siret = models.CharField(_("SIRET"), max_length=14, unique=True, validators=[validate_siret])
+    state = models.CharField(
+        _("état"), max_length=10, choices=PartnerState.choices, default=PartnerState.ACTIVE
+    )
+    technical_email = models.EmailField(_("courriel du responsable technique"))
+    technical_phone = models.CharField(_("téléphone du responsable technique"), max_length=20)
+    business_email = models.EmailField(_("courriel du responsable métier"))
+    business_phone = models.CharField(_("téléphone du responsable métier"), max_length=20)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+
+    def __str__(self):
+        return f"{self.name} ({self.siret})"
+
+
+class ApiToken(models.Model):
+    """One token per démarche of a partner, with the scopes that démarche
+    needs. Only a hash of the secret is stored; the secret is shown once."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="tokens")
+    procedure = models.CharField(_("démarche"), max_length=200)
+    legal_basis = models.CharField(_("base légale"), max_length=300)
+    legal_reference = models.CharField(_("référence du texte"), max_length=200)
+    scopes = models.JSONField(_("périmètre"), default=list)
+    # Public part of the token, to find it without scanning every hash.
+    key_id = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    ip_allowlist = models.JSONField(
+        _("adresses IP autorisées"),
+        default=list,
+        blank=True,
+        help_text=_("Adresses ou réseaux (CIDR) ; vide : toute adresse."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    renewed_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewed_by"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton")
+        verbose_name_plural = _("jetons")
+
+    def __str__(self):
+        return f"{self.partner.name} — {self.procedure} ({self.key_id})"
+
+
+class CallLog(models.Model):
+    """One call of the API. Parameters only as a keyed hash (seed 004 §4):
+    enough to tell two identical requests apart from two different ones,
+    never the citizen's data."""
+
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.CASCADE, related_name="calls"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=200)
+    params_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    status_code = models.PositiveSmallIntegerField()
+    error_code = models.CharField(max_length=5, blank=True)
+    latency_ms = models.PositiveIntegerField()
+    request_id = models.CharField(max_length=128)
+
+    class Meta:
+        verbose_name = _("appel")
+        verbose_name_plural = _("appels")
+        indexes = [models.Index(fields=["token", "-at"])]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M:%S} {self.path} {self.status_code}"

@@ -1,0 +1,29 @@
+"""Exact quotas: 20 calls per second per token (seed 004 §3) with the
+`limits` library's moving window on Redis (shared by every app server:
+titres.core.ratelimit), so no burst of 2x at a window's edge; plus a
+ceiling per IP address."""
+
+import math
+
+from titres.core import ratelimit
+
+TOKEN_LIMIT = "20/second"  # noqa: S105 - a rate, not a secret
+TOKEN_LIMIT_AMOUNT = 20
+IP_LIMIT = "100/second"
+
+
+def hit(request, token) -> tuple[bool, dict]:
+    """Count one call; (allowed, RateLimit-* headers)."""
+    allowed, remaining, reset = ratelimit.hit_with_stats(
+        "partenaires:token", token.key_id, TOKEN_LIMIT
+    )
+    headers = {
+        "RateLimit-Limit": str(TOKEN_LIMIT_AMOUNT),
+        "RateLimit-Remaining": str(max(0, remaining)),
+        "RateLimit-Reset": str(max(1, math.ceil(reset))),
+    }
+    return allowed, headers
+
+
+def hit_ip(ip: str) -> bool:
+    return ratelimit.hit("partenaires:ip", ip, IP_LIMIT)

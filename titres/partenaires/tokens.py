@@ -1,0 +1,42 @@
+"""Token secrets: `tit_<key id>_<secret>`. The key id (public) finds the
+row; the stored hash is HMAC-SHA256 of the whole token under a key derived
+from SECRET_KEY, so a copy of the database gives no usable token."""
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.conf import settings
+
+PREFIX = "tit"
+_FORMAT = re.compile(r"^tit_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")
+
+
+def _key(purpose: str) -> bytes:
+    return hmac.new(settings.SECRET_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def make_secret() -> tuple[str, str]:
+    """A new (token, key id)."""
+    key_id = secrets.token_hex(6)
+    return f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}", key_id
+
+
+def digest(token: str) -> str:
+    return hmac.new(_key("partenaires.token"), token.encode(), hashlib.sha256).hexdigest()
+
+
+def split(token: str) -> str | None:
+    """The key id of a well-formed token, else None."""
+    match = _FORMAT.match(token or "")
+    return match.group(1) if match else None
+
+
+def matches(token: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(digest(token), stored_hash)
+
+
+def params_digest(canonical: str) -> str:
+    """Keyed hash of a call's parameters for the call log."""
+    return hmac.new(_key("partenaires.calllog"), canonical.encode(), hashlib.sha256).hexdigest()
