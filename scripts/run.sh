@@ -42,6 +42,10 @@ for queue in default mail documents production; do
   children+=($!)
   echo $! >"$RUN_DIR/worker-$queue.pid"
 done
+# The audit journal's one sealer (docs/journal.md).
+$PY manage.py seal_journal --follow &
+children+=($!)
+echo $! >"$RUN_DIR/sealer.pid"
 # --noreload: the autoreloader forks a child that would outlive a TERM.
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 children+=($!)

@@ -4,11 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JournalHead(models.Model):
-    """Single row locked while appending, so the chain has no forks.
-
-    select_for_update on this row serialises writers on PostgreSQL; SQLite
-    already serialises writing transactions.
-    """
+    """The end of the sealed chain; its row lock is held by the sealer only
+    (titres/core/journal.py), so the chain has no forks while writers never
+    wait for it."""
 
     last_hash = models.CharField(max_length=64, default="0" * 64)
     last_sequence = models.BigIntegerField(default=0)
@@ -20,11 +18,13 @@ class JournalHead(models.Model):
 class AuditEvent(models.Model):
     """Append-only journal entry ("convention de preuve", seed 000 §1.17).
 
-    Each entry stores the SHA-256 of its canonical encoding joined to the
+    Written without a chain position; the sealer then gives it its
+    `sequence` and stores the SHA-256 of its canonical encoding joined to the
     previous entry's hash; `manage.py verify_journal` recomputes the chain.
     """
 
-    sequence = models.BigIntegerField(unique=True, editable=False)
+    # Null until sealed (the chain position, not the insertion order: `id`).
+    sequence = models.BigIntegerField(unique=True, null=True, editable=False)
     created_at = models.DateTimeField(editable=False, db_index=True)
     event = models.CharField(_("événement"), max_length=80, db_index=True)
     # The code as first written, for entries written before a rename of the
@@ -47,14 +47,27 @@ class AuditEvent(models.Model):
     object_type = models.CharField(max_length=80, blank=True, db_index=True)
     object_id = models.CharField(max_length=80, blank=True, db_index=True)
     data = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    # Empty until sealed; unique among sealed entries (constraint below).
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
-        ordering = ["sequence"]
+        # Insertion order: unsealed entries (no sequence yet) sort in place.
+        ordering = ["id"]
         verbose_name = _("événement du journal")
         verbose_name_plural = _("journal d'audit")
-        indexes = [models.Index(fields=["object_type", "object_id", "sequence"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "sequence"]),
+            # The sealer's scan: only the few entries not sealed yet.
+            models.Index(
+                fields=["id"], condition=models.Q(sequence__isnull=True), name="journal_unsealed"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hash"], condition=~models.Q(hash=""), name="journal_hash_unique"
+            )
+        ]
 
     def __str__(self):
         return f"#{self.sequence} {self.event} {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -32,6 +32,7 @@ from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 from titres.instruction.audit import InstructionEvent
 from titres.procedures.enums import Category, Role, Status
+from titres.procedures.locks import lock_demarche
 from titres.procedures.models import Demarche
 from titres.procedures.notifications import demarche_url
 from titres.procedures.registry import find_procedure
@@ -138,8 +139,15 @@ def create_order(*, demarche: Demarche, actor, change=None) -> ProductionOrder:
 
 
 def _lock(order_id: int) -> ProductionOrder:
+    """The lock order (titres/procedures/locks.py): the démarche, then its
+    order; the journal entries written next take no lock. (The order's row
+    used to be locked with the démarche and its owner joined, then the
+    journal head, then the démarche again: the opposite of a message, which
+    locks the démarche and then wrote the journal.)"""
+    demarche_id = ProductionOrder.objects.values_list("demarche_id", flat=True).get(pk=order_id)
+    lock_demarche(demarche_id)
     return (
-        ProductionOrder.objects.select_for_update()
+        ProductionOrder.objects.select_for_update(of=("self",))
         .select_related("demarche", "demarche__owner")
         .get(pk=order_id)
     )

@@ -15,6 +15,7 @@ from titres.core.journal import record_event
 from titres.instruction.audit import InstructionEvent
 from titres.procedures import services as procedure_services
 from titres.procedures.enums import Role, Status
+from titres.procedures.locks import lock_demarche
 from titres.procedures.models import Demarche
 from titres.procedures.workflow import TransitionRefused, apply_transition
 
@@ -80,6 +81,9 @@ def record_document_view(*, document, user, request=None, page: int | None = Non
 
 
 def _assign(demarche: Demarche, agent, by) -> Assignment:
+    # update_or_create locks the assignment row: the démarche first (the
+    # lock order of titres/procedures/locks.py).
+    lock_demarche(demarche.pk)
     assignment, _created = Assignment.objects.update_or_create(
         demarche=demarche, defaults={"agent": agent, "assigned_by": by}
     )

@@ -25,6 +25,7 @@ from .access import roles_of
 from .antivirus import scan_document
 from .documents import LIVE, pending_complement_documents, rule_for
 from .enums import DocumentStatus, MessageKind, Role, Status
+from .locks import lock_demarche
 from .models import Demarche, Document, Message
 from .registry import ProcedureDefinition, call_hook, get_procedure
 from .validation import UploadRejected, inspect_upload, pages_message
@@ -43,7 +44,7 @@ class NotEditable(PermissionDenied):
 
 
 def _lock(demarche: Demarche) -> Demarche:
-    return Demarche.objects.select_for_update().get(pk=demarche.pk)
+    return lock_demarche(demarche.pk)
 
 
 def _require_owner(demarche: Demarche, actor) -> None:

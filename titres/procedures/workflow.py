@@ -26,6 +26,7 @@ from titres.procedures.audit import ProceduresEvent
 
 from .access import roles_of
 from .enums import Role, Status
+from .locks import lock_demarche
 from .models import Demarche, StatusChange
 
 # Sent inside the transaction after each transition (kwargs: demarche,
@@ -239,7 +240,7 @@ def apply_transition(
     transition = TRANSITIONS.get(event)
     if transition is None:
         raise TransitionRefused(_("Action inconnue."), code="unknown")
-    locked = Demarche.objects.select_for_update().get(pk=demarche.pk)
+    locked = lock_demarche(demarche.pk)  # step 1 of the lock order (locks.py)
     if locked.status not in transition.sources:
         raise TransitionRefused(
             _("Action impossible : la démarche est au statut « %(status)s ».")
