@@ -19,7 +19,8 @@ Two designs are measured in the same run, on the same tables:
 
 Prints, per design and number of writers: writes per second, p95 of the
 append (for "before" also the p95 wait for the head lock), and the 1→16
-writers speed-up; then that the sealer kept up and the chain verifies.
+writers speed-up; then that the sealer kept up and the chain verifies, and
+the sealer's own rate (the one serial part left).
 Exit status 1 when a chain does not verify or a writer failed.
 """
 
@@ -161,7 +162,7 @@ def run_level(design: str, writers: int, seconds: float, user_ids: list[int]) ->
     reset_journal()
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    queue = context.Queue()
+    queue, sealer_queue = context.Queue(), context.Queue()
     processes_count = min(writers, MAX_PROCESSES)
     shares = [user_ids[:writers][p::processes_count] for p in range(processes_count)]
     start_at = time.time() + 0.5
@@ -172,12 +173,12 @@ def run_level(design: str, writers: int, seconds: float, user_ids: list[int]) ->
     ]
     sealer = None
     if design == "après":
-        sealer = context.Process(target=sealer_process, args=(stop_at, queue))
+        sealer = context.Process(target=sealer_process, args=(stop_at, sealer_queue))
         sealer.start()
     for process in processes:
         process.start()
     per_thread = [row for _ in processes for row in queue.get()]
-    sealed_during = queue.get() if sealer else (0, 0)
+    sealed_during = sealer_queue.get() if sealer else (0, 0)
     for process in [*processes, *([sealer] if sealer else [])]:
         process.join()
     writes = sum(row[0] for row in per_thread)
@@ -203,6 +204,27 @@ def finish_and_verify(design: str) -> tuple[bool, str]:
     result = verify_chain()
     note = f"reste scellé à la fin : {remaining} en {drain:.2f} s ; " if design == "après" else ""
     return result.ok, f"{note}chaîne {'intègre' if result.ok else 'ROMPUE'} ({result.checked})"
+
+
+def sealer_rate(count: int) -> float:
+    """Entries per second the one sealer chains (the journal's serial part)."""
+    from django.utils import timezone
+
+    from titres.core.journal import seal_pending
+    from titres.core.models import AuditEvent
+
+    reset_journal()
+    now = timezone.now()
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(created_at=now, event="accounts.login", actor_label="bench", data={"n": i})
+            for i in range(count)
+        ],
+        batch_size=2000,
+    )
+    began = time.perf_counter()
+    sealed = seal_pending()
+    return sealed / (time.perf_counter() - began)
 
 
 def main() -> int:
@@ -253,6 +275,9 @@ def main() -> int:
             print(f"Accélération 1→16 écrivains ({design}) : ×{by_writers[16] / by_writers[1]:.2f}")
     if 16 in rates.get("avant", {}) and 16 in rates.get("après", {}):
         print(f"Après / avant à 16 écrivains : ×{rates['après'][16] / rates['avant'][16]:.2f}")
+    print(
+        f"Débit du scelleur seul (20 000 entrées en attente) : {sealer_rate(20000):.0f} entrées/s"
+    )
     return 1 if failed else 0
 
 
