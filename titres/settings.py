@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "titres.paiements",
     "titres.permis",
     "titres.vehicules",
+    "titres.identite",
     "titres.instruction",
     "titres.partenaires",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("timbres/", include("titres.paiements.urls")),
     path("permis/", include("titres.permis.urls")),
     path("vehicules/", include("titres.vehicules.urls")),
+    path("identite/", include("titres.identite.urls")),
     path("agent/", include("titres.instruction.urls")),
     path("attestations/", include("titres.instruction.citizen_urls")),
     path("", include("titres.jobs.urls")),

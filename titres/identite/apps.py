@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IdentiteConfig(AppConfig):
+    name = "titres.identite"
+    label = "identite"
+    verbose_name = _("Carte d’identité et passeport")
