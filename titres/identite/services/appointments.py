@@ -21,6 +21,7 @@ from titres.core import numbering
 from titres.core.journal import record_event
 
 from .. import conf, numbers
+from ..audit import IdentiteEvent
 from ..enums import ApplicationStatus, AppointmentSource, AppointmentStatus
 from ..errors import RegisterError
 from ..models import Appointment, AppointmentApplication, CollectionDevice, PreDemande
@@ -265,7 +266,7 @@ def book_appointment(
         },
     )
     record_event(
-        "identite.appointment_booked",
+        IdentiteEvent.APPOINTMENT_BOOKED,
         actor=actor,
         request=request,
         target=appointments[0],
@@ -317,7 +318,7 @@ def declare_vendor_appointment(
         },
     )
     record_event(
-        "identite.vendor_appointment_declared",
+        IdentiteEvent.VENDOR_APPOINTMENT_DECLARED,
         target=appointment,
         data={
             "vendor": vendor.name,
@@ -354,7 +355,7 @@ def delete_vendor_appointment(
         return 0
     closed = _release_links(links, status=AppointmentStatus.CANCELLED, now=timezone.now())
     record_event(
-        "identite.vendor_appointment_deleted",
+        IdentiteEvent.VENDOR_APPOINTMENT_DELETED,
         target=links[0].appointment,
         data={"vendor": vendor.name, "number": predemande.number},
     )
@@ -387,7 +388,7 @@ def cancel_appointments(*, reference: str, token: str, actor, request=None) -> l
     now = timezone.now()
     _release_links(links, status=AppointmentStatus.CANCELLED, now=now)
     record_event(
-        "identite.appointment_cancelled",
+        IdentiteEvent.APPOINTMENT_CANCELLED,
         actor=actor,
         request=request,
         target=appointments[0],
@@ -432,7 +433,7 @@ def release_stale_appointments(*, now: datetime.datetime | None = None) -> int:
             appointment.closed_at = now
             appointment.save(update_fields=["status", "closed_at"])
             record_event(
-                "identite.appointment_released",
+                IdentiteEvent.APPOINTMENT_RELEASED,
                 target=appointment,
                 data={
                     "reference": appointment.reference,

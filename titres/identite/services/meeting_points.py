@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from titres.accounts.enums import Profile
 from titres.core.journal import record_event
 
+from ..audit import IdentiteEvent
 from ..models import ClosurePeriod, CollectionDevice, ExceptionalOpening, MeetingPoint, OpeningRule
 
 
@@ -55,7 +56,7 @@ def create_meeting_point(
         for n in range(1, (mairie.dr_count or 1) + 1)
     )
     record_event(
-        "identite.meeting_point_created",
+        IdentiteEvent.MEETING_POINT_CREATED,
         actor=actor,
         request=request,
         target=point,
@@ -94,7 +95,7 @@ def set_weekly_opening(
         rules.append(rule)
     OpeningRule.objects.bulk_create(rules)
     record_event(
-        "identite.opening_set",
+        IdentiteEvent.OPENING_SET,
         actor=actor,
         request=request,
         target=device,
@@ -131,7 +132,7 @@ def add_exceptional_opening(
     opening.full_clean()
     opening.save()
     record_event(
-        "identite.exceptional_opening_added",
+        IdentiteEvent.EXCEPTIONAL_OPENING_ADDED,
         actor=actor,
         request=request,
         target=device,
@@ -165,7 +166,7 @@ def add_closure(
     closure.full_clean()
     closure.save()
     record_event(
-        "identite.closure_added",
+        IdentiteEvent.CLOSURE_ADDED,
         actor=actor,
         request=request,
         target=meeting_point,

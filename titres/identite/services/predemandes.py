@@ -8,6 +8,7 @@ from django.utils import timezone
 from titres.core.journal import record_event
 
 from .. import conf, numbers
+from ..audit import IdentiteEvent
 from ..enums import ApplicationStatus, AppointmentStatus
 from ..models import AppointmentApplication, PreDemande
 
@@ -48,7 +49,7 @@ def create_predemande(
     else:  # pragma: no cover
         raise RuntimeError("could not draw a free pré-demande number")
     record_event(
-        "identite.predemande_created",
+        IdentiteEvent.PREDEMANDE_CREATED,
         actor=actor,
         request=request,
         target=predemande,
@@ -93,7 +94,7 @@ def expire_predemandes(*, now: datetime.datetime | None = None) -> int:
                     appointment.closed_at = now
                     appointment.save(update_fields=["status", "closed_at"])
             record_event(
-                "identite.predemande_expired",
+                IdentiteEvent.PREDEMANDE_EXPIRED,
                 target=predemande,
                 data={"number": predemande.number, "appointments_cancelled": len(links)},
             )

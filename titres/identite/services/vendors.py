@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from titres.core.journal import record_event
 
+from ..audit import IdentiteEvent
 from ..models import Vendor
 
 
@@ -20,7 +21,7 @@ def create_vendor(*, name: str, actor, request=None) -> tuple[Vendor, str]:
     """The vendor and its token, shown once (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
     vendor = Vendor.objects.create(name=name, token_hash=hash_token(token), token_hint=token[:6])
-    record_event("identite.vendor_created", actor=actor, request=request, target=vendor)
+    record_event(IdentiteEvent.VENDOR_CREATED, actor=actor, request=request, target=vendor)
     return vendor, token
 
 
@@ -30,7 +31,7 @@ def rotate_token(*, vendor: Vendor, actor, request=None) -> str:
     vendor.token_hash = hash_token(token)
     vendor.token_hint = token[:6]
     vendor.save(update_fields=["token_hash", "token_hint"])
-    record_event("identite.vendor_token_rotated", actor=actor, request=request, target=vendor)
+    record_event(IdentiteEvent.VENDOR_TOKEN_ROTATED, actor=actor, request=request, target=vendor)
     return token
 
 
