@@ -238,6 +238,13 @@ def mark_delivered(*, order_id: int) -> ProductionOrder:
     record_event(
         InstructionEvent.TITRE_DELIVERED, target=order, data={"demarche": order.demarche.number}
     )
+    definition = find_procedure(order.demarche.procedure_code)
+    on_delivered = (definition.extra or {}).get("on_title_delivered") if definition else None
+    if on_delivered is not None:
+        # The title is delivered to a counter (ID card, passport): the
+        # procedure tells the citizen, and its handover ends the file.
+        on_delivered(order.demarche)
+        return order
     if order.demarche.status == Status.EN_PRODUCTION:
         apply_transition(
             demarche=order.demarche,

@@ -1,3 +1,4 @@
+from .delivery import DeliveryStatus, TitleDelivery
 from .meeting_points import (
     ClosurePeriod,
     CollectionDevice,
@@ -11,10 +12,12 @@ __all__ = [
     "Appointment",
     "AppointmentApplication",
     "ClosurePeriod",
+    "DeliveryStatus",
     "CollectionDevice",
     "ExceptionalOpening",
     "MeetingPoint",
     "OpeningRule",
     "PreDemande",
+    "TitleDelivery",
     "Vendor",
 ]

@@ -100,3 +100,36 @@ def expire_predemandes(*, now: datetime.datetime | None = None) -> int:
             )
             expired += 1
     return expired
+
+
+@transaction.atomic
+def withdraw_predemandes(*, predemandes, actor, request=None) -> int:
+    """The citizen abandoned the pré-demande before it was taken at a
+    counter: its numbers stop being bookable (`expired`) and the
+    appointments they held are cancelled."""
+    rows = list(
+        PreDemande.objects.select_for_update().filter(pk__in=predemandes).order_by("number")
+    )
+    now = timezone.now()
+    for predemande in rows:
+        predemande.status = ApplicationStatus.EXPIRED
+        predemande.save(update_fields=["status"])
+        for link in AppointmentApplication.objects.select_related("appointment").filter(
+            predemande=predemande, is_active=True
+        ):
+            link.is_active = False
+            link.save(update_fields=["is_active"])
+            appointment = link.appointment
+            if not appointment.applications.filter(is_active=True).exists():
+                appointment.status = AppointmentStatus.CANCELLED
+                appointment.closed_at = now
+                appointment.save(update_fields=["status", "closed_at"])
+    if rows:
+        record_event(
+            IdentiteEvent.PREDEMANDES_WITHDRAWN,
+            actor=actor,
+            request=request,
+            target=rows[0],
+            data={"numbers": [p.number for p in rows]},
+        )
+    return len(rows)
