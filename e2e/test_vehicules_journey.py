@@ -169,6 +169,19 @@ def test_seller_declares_buyer_files_with_the_code(
     buyer.get_by_role("button", name="Rechercher").first.click()
     expect(buyer.get_by_role("cell", name=number)).to_be_visible()
     visit(buyer, check_a11y, "buyer-7-mes-demarches")
+
+    # The CERT validates and transmits; the local factory delivers.
+    agent_context = browser.new_context(base_url=live_server.url, locale="fr-FR")
+    cert_validates(agent_context.new_page(), check_a11y, demarche)
+    agent_context.close()
+    vehicle.refresh_from_db()
+    assert vehicle.titulaire.last_name == "MERCIER"
+    assert vehicle.formule_number != "2019FG04521"
+    buyer.goto("/vehicules/mes-demarches/?voir=1")
+    expect(
+        buyer.get_by_role("row", name=re.compile(number)).get_by_text("Terminée")
+    ).to_be_visible()
+    visit(buyer, check_a11y, "buyer-8-terminee")
     context.close()
 
 
@@ -187,3 +200,41 @@ def test_fni_vehicle_without_code_with_ci_date(page, check_a11y):
     page.get_by_label("Date du CI").fill("18/03/2004")
     page.get_by_role("button", name="Démarrer la procédure").click()
     fill_holder_and_pay(page, check_a11y, "fni")
+
+
+AGENT_PASSWORD = "Agent-Titres-2026!"
+
+
+def cert_validates(page, check_a11y, demarche):
+    """The CERT agent (password + TOTP) validates and transmits the file."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.accounts.factories import UserFactory
+    from tests.instruction.conftest import totp_code
+    from tests.instruction.factories import AgentMembershipFactory
+
+    agent = AgentMembershipFactory(
+        authority=demarche.authority,
+        user=UserFactory(username="cert.agent", first_name="Claire", last_name="Cert"),
+    ).user
+    agent.set_password(AGENT_PASSWORD)
+    agent.save()
+    device = TOTPDevice.objects.create(user=agent, name="Application", confirmed=True)
+    page.goto("/agent/connexion/")
+    page.get_by_label("Identifiant").fill("cert.agent")
+    page.get_by_label("Mot de passe").fill(AGENT_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading", name="Code à usage unique")).to_be_visible()
+    device.refresh_from_db()
+    page.get_by_label("Code à usage unique").fill(totp_code(device))
+    page.get_by_role("button", name="Valider").click()
+    expect(
+        page.get_by_role("heading", name="Liste des demandes sur l’autorité CERT-SIV")
+    ).to_be_visible()
+    visit(page, check_a11y, "cert-1-liste")
+    page.get_by_role("link", name=f"Voir {demarche.display_number}").click()
+    visit(page, check_a11y, "cert-2-dossier")
+    page.get_by_role("button", name="Valider la demande").click()
+    expect(page.get_by_text("La demande est validée.")).to_be_visible()
+    page.get_by_role("button", name="Transmettre à la production").click()
+    expect(page.get_by_text("La demande est transmise pour fabrication.")).to_be_visible()

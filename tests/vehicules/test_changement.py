@@ -66,6 +66,9 @@ def test_full_journey_with_a_code_de_cession(
         pdf = client.get(reverse(f"vehicules:{name}", args=[demarche.number]))
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(event="vehicules.taxes_paid").count() == 1
+    # The code is never shown again, not even to agents.
+    rows = dict(demarche.definition.step("pour-commencer").summary(demarche))
+    assert rows["Code de cession"] == "•••••••••" and sold.code not in str(rows)
 
 
 def test_journey_without_code_with_formule_number(

@@ -21,5 +21,6 @@ class PaiementsEvent(AuditCode):
     TIMBRE_EXPIRED = "paiements.timbre_expired"
     TIMBRE_ISSUED = "paiements.timbre_issued"
     TIMBRE_REFUNDED = "paiements.timbre_refunded"
+    FRAIS_REFUNDED = "paiements.frais_refunded"
     TIMBRE_RELEASED = "paiements.timbre_released"
     TIMBRE_RESERVED = "paiements.timbre_reserved"

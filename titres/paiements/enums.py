@@ -81,6 +81,7 @@ class LedgerKind(models.TextChoices):
     CONSOMMATION = "consommation", _("Consommation d’un timbre")
     REMBOURSEMENT = "remboursement", _("Remboursement d’un timbre")
     EXPIRATION = "expiration", _("Expiration d’un timbre")
+    REMBOURSEMENT_FRAIS = "frais_rembourse", _("Remboursement d’autres frais")
 
 
 # (debit, credit) of each kind of entry.
@@ -91,6 +92,7 @@ LEDGER_ACCOUNTS = {
     LedgerKind.CONSOMMATION: (Account.TIMBRES_EN_CIRCULATION, Account.RECETTES_TIMBRES),
     LedgerKind.REMBOURSEMENT: (Account.TIMBRES_EN_CIRCULATION, Account.BANQUE),
     LedgerKind.EXPIRATION: (Account.TIMBRES_EN_CIRCULATION, Account.RECETTES_TIMBRES_EXPIRES),
+    LedgerKind.REMBOURSEMENT_FRAIS: (Account.RECETTES_FRAIS, Account.BANQUE),
 }
 
 # The entry that closes a stamp in each terminal state.

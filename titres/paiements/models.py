@@ -162,11 +162,14 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=~Q(debit=models.F("credit")), name="ecriture_equilibree"
             ),
-            # A payment is cashed once and allocated once; a stamp is issued
-            # once and closed (used, refunded, expired) at most once.
+            # A payment is cashed once, allocated once and (other fees)
+            # refunded at most once; a stamp is issued once and closed (used,
+            # refunded, expired) at most once.
             models.UniqueConstraint(
                 fields=["payment", "kind"],
-                condition=Q(kind__in=[LedgerKind.PAIEMENT, LedgerKind.FRAIS]),
+                condition=Q(
+                    kind__in=[LedgerKind.PAIEMENT, LedgerKind.FRAIS, LedgerKind.REMBOURSEMENT_FRAIS]
+                ),
                 name="ecriture_unique_par_paiement",
             ),
             models.UniqueConstraint(

@@ -103,6 +103,9 @@ def reconcile() -> Report:
                 problems.append(f"{name} : autres frais au grand livre {_describe(fee)}")
             else:
                 report.fees_cents += payment.amount_cents
+            refunded = entries.get(LedgerKind.REMBOURSEMENT_FRAIS)
+            if refunded is not None and refunded != (1, payment.amount_cents):
+                problems.append(f"{name} : remboursement au grand livre {_describe(refunded)}")
 
     # 3. stamps
     circulating = 0

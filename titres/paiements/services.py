@@ -674,6 +674,40 @@ def find_refundable_stamp(*, number: str, email: str, lock: bool = False) -> Sta
 
 
 @transaction.atomic
+def refund_card_payment(*, reference: str, actor, reason: str = "", request=None) -> Payment:
+    """Give back an accepted card payment of other fees (e.g. registration
+    taxes of a rejected file) through its provider; the ledger records it
+    (recettes_frais → banque). Refunding twice is a no-op."""
+    payment = Payment.objects.select_for_update().get(reference=reference)
+    if payment.state != PaymentState.ACCEPTE or payment.kind != PaymentKind.FRAIS:
+        raise PaymentError(
+            _("Seul un paiement accepté d’autres frais peut être remboursé ainsi."),
+            code="non_remboursable",
+        )
+    if payment.ledger_entries.filter(kind=LedgerKind.REMBOURSEMENT_FRAIS).exists():
+        return payment
+    _ledger(
+        LedgerKind.REMBOURSEMENT_FRAIS, payment.amount_cents, payment=payment, label=reason[:200]
+    )
+    # Inside the transaction: if the provider refuses, nothing changes here.
+    get_provider(payment.provider).refund(
+        reference=payment.reference, amount_cents=payment.amount_cents
+    )
+    record_event(
+        PaiementsEvent.FRAIS_REFUNDED,
+        actor=actor,
+        request=request,
+        target=payment,
+        data={
+            "reference": payment.reference,
+            "montant": payment.amount_cents,
+            "motif": reason[:200],
+        },
+    )
+    return payment
+
+
+@transaction.atomic
 def refund_stamp(*, number: str, email: str, actor, request=None) -> Stamp:
     """Refund an available, valid stamp to the card that paid it. The buyer
     proves possession with the number and the e-mail address it was sent to."""

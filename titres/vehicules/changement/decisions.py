@@ -7,14 +7,15 @@ status change commit together, or not at all):
   formule; a vehicle blocked meanwhile (declared stolen…) refuses the
   validation with the reason;
 - `rejeter` leaves the registry as it was (the code de cession stays
-  spent: the seller declares the sale again if needed). Refunding the taxes
-  through the provider needs a refund of "other fees" in the payments app
-  (not built yet: docs/vehicules.md, "What remains")."""
+  spent: the seller declares the sale again if needed) and refunds the
+  taxes through the payment provider after commit; the ledger records the
+  refund (`frais_rembourse`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -93,3 +94,35 @@ def _on_status_changed(sender, demarche, change, event, **kwargs):
         return
     if event == "valider":
         register_change(demarche, actor=change.actor)
+    elif event == "rejeter":
+        record = ChangeOfHolder.objects.filter(demarche=demarche).first()
+        if record is not None and record.paid_at and not record.refunded_at:
+            actor = change.actor
+            transaction.on_commit(lambda: refund_taxes(record_id=record.pk, actor=actor))
+
+
+@transaction.atomic
+def refund_taxes(*, record_id: int, actor=None) -> ChangeOfHolder:
+    """The taxes of a rejected file go back to the card (idempotent)."""
+    from titres.core.journal import record_event
+    from titres.paiements.services import refund_card_payment
+
+    from ..audit import VehiculesEvent
+
+    record = ChangeOfHolder.objects.select_for_update().select_related("demarche").get(pk=record_id)
+    if record.refunded_at is not None or not record.payment_reference:
+        return record
+    refund_card_payment(
+        reference=record.payment_reference,
+        actor=actor,
+        reason=f"Demande {record.demarche.number} rejetée",
+    )
+    record.refunded_at = timezone.now()
+    record.save(update_fields=["refunded_at"])
+    record_event(
+        VehiculesEvent.TAXES_REFUNDED,
+        actor=actor,
+        target=record.demarche,
+        data={"reference": record.payment_reference, "montant": record.amount_cents},
+    )
+    return record

@@ -58,6 +58,18 @@ CONSENT_RULE = DocumentRule(
 )
 
 
+class StartStep(FormStep):
+    """Step 1; its summary (récapitulatif, agents' file page) never shows
+    the code de cession: it is a secret, spent at submission."""
+
+    def summary(self, demarche):
+        code_label = str(forms.PourCommencerForm.base_fields["code_cession"].label)
+        return [
+            (label, "•••••••••" if label == code_label and value else value)
+            for label, value in super().summary(demarche)
+        ]
+
+
 def document_rules(demarche):
     return [CONSENT_RULE] if state.acting_for_someone(demarche.answers or {}) else []
 
@@ -172,7 +184,7 @@ def available_to(user) -> bool:
 
 
 STEPS = [
-    FormStep(
+    StartStep(
         slug=state.START,
         title=gettext_lazy("Pour commencer"),
         form_class=forms.PourCommencerForm,
