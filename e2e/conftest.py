@@ -78,11 +78,17 @@ def login_as(live_server):
 
 
 @pytest.fixture
-def check_a11y():
-    """Call `check_a11y(page)` on each page of a journey."""
+def check_a11y(request):
+    """Call `check_a11y(page)` on each page of a journey: axe-core, then the
+    page checks of e2e/pagecheck.py (clipped text, raw codes, a heading
+    twice, horizontal scroll at the page's width and at 375 px), which also
+    save the page's screenshots under var/screenshots/<test>/."""
     from axe_playwright_python.sync_playwright import Axe
 
+    from e2e import pagecheck
+
     axe = Axe()
+    counter = iter(range(1, 1000))
 
     def check(page, *, context=None):
         results = axe.run(page, context=context)
@@ -96,6 +102,9 @@ def check_a11y():
                 for v in violations
             )
             pytest.fail(f"Accessibilité ({page.url}) :\n{details}")
+        problems = pagecheck.check_page(page, test_name=request.node.name, index=next(counter))
+        if problems:
+            pytest.fail(f"Page ({page.url}) :\n" + "\n".join(f"- {p}" for p in problems))
 
     return check
 

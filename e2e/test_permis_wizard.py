@@ -65,7 +65,9 @@ def _expect_step(page, number, title):
 def _fill_first_steps(page, check_a11y, motif_label, photo):
     page.goto("/demarches/nouvelle/permis/")
     check_a11y(page)
-    page.get_by_role("button", name="Commencer — Permis de conduire : demande de titre").click()
+    page.get_by_role(
+        "button", name="Commencer — Permis de conduire : demande de renouvellement"
+    ).click()
     # Step 1: motif.
     _expect_step(page, 1, "Motif de demande")
     check_a11y(page)
@@ -99,7 +101,7 @@ def _fill_first_steps(page, check_a11y, motif_label, photo):
     page.get_by_label("Code postal", exact=True).fill("54000")
     expect(page.locator("#id_commune")).to_have_value("Nancy")
     expect(page.get_by_label("Votre préfecture de rattachement")).to_have_value("54")
-    page.get_by_label("Téléphone portable (recommandé)").fill("06 12 34 56 78")
+    page.get_by_label("Téléphone portable").fill("06 12 34 56 78")
     page.locator("label[for=id_consentement_information_1]").click()
     _next(page)
 

@@ -291,6 +291,10 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Titres <ne-pas-repondre@titres.localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Contact given by the accessibility statement (/accessibilite/, RGAA).
+ACCESSIBILITY_CONTACT_EMAIL = env.str(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@titres.localhost"
+)
 DEV_MAILBOX_ENABLED = env.bool("DEV_MAILBOX_ENABLED", default=DEBUG)
 SMS_BACKEND = env.str("SMS_BACKEND", default="titres.core.sms.LogSmsBackend")
 
@@ -329,6 +333,11 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 # Local identity provider standing in for FranceConnect (titres.devidp).
 DEVIDP_ENABLED = env.bool("DEVIDP_ENABLED", default=DEBUG)
 DEVIDP_ALLOW_WITHOUT_DEBUG = env.bool("DEVIDP_ALLOW_WITHOUT_DEBUG", default=False)
+
+# No photographers' e-photo service here: a photo-signature registered
+# without images gets specimen ones (titres.permis.ephoto_specimen), as the
+# real service always answers with images. Off where real images arrive.
+EPHOTO_LOCAL_SPECIMENS = env.bool("EPHOTO_LOCAL_SPECIMENS", default=DEBUG)
 
 LOGGING = {
     "version": 1,

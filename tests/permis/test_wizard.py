@@ -275,6 +275,7 @@ def test_first_names_in_civil_order_and_birth_abroad(client, citizen):
     data = {
         **ETAT_CIVIL,
         "prenoms": ["Maria", "", "Élodie", "Jean-Pierre"],
+        "lieu_naissance": "etranger",
         "commune_naissance": "Lisbonne",
         "departement_naissance": "",
         "pays_naissance": "Portugal",

@@ -20,6 +20,7 @@ ETAT_CIVIL = {
     "sexe": "M",
     "prenoms": ["Pierre", ""],
     "date_naissance": "01/01/1956",
+    "lieu_naissance": "france",
     "commune_naissance": "Nancy",
     "departement_naissance": "54",
     "pays_naissance": "",

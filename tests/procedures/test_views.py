@@ -22,7 +22,7 @@ def test_list_shows_number_kind_status_and_reprise(client, citizen):
     assert page.text.count("<tr>") == 3  # header + 2 rows
     assert "En attente télédéclarant" in page.text and "fr-badge--warning" in page.text
     assert "Brouillon" in page.text
-    assert reverse("procedures:resume", args=[waiting.number]) in page.text
+    assert reverse("procedures:act", args=[waiting.number]) in page.text
     assert "Reprise" in page.text
 
 

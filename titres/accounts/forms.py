@@ -260,6 +260,18 @@ class LoginForm(TitresForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
+    ERROR_ID = "login-error"
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field is None:
+            # "Identifiant ou mot de passe incorrect" concerns both fields:
+            # each one points to it, so a screen reader reads it on focus.
+            for name in ("username", "password"):
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-describedby"] = self.ERROR_ID
+                attrs["aria-invalid"] = "true"
+
 
 class EmailForm(TitresForm):
     email = forms.EmailField(

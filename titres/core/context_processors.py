@@ -6,4 +6,5 @@ def portal(request):
         "PORTAL_NAME": "Titres",
         "DEV_MAILBOX_ENABLED": settings.DEV_MAILBOX_ENABLED,
         "DEVIDP_ENABLED": settings.DEVIDP_ENABLED,
+        "SESSION_COOKIE_AGE": settings.SESSION_COOKIE_AGE,
     }

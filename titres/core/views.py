@@ -10,6 +10,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from .models import MailboxMessage
 
@@ -17,6 +18,25 @@ from .models import MailboxMessage
 @login_not_required
 def home(request):
     return render(request, "core/home.html")
+
+
+@require_POST
+def session_keepalive(request):
+    """ "Rester connecté(e)" on the session-expiry warning (WCAG 2.2.1): the
+    request itself renews the session (SESSION_SAVE_EVERY_REQUEST); the
+    answer tells the page how long it now lasts."""
+    request.session.modified = True
+    return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
+
+
+@login_not_required
+def accessibility(request):
+    """Déclaration d'accessibilité (RGAA 4.1, article 47 of law 2005-102)."""
+    return render(
+        request,
+        "core/accessibility.html",
+        {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL},
+    )
 
 
 def dashboard(request):

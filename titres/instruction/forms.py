@@ -5,6 +5,7 @@ from dsfr.forms import DsfrBaseForm
 from titres.procedures.enums import Status
 
 from .enums import RejectReason, SortOrder
+from .search import motif_label
 
 
 class AgentLoginForm(DsfrBaseForm):
@@ -76,7 +77,7 @@ class SearchForm(DsfrBaseForm):
 
     def __init__(self, *args, motifs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["motif"].choices = [("", _("Tous"))] + [(m, m) for m in motifs]
+        self.fields["motif"].choices = [("", _("Tous"))] + [(m, motif_label(m)) for m in motifs]
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,7 @@ from titres.core import numbering
 from titres.permis.normalisation import normalise_first_names, normalise_name
 from titres.procedures.enums import Status
 from titres.procedures.models import Demarche
+from titres.procedures.registry import FormStep, all_procedures
 
 from .enums import SortOrder
 from .models import DemarcheSearchEntry
@@ -85,6 +86,21 @@ def civil_status(answers: dict) -> dict:
 
 def declared_neph(answers: dict) -> str:
     return _digits(_get(answers or {}, "etat_civil.neph", "permis.neph", "neph"), 12)
+
+
+def motif_label(code: str) -> str:
+    """The label a person reads for a declared motif code ("vol" → "Vol du
+    titre"): taken from the "motif" field of the registered procedures'
+    forms; the code itself when no procedure knows it."""
+    for definition in all_procedures():
+        for step in definition.steps:
+            if not isinstance(step, FormStep):
+                continue
+            field = step.form_class.base_fields.get("motif")
+            for value, label in getattr(field, "choices", None) or ():
+                if value == code:
+                    return str(label)
+    return code
 
 
 def declared_motif(answers: dict) -> str:

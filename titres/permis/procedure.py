@@ -247,6 +247,7 @@ STEPS = [
         form_class=rf.MotifForm,
         form_kwargs=_with_demarche,
         on_save=_on_motif_saved,
+        template_name="permis/wizard/step_motif.html",
     ),
     FormStep(
         slug="etat_civil",
@@ -475,10 +476,11 @@ def definition() -> ProcedureDefinition:
     return ProcedureDefinition(
         code=CODE,
         category=Category.PERMIS,
-        title=gettext_lazy("Permis de conduire : demande de titre"),
+        title=gettext_lazy("Permis de conduire : demande de renouvellement"),
         description=gettext_lazy(
-            "Perte, vol, détérioration, expiration de la durée administrative ou changement "
-            "d’état civil : demandez un nouveau permis de conduire en ligne."
+            "Renouvellement du titre après perte, vol, détérioration, expiration de la durée "
+            "administrative ou changement d’état civil : demandez votre nouveau permis de "
+            "conduire en ligne."
         ),
         steps=STEPS,
         document_rules=document_rules,

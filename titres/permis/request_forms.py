@@ -130,6 +130,12 @@ class MotifForm(DsfrBaseForm):
         _demarche_kwarg(kwargs)
         super().__init__(*args, **kwargs)
 
+    def sentences(self) -> list[tuple[str, str, bool]]:
+        """(motif, sentence, is the chosen one): seed 002 shows the sentence
+        of the chosen reason under the choice."""
+        chosen = self["motif"].value()
+        return [(code, str(text), code == chosen) for code, text in MOTIF_SENTENCES.items()]
+
 
 # --- Step 2: état civil ----------------------------------------------------------
 
@@ -209,6 +215,11 @@ class PrenomsField(forms.Field):
                 raise ValidationError(_("Un prénom comporte au plus 60 caractères."))
 
 
+FRANCE = "france"
+ETRANGER = "etranger"
+LIEU_CHOICES = [(FRANCE, _("En France")), (ETRANGER, _("À l’étranger"))]
+
+
 class EtatCivilForm(DsfrBaseForm):
     nom_naissance = forms.CharField(
         label=_("Nom de naissance"),
@@ -238,23 +249,18 @@ class EtatCivilForm(DsfrBaseForm):
             format="%d/%m/%Y", attrs={"autocomplete": "bday", "placeholder": "JJ/MM/AAAA"}
         ),
     )
-    commune_naissance = forms.CharField(
-        label=_("Commune de naissance"),
-        help_text=_("Pour une naissance à l’étranger : la ville, facultative"),
-        max_length=100,
-        required=False,
+    lieu_naissance = forms.ChoiceField(
+        label=_("Lieu de naissance"),
+        choices=LIEU_CHOICES,
+        widget=forms.RadioSelect(attrs={"data-lieu-naissance": ""}),
+        error_messages={"required": _("Indiquez si vous êtes né(e) en France ou à l’étranger.")},
     )
-    departement_naissance = forms.ChoiceField(
-        label=_("Département de naissance"),
-        required=False,
-        help_text=_("Laissez vide si vous êtes né(e) à l’étranger"),
-    )
-    pays_naissance = forms.CharField(
-        label=_("Pays de naissance"),
-        help_text=_("Seulement si vous êtes né(e) à l’étranger"),
-        max_length=100,
-        required=False,
-    )
+    # Which of the three next fields is required depends on lieu_naissance
+    # (set in __init__, so the labels say it): in France the commune and the
+    # département; abroad the country, the city being optional.
+    commune_naissance = forms.CharField(label=_("Commune de naissance"), max_length=100)
+    departement_naissance = forms.ChoiceField(label=_("Département de naissance"))
+    pays_naissance = forms.CharField(label=_("Pays de naissance"), max_length=100)
     neph = forms.CharField(
         label=_("Numéro de dossier du permis actuel (NEPH)"),
         help_text=_(
@@ -273,6 +279,45 @@ class EtatCivilForm(DsfrBaseForm):
         self.fields["departement_naissance"].choices = [("", "—")] + [
             (d.code, f"{d.code} — {d.name}") for d in Departement.objects.order_by("code")
         ]
+        self.lieu = self._lieu()
+        abroad = self.lieu == ETRANGER
+        commune = self.fields["commune_naissance"]
+        commune.required = not abroad
+        if abroad:
+            commune.label = _("Ville de naissance")
+        commune.widget.attrs.update(
+            {
+                "data-label-france": str(_("Commune de naissance")),
+                "data-label-etranger": str(_("Ville de naissance")),
+                # django-dsfr's own marker, so the script writes the same words.
+                "data-optional": " " + str(_("(Optional)")),
+            }
+        )
+        commune.error_messages["required"] = _("Indiquez la commune de naissance.")
+        self.fields["departement_naissance"].required = not abroad
+        self.fields["departement_naissance"].error_messages["required"] = _(
+            "Indiquez le département de naissance."
+        )
+        self.fields["pays_naissance"].required = abroad
+        self.fields["pays_naissance"].error_messages["required"] = _(
+            "Indiquez le pays de naissance."
+        )
+
+    def _lieu(self) -> str:
+        """Born in France or abroad: the answer, else what earlier answers
+        imply (a country given means abroad), else France. Drafts saved
+        before the question existed are read the same way."""
+        source = self.data if self.is_bound else (self.initial or {})
+        lieu = source.get("lieu_naissance")
+        if lieu not in (FRANCE, ETRANGER):
+            pays = " ".join(str(source.get("pays_naissance") or "").split())
+            lieu = ETRANGER if pays and pays.casefold() != "france" else FRANCE
+            if self.is_bound and "lieu_naissance" not in self.data:
+                self.data = self.data.copy()
+                self.data["lieu_naissance"] = lieu
+            elif not self.is_bound:
+                self.initial = {**(self.initial or {}), "lieu_naissance": lieu}
+        return lieu
 
     def clean_nom_naissance(self):
         return " ".join(self.cleaned_data["nom_naissance"].split()).upper()
@@ -290,27 +335,17 @@ class EtatCivilForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
+        if self.lieu == FRANCE:
+            data["pays_naissance"] = ""
+            return data
+        data["departement_naissance"] = ""
         pays = " ".join((data.get("pays_naissance") or "").split())
         if pays.casefold() == "france":
-            pays = ""
+            self.add_error(
+                "pays_naissance",
+                _("Vous êtes né(e) en France : choisissez « En France » ci-dessus."),
+            )
         data["pays_naissance"] = pays
-        if not pays:
-            if not data.get("commune_naissance"):
-                self.add_error(
-                    "commune_naissance",
-                    _(
-                        "Indiquez la commune de naissance (ou le pays si vous êtes né(e) à l’étranger)."
-                    ),
-                )
-            if not data.get("departement_naissance"):
-                self.add_error(
-                    "departement_naissance",
-                    _(
-                        "Indiquez le département de naissance (ou le pays si vous êtes né(e) à l’étranger)."
-                    ),
-                )
-        else:
-            data["departement_naissance"] = ""
         return data
 
 
@@ -360,7 +395,11 @@ class AdresseForm(DsfrBaseForm):
     type_voie = forms.ChoiceField(
         label=_("Type de voie (avenue, boulevard, etc)"), choices=TYPE_VOIE_CHOICES, required=False
     )
-    nom_voie = forms.CharField(label=_("Nom de la voie"), max_length=120)
+    nom_voie = forms.CharField(
+        label=_("Nom de la voie"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
     complement = forms.CharField(
         label=_("Complément d’adresse"),
         help_text=_(
@@ -368,6 +407,7 @@ class AdresseForm(DsfrBaseForm):
         ),
         max_length=120,
         required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
     code_postal = forms.CharField(
         label=_("Code postal"),
@@ -391,8 +431,8 @@ class AdresseForm(DsfrBaseForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     mobile = forms.CharField(
-        label=_("Téléphone portable (recommandé)"),
-        help_text=_("Pour être prévenu(e) par SMS, par exemple 06 12 34 56 78"),
+        label=_("Téléphone portable"),
+        help_text=_("Recommandé, pour être prévenu(e) par SMS : par exemple 06 12 34 56 78"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),

@@ -6,6 +6,7 @@ here so callers have one module to import."""
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from titres.core.journal import record_event
 from titres.permis.audit import PermisEvent
 
 from .enums import OLD_TITLE_STATUS_BY_MOTIF, LicenceState, TitleStatus
+from .ephoto_specimen import attach_specimens
 from .identifiers import compact, ephoto_code_is_well_formed, neph_is_valid, new_ephoto_code
 from .matching import MatchResult, licence_refusal_reason, match_snpc_record
 from .models import (
@@ -304,6 +306,9 @@ def register_photo(
         photo.image = image
     if signature is not None:
         photo.signature = signature
+    if settings.EPHOTO_LOCAL_SPECIMENS:
+        # No real photographers' service here: answer as it does, with images.
+        attach_specimens(photo)
     photo.save()
     record_event(
         PermisEvent.PHOTO_SAVED,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import list_actions, views
 
 app_name = "procedures"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("messages/<uuid:pk>/", views.message, name="message"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/reprise/", views.resume, name="resume"),
+    path("<str:number>/actions/", list_actions.act, name="act"),
     path("<str:number>/complement/", views.complement, name="complement"),
     path("<str:number>/confirmation/", views.confirmation, name="confirmation"),
     path("<str:number>/abandonner/", views.abandon, name="abandon"),

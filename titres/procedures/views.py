@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from titres.core import numbering
 
-from . import conf, services, wizard
+from . import conf, services, unsaved, wizard
 from .documents import pending_complement_documents, rules_for, rules_with_documents
 from .enums import Category, DocumentStatus, MessageKind, Role, Status
 from .forms import ComplementForm, MessageForm, SearchForm, UploadForm
@@ -205,6 +205,7 @@ def step(request, number, slug):
     if current.kind in ("form", "documents"):
         # A documents step may carry a form (DocumentsStep.form_class); None otherwise.
         form = current.get_form(demarche, data=request.POST if action else None)
+        unsaved.restore(request, demarche, current.slug, form)
     elif current.kind == "summary":
         form = current.get_form(demarche, data=request.POST if action == "submit" else None)
 
@@ -218,8 +219,11 @@ def step(request, number, slug):
                     actor=request.user,
                     request=request,
                 )
+                unsaved.forget(request, demarche, current.slug)
                 return _after_save(request, definition, demarche, current, action)
             if action == "previous" and where.previous:
+                # Incomplete: keep what was typed, so going back never loses it.
+                unsaved.keep(request, demarche, current.slug, form)
                 return redirect(wizard.step_url(demarche, where.previous))
         elif current.kind == "summary" and action == "submit":
             refused = True  # 400 unless the submission succeeds

@@ -15,8 +15,31 @@
   var zoom = 1;
   var rotation = 0;
 
+  var frame = viewer.querySelector(".titres-viewer__frame");
+  var canvas = viewer.querySelector(".titres-viewer__canvas");
+
+  // Zoom and rotation change the image's real size (not a transform around
+  // its centre, which pushed the top-left corner out of the scroll box): the
+  // canvas takes the size of the rotated, zoomed page, so the frame scrolls
+  // to every corner.
+  function layout() {
+    if (!image.naturalWidth || !canvas) return;
+    var style = getComputedStyle(frame);
+    var room = frame.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    var fit = Math.min(1, room / image.naturalWidth);
+    var width = image.naturalWidth * fit * zoom;
+    var height = image.naturalHeight * fit * zoom;
+    var turned = rotation === 90 || rotation === 270;
+    image.style.width = width + "px";
+    image.style.height = height + "px";
+    canvas.style.width = (turned ? height : width) + "px";
+    canvas.style.height = (turned ? width : height) + "px";
+    var shift = { 0: "", 90: "translate(" + height + "px, 0) ", 180: "translate(" + width + "px, " + height + "px) ", 270: "translate(0, " + width + "px) " }[rotation];
+    image.style.transform = shift + "rotate(" + rotation + "deg)";
+  }
+
   function apply() {
-    image.style.transform = "rotate(" + rotation + "deg) scale(" + zoom + ")";
+    layout();
     status.textContent =
       "Page " + page + " / " + pages + " — zoom " + Math.round(zoom * 100) + " % — rotation " + rotation + "°";
   }
@@ -38,6 +61,10 @@
     "rotate-right": function () { rotation = (rotation + 90) % 360; apply(); },
     reset: function () { zoom = 1; rotation = 0; apply(); }
   };
+
+  image.addEventListener("load", layout);
+  window.addEventListener("resize", layout);
+  if (image.complete) layout();
 
   viewer.querySelectorAll("[data-viewer]").forEach(function (button) {
     var name = button.getAttribute("data-viewer");

@@ -1,0 +1,58 @@
+"""The error summary every form page shows after a failed submit (RGAA 11.10,
+WCAG 3.3.1): found in the page's context, so no view has to pass it."""
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _forms_with_errors(context) -> list[forms.BaseForm]:
+    found, seen = [], set()
+    for value in context.flatten().values():
+        candidates = value if isinstance(value, list | tuple) else [value]
+        for candidate in candidates:
+            if (
+                isinstance(candidate, forms.BaseForm)
+                and candidate.is_bound
+                and id(candidate) not in seen
+                and candidate.errors
+            ):
+                seen.add(id(candidate))
+                found.append(candidate)
+    return found
+
+
+def _summary_step_errors(context) -> list[str]:
+    """The wizard's récapitulatif lists (step, message) pairs in `errors`."""
+    errors = context.get("errors")
+    if isinstance(errors, list) and all(isinstance(e, tuple) and len(e) == 2 for e in errors):
+        return [str(message) for _step, message in errors]
+    return []
+
+
+@register.simple_tag(takes_context=True)
+def page_has_errors(context) -> bool:
+    """True when a form of the page was refused: the title then starts with
+    "Erreur :" so a screen reader user hears it first."""
+    return bool(_forms_with_errors(context) or _summary_step_errors(context))
+
+
+@register.inclusion_tag("core/_error_summary.html", takes_context=True)
+def error_summary(context):
+    items = []
+    for form in _forms_with_errors(context):
+        for message in form.non_field_errors():
+            items.append({"message": message, "anchor": ""})
+        for name, errors in form.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+                continue
+            bound = form[name]
+            for message in errors:
+                items.append(
+                    {
+                        "label": bound.label,
+                        "message": message,
+                        "anchor": bound.id_for_label or bound.auto_id or "",
+                    }
+                )
+    return {"items": items}
