@@ -11,6 +11,7 @@ import importlib
 import os
 import pkgutil
 import re
+import shutil
 from pathlib import Path
 
 MOBILE = {"width": 375, "height": 812}
@@ -91,6 +92,8 @@ def check_page(page, *, test_name: str, index: int) -> list[str]:
     shots = screenshots_enabled()
     if shots:
         target = screenshot_path(test_name, index, page.url, "desktop")
+        if index == 1 and target.parent.exists():
+            shutil.rmtree(target.parent)  # this test's screenshots of an earlier run
         target.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(target), full_page=True)
     size = page.viewport_size

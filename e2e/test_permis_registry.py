@@ -29,7 +29,7 @@ def test_citizen_links_their_licence_and_sees_the_points(page, login_as, check_a
     page.get_by_label("Numéro de dossier (NEPH)").fill("7454 9000 0015")
     page.get_by_label("Date de naissance").fill("02/01/1956")
     page.get_by_role("button", name="Rattacher mon dossier").click()
-    expect(page.get_by_text("Aucun dossier ne correspond à ce numéro")).to_be_visible()
+    expect(page.get_by_text("Aucun dossier ne correspond à ce numéro").first).to_be_visible()
     check_a11y(page)
 
     page.get_by_label("Date de naissance").fill("01/01/1956")

@@ -87,7 +87,9 @@ def _fill_first_steps(page, check_a11y, motif_label, photo):
     page.get_by_label("Commune de naissance").fill("Nancy")
     page.get_by_label("Département de naissance").select_option("54")
     _next(page)
-    expect(page.get_by_text("La date de naissance doit être une date passée.")).to_be_visible()
+    expect(
+        page.get_by_text("La date de naissance doit être une date passée.").first
+    ).to_be_visible()
     check_a11y(page)
     page.get_by_label("Date de naissance").fill("01/01/1956")
     _next(page)
@@ -284,7 +286,9 @@ def test_loss_is_declared_inside_the_documents_step(page, login_as, check_a11y, 
     page.get_by_label("Date de la perte").fill("02/03/2024")
     page.get_by_label("Lieu de la perte").fill("Nancy")
     _next(page)
-    expect(page.get_by_text("Cochez la déclaration sur l’honneur pour continuer.")).to_be_visible()
+    expect(
+        page.get_by_text("Cochez la déclaration sur l’honneur pour continuer.").first
+    ).to_be_visible()
     _expect_step(page, 5, "Pièces justificatives")
     check_a11y(page)
     page.locator("label[for=id_attestation]").click()

@@ -75,11 +75,12 @@ def test_keyboard_journey_only_required_fields(page, login_as, check_a11y):
 
     # Step 1: the motif's sentence is shown under the choice (seed 002).
     _expect_step(page, 1)
-    page.get_by_label("Vol du titre").check()
+    page.get_by_text("Vol du titre", exact=True).click()
     expect(
         page.get_by_text("La demande du titre est effectuée à la suite du vol du précédent titre.")
     ).to_be_visible()
     check_a11y(page)
+    # Enter on the chosen radio button sends the form forward.
     page.get_by_label("Vol du titre").press("Enter")
 
     # Step 2: Enter with the form incomplete stays here, errors announced,
@@ -93,7 +94,7 @@ def test_keyboard_journey_only_required_fields(page, login_as, check_a11y):
     expect(page.get_by_label("Nom de naissance")).to_have_value("Dupont")
     check_a11y(page)
     # The summary's links lead to the fields.
-    page.locator("[data-error-summary] a", has_text="1er prénom").click()
+    page.locator("[data-error-summary] a", has_text="Prénoms").click()
     expect(page.get_by_label("1er prénom")).to_be_focused()
 
     page.get_by_text("Femme", exact=True).click()
@@ -144,21 +145,21 @@ def test_errors_are_announced_on_the_login_form(page, check_a11y):
 def test_session_expiry_warns_then_keeps_what_was_typed(page, login_as, check_a11y, settings):
     # A short session so the journey does not wait 30 minutes: warned a
     # quarter of the way before the end, sent to the login page after it.
-    settings.SESSION_COOKIE_AGE = 8
+    settings.SESSION_COOKIE_AGE = 20
     user = _holder()
     login_as(page, user)
     page.goto("/demarches/nouvelle/permis/")
     page.get_by_role(
         "button", name="Commencer — Permis de conduire : demande de renouvellement"
     ).click()
-    page.get_by_label("Vol du titre").check()
+    page.get_by_text("Vol du titre", exact=True).click()
     page.get_by_role("button", name="Étape suivante").click()
     _expect_step(page, 2)
     step_url = page.url
 
     # The warning comes with a way to extend the session.
     warning = page.get_by_role("alertdialog", name="Votre session va bientôt expirer")
-    expect(warning).to_be_visible(timeout=10000)
+    expect(warning).to_be_visible(timeout=25000)
     expect(page.get_by_role("button", name="Rester connecté(e)")).to_be_focused()
     check_a11y(page)
     page.get_by_role("button", name="Rester connecté(e)").click()

@@ -35,3 +35,79 @@ def test_work_list_shows_the_motif_label(agent_client, authority):
     page = agent_client.get(reverse("instruction:worklist", args=["543"]))
     assert "<td>Perte du titre</td>" in page.text
     assert "<td>perte</td>" not in page.text
+
+
+def _post(client, demarche, data=None):
+    return client.post(
+        reverse("instruction:action", args=[demarche.number, "valider"]), data or {}, follow=True
+    )
+
+
+@pytest.fixture
+def differing(authority):
+    from tests.permis.factories import LicenceRecordFactory
+
+    record = LicenceRecordFactory(first_names="Thomas")
+    return PermisDemarcheFactory(
+        submitted=True, authority=authority, answers=answers(neph=record.neph)
+    )
+
+
+def test_an_snpc_difference_cannot_be_validated_in_one_click(agent_client, differing):
+    from titres.procedures.enums import Status
+
+    page = agent_client.get(reverse("instruction:detail", args=[differing.number]))
+    assert 'id="validation-snpc"' in page.text
+    assert "quelles données sont exactes ?" in page.text
+    response = _post(agent_client, differing)
+    assert (
+        "Des différences avec le dossier SNPC ne sont pas résolues : indiquez quelles données "
+        "sont exactes avant de valider la demande." in response.text
+    )
+    differing.refresh_from_db()
+    assert differing.status == Status.EN_COURS
+    response = _post(agent_client, differing, {"snpc_decision": "n-importe"})
+    differing.refresh_from_db()
+    assert differing.status == Status.EN_COURS
+
+
+def test_the_agents_decision_is_written_in_the_history(agent_client, agent, differing):
+    from titres.procedures.enums import Status
+
+    response = _post(agent_client, differing, {"snpc_decision": "snpc"})
+    assert "La demande est validée." in response.text
+    differing.refresh_from_db()
+    assert differing.status == Status.VALIDEE
+    change = differing.history.last()
+    assert change.actor == agent
+    assert change.comment == (
+        "Différences avec le dossier SNPC vérifiées (Prénoms) : données du dossier SNPC retenues."
+    )
+
+
+def test_no_difference_no_question(agent_client, authority):
+    from tests.permis.factories import LicenceRecordFactory
+    from titres.procedures.enums import Status
+
+    record = LicenceRecordFactory()
+    demarche = PermisDemarcheFactory(
+        submitted=True, authority=authority, answers=answers(neph=record.neph)
+    )
+    page = agent_client.get(reverse("instruction:detail", args=[demarche.number]))
+    assert 'id="validation-snpc"' not in page.text
+    _post(agent_client, demarche)
+    demarche.refresh_from_db()
+    assert demarche.status == Status.VALIDEE
+    assert demarche.history.last().comment == ""
+
+
+def test_file_of_an_unknown_procedure_reads_with_labels_and_french_dates(agent_client, authority):
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    page = agent_client.get(reverse("instruction:detail", args=[demarche.number])).text
+    assert "<dt>Prénoms</dt>" in page and "<dt>Date de naissance</dt>" in page
+    assert "<dd>01/01/1956</dd>" in page
+    assert "1956-01-01" not in page
+    assert "<dt>Prenoms</dt>" not in page and "Date naissance" not in page
+    assert "<dd>Vol du titre</dd>" in page
+    # The header has no dangling separator.
+    assert f"{demarche.title} —" not in page

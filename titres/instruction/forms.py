@@ -4,7 +4,7 @@ from dsfr.forms import DsfrBaseForm
 
 from titres.procedures.enums import Status
 
-from .enums import RejectReason, SortOrder
+from .enums import RejectReason, SnpcDecision, SortOrder
 from .search import motif_label
 
 
@@ -85,6 +85,19 @@ class SearchForm(DsfrBaseForm):
         if start and end and start > end:
             self.add_error("modifie_au", _("La date de fin précède la date de début."))
         return data
+
+
+class ValidateForm(DsfrBaseForm):
+    """ "Valider la demande": when the request differs from the SNPC record,
+    the agent must say which data is right first."""
+
+    snpc_decision = forms.ChoiceField(
+        label=_(
+            "Des différences avec le dossier SNPC sont signalées : quelles données sont exactes ?"
+        ),
+        choices=SnpcDecision.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class SuspendForm(DsfrBaseForm):

@@ -20,8 +20,9 @@ from titres.procedures.models import Demarche
 from titres.procedures.workflow import TransitionRefused, apply_transition
 
 from .access import role_on
-from .enums import ACTING_ROLES, AgentRole, RejectReason
+from .enums import ACTING_ROLES, AgentRole, RejectReason, SnpcDecision
 from .models import AgentMembership, Assignment, ProductionOrder
+from .snpc import match_for
 
 READ_ONLY = gettext_lazy("Votre rôle (lecture seule) ne permet pas d’agir sur les demandes.")
 
@@ -147,9 +148,38 @@ def _act(demarche, agent, event, *, comment="", request=None, data=None):
     return change
 
 
+SNPC_DECISION_REQUIRED = gettext_lazy(
+    "Des différences avec le dossier SNPC ne sont pas résolues : indiquez quelles données "
+    "sont exactes avant de valider la demande."
+)
+
+
 @transaction.atomic
-def validate(*, demarche: Demarche, agent, request=None):
-    return _act(demarche, agent, "valider", request=request)
+def validate(*, demarche: Demarche, agent, snpc_decision: str = "", request=None):
+    """Validate the file. If the request differs from the national file, the
+    agent's decision on which data is right is required and written in the
+    history (comment and data)."""
+    match = match_for(demarche)
+    differences = list(match.differences) if match else []
+    if not differences:
+        return _act(demarche, agent, "valider", request=request)
+    if snpc_decision not in SnpcDecision.values:
+        raise ValidationError(SNPC_DECISION_REQUIRED)
+    labels = ", ".join(d.label for d in differences)
+    retained = (
+        _("données de la demande retenues")
+        if snpc_decision == SnpcDecision.DEMANDE
+        else _("données du dossier SNPC retenues")
+    )
+    return _act(
+        demarche,
+        agent,
+        "valider",
+        comment=_("Différences avec le dossier SNPC vérifiées (%(fields)s) : %(retained)s.")
+        % {"fields": labels, "retained": retained},
+        data={"snpc_differences": [d.field for d in differences], "snpc_decision": snpc_decision},
+        request=request,
+    )
 
 
 @transaction.atomic

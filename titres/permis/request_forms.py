@@ -165,6 +165,10 @@ class PrenomsWidget(forms.Widget):
     def value_omitted_from_data(self, data, files, name):
         return name not in data
 
+    def id_for_label(self, id_):
+        # The first input (1er prénom): where a label or an error link leads.
+        return f"{id_}_0" if id_ else id_
+
     def format_value(self, value):
         if isinstance(value, str):
             return [value]

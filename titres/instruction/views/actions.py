@@ -44,7 +44,12 @@ def action(request, number, name):
             )
             messages.success(request, _("La demande est assignée."))
         elif name == "valider":
-            services.validate(demarche=demarche, agent=request.user, request=request)
+            services.validate(
+                demarche=demarche,
+                agent=request.user,
+                snpc_decision=request.POST.get("snpc_decision", ""),
+                request=request,
+            )
             messages.success(request, _("La demande est validée."))
         elif name == "suspendre":
             form = SuspendForm(request.POST)

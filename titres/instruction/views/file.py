@@ -1,25 +1,55 @@
 """An agent's file page and its history."""
 
+import re
+from datetime import date
+
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from titres.procedures.enums import DocumentStatus, Status
-from titres.procedures.registry import find_procedure
+from titres.procedures.registry import FormStep, all_procedures, find_procedure
 from titres.procedures.selectors import history_of
 
 from .. import services, snpc, viewer
 from ..access import can_act, is_chef, role_on
 from ..auth import agent_view
 from ..enums import ACTING_ROLES
-from ..forms import AssignForm, RejectForm, SuspendForm
+from ..forms import AssignForm, RejectForm, SuspendForm, ValidateForm
+from ..search import motif_label
 from .common import file_of, page_context
 from .photo import ephoto_of
 from .viewer import unavailable_reason
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _known_step(slug):
+    """A form step of a registered procedure with this slug: its title and
+    field labels name the answers of a file whose procedure is unknown here
+    (an older or demo procedure code with the same answers layout)."""
+    for definition in all_procedures():
+        for step in definition.steps:
+            if step.slug == slug and isinstance(step, FormStep):
+                return step
+    return None
+
+
+def _generic_value(key, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v not in (None, ""))
+    if key == "motif":
+        return motif_label(str(value))
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return str(value)
+
 
 def _sections(demarche):
     """The answers by step, with the procedure's labels when it is known,
-    else generically from the JSON."""
+    else with the labels of a known step of the same name, else from the
+    JSON keys."""
     definition = find_procedure(demarche.procedure_code)
     if definition is not None:
         return [
@@ -29,17 +59,17 @@ def _sections(demarche):
         ]
     sections = []
     for slug, values in (demarche.answers or {}).items():
+        step = _known_step(slug)
+        fields = step.form_class.base_fields if step else {}
         rows = []
         if isinstance(values, dict):
             for key, value in values.items():
-                if isinstance(value, list):
-                    value = ", ".join(str(v) for v in value)
-                rows.append(
-                    (key.replace("_", " ").capitalize(), "" if value is None else str(value))
-                )
+                label = fields[key].label if key in fields else key.replace("_", " ").capitalize()
+                rows.append((str(label), _generic_value(key, value)))
         else:
             rows.append((slug, str(values)))
-        sections.append((slug.replace("_", " ").capitalize(), rows))
+        title = step.title if step else slug.replace("_", " ").capitalize()
+        sections.append((str(title), rows))
     return sections
 
 
@@ -110,6 +140,7 @@ def demarche_detail(request, number):
         history=history_of(demarche),
         thread=thread,
         assignment=assignment,
+        validate_form=ValidateForm() if match and match.differences else None,
         suspend_form=SuspendForm(),
         reject_form=RejectForm(),
         assign_form=AssignForm(agents=agents) if agents is not None else None,

@@ -7,6 +7,19 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
+    // A link of the summary puts the focus in its field (a fragment link
+    // alone only scrolls), its label kept in view.
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      var field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) {
+        return;
+      }
+      event.preventDefault();
+      var label = document.querySelector("label[for='" + field.id + "']") || field;
+      label.scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
   }
 
   // --- Session expiry (WCAG 2.2.1) -------------------------------------
