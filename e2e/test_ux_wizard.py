@@ -120,9 +120,15 @@ def test_keyboard_journey_only_required_fields(page, login_as, check_a11y):
     page.locator("label[for=id_consentement_information_1]").click()
     _only_required_then_enter(page, "Nom de la voie")
 
-    # Step 4: no code yet (the 15-day grace): only required fields.
+    # Step 4: the seed's paths (eService code, later, paper slip); no code
+    # yet (the 15-day grace): the code is then optional, and says so.
     _expect_step(page, 4)
     check_a11y(page)
+    expect(page.get_by_role("link", name="Imprimer le talon photo-signature (PDF)")).to_be_hidden()
+    page.get_by_text("Je n’ai pas de code : j’imprime le talon", exact=False).click()
+    expect(page.get_by_role("link", name="Imprimer le talon photo-signature (PDF)")).to_be_visible()
+    page.get_by_text("Je n’ai pas encore de code", exact=False).click()
+    expect(page.locator("label[for=id_code_ephoto]")).to_contain_text("(Optionnel)")
     page.evaluate(CLEAR_OPTIONAL)
     page.get_by_role("button", name="Étape suivante").click()
     _expect_step(page, 5)

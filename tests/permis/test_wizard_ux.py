@@ -141,3 +141,109 @@ def test_address_fields_have_autocomplete(client, citizen):
     )
     assert 'autocomplete="address-line2"' in page.text
     assert "(recommandé) (Optionnel)" not in page.text
+
+
+# --- Step 4: the seed's two paths (eService code, paper slip) and the 15 days ---
+
+
+def _draft_at_photo(client):
+    from .wizard_helpers import ADRESSE
+
+    demarche = start(client)
+    post(client, demarche, "motif", {"motif": "expiration"})
+    post(client, demarche, "etat_civil", ETAT_CIVIL)
+    post(client, demarche, "adresse", ADRESSE)
+    return demarche
+
+
+def test_photo_step_offers_eservice_later_and_paper_slip(client, citizen):
+    demarche = _draft_at_photo(client)
+    page = client.get(step_url(demarche, "photo"))
+    assert "Fournir la photo et la signature en eService" in page.text
+    assert "j’imprime le talon photo-signature" in page.text
+    assert 'value="ephoto"' in page.text and 'value="talon"' in page.text
+    # eService is the default: the code is then required (no "Optionnel").
+    assert "Optionnel" not in _label(page.text, "id_code_ephoto")
+    response = post(client, demarche, "photo", {"mode_photo": "ephoto", "code_ephoto": ""})
+    assert response.status_code == 200
+    assert (
+        "Saisissez votre code « photo numérique », ou choisissez une autre façon" in response.text
+    )
+
+
+def test_paper_slip_needs_no_code_and_no_delay(client, citizen):
+    from django.urls import reverse
+
+    from titres.permis.procedure import definition
+
+    demarche = _draft_at_photo(client)
+    response = post(client, demarche, "photo", {"mode_photo": "talon", "code_ephoto": ""})
+    assert response.status_code == 302
+    demarche.refresh_from_db()
+    photo = demarche.answers["photo"]
+    assert photo["mode_photo"] == "talon" and photo["sans_code_depuis"] is None
+    step = definition().step("photo")
+    assert step.validate(demarche) == []
+    assert step.summary(demarche) == [
+        ("Photo / Signature", "Talon photo-signature imprimé, à envoyer par courrier")
+    ]
+    pdf = client.get(reverse("permis:request_talon", args=[demarche.number]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert f"talon-photo-signature-{demarche.number}.pdf" in pdf["Content-Disposition"]
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = PdfReader(BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Talon photo-signature" in text and demarche.display_number in text
+    assert "CORNEILLE" in text
+
+
+def test_later_keeps_the_fifteen_days_and_a_code_typed_then_counts(client, citizen):
+    from .factories import EPhotoFactory
+
+    demarche = _draft_at_photo(client)
+    assert post(client, demarche, "photo", {"mode_photo": "plus_tard"}).status_code == 302
+    demarche.refresh_from_db()
+    assert demarche.answers["photo"]["sans_code_depuis"]
+    photo = EPhotoFactory()
+    post(client, demarche, "photo", {"mode_photo": "plus_tard", "code_ephoto": photo.code})
+    demarche.refresh_from_db()
+    assert demarche.answers["photo"]["mode_photo"] == "ephoto"
+    assert demarche.answers["photo"]["code_ephoto"] == photo.code
+
+
+def test_talon_of_another_persons_request_is_404(client, citizen):
+    from django.urls import reverse
+
+    from tests.procedures.factories import DemarcheFactory
+
+    other = DemarcheFactory(procedure_code="permis-de-conduire")
+    assert client.get(reverse("permis:request_talon", args=[other.number])).status_code == 404
+
+
+def test_local_photo_service_answers_with_specimen_images():
+    from PIL import Image
+
+    from titres.permis.services import register_photo
+
+    from .factories import PhotographerFactory
+
+    photo = register_photo(photographer=PhotographerFactory())
+    assert photo.image and photo.signature
+    with photo.image.open("rb") as handle:
+        image = Image.open(handle)
+        assert image.size == (350, 450)
+    with photo.signature.open("rb") as handle:
+        assert Image.open(handle).size == (400, 120)
+
+
+def test_no_specimens_where_real_images_arrive(settings):
+    from titres.permis.services import register_photo
+
+    from .factories import PhotographerFactory
+
+    settings.EPHOTO_LOCAL_SPECIMENS = False
+    photo = register_photo(photographer=PhotographerFactory())
+    assert not photo.image and not photo.signature

@@ -298,8 +298,16 @@ class PasswordChangeForm(TitresForm, auth_forms.PasswordChangeForm):
 
 
 class ContactDetailsForm(TitresForm):
-    first_name = forms.CharField(label=_("Prénom"), max_length=150)
-    last_name = forms.CharField(label=_("Nom"), max_length=150)
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Nom"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     sex = forms.ChoiceField(
         label=_("Sexe"), choices=Sex.choices, widget=forms.RadioSelect, required=False
     )

@@ -136,6 +136,8 @@ class PhotoStep(FormStep):
         if errors:
             return errors
         answers = demarche.answers or {}
+        if rf.photo_mode(answers) == rf.TALON:
+            return []  # the signed paper slip comes by post
         if not (answers.get("photo") or {}).get("code_ephoto"):
             deadline = rf.ephoto_deadline(answers)
             if deadline:
@@ -156,6 +158,8 @@ class PhotoStep(FormStep):
 
         if code:
             return [(str(_("Code « photo numérique »")), format_ephoto_code(code))]
+        if rf.photo_mode(demarche.answers or {}) == rf.TALON:
+            return [(str(_("Photo / Signature")), str(rf.TALON_SUMMARY))]
         deadline = rf.ephoto_deadline(demarche.answers or {})
         pending = _("Non fourni")
         if deadline:

@@ -50,7 +50,10 @@ def receipt_rows(demarche) -> list[tuple[str, str]]:
             (_("Service instructeur"), f"{demarche.authority.name} ({demarche.authority.code})")
         )
     code = (answers.get("photo") or {}).get("code_ephoto")
-    rows.append((_("Code « photo numérique »"), format_ephoto_code(code) if code else "—"))
+    if rf.photo_mode(answers) == rf.TALON:
+        rows.append((_("Photo / Signature"), str(rf.TALON_SUMMARY)))
+    else:
+        rows.append((_("Code « photo numérique »"), format_ephoto_code(code) if code else "—"))
     fee = fee_cents(motif)
     if fee:
         number = (answers.get("paiement") or {}).get("numero_timbre", "")

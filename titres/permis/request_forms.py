@@ -462,6 +462,12 @@ class AdresseForm(DsfrBaseForm):
         postal["data-communes-url"] = reverse("permis:communes")
         postal["data-communes-target"] = "id_commune"
         postal["data-communes-prefecture"] = "id_prefecture"
+        # What the script says in its live region (WCAG 4.1.3).
+        postal["data-communes-one"] = str(_("Commune remplie d’après le code postal : {commune}."))
+        postal["data-communes-many"] = str(
+            _("{n} communes pour le code postal {code} : choisissez la vôtre dans la liste.")
+        )
+        postal["data-communes-none"] = str(_("Aucune commune ne correspond au code postal {code}."))
         # The account's e-mail, unless a driving school files for a candidate.
         if (
             not self.is_bound
@@ -541,7 +547,43 @@ BLOCKED_MESSAGE = _(
 )
 
 
+# How the photo and signature reach the file (seed 002 step 4).
+EPHOTO = "ephoto"
+PLUS_TARD = "plus_tard"
+TALON = "talon"
+MODE_PHOTO_CHOICES = [
+    (EPHOTO, _("Fournir la photo et la signature en eService, avec mon code photo numérique")),
+    (PLUS_TARD, _("Je n’ai pas encore de code : je l’indiquerai dans les 15 jours")),
+    (
+        TALON,
+        _(
+            "Je n’ai pas de code : j’imprime le talon photo-signature, j’y colle ma photo, "
+            "je le signe et je l’envoie par courrier"
+        ),
+    ),
+]
+
+
+TALON_SUMMARY = _("Talon photo-signature imprimé, à envoyer par courrier")
+
+
+def photo_mode(answers: dict) -> str:
+    """The path chosen at step 4, read from the stored answers (drafts saved
+    before the choice existed: a code means eService, none the 15 days)."""
+    photo = answers.get("photo") or {}
+    mode = photo.get("mode_photo")
+    if mode in (EPHOTO, PLUS_TARD, TALON):
+        return mode
+    return EPHOTO if photo.get("code_ephoto") or not photo else PLUS_TARD
+
+
 class PhotoForm(DsfrBaseForm):
+    mode_photo = forms.ChoiceField(
+        label=_("Comment fournissez-vous votre photo et votre signature ?"),
+        choices=MODE_PHOTO_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez comment vous fournissez votre photo.")},
+    )
     code_ephoto = forms.CharField(
         label=_("Code « photo numérique »"),
         help_text=_(
@@ -559,11 +601,41 @@ class PhotoForm(DsfrBaseForm):
         answers = (self.demarche.answers or {}) if self.demarche is not None else {}
         self.deadline = ephoto_deadline(answers)
         self.blocked = ephoto_blocked(answers)
+        self.mode = self._mode()
+        # The code is required on the eService path only (the label says so).
+        self.fields["code_ephoto"].required = self.mode == EPHOTO
+        self.fields["code_ephoto"].widget.attrs.update(
+            {
+                "data-label": str(self.fields["code_ephoto"].label),
+                "data-optional": " " + str(_("(Optional)")),
+            }
+        )
+        self.fields["code_ephoto"].error_messages["required"] = _(
+            "Saisissez votre code « photo numérique », ou choisissez une autre façon de "
+            "fournir votre photo."
+        )
+
+    def _mode(self) -> str:
+        source = self.data if self.is_bound else (self.initial or {})
+        mode = source.get("mode_photo")
+        if mode in (EPHOTO, PLUS_TARD, TALON):
+            return mode
+        # Answers or posts without the choice (older drafts): read the code.
+        if self.is_bound:
+            mode = EPHOTO if compact(source.get("code_ephoto")) else PLUS_TARD
+            self.data = self.data.copy()
+            self.data["mode_photo"] = mode
+        else:
+            mode = photo_mode({"photo": source}) if source else EPHOTO
+            self.initial = {**(self.initial or {}), "mode_photo": mode}
+        return mode
 
     def clean_code_ephoto(self):
         from .services import check_ephoto_code
 
         code = compact(self.cleaned_data["code_ephoto"])
+        if self.mode == TALON:
+            return ""
         if self.blocked:
             raise ValidationError(BLOCKED_MESSAGE % {"date": self.deadline.strftime("%d/%m/%Y")})
         if not code:
@@ -575,6 +647,13 @@ class PhotoForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
+        if self.mode == TALON:
+            # The paper slip replaces the code: no code, no 15-day delay.
+            data["code_ephoto"] = ""
+            data["sans_code_depuis"] = None
+            return data
+        if data.get("code_ephoto") and self.mode == PLUS_TARD:
+            data["mode_photo"] = EPHOTO  # the code came after all
         if "code_ephoto" in data:
             if data["code_ephoto"]:
                 data["sans_code_depuis"] = None

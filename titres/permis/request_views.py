@@ -22,6 +22,7 @@ from titres.procedures.selectors import demarches_owned_by
 
 from .procedure import CODE
 from .receipt import receipt_rows, render_receipt_pdf
+from .talon import render_talon_pdf
 
 STAMP_INPUT_MAX = 40  # a stamp number is 16 digits; spaces and dashes allowed
 
@@ -55,6 +56,17 @@ def confirmation(request, number):
             "rules_documents": rules_with_documents(demarche),
         },
     )
+
+
+def talon(request, number):
+    """The printable photo-signature slip of the citizen's own request."""
+    demarche = _own_request(request, number)
+    response = HttpResponse(render_talon_pdf(demarche), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="talon-photo-signature-{demarche.number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def receipt(request, number):

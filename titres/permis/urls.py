@@ -17,5 +17,10 @@ urlpatterns = [
         name="request_confirmation",
     ),
     path("demandes/<str:number>/justificatif.pdf", request_views.receipt, name="request_receipt"),
+    path(
+        "demandes/<str:number>/talon-photo-signature.pdf",
+        request_views.talon,
+        name="request_talon",
+    ),
     path("demandes/<str:number>/timbre/", request_views.stamp_return, name="stamp_return"),
 ]

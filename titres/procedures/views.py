@@ -511,5 +511,9 @@ def complement(request, number):
         "form": form,
         **_documents_context(demarche, back=request.path),
         "rules_documents": rules,
+        # What the instructing service already has (main pieces, earlier answers).
+        "sent_documents": demarche.documents.exclude(is_complement=True, message__isnull=True)
+        .exclude(status=DocumentStatus.INFECTE)
+        .order_by("is_complement", "created_at"),
     }
     return render(request, "procedures/complement.html", context)

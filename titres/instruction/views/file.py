@@ -136,6 +136,7 @@ def demarche_detail(request, number):
         pages=range(1, viewer.page_count(current) + 1) if viewable else [],
         page_count=viewer.page_count(current) if viewable else 0,
         ephoto_code=ephoto_code,
+        photo_by_post=((demarche.answers or {}).get("photo") or {}).get("mode_photo") == "talon",
         ephoto=ephoto,
         history=history_of(demarche),
         thread=thread,

@@ -22,6 +22,25 @@
     });
   }
 
+  // The "Menu" skip link: below 992 px the navigation sits in DSFR's menu
+  // dialog, hidden until opened; the link then opens it (focus goes in).
+  var menuLink = document.querySelector(".fr-skiplinks a[href='#header-navigation']");
+  var menuButton = document.getElementById("button-menu");
+  var navigation = document.getElementById("header-navigation");
+  if (menuLink && menuButton && navigation) {
+    menuLink.addEventListener("click", function (event) {
+      if (navigation.checkVisibility && navigation.checkVisibility()) {
+        return;
+      }
+      event.preventDefault();
+      menuButton.click();
+      window.setTimeout(function () {
+        var first = navigation.querySelector("a, button");
+        if (first) { first.focus(); }
+      }, 100);
+    });
+  }
+
   // --- Session expiry (WCAG 2.2.1) -------------------------------------
   // Signed-in pages carry #session-warning. Shown before the idle session
   // ends, with "Rester connecté(e)"; if nobody answers, what was typed in

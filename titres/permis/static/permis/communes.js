@@ -10,7 +10,11 @@
  * (a <datalist> is attached to it). When the postal code has 5 digits the
  * communes of that code are fetched; a single commune is filled in, and the
  * optional prefecture <select> gets the département's prefecture by default
- * unless the person already chose one.
+ * unless the person already chose one. A commune typed for an earlier
+ * postal code and not in the new one is replaced (one commune) or cleared
+ * (several). What happened is said in a polite live region after the postal
+ * code, with the texts of data-communes-one / -many / -none ({n}, {commune}
+ * and {code} replaced).
  */
 (function () {
   "use strict";
@@ -40,6 +44,33 @@
     return list;
   }
 
+  function statusFor(input) {
+    var id = input.id + "-communes-status";
+    var status = document.getElementById(id);
+    if (!status) {
+      status = document.createElement("p");
+      status.id = id;
+      status.className = "fr-hint-text fr-mt-1w";
+      status.setAttribute("aria-live", "polite");
+      var group = input.closest(".fr-input-group") || input;
+      group.insertAdjacentElement("beforeend", status);
+    }
+    return status;
+  }
+
+  function announce(input, results, code, target) {
+    var template = results.length === 0
+      ? input.dataset.communesNone
+      : results.length === 1 ? input.dataset.communesOne : input.dataset.communesMany;
+    if (!template) {
+      return;
+    }
+    statusFor(input).textContent = template
+      .replace("{n}", String(results.length))
+      .replace("{code}", code)
+      .replace("{commune}", target.value || (results[0] ? results[0].nom : ""));
+  }
+
   function fill(target, results) {
     var names = results.map(function (r) { return r.nom; });
     if (target.tagName === "SELECT") {
@@ -56,8 +87,11 @@
       var list = datalistFor(target);
       clear(list);
       names.forEach(function (name) { list.appendChild(option(name)); });
-      if (names.length === 1 && !target.value) {
+      var stale = target.value && names.indexOf(target.value) === -1;
+      if (names.length === 1 && (!target.value || stale)) {
         target.value = names[0];
+      } else if (stale) {
+        target.value = "";
       }
     }
     target.dispatchEvent(new Event("change", { bubbles: true }));
@@ -115,6 +149,7 @@
         })
         .then(function (data) {
           fill(target, data.results);
+          announce(input, data.results, code, target);
           if (data.results.length) {
             setPrefecture(prefecture, data.results[0].departement);
           }
