@@ -9,6 +9,11 @@ class PermisConfig(AppConfig):
 
     def ready(self):
         # The téléprocédure "Permis de conduire" (seed 002).
+        from titres.core.cog import register_commune_resolver
+
         from . import procedure
+        from .communes import commune_name_by_insee
 
         procedure.register()
+        # FranceConnect's birthplace codes read as names (titres.core.cog).
+        register_commune_resolver(commune_name_by_insee)

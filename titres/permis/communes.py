@@ -74,6 +74,13 @@ def ensure_reference_data() -> None:
         load_reference_data()
 
 
+def commune_name_by_insee(code: str) -> str | None:
+    """The commune of an INSEE code (for titres.core.cog)."""
+    from .models import Commune
+
+    return Commune.objects.filter(insee_code=code).values_list("name", flat=True).first()
+
+
 def communes_for_postal_code(postal_code: str):
     from .models import Commune
 
