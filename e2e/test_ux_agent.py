@@ -80,11 +80,12 @@ def test_viewer_snpc_decision_labels_and_photo(page, login_agent, check_a11y):
 
     # The e-photo specimen is shown (the local photo service answers with images).
     expect(page.get_by_role("img", name="Photo d’identité du demandeur")).to_be_visible()
-    assert page.evaluate("() => document.querySelector('.titres-photo img').naturalWidth") > 0
+    page.wait_for_function("() => document.querySelector('.titres-photo img').naturalWidth > 0")
 
     # A single-page document: no inert page buttons.
     expect(page.get_by_role("button", name="Page suivante")).to_be_hidden()
     expect(page.get_by_role("button", name="Zoom +")).to_be_visible()
+    page.wait_for_function("() => document.getElementById('viewer-image').naturalWidth > 0")
     # Zoomed to 200 % then rotated: the top-left corner can still be reached.
     for _ in range(4):
         page.get_by_role("button", name="Zoom +").click()
@@ -115,6 +116,26 @@ def test_viewer_snpc_decision_labels_and_photo(page, login_agent, check_a11y):
     ).to_be_visible()
     demarche.refresh_from_db()
     assert demarche.status == Status.VALIDEE
+
+
+def test_menu_skip_link_and_signup_at_375(page, check_a11y):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/compte/inscription/")
+    check_a11y(page)
+    # A particulier sees no empty "Informations professionnelles" heading.
+    expect(page.get_by_text("Informations professionnelles (selon le profil)")).to_be_hidden()
+    # Below 992 px the "Menu" skip link opens the menu and goes into it.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    menu_link = page.locator(".fr-skiplinks a[href='#header-navigation']")
+    expect(menu_link).to_be_focused()
+    page.keyboard.press("Enter")
+    navigation = page.locator("#header-navigation")
+    expect(navigation).to_be_visible()
+    focused_inside = page.evaluate(
+        "() => document.getElementById('header-navigation').contains(document.activeElement)"
+    )
+    assert focused_inside
 
 
 def test_photographers_table_scrolls_with_the_keyboard_at_375(page, check_a11y):

@@ -115,8 +115,16 @@ def test_keyboard_journey_only_required_fields(page, login_as, check_a11y):
     page.get_by_role("button", name="Étape suivante").click()
     _expect_step(page, 3)
     expect(page.get_by_label("Nom de la voie")).to_have_value("du Pas")
+    # The commune follows the postal code, said in a live region; a commune
+    # of an earlier postal code is replaced, never kept stale.
+    page.get_by_label("Code postal", exact=True).fill("75001")
+    expect(page.locator("#id_commune")).to_have_value("Paris")
+    status = page.locator("#id_code_postal-communes-status")
+    expect(status).to_have_attribute("aria-live", "polite")
+    expect(status).to_have_text("Commune remplie d’après le code postal : Paris.")
     page.get_by_label("Code postal", exact=True).fill("54000")
     expect(page.locator("#id_commune")).to_have_value("Nancy")
+    expect(status).to_have_text("Commune remplie d’après le code postal : Nancy.")
     page.locator("label[for=id_consentement_information_1]").click()
     _only_required_then_enter(page, "Nom de la voie")
 
@@ -174,7 +182,7 @@ def test_session_expiry_warns_then_keeps_what_was_typed(page, login_as, check_a1
     # Nobody answers the second time: what was typed is kept, the login page says why.
     page.get_by_label("Nom de naissance").fill("Dupont")
     page.get_by_label("1er prénom").fill("Jeanne")
-    expect(page).to_have_url(re.compile(r"/compte/connexion/\?session=expiree"), timeout=20000)
+    expect(page).to_have_url(re.compile(r"/compte/connexion/\?session=expiree"), timeout=45000)
     expect(page.get_by_role("heading", name="Votre session a expiré")).to_be_visible()
     check_a11y(page)
 

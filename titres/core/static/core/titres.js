@@ -29,11 +29,17 @@
   var navigation = document.getElementById("header-navigation");
   if (menuLink && menuButton && navigation) {
     menuLink.addEventListener("click", function (event) {
-      if (navigation.checkVisibility && navigation.checkVisibility()) {
+      // Wide screens: no menu button, the navigation is on the page.
+      if (!menuButton.getClientRects().length) {
         return;
       }
       event.preventDefault();
-      menuButton.click();
+      var modal = document.getElementById(menuButton.getAttribute("aria-controls"));
+      if (window.dsfr && modal) {
+        window.dsfr(modal).modal.disclose();
+      } else {
+        menuButton.click();
+      }
       window.setTimeout(function () {
         var first = navigation.querySelector("a, button");
         if (first) { first.focus(); }
