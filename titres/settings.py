@@ -145,18 +145,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="titres"),
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+from titres.core.caches import cache_settings  # noqa: E402 - plain function, no Django import
+
+CACHES = cache_settings(
+    REDIS_URL,
+    prefix=env.str("CACHE_KEY_PREFIX", default="titres"),
+    connect_timeout=env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+    socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
+)
+# Sessions live in the database and are read through the soft cache: a
+# Redis restart or outage neither logs anybody out nor breaks a page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "soft"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "titres.cache"
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity timeout, not absolute

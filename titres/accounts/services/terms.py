@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.utils.connection import ConnectionProxy
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from titres.core.journal import record_event
 from ..models import TermsAcceptance, TermsVersion, User
 
 TERMS_CACHE_KEY = "accounts:terms:current"
+# Read on every request (TermsAcceptanceMiddleware): a copy of the database,
+# so it uses the cache that degrades to a miss when Redis is unreachable.
+cache = ConnectionProxy(caches, "soft")
 
 
 def current_terms() -> TermsVersion | None:
