@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install messages compilemessages run test lint format e2e deps-update clean
+.PHONY: install messages compilemessages run demo-reset test lint format e2e deps-update clean
 
 install:
 	@./scripts/bootstrap.sh
@@ -22,6 +22,11 @@ messages: install
 
 run: compilemessages
 	@HOST=$(HOST) PORT=$(PORT) ./scripts/run.sh
+
+# Reloads the demonstration data (all apps, or APPS="accounts permis") and
+# says what it put back; `make run` creates it once and then leaves it alone.
+demo-reset: install
+	@DEBUG=$${DEBUG:-1} $(MANAGE) load_demo --reset $(APPS)
 
 test: compilemessages
 	@$(PY) -m pytest -n 2 $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun test collecté."; exit 0; fi; exit $$rc

@@ -7,13 +7,14 @@
 # var/run/ belong to this copy alone.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PY=.venv/bin/python
+PY="${PY:-.venv/bin/python}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
-RUN_DIR=var/run
+VAR="${TITRES_VAR_DIR:-var}"
+RUN_DIR="$VAR/run"
 mkdir -p "$RUN_DIR"
 
-exec 9>var/run.lock
+exec 9>"$VAR/run.lock"
 if ! flock -n 9; then
   echo "make run est déjà lancé (pid $(cat "$RUN_DIR/run.pid" 2>/dev/null || echo '?')) : arrêtez-le d'abord (kill -TERM)." >&2
   exit 1

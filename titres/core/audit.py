@@ -51,3 +51,10 @@ def code_enums() -> list[type[AuditCode]]:
             and value.__module__ == name
         )
     return found
+
+
+class CoreEvent(AuditCode):
+    """Codes of `core` itself."""
+
+    DEMO_LOADED = "core.demo_loaded"
+    DEMO_RESET = "core.demo_reset"

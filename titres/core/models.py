@@ -103,3 +103,16 @@ class SentNotification(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.key}"
+
+
+class DemoLoad(models.Model):
+    """An app's demonstration data was created: `make run` leaves it alone
+    afterwards (people change the demo accounts while trying the portal),
+    printing the credentials kept here; `make demo-reset` loads it again."""
+
+    app = models.CharField(max_length=100, unique=True)
+    loaded_at = models.DateTimeField()
+    credentials = models.JSONField(default=list)
+
+    def __str__(self):
+        return self.app

@@ -29,6 +29,33 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+# Links whose life must start when the message is sent, not when it is
+# queued (a reset link made before an outage longer than its validity
+# would reach the person dead). An app registers a maker under a name; the
+# caller passes `links={"link": [name, *json_args]}` and the worker calls
+# the maker at send time. A maker returning None means the link no longer
+# makes sense (account gone, already used): the message is not sent.
+_LINK_MAKERS: dict = {}
+
+
+def link_maker(name: str):
+    def register(function):
+        _LINK_MAKERS[name] = function
+        return function
+
+    return register
+
+
+def _make_links(links: dict | None) -> dict | None:
+    made = {}
+    for key, (name, *args) in (links or {}).items():
+        value = _LINK_MAKERS[name](*args)
+        if value is None:
+            return None
+        made[key] = value
+    return made
+
+
 def _already_sent(key: str | None) -> bool:
     from .models import SentNotification
 
@@ -56,13 +83,17 @@ def send_email_task(
     language: str = "fr",
     attachments=None,
     key: str | None = None,
+    links: dict | None = None,
 ):
     """Render `<template>_subject.txt`, `<template>.txt` and, if present,
     `<template>.html`, then send. Context must be JSON-serialisable."""
     if _already_sent(key):
         return "deja_envoye"
+    made = _make_links(links)
+    if made is None:
+        return "lien_caduc"
     with translation.override(language):
-        context = {"site_url": settings.SITE_URL, **context}
+        context = {"site_url": settings.SITE_URL, **context, **made}
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}.txt", context)
         headers = {"Message-ID": f"<{key}@{_mail_domain()}>"} if key else None
@@ -96,7 +127,14 @@ def send_sms_task(*, phone: str, text: str, key: str | None = None):
     return "envoye"
 
 
-def notify_email(*, template: str, to: str | list[str], context: dict, attachments=None) -> None:
+def notify_email(
+    *,
+    template: str,
+    to: str | list[str],
+    context: dict,
+    attachments=None,
+    links: dict | None = None,
+) -> None:
     recipients = [to] if isinstance(to, str) else list(to)
     language = translation.get_language() or settings.LANGUAGE_CODE
     transaction.on_commit(
@@ -107,6 +145,7 @@ def notify_email(*, template: str, to: str | list[str], context: dict, attachmen
             language=language,
             attachments=attachments,
             key=uuid.uuid4().hex,
+            links=links,
         )
     )
 

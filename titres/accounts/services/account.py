@@ -18,7 +18,7 @@ from titres.core.notifications import notify_email
 from .. import tokens
 from ..models import Habilitation, User
 from ..validators import national_phone
-from .common import EMAILS, AccountError, greeting_name, url
+from .common import EMAILS, AccountError, greeting_name
 from .recovery import notify_password_changed
 
 
@@ -71,9 +71,9 @@ def request_email_change(*, user: User, new_email: str, request=None) -> None:
         context={
             "name": greeting_name(user),
             "username": user.username,
-            "link": url("accounts:email_confirm", tokens.make_email_change_token(user, new_email)),
             "hours": settings.ACCOUNT_ACTIVATION_HOURS,
         },
+        links={"link": ["accounts.email_change", user.pk, new_email]},
     )
 
 

@@ -10,7 +10,6 @@ from django.utils import formats, timezone
 
 from titres.core.notifications import notify_email, site_url
 
-from .. import tokens
 from ..models import User
 
 EMAILS = "accounts/emails/"
@@ -43,12 +42,8 @@ def send_first_connection(user: User, template: str, extra: dict | None = None) 
         context={
             "name": greeting_name(user),
             "username": user.username,
-            "link": url(
-                "accounts:account_setup",
-                tokens.encode_uid(user),
-                tokens.account_setup_token.make_token(user),
-            ),
             "hours": settings.ACCOUNT_ACTIVATION_HOURS,
             **(extra or {}),
         },
+        links={"link": ["accounts.account_setup", user.pk]},
     )

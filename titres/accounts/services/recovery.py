@@ -13,7 +13,7 @@ from titres.core import ratelimit
 from titres.core.journal import client_ip, record_event
 from titres.core.notifications import notify_email
 
-from .. import lockout, tokens
+from .. import lockout
 from ..enums import Profile
 from ..models import User
 from .common import EMAILS, greeting_name, url
@@ -108,13 +108,10 @@ def request_password_reset(*, identifier: str, request=None) -> None:
         context={
             "name": greeting_name(user),
             "username": user.username,
-            "link": url(
-                "accounts:password_reset_confirm",
-                tokens.encode_uid(user),
-                tokens.password_reset_token.make_token(user),
-            ),
             "minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
         },
+        # Made when sent: the token's life starts when the mail leaves.
+        links={"link": ["accounts.password_reset", user.pk]},
     )
 
 

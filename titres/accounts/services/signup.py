@@ -16,7 +16,7 @@ from titres.core.notifications import notify_email
 from .. import tokens
 from ..enums import Profile
 from ..models import TermsAcceptance, TermsVersion, User
-from .common import EMAILS, AccountError, greeting_name, url
+from .common import EMAILS, AccountError, greeting_name
 
 
 @dataclass
@@ -43,9 +43,9 @@ def send_activation(user: User) -> None:
         context={
             "name": greeting_name(user),
             "username": user.username,
-            "link": url("accounts:activate", tokens.make_activation_token(user)),
             "hours": settings.ACCOUNT_ACTIVATION_HOURS,
         },
+        links={"link": ["accounts.activation", user.pk]},
     )
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from django.core.cache import caches
-from django.utils.connection import ConnectionProxy
 from django.db import transaction
 from django.utils import timezone
+from django.utils.connection import ConnectionProxy
 
 from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
