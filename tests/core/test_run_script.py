@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FAKE_PYTHON = """#!/usr/bin/env bash
 echo "$*" >> "$CALLS"
 case "$*" in
-  *runserver*|*task_worker*) exec sleep 300 ;;
+  *migrate*|*load_demo*) ;;
+  *) exec sleep 300 ;;  # the server, the workers, the journal sealer
 esac
 """
 
@@ -56,7 +57,12 @@ def _wait_for(predicate, what):
 
 
 def _pids(run_dir: Path) -> dict:
-    return {p.stem: int(p.read_text()) for p in run_dir.glob("*.pid")}
+    # A pid file may be caught between its creation and its write.
+    return {
+        p.stem: int(text)
+        for p in run_dir.glob("*.pid")
+        if (text := p.read_text().strip()).isdigit()
+    }
 
 
 def _alive(pid: int) -> bool:
@@ -73,9 +79,9 @@ def test_a_second_copy_is_refused_and_term_stops_everything(run_env, tmp_path):
     run_dir = tmp_path / "var" / "run"
     first = _start(run_env)
     try:
-        _wait_for(lambda: len(_pids(run_dir)) == 6, "les six processus ne démarrent pas")
+        _wait_for(lambda: len(_pids(run_dir)) == 7, "les sept processus ne démarrent pas")
         calls_file = tmp_path / "calls"
-        _wait_for(lambda: len(calls_file.read_text().splitlines()) == 7, "appels incomplets")
+        _wait_for(lambda: len(calls_file.read_text().splitlines()) == 8, "appels incomplets")
         pids = _pids(run_dir)
         calls_before = (tmp_path / "calls").read_text()
 
