@@ -4,19 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_journal_sealer'),
+        ("core", "0004_journal_sealer"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DemoLoad',
+            name="DemoLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('app', models.CharField(max_length=100, unique=True)),
-                ('loaded_at', models.DateTimeField()),
-                ('credentials', models.JSONField(default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("app", models.CharField(max_length=100, unique=True)),
+                ("loaded_at", models.DateTimeField()),
+                ("credentials", models.JSONField(default=list)),
             ],
         ),
     ]
