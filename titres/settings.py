@@ -323,6 +323,19 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
         for name in TASKS["default"]["QUEUES"]
     }
 
+# --- Audit journal checkpoints (docs/journal.md) ---------------------------
+# The signing key is a file the database never holds (on the sealer's machine);
+# old public keys stay listed after a rotation so their checkpoints still count.
+JOURNAL_CHECKPOINT_KEY = env.str(
+    "JOURNAL_CHECKPOINT_KEY", default=str(VAR_DIR / "journal-checkpoint.pem") if DEBUG else ""
+)
+JOURNAL_CHECKPOINT_PUBLIC_KEYS = env.list("JOURNAL_CHECKPOINT_PUBLIC_KEYS", default=[])
+JOURNAL_CHECKPOINT_DIR = env.str(
+    "JOURNAL_CHECKPOINT_DIR", default=str(VAR_DIR / "journal-checkpoints")
+)
+JOURNAL_CHECKPOINT_EMAIL = env.str("JOURNAL_CHECKPOINT_EMAIL", default="")
+JOURNAL_CHECKPOINT_INTERVAL = env.int("JOURNAL_CHECKPOINT_INTERVAL", default=600)
+
 # --- Third parties --------------------------------------------------------
 CAPTCHA_IMAGE_SIZE = (180, 60)
 CAPTCHA_FONT_SIZE = 36

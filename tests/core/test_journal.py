@@ -139,4 +139,4 @@ def test_seal_journal_command_and_verify_journal_seal_first(capsys):
     assert "1 entrée(s) scellée(s)" in capsys.readouterr().out
     record_event(SampleEvent.B)
     call_command("verify_journal")
-    assert "Journal intègre : 2 entrées vérifiées." in capsys.readouterr().out
+    assert "Journal intègre : 2 entrées vérifiées ; aucun point" in capsys.readouterr().out

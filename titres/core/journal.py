@@ -17,6 +17,7 @@ takes no part in the project's lock order (titres/procedures/locks.py).
 import hashlib
 import ipaddress
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from .audit import AuditCode
 from .audit_renames import RENAMED_CODES
+from .checkpoints import Checkpoint
 from .models import AuditEvent, JournalHead
 
 GENESIS = "0" * 64
@@ -196,16 +198,49 @@ class VerificationResult:
     reason: str = ""
     # Entries written but not sealed yet (the sealer is behind or stopped).
     pending: int = 0
+    # The number of the first entry that can no longer be trusted, when the
+    # chain disagrees with a signed checkpoint (the entry may be gone).
+    first_untrusted: int | None = None
+    # The last signed checkpoint the chain still matches.
+    last_good: Checkpoint | None = None
+    matched: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.reason
 
+    @property
+    def broken_sequence(self) -> int:
+        if self.first_untrusted is not None:
+            return self.first_untrusted
+        return self.broken.sequence if self.broken else self.checked + 1
 
-def verify_chain(batch_size: int = 5000) -> VerificationResult:
+
+def verify_chain(
+    batch_size: int = 5000, *, checkpoints: Sequence[Checkpoint] = ()
+) -> VerificationResult:
+    """Recompute the sealed chain and compare it with the signed checkpoints
+    (titres/core/checkpoints.py): a chain rewritten after deletions is
+    consistent in itself, but no longer ends at the checkpointed heads."""
     previous = GENESIS
     expected_sequence = 1
-    checked = 0
+    checked = matched = 0
+    last_good: Checkpoint | None = None
+    anchors: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        anchors.setdefault(checkpoint.sequence, []).append(checkpoint)
+
+    def untrusted(reason: str) -> VerificationResult:
+        first = (last_good.sequence if last_good else 0) + 1
+        return VerificationResult(
+            checked,
+            AuditEvent.objects.filter(sequence=first).first(),
+            reason,
+            first_untrusted=first,
+            last_good=last_good,
+            matched=matched,
+        )
+
     sealed = AuditEvent.objects.filter(sequence__isnull=False).order_by("sequence")
     for entry in sealed.iterator(chunk_size=batch_size):
         if entry.sequence != expected_sequence:
@@ -216,9 +251,25 @@ def verify_chain(batch_size: int = 5000) -> VerificationResult:
             return VerificationResult(checked, entry, "code d'événement renommé altéré")
         if compute_hash(entry) != entry.hash:
             return VerificationResult(checked, entry, "contenu modifié (empreinte différente)")
+        for checkpoint in anchors.get(entry.sequence, ()):
+            if checkpoint.hash != entry.hash:
+                return untrusted(
+                    f"chaîne réécrite : l'entrée n° {entry.sequence} diffère du point de "
+                    f"contrôle signé {checkpoint.name} (n° {checkpoint.sequence}, "
+                    f"{checkpoint.created_at})"
+                )
+            last_good = checkpoint
+            matched += 1
         previous = entry.hash
         expected_sequence += 1
         checked += 1
+    beyond = [c for c in checkpoints if c.sequence > checked]
+    if beyond:
+        latest = max(beyond, key=lambda c: c.sequence)
+        return untrusted(
+            f"entrées supprimées : {latest.sequence} entrées attestées par le point de "
+            f"contrôle signé {latest.name} ({latest.created_at}), {checked} trouvées"
+        )
     head = JournalHead.objects.filter(pk=1).first()
     if head and head.last_sequence != checked:
         return VerificationResult(
@@ -227,4 +278,4 @@ def verify_chain(batch_size: int = 5000) -> VerificationResult:
             f"entrées supprimées : {head.last_sequence} attendues, {checked} trouvées",
         )
     pending = AuditEvent.objects.filter(sequence__isnull=True).count()
-    return VerificationResult(checked, pending=pending)
+    return VerificationResult(checked, pending=pending, last_good=last_good, matched=matched)
