@@ -81,7 +81,7 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
     for pk in pks:
         with transaction.atomic():
             appointment = (
-                Appointment.objects.select_for_update()
+                Appointment.objects.select_for_update(of=("self",))
                 .filter(pk=pk, status=AppointmentStatus.ACTIVE, reminder_sent_at__isnull=True)
                 .select_related("meeting_point")
                 .first()

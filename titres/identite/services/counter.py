@@ -172,7 +172,7 @@ def mark_attendance(
     not taken may book anew)."""
     require_mairie(actor)
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("meeting_point")
         .get(pk=appointment.pk)
     )
