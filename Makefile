@@ -45,10 +45,10 @@ e2e: compilemessages
 
 # make bench-NAME runs bench/NAME.py; a few names are aliases.
 bench-stamps: install
-	@DEBUG=0 ALLOW_GENERATED_SECRET_KEY=1 PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG=1 $(PY) bench/stamps_race.py
+	@DEBUG=0 ALLOW_GENERATED_SECRET_KEY=1 SINGLE_PROCESS_INSTALLATION=1 PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG=1 $(PY) bench/stamps_race.py
 
 bench-%: install
-	@DEBUG=0 ALLOW_GENERATED_SECRET_KEY=1 PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG=1 TWODDOC_ALLOW_DEV_KEYS=1 $(PY) bench/$*.py
+	@DEBUG=0 ALLOW_GENERATED_SECRET_KEY=1 SINGLE_PROCESS_INSTALLATION=1 PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG=1 TWODDOC_ALLOW_DEV_KEYS=1 $(PY) bench/$*.py
 
 # Re-pins every dependency to its newest allowed version (see docs/dependencies.md).
 deps-update: install

@@ -27,3 +27,13 @@ def citizen(client):
     user = UserFactory()
     client.force_login(user)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters of one test never leak into the next."""
+    from titres.core import ratelimit
+
+    ratelimit.reset()
+    yield
+    ratelimit.reset()

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "titres.core.middleware.NoStoreByDefaultMiddleware",
     "titres.core.middleware.LoginRequiredMiddleware",
     "titres.accounts.middleware.TermsAcceptanceMiddleware",
 ]
@@ -160,6 +161,10 @@ SESSION_CACHE_ALIAS = "soft"
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "titres.cache"
 
+# Without REDIS_URL the cache and the rate limits are per process: refused
+# with DEBUG off (core.E001) unless this installation runs a single process.
+SINGLE_PROCESS_INSTALLATION = env.bool("SINGLE_PROCESS_INSTALLATION", default=False)
+
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # inactivity timeout, not absolute
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -175,7 +180,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# HSTS is on by default in production (Secure cookies mean the site is served
+# over TLS): one year. SecurityMiddleware only sends it on HTTPS requests
+# (behind a proxy, with BEHIND_TLS_PROXY=1).
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if SECURE_COOKIES and not DEBUG else 0
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # Number of reverse proxies in front of the app that append to

@@ -165,11 +165,11 @@ def test_portal_failures_count_once(client, operator, settings):
             {"username": "operateur", "password": "faux"},
             REMOTE_ADDR="192.0.2.10",
         )
-    assert lockout.current_lock("operateur", "x") is None
+    assert lockout.current_lock(lockout.account_key(user=operator), "x") is None
     assert AuditEvent.objects.filter(event="accounts.login_failed").count() == 2
     # The third failure, at the admin, locks: 2 + 1.
     admin_login(client, "operateur", "faux", ip="x")
-    assert lockout.current_lock("operateur", "x").scope == "account"
+    assert lockout.current_lock(lockout.account_key(user=operator), "x").scope == "account"
 
 
 @override_settings(AUTHENTICATION_BACKENDS=BACKENDS)
@@ -182,7 +182,9 @@ def test_backend_clears_the_counter_on_success_and_stops_the_chain_when_locked(o
     assert authenticate(request, username="operateur", password="faux") is None
     assert authenticate(request, username="Operateur", password=PASSWORD) == operator
     assert authenticate(request, username="operateur", password="faux") is None
-    assert lockout.current_lock("operateur", None) is None  # cleared by the success
+    assert (
+        lockout.current_lock(lockout.account_key(user=operator), None) is None
+    )  # cleared by the success
     assert authenticate(request, username="operateur", password="faux") is None
     # Locked: ModelBackend, listed after, does not get to accept the password.
     assert authenticate(request, username="operateur", password=PASSWORD) is None

@@ -112,15 +112,15 @@ def test_password_reset_refuses_weak_password(client, run_on_commit):
 
 def test_password_reset_clears_the_lockout(client, run_on_commit, settings):
     settings.ACCOUNT_LOCKOUT_THRESHOLD = 1
-    UserFactory(username="camille.m")
-    lockout.register_failure("camille.m", None)
-    assert lockout.current_lock("camille.m", None)
+    account = lockout.account_key(user=UserFactory(username="camille.m"))
+    lockout.register_failure(account, None)
+    assert lockout.current_lock(account, None)
     with run_on_commit():
         client.post("/compte/mot-de-passe-oublie/", {"identifier": "camille.m"})
     client.post(
         reset_path(mail.outbox[0]), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     )
-    assert lockout.current_lock("camille.m", None) is None
+    assert lockout.current_lock(account, None) is None
 
 
 def test_pending_account_gets_a_new_activation_link_instead(client, run_on_commit):

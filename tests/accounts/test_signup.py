@@ -265,15 +265,42 @@ def test_duplicate_identifier_is_refused_whatever_the_case(client, terms):
     )
 
 
-def test_duplicate_email_is_refused(client, terms):
-    UserFactory(email="Camille@exemple.fr")
-    response = client.post(URL, signup_data())
-    assert_form_error(
-        response,
-        "email",
-        "Un compte existe déjà avec cette adresse e-mail. S’il s’agit du vôtre, utilisez "
-        "« Identifiant oublié » ou « Mot de passe oublié ».",
+def test_duplicate_email_is_never_revealed_a_mail_goes_to_the_address(
+    client, terms, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Security review item 4: the page must not say that an address has an
+    # account; its owner is told by e-mail instead.
+    existing = UserFactory(email="Camille@exemple.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, signup_data())
+    assert response.status_code == 302
+    assert response["Location"] == "/compte/inscription/envoyee/"
+    assert User.objects.count() == 1
+    assert [m.to for m in mailoutbox] == [[existing.email]]
+    assert "Un compte existe déjà avec cette adresse" in mailoutbox[0].body
+    assert "Un compte existe déjà" not in response.content.decode()
+
+
+def test_wrong_captcha_reveals_neither_identifier_nor_email(client, terms):
+    UserFactory(username="camille.m", email="camille@exemple.fr")
+    response = client.post(URL, signup_data(captcha_1="FAUX"))
+    page = response.content.decode()
+    assert "Le code de sécurité saisi est incorrect." in page
+    assert "Cet identifiant est déjà utilisé" not in page
+    assert "Un compte existe déjà" not in page
+
+
+def test_signups_are_limited_per_address(client, terms, monkeypatch):
+    monkeypatch.setattr("titres.accounts.views.SIGNUP_IP_LIMIT", "2/hour")
+    for index in range(2):
+        client.post(URL, signup_data(username=f"camille{index}", email=f"c{index}@exemple.fr"))
+    response = client.post(URL, signup_data(username="camille9", email="c9@exemple.fr"))
+    assert response.status_code == 429
+    assert (
+        "Trop de tentatives d’inscription depuis votre adresse réseau. Réessayez dans une heure."
+        in response.content.decode()
     )
+    assert User.objects.filter(username="camille9").count() == 0
 
 
 def test_captcha_can_be_replaced_by_a_written_question(client, terms):

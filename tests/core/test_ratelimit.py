@@ -59,10 +59,63 @@ def test_remaining():
     assert ratelimit.remaining("t", "k", "3/hour") == 2
 
 
-def test_storage_failure_fails_open(settings):
+def test_storage_failure_degrades_to_counting_in_the_process(settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     ratelimit.reset()
-    assert all(ratelimit.hit("t", "k", "1/hour") for _ in range(3))
+    # Neither an error nor unlimited: the limit still holds in this process.
+    assert [ratelimit.hit("t", "k", "2/hour") for _ in range(3)] == [True, True, False]
+    assert ratelimit.remaining("t", "k", "2/hour") == 0
+
+
+@pytest.fixture
+def hung_redis():
+    """A TCP server that accepts connections and never answers (a Redis
+    stopped with SIGSTOP); counts the connections it received."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            accepted.append(connection)
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0", accepted
+    server.close()
+    for connection in accepted:
+        connection.close()
+
+
+def test_hung_redis_is_given_up_quickly_and_then_left_alone(settings, hung_redis):
+    url, accepted = hung_redis
+    settings.REDIS_URL = url
+    ratelimit.reset()
+    assert ratelimit.hit("t", "k", "2/hour") is True  # after one short timeout
+    options = ratelimit._storage.storage.connection_pool.connection_kwargs
+    assert options["socket_timeout"] == ratelimit.REDIS_TIMEOUT_SECONDS <= 1
+    assert options["socket_connect_timeout"] == ratelimit.REDIS_TIMEOUT_SECONDS
+    tried = len(accepted)
+    # The next requests do not wait on Redis again: counted locally.
+    assert [ratelimit.hit("t", "k", "2/hour") for _ in range(2)] == [True, False]
+    assert len(accepted) == tried
+
+
+def test_redis_is_tried_again_after_the_fallback_period(settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    ratelimit.reset()
+    with freeze_time("2026-03-01 10:00:00") as frozen:
+        ratelimit.hit("t", "k", "5/hour")
+        assert ratelimit._degraded()
+        frozen.tick(ratelimit.FALLBACK_SECONDS + 1)
+        assert not ratelimit._degraded()
 
 
 @pytest.mark.redis

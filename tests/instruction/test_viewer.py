@@ -104,3 +104,42 @@ def test_document_in_analysis_is_never_rendered(agent_client, authority):
     pending.save(update_fields=["status"])
     response = agent_client.get(reverse("instruction:document_page", args=[pending.pk, 1]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("side", [14400, 200000])
+def test_pdf_with_a_huge_page_renders_to_a_bounded_bitmap(authority, side):
+    # Stored before the upload limit existed (or by another door): the
+    # viewer must not believe the page size.
+    from tests.procedures import samples
+
+    document = DocumentFactory(
+        demarche=PermisDemarcheFactory(submitted=True, authority=authority),
+        file=ContentFile(samples.raw_pdf(mediabox=f"[0 0 {side} {side}]"), name="bombe.pdf"),
+        content_type="application/pdf",
+        pages=1,
+    )
+    width, height = _png_size(viewer.render_page(document, 1))
+    assert max(width, height) <= viewer.MAX_SIDE
+
+
+def test_oversized_image_frame_is_not_decoded(authority, monkeypatch):
+    monkeypatch.setattr(viewer, "MAX_SOURCE_PIXELS", 50 * 70 - 1)
+    document = DocumentFactory(
+        demarche=PermisDemarcheFactory(submitted=True, authority=authority),
+        file=ContentFile(_tiff(pages=1), name="piece.tif"),
+        content_type="image/tiff",
+        pages=1,
+    )
+    with pytest.raises(viewer.PageUnreadable):
+        viewer.render_page(document, 1)
+
+
+def test_unreadable_pdf_page_answers_404_not_500(agent_client, authority):
+    document = DocumentFactory(
+        demarche=PermisDemarcheFactory(submitted=True, authority=authority),
+        file=ContentFile(b"%PDF-1.7 garbage", name="casse.pdf"),
+        content_type="application/pdf",
+        pages=1,
+    )
+    url = reverse("instruction:document_page", args=[document.pk, 1])
+    assert agent_client.get(url).status_code == 404

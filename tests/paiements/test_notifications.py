@@ -1,12 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from titres.core.models import AuditEvent
+from titres.core.models import AuditEvent, RefusalTally
 from titres.paiements import conf
 from titres.paiements.enums import BankSessionState, LedgerKind, PaymentState
 from titres.paiements.localbank import bank
 from titres.paiements.models import LedgerEntry, PaymentNotification, Stamp
-from titres.paiements.providers.base import sign
+from titres.paiements.providers.base import Purpose, sign
 
 from .helpers import CARDS, bank_session, open_purchase, pay
 
@@ -77,7 +77,7 @@ def test_forged_signature_is_refused_and_journaled(client, django_capture_on_com
         "reason": "",
         "timestamp": "20250101000000",
     }
-    fields["signature"] = sign(fields, b"pas-la-bonne-cle")
+    fields["signature"] = sign(fields, b"pas-la-bonne-cle", Purpose.NOTIFICATION)
     response = post(client, fields)
     assert response.status_code == 403
     payment.refresh_from_db()
@@ -103,7 +103,9 @@ def test_tampered_amount_breaks_the_signature(client, django_capture_on_commit_c
     del fields["signature"]
     fields["amount"] = str(session.amount_cents)
     assert post(client, fields).status_code == 403
-    assert AuditEvent.objects.filter(event="paiements.notification_refused").count() == 2
+    # The second refusal from the same address is counted, not journaled again.
+    assert AuditEvent.objects.filter(event="paiements.notification_refused").count() == 1
+    assert RefusalTally.objects.get(event="paiements.notification_refused").count == 2
     payment.refresh_from_db()
     assert payment.state == PaymentState.EN_ATTENTE
 
@@ -116,7 +118,7 @@ def test_correctly_signed_but_inconsistent_amount_is_refused(client, settings):
         "amount": "100",
         "result": "accepte",
     }
-    fields["signature"] = sign(fields, conf.secret_key())
+    fields["signature"] = sign(fields, conf.secret_key(), Purpose.NOTIFICATION)
     response = post(client, fields)
     assert response.status_code == 400
     payment.refresh_from_db()
@@ -131,7 +133,7 @@ def test_notification_for_unknown_reference(client):
         "amount": "2500",
         "result": "accepte",
     }
-    fields["signature"] = sign(fields, conf.secret_key())
+    fields["signature"] = sign(fields, conf.secret_key(), Purpose.NOTIFICATION)
     assert post(client, fields).status_code == 400
     assert AuditEvent.objects.filter(event="paiements.notification_unknown").exists()
 
@@ -142,7 +144,7 @@ def test_contradictory_notification_keeps_the_first_result(
     payment, fields = authorised_fields(client, django_capture_on_commit_callbacks)
     fields = {k: v for k, v in fields.items() if k != "signature"}
     fields["result"] = "refuse"
-    fields["signature"] = sign(fields, conf.secret_key())
+    fields["signature"] = sign(fields, conf.secret_key(), Purpose.NOTIFICATION)
     assert post(client, fields).content == b"contradictoire"
     payment.refresh_from_db()
     assert payment.state == PaymentState.ACCEPTE

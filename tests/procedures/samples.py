@@ -45,3 +45,28 @@ def pdf(pages=1, password: str | None = None) -> bytes:
 
 def upload(content: bytes, name="fichier.pdf", content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def raw_pdf(
+    catalog_extra: str = "", mediabox: str = "[0 0 595 842]", page_extra: str = ""
+) -> bytes:
+    """A one-page PDF written by hand (exact bytes, valid cross-reference
+    table), for objects a PDF library would normalise away."""
+    objects = [
+        f"<< /Type /Catalog /Pages 2 0 R {catalog_extra} >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox {mediabox} {page_extra} >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)

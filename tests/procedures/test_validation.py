@@ -235,3 +235,63 @@ def test_unknown_rule_is_refused():
         ),
     )
     assert message == "Cette pièce n’est pas attendue pour cette démarche."
+
+
+PAGE_SIZE = (
+    "Une page du PDF a un format impossible pour un document (chaque côté doit mesurer "
+    "entre 13 mm et 60 cm) : numérisez ou exportez le document au format A4."
+)
+ACTIVE = (
+    "Le PDF contient du contenu actif (script, action automatique, formulaire ou fichier "
+    "joint) : imprimez-le en PDF ou numérisez-le, puis déposez ce nouveau fichier."
+)
+
+
+@pytest.mark.parametrize(
+    "mediabox",
+    ["[0 0 14400 14400]", "[0 0 200000 200000]", "[0 0 595 1800]", "[0 0 10 842]", "[0 0 0 0]"],
+)
+def test_pdf_page_of_impossible_size_is_refused(mediabox):
+    # The review's memory bomb: 334 bytes announcing a 5-metre page.
+    assert _refused(samples.raw_pdf(mediabox=mediabox)) == PAGE_SIZE
+
+
+def test_pdf_page_size_counts_user_unit():
+    # /UserUnit 10 makes an A4 MediaBox ten times larger.
+    assert _refused(samples.raw_pdf(page_extra="/UserUnit 10")) == PAGE_SIZE
+
+
+def test_pdf_crop_box_is_checked_too():
+    assert _refused(samples.raw_pdf(page_extra="/CropBox [0 0 9000 9000]")) == PAGE_SIZE
+
+
+@pytest.mark.parametrize("mediabox", ["[0 0 595 842]", "[0 0 842 1191]", "[0 0 1191 1684]"])
+def test_pdf_pages_up_to_a2_are_accepted(mediabox):
+    assert _inspect(samples.raw_pdf(mediabox=mediabox)).pages == 1
+
+
+@pytest.mark.parametrize(
+    "catalog_extra",
+    [
+        "/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+        # Hex-escaped names are the same names once decoded.
+        "/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >>",
+        "/AA << /WC << /S /Launch /F (cmd.exe) >> >>",
+        "/Names << /JavaScript << /Names [(a) << /S /JavaScript /JS (x) >>] >> >>",
+        "/Names << /EmbeddedFiles << /Names [] >> >>",
+        "/AcroForm << /Fields [] /XFA [] >>",
+    ],
+)
+def test_pdf_with_active_content_is_refused(catalog_extra):
+    assert _refused(samples.raw_pdf(catalog_extra=catalog_extra)) == ACTIVE
+
+
+def test_pdf_with_active_annotation_is_refused():
+    annotation = "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Launch >> >>]"
+    assert _refused(samples.raw_pdf(page_extra=annotation)) == ACTIVE
+
+
+def test_pdf_opening_at_a_page_or_with_links_is_accepted():
+    catalog = "/OpenAction [3 0 R /Fit]"
+    link = "/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://a.fr) >> >>]"
+    assert _inspect(samples.raw_pdf(catalog_extra=catalog, page_extra=link)).pages == 1

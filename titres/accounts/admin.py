@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from .enums import MairieRequestStatus
 from .forms import USERNAME_INVALID, USERNAME_RE, USERNAME_TAKEN, MairieAccountForm, SuspendForm
+from .identifiers import email_key, identifier_key
 from .models import Habilitation, MairieAccountRequest, TermsAcceptance, TermsVersion, User
 from .services.account import delete_account
 from .services.admin_journal import (
@@ -287,13 +288,13 @@ class HabilitationForm(forms.ModelForm):
         if self.instance.pk is None:
             if not USERNAME_RE.match(username):
                 raise forms.ValidationError(USERNAME_INVALID)
-            if User.objects.filter(username__iexact=username).exists():
+            if User.objects.filter(username_key=identifier_key(username)).exists():
                 raise forms.ValidationError(USERNAME_TAKEN)
         return username
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if self.instance.pk is None and User.objects.filter(email__iexact=email).exists():
+        if self.instance.pk is None and User.objects.filter(email_key=email_key(email)).exists():
             raise forms.ValidationError(_("Un compte existe déjà avec cette adresse e-mail."))
         return email
 

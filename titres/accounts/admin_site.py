@@ -11,8 +11,14 @@ titres/urls.py) into this class, so every ModelAdmin already registered on it
 is kept and no URL changes."""
 
 from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from titres.accounts.audit import AccountsEvent
+from titres.core.journal import record_event
 
 from .backends import LOCK_MESSAGE_ATTRIBUTE
 
@@ -28,6 +34,21 @@ class TitresAdminAuthenticationForm(OTPAdminAuthenticationForm):
         device_required=_("Choisissez le dispositif qui fournit votre code."),
     )
 
+    def clean_otp(self, user):
+        try:
+            super().clean_otp(user)
+        except forms.ValidationError as error:
+            if user is not None and error.code == "invalid_token":
+                # The password was right: a wrong code is worth an entry.
+                with transaction.atomic():
+                    record_event(
+                        AccountsEvent.ADMIN_OTP_REFUSED,
+                        actor=None,
+                        request=self.request,
+                        target=user,
+                    )
+            raise
+
     def get_invalid_login_error(self):
         # A lock is not a wrong password: say so (same words as the portal).
         message = getattr(self.request, LOCK_MESSAGE_ATTRIBUTE, None)
@@ -38,6 +59,23 @@ class TitresAdminAuthenticationForm(OTPAdminAuthenticationForm):
 
 class TitresAdminSite(OTPAdminSite):
     login_form = TitresAdminAuthenticationForm
+
+    @method_decorator(login_not_required)
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        if (
+            request.method == "POST"
+            and request.user.is_authenticated
+            and response.status_code == 302
+        ):
+            with transaction.atomic():
+                record_event(
+                    AccountsEvent.ADMIN_LOGIN,
+                    actor=request.user,
+                    request=request,
+                    target=request.user,
+                )
+        return response
 
 
 def install_on_default_site() -> None:

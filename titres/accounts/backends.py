@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from titres.core.journal import client_ip
 
 from . import lockout
+from .identifiers import identifier_key
 
 # Set on the request when a lock refused the attempt: the admin login form
 # shows why instead of "wrong password".
@@ -33,7 +34,7 @@ LOCK_MESSAGE_ATTRIBUTE = "accounts_lock_message"
 
 class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from .services.login import lock_message, record_login_failure
+        from .services.login import lock_message, record_locked_attempt, record_login_failure
 
         User = get_user_model()
         if username is None:
@@ -41,16 +42,18 @@ class LockoutModelBackend(ModelBackend):
         if username is None or password is None:
             return None
         identifier = str(username).strip()
-        lock = lockout.current_lock(identifier, client_ip(request))
+        user = User.objects.filter(username_key=identifier_key(identifier)).order_by("pk").first()
+        account = lockout.account_key(user=user, identifier=identifier)
+        lock = lockout.current_lock(account, client_ip(request))
         if lock:
+            record_locked_attempt(lock=lock, user=user, request=request)
             self._refuse(request, lock_message(lock))
-        user = User.objects.filter(username__iexact=identifier).order_by("pk").first()
         if user is None:
             User().set_password(password)  # same time whether the account exists or not
         elif user.check_password(password):
             if not self.user_can_authenticate(user) or getattr(user, "is_suspended", False):
                 return None  # the right password: not a guess to count
-            lockout.clear_account(identifier)
+            lockout.clear_account(account)
             return user
         lock = record_login_failure(identifier=identifier, user=user, request=request)
         if lock:

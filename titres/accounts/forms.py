@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 
 from .captcha import make_captcha_field
 from .enums import Profile, SecretQuestion, Sex
+from .identifiers import email_key, identifier_key
 from .models import MairieAccountRequest, User
 from .validators import (
     ORGANISATION_REQUIRED,
@@ -24,10 +25,6 @@ USERNAME_INVALID = _(
     "point, tiret ou tiret bas."
 )
 USERNAME_TAKEN = _("Cet identifiant est déjà utilisé. Veuillez en choisir un autre.")
-EMAIL_TAKEN = _(
-    "Un compte existe déjà avec cette adresse e-mail. S’il s’agit du vôtre, utilisez "
-    "« Identifiant oublié » ou « Mot de passe oublié »."
-)
 TERMS_REQUIRED = _(
     "Vous devez accepter les conditions générales d’utilisation et les règles de "
     "confidentialité pour créer votre compte."
@@ -194,22 +191,30 @@ class SignupForm(TitresForm):
             raise ValidationError(MAIRIE_REFUSED, code="no_self_signup")
         return profile
 
+    # Set by clean(): the address already has an account. The form stays
+    # valid and the view mails that address instead of telling the visitor
+    # (security review: sign-up must not reveal which addresses have an account).
+    email_taken = False
+
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         if not USERNAME_RE.match(username):
             raise ValidationError(USERNAME_INVALID, code="invalid")
-        if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(USERNAME_TAKEN, code="taken")
         return username
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(EMAIL_TAKEN, code="taken")
-        return email
+        return User.objects.normalize_email(self.cleaned_data["email"].strip())
 
     def clean(self):
         data = super().clean()
+        # Whether an identifier or an address exists is only looked up once
+        # the CAPTCHA is solved: a wrong answer learns nothing.
+        if "captcha" not in self.errors:
+            username, email = data.get("username"), data.get("email")
+            if username and User.objects.filter(username_key=identifier_key(username)).exists():
+                self.add_error("username", ValidationError(USERNAME_TAKEN, code="taken"))
+            if email and User.objects.filter(email_key=email_key(email)).exists():
+                self.email_taken = True
         profile = data.get("profile")
         if (
             profile in PROFILE_FIELDS["organisation_name"]
@@ -368,7 +373,7 @@ class ContactDetailsForm(TitresForm):
         cleaned = super().clean()
         email = cleaned.get("email")
         sensitive = bool(cleaned.get("secret_answer")) or (
-            email is not None and email.casefold() != self.user.email.casefold()
+            email is not None and email_key(email) != self.user.email_key
         )
         if sensitive and "current_password" in self.fields:
             password = cleaned.get("current_password") or ""
@@ -381,8 +386,8 @@ class ContactDetailsForm(TitresForm):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"].strip())
         if (
-            email.casefold() != self.user.email.casefold()
-            and User.objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists()
+            email_key(email) != self.user.email_key
+            and User.objects.filter(email_key=email_key(email)).exclude(pk=self.user.pk).exists()
         ):
             raise ValidationError(
                 _("Cette adresse e-mail est déjà utilisée par un autre compte."), code="taken"
@@ -517,6 +522,6 @@ class MairieAccountForm(forms.Form):
         username = self.cleaned_data["username"].strip()
         if not USERNAME_RE.match(username):
             raise ValidationError(USERNAME_INVALID, code="invalid")
-        if User.objects.filter(username__iexact=username).exists():
+        if User.objects.filter(username_key=identifier_key(username)).exists():
             raise ValidationError(USERNAME_TAKEN, code="taken")
         return username

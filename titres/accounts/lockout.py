@@ -1,26 +1,40 @@
 """Progressive lockout after repeated login failures, per account and per IP.
 
-Counters live in the Django cache (Redis when REDIS_URL is set, so every app
-server sees the same counters). `cache.add` + `cache.incr` are atomic on
-Redis, so concurrent failures are all counted.
+Counters live in the database (LoginThrottle), not in the cache: every app
+server sees the same counter, a Redis outage cannot make a login answer 500
+or forget a lock, and a cache restart does not unlock an account the review
+had locked after six failures. The cost is one indexed row read per login
+attempt and one row write per failure; a failure is already a journal write.
+Concurrent failures are all counted: the row is locked (SELECT ... FOR UPDATE
+on PostgreSQL; SQLite serialises writers) before it is incremented.
 
-Per identifier: from the ACCOUNT_LOCKOUT_THRESHOLD-th consecutive failure,
-the identifier is locked for ACCOUNT_LOCKOUT_BASE_SECONDS, doubled at every
+Per account: the counter is keyed on the account the login found
+(`account_key(user=...)`), not on the string typed, so every spelling that
+reaches an account (case, compatibility characters) adds to one counter;
+an identifier that names no account is counted under its normalised form
+(identifiers.identifier_key), so the lockout reveals nothing. From the
+ACCOUNT_LOCKOUT_THRESHOLD-th consecutive failure, the account is locked for ACCOUNT_LOCKOUT_BASE_SECONDS, doubled at every
 further failure, up to ACCOUNT_LOCKOUT_MAX_SECONDS. A successful login (or a
-password reset) clears the counter. The identifier is counted whether the
-account exists or not, so the lockout reveals nothing.
+password reset) clears the counter.
 
 Per IP address: the same rule with IP_LOCKOUT_THRESHOLD (higher, because
-several people may share an address); successes do not clear it, the counter
-expires ACCOUNT_LOCKOUT_WINDOW_SECONDS after the last failure.
+several people may share an address); successes do not clear it. Either
+counter restarts from zero ACCOUNT_LOCKOUT_WINDOW_SECONDS after its last
+failure.
 """
 
+import datetime
 import hashlib
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .identifiers import identifier_key
+from .models import LoginThrottle
 
 DEFAULTS = {
     "ACCOUNT_LOCKOUT_THRESHOLD": 5,
@@ -45,51 +59,80 @@ class Lock:
         return max(1, int(self.until - time.time() + 0.999))
 
 
-def _key(scope: str, value: str, kind: str) -> str:
-    digest = hashlib.sha256(value.casefold().encode()).hexdigest()[:32]
-    return f"accounts:lockout:{kind}:{scope}:{digest}"
+def account_key(*, user=None, identifier: str = "") -> str:
+    """The lockout key of a login attempt: the account found, else the
+    normalised identifier typed."""
+    if user is not None:
+        return f"user:{user.pk}"
+    return "name:" + identifier_key(identifier)
 
 
-def _scopes(identifier: str, ip: str | None):
-    yield "account", identifier.strip(), setting("ACCOUNT_LOCKOUT_THRESHOLD")
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _scopes(account: str, ip: str | None):
+    yield "account", _digest(account), setting("ACCOUNT_LOCKOUT_THRESHOLD")
     if ip:
-        yield "ip", ip, setting("IP_LOCKOUT_THRESHOLD")
+        yield "ip", _digest(ip), setting("IP_LOCKOUT_THRESHOLD")
 
 
-def current_lock(identifier: str, ip: str | None) -> Lock | None:
-    now = time.time()
-    for scope, value, _threshold in _scopes(identifier, ip):
-        until = cache.get(_key(scope, value, "until"))
-        if until and until > now:
-            return Lock(scope, until)
-    return None
+def current_lock(account: str, ip: str | None) -> Lock | None:
+    """`account` is an account_key()."""
+    now = timezone.now()
+    wanted = Q()
+    for scope, key, _threshold in _scopes(account, ip):
+        wanted |= Q(scope=scope, key=key)
+    row = (
+        LoginThrottle.objects.filter(wanted, locked_until__gt=now)
+        .order_by("scope")  # "account" before "ip": the more precise message
+        .values("scope", "locked_until")
+        .first()
+    )
+    if row is None:
+        return None
+    return Lock(row["scope"], row["locked_until"].timestamp())
 
 
-def register_failure(identifier: str, ip: str | None) -> Lock | None:
+@transaction.atomic
+def register_failure(account: str, ip: str | None) -> Lock | None:
     """Count one failure; return the lock it triggers, if any."""
-    window = setting("ACCOUNT_LOCKOUT_WINDOW_SECONDS")
+    now = timezone.now()
+    window = datetime.timedelta(seconds=setting("ACCOUNT_LOCKOUT_WINDOW_SECONDS"))
     triggered = None
-    for scope, value, threshold in _scopes(identifier, ip):
-        count_key = _key(scope, value, "count")
-        cache.add(count_key, 0, window)
-        try:
-            count = cache.incr(count_key)
-        except ValueError:  # expired between add and incr
-            cache.set(count_key, 1, window)
-            count = 1
-        cache.touch(count_key, window)
-        if count >= threshold:
+    for scope, key, threshold in _scopes(account, ip):
+        _row, created = LoginThrottle.objects.get_or_create(
+            scope=scope, key=key, defaults={"last_failure_at": now}
+        )
+        if created:
+            # A new key (a sprayed identifier, a new address): forget the
+            # counters nobody needs any more, so the table stays small.
+            purge_expired()
+        row = LoginThrottle.objects.select_for_update().get(scope=scope, key=key)
+        if row.last_failure_at < now - window:
+            row.failures = 0
+        row.failures += 1
+        row.last_failure_at = now
+        if row.failures >= threshold:
             duration = min(
-                setting("ACCOUNT_LOCKOUT_BASE_SECONDS") * 2 ** (count - threshold),
+                setting("ACCOUNT_LOCKOUT_BASE_SECONDS") * 2 ** min(row.failures - threshold, 30),
                 setting("ACCOUNT_LOCKOUT_MAX_SECONDS"),
             )
-            lock = Lock(scope, time.time() + duration)
-            cache.set(_key(scope, value, "until"), lock.until, duration)
-            triggered = triggered or lock
+            row.locked_until = now + datetime.timedelta(seconds=duration)
+            triggered = triggered or Lock(scope, row.locked_until.timestamp())
+        row.save(update_fields=["failures", "last_failure_at", "locked_until"])
     return triggered
 
 
-def clear_account(identifier: str) -> None:
-    cache.delete_many(
-        [_key("account", identifier.strip(), "count"), _key("account", identifier.strip(), "until")]
-    )
+def clear_account(account: str) -> None:
+    LoginThrottle.objects.filter(scope="account", key=_digest(account)).delete()
+
+
+def purge_expired() -> int:
+    """Delete counters whose window has passed and that lock nothing."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=setting("ACCOUNT_LOCKOUT_WINDOW_SECONDS"))
+    deleted, _ = LoginThrottle.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=timezone.now()),
+        last_failure_at__lt=cutoff,
+    ).delete()
+    return deleted

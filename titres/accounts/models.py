@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import HabilitationStatus, MairieRequestStatus, Profile, SecretQuestion, Sex
+from .identifiers import email_key, identifier_key
 
 
 class User(AbstractUser):
@@ -38,10 +39,26 @@ class User(AbstractUser):
     # Temporary suspension by an operator (seed 000 §1.11).
     suspended_until = models.DateTimeField(_("suspendu jusqu’au"), null=True, blank=True)
     suspension_reason = models.TextField(_("motif de la suspension"), blank=True)
+    # The one normalisation of identifiers.py, kept by save(): every lookup
+    # of what a person typed compares these exactly, and they are unique, so
+    # two accounts cannot differ only by case or compatibility characters.
+    username_key = models.CharField(max_length=150, unique=True, editable=False)
+    email_key = models.CharField(max_length=254, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("compte")
         verbose_name_plural = _("comptes")
+
+    def save(self, *args, **kwargs):
+        self.username_key = identifier_key(self.username)
+        self.email_key = email_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"username": "username_key", "email": "email_key"}
+            kwargs["update_fields"] = {*update_fields} | {
+                extra[name] for name in update_fields if name in extra
+            }
+        super().save(*args, **kwargs)
 
     @property
     def audit_role(self) -> str:
@@ -191,3 +208,28 @@ class MairieAccountRequest(models.Model):
 
     def __str__(self):
         return f"{self.commune} ({self.insee_code})"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed logins of one account (or identifier) or one IP
+    address, and until when it is locked (titres.accounts.lockout).
+
+    Kept in the database, not the cache: the lock must hold on every app
+    server, survive a Redis restart or outage, and be visible to operators.
+    `key` is a SHA-256, so the table holds no identifier or address."""
+
+    scope = models.CharField(max_length=10)  # "account" or "ip"
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField(db_index=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("compteur d’échecs de connexion")
+        verbose_name_plural = _("compteurs d’échecs de connexion")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="accounts_login_throttle_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.key[:8]}… ×{self.failures}"

@@ -13,7 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from titres.core import ratelimit
 from titres.core.http import safe_next_url
+from titres.core.journal import client_ip
 
 from . import tokens
 from .captcha import TEXT_MODE
@@ -50,7 +52,15 @@ from .services.recovery import (
     reset_password,
     send_identifier_reminder,
 )
-from .services.signup import AlreadyActive, SignupData, activate_account, sign_up
+from .services.signup import (
+    SIGNUP_IP_LIMIT,
+    SIGNUP_LIMITED,
+    AlreadyActive,
+    SignupData,
+    activate_account,
+    sign_up,
+    signup_with_existing_email,
+)
 from .services.terms import accept_terms, current_terms_full, has_accepted
 from .terms_text import render_terms
 from .validators import national_phone
@@ -145,7 +155,22 @@ def signup_view(request):
         text_mode = True
     else:
         form = SignupForm(request.POST or None, captcha_text_mode=text_mode)
-    if request.method == "POST" and "switch_captcha" not in request.POST and form.is_valid():
+    submitted = request.method == "POST" and "switch_captcha" not in request.POST
+    ip = client_ip(request)
+    if submitted and ip and not ratelimit.hit("accounts:signup:ip", ip, SIGNUP_IP_LIMIT):
+        form.is_valid()  # keep the typed values and their errors on the page
+        form.add_error(None, SIGNUP_LIMITED)
+        return render(
+            request,
+            "accounts/signup.html",
+            {"form": form, "terms": terms, "captcha_text_mode": text_mode},
+            status=429,
+        )
+    if submitted and form.is_valid() and form.email_taken:
+        signup_with_existing_email(email=form.cleaned_data["email"], request=request)
+        request.session["accounts_signup_email"] = form.cleaned_data["email"]
+        return redirect("accounts:signup_done")
+    if submitted and form.is_valid():
         data = form.cleaned_data
         sign_up(
             data=SignupData(

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from .models import RefusalTally
+
 
 class ReadOnlyPermissions:
     """Records that change only through services (and their journal): the
@@ -18,3 +20,10 @@ class ReadOnlyPermissions:
 
 class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
     actions = None
+
+
+@admin.register(RefusalTally)
+class RefusalTallyAdmin(ReadOnlyAdmin):
+    list_display = ["window_start", "event", "kind", "source", "count", "last_at"]
+    list_filter = ["event"]
+    search_fields = ["source"]

@@ -11,12 +11,14 @@ class CoreConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
-        from . import checks  # noqa: F401 - registers the system checks
+        from . import checks  # registers the system checks
         from .twoddoc import keys
 
         keys.STARTED_WITH_DEBUG = bool(settings.DEBUG)
         # Refuse to start rather than print 2D-Docs no reader can trust
-        # (a key made on the fly) or fail at the first certificate printed.
-        refusal = keys.configuration_refusal()
+        # (a key made on the fly) or fail at the first certificate printed;
+        # and (gunicorn runs no system check) rather than run several
+        # processes that each keep their own limits.
+        refusal = keys.configuration_refusal() or checks.process_local_state_refusal()
         if refusal:
             raise ImproperlyConfigured(refusal)

@@ -36,3 +36,24 @@ class FrenchFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreByDefaultMiddleware:
+    """`Cache-Control: no-store` on every response that does not set its own.
+
+    Nearly every page shows personal data (a citizen's file, a licence
+    record, the agents' work list, search results, history); a browser or a
+    shared proxy must not keep a copy of any of them. A view that may be
+    cached (static files are served before this, by WhiteNoise) says so with
+    its own Cache-Control header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

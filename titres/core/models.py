@@ -116,3 +116,33 @@ class DemoLoad(models.Model):
 
     def __str__(self):
         return self.app
+
+
+class RefusalTally(models.Model):
+    """How many times one anonymous refusal (a forged payment notification,
+    a FranceConnect callback nobody started...) came from one address in one
+    window. Only the first of a window is journaled; the others are counted
+    here, so a flood costs one row per address and window, not one journal
+    entry per request (titres.core.refusals)."""
+
+    event = models.CharField(max_length=100)
+    kind = models.CharField(max_length=60, blank=True)  # e.g. the reason of the refusal
+    source = models.CharField(max_length=45)  # an IP address, or "*" once too many
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=1)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("refus agrégés")
+        verbose_name_plural = _("refus agrégés")
+        ordering = ["-window_start", "event", "source"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "window_start", "source"],
+                name="core_refusal_tally_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.event} {self.source} ×{self.count}"

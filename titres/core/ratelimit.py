@@ -12,8 +12,20 @@ Keys: `<CACHES.default.KEY_PREFIX>:<scope>:<sha256(key)>` - the prefix keeps
 test runs (which change it per test) and several portals on one Redis apart;
 the hash keeps e-mail addresses and IP addresses out of Redis.
 
-If the storage cannot be reached, the hit is allowed (and logged): losing the
-limit for a moment is better than refusing every password reset.
+When Redis is down or hung, limits degrade instead of failing: every call
+to Redis has a short timeout (REDIS_TIMEOUT_SECONDS, for a hung server the
+client's default would wait for minutes), and after a failure this process
+counts in its own memory for FALLBACK_SECONDS before trying Redis again
+(so a dead Redis costs one timeout per process and period, not one per
+request). Per-process counting is looser (one counter per worker) but never
+unlimited and never an error page.
+
+What a Redis restart forgets: the current windows (at most an hour's worth
+of counting). That is acceptable for these limits, which are there against
+floods and e-mail bombing, not against password guessing: the login lockout,
+which must survive a restart, lives in the database (accounts.lockout).
+Deployments that want the windows to survive too run Redis with
+`appendonly yes` (docs/operations.md).
 
     from titres.core import ratelimit
     if not ratelimit.hit("accounts:password_reset:ip", ip, "20/hour"):
@@ -24,6 +36,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 
 from django.conf import settings
 from limits import parse
@@ -32,10 +45,16 @@ from limits.strategies import MovingWindowRateLimiter
 
 logger = logging.getLogger(__name__)
 
+REDIS_TIMEOUT_SECONDS = 0.5
+FALLBACK_SECONDS = 30
+FALLBACK_LOG = "Limiteur de débit indisponible (%s) : comptage dans ce processus pendant %s s"
+
 _lock = threading.Lock()
 _limiter: MovingWindowRateLimiter | None = None
 _storage: Storage | None = None
 _pid: int | None = None
+_fallback = MovingWindowRateLimiter(MemoryStorage())
+_fallback_until = 0.0
 
 
 def _get_limiter() -> MovingWindowRateLimiter:
@@ -45,19 +64,38 @@ def _get_limiter() -> MovingWindowRateLimiter:
         with _lock:
             if _limiter is None or _pid != os.getpid():
                 url = getattr(settings, "REDIS_URL", "") or ""
-                _storage = storage_from_string(url) if url else MemoryStorage()
+                _storage = (
+                    storage_from_string(
+                        url,
+                        socket_timeout=REDIS_TIMEOUT_SECONDS,
+                        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                    )
+                    if url
+                    else MemoryStorage()
+                )
                 _limiter = MovingWindowRateLimiter(_storage)
                 _pid = os.getpid()
     return _limiter
 
 
+def _degraded() -> bool:
+    return time.monotonic() < _fallback_until
+
+
+def _storage_failed() -> None:
+    global _fallback_until
+    _fallback_until = time.monotonic() + FALLBACK_SECONDS
+
+
 def reset() -> None:
     """Forget the limiter (and, in memory, every counter)."""
-    global _limiter, _storage, _pid
+    global _limiter, _storage, _pid, _fallback_until
     with _lock:
         if isinstance(_storage, MemoryStorage):
             _storage.reset()
+        _fallback.storage.reset()
         _limiter = _storage = _pid = None
+        _fallback_until = 0.0
 
 
 def _prefix() -> str:
@@ -73,35 +111,46 @@ def hit(scope: str, key: str, limit: str) -> bool:
     "30 per hour", "5/minute") is already reached (the hit is then not
     counted)."""
     item = parse(limit)
-    try:
-        return _get_limiter().hit(item, _prefix(), scope, _digest(key))
-    except Exception:  # storage unreachable: fail open, loudly
-        logger.exception("Limiteur de débit indisponible (%s) : requête acceptée", scope)
-        return True
+    identifiers = (_prefix(), scope, _digest(key))
+    if not _degraded():
+        try:
+            return _get_limiter().hit(item, *identifiers)
+        except Exception:  # Redis down, hung or refusing: count locally
+            _storage_failed()
+            logger.exception(FALLBACK_LOG, scope, FALLBACK_SECONDS)
+    return _fallback.hit(item, *identifiers)
 
 
 def remaining(scope: str, key: str, limit: str) -> int:
     """How many hits are left in the current window (for tests and pages)."""
     item = parse(limit)
-    try:
-        stats = _get_limiter().get_window_stats(item, _prefix(), scope, _digest(key))
-    except Exception:
-        logger.exception("Limiteur de débit indisponible (%s)", scope)
-        return item.amount
-    return stats.remaining
+    identifiers = (_prefix(), scope, _digest(key))
+    if not _degraded():
+        try:
+            return _get_limiter().get_window_stats(item, *identifiers).remaining
+        except Exception:
+            _storage_failed()
+            logger.exception(FALLBACK_LOG, scope, FALLBACK_SECONDS)
+    return _fallback.get_window_stats(item, *identifiers).remaining
 
 
 def hit_with_stats(scope: str, key: str, limit: str) -> tuple[bool, int, float]:
     """Like `hit`, and also what RateLimit-* headers need: (allowed, hits
-    left in the window, seconds until the oldest hit leaves it)."""
-    import time
-
+    left in the window, seconds until the oldest hit leaves it). Degrades
+    like `hit` when Redis is down or hung."""
     item = parse(limit)
-    try:
-        limiter = _get_limiter()
-        allowed = limiter.hit(item, _prefix(), scope, _digest(key))
-        stats = limiter.get_window_stats(item, _prefix(), scope, _digest(key))
-    except Exception:  # storage unreachable: fail open, loudly
-        logger.exception("Limiteur de débit indisponible (%s) : requête acceptée", scope)
-        return True, item.amount, 0.0
+    identifiers = (_prefix(), scope, _digest(key))
+    limiter = None
+    if not _degraded():
+        try:
+            limiter = _get_limiter()
+            allowed = limiter.hit(item, *identifiers)
+            stats = limiter.get_window_stats(item, *identifiers)
+        except Exception:
+            _storage_failed()
+            logger.exception(FALLBACK_LOG, scope, FALLBACK_SECONDS)
+            limiter = None
+    if limiter is None:
+        allowed = _fallback.hit(item, *identifiers)
+        stats = _fallback.get_window_stats(item, *identifiers)
     return allowed, stats.remaining, max(0.0, stats.reset_time - time.time())

@@ -12,7 +12,11 @@ class FranceConnectIdentity(models.Model):
     pivot identity as FranceConnect certified it at the last sign-in.
 
     `sub` is pairwise: FranceConnect gives each service a different
-    identifier for the same person, stable over time."""
+    identifier for the same person, stable over time. OpenID Connect only
+    promises it unique per issuer (Core 1.0 §2: "locally unique and never
+    reassigned identifier within the Issuer"), so the link is keyed on
+    (issuer, sub): FranceConnect's integration and production platforms, or
+    a future identity provider, may reuse a value."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -20,7 +24,7 @@ class FranceConnectIdentity(models.Model):
         related_name="franceconnect_identity",
         verbose_name=_("compte"),
     )
-    sub = models.CharField(_("identifiant FranceConnect (sub)"), max_length=255, unique=True)
+    sub = models.CharField(_("identifiant FranceConnect (sub)"), max_length=255)
     issuer = models.URLField(_("émetteur"), max_length=300)
     origin = models.CharField(
         _("origine de l’identité"), max_length=32, choices=IdentityOrigin.choices
@@ -45,6 +49,11 @@ class FranceConnectIdentity(models.Model):
     class Meta:
         verbose_name = _("identité FranceConnect")
         verbose_name_plural = _("identités FranceConnect")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "sub"], name="franceconnect_identity_issuer_sub_unique"
+            )
+        ]
 
     def __str__(self):
         return f"{self.given_name} {self.family_name} ({self.get_origin_display()})"

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from titres.core import ratelimit
+from titres.accounts.identifiers import email_key, identifier_key
+from titres.core import ratelimit, refusals
 from titres.core.journal import client_ip, record_event
 from titres.core.notifications import notify_email, site_url
 from titres.franceconnect.audit import FranceConnectEvent
@@ -121,7 +122,6 @@ def _refresh_identity(identity: FranceConnectIdentity, auth: Authentication) -> 
     now = timezone.now()
     for key, value in PivotIdentity.from_claims(auth.userinfo).as_fields().items():
         setattr(identity, key, value)
-    identity.issuer = auth.issuer
     identity.origin = origin_for(auth.issuer)
     identity.eidas_level = auth.acr
     identity.verified_at = now
@@ -132,7 +132,7 @@ def _refresh_identity(identity: FranceConnectIdentity, auth: Authentication) -> 
 def _unique_username() -> str:
     while True:
         username = f"fc-{secrets.token_hex(5)}"
-        if not User.objects.filter(username__iexact=username).exists():
+        if not User.objects.filter(username_key=identifier_key(username)).exists():
             return username
 
 
@@ -165,7 +165,11 @@ def _create_identity(*, user, sub, issuer, acr, claims, method) -> FranceConnect
 @transaction.atomic
 def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
     """Find, link or create the account of a verified FranceConnect identity."""
-    identity = FranceConnectIdentity.objects.select_related("user").filter(sub=auth.sub).first()
+    identity = (
+        FranceConnectIdentity.objects.select_related("user")
+        .filter(issuer=auth.issuer, sub=auth.sub)
+        .first()
+    )
     if identity is not None and auth.link_user_id not in (None, identity.user_id):
         raise LinkError(
             _("Cette identité FranceConnect est déjà liée à un autre compte."),
@@ -211,7 +215,7 @@ def sign_in(*, auth: Authentication, request=None) -> SignInOutcome:
     pivot = PivotIdentity.from_claims(auth.userinfo)
     if not pivot.email:
         raise FranceConnectError(Reason.MISSING_EMAIL)
-    existing = User.objects.filter(email__iexact=pivot.email).order_by("pk").first()
+    existing = User.objects.filter(email_key=email_key(pivot.email)).order_by("pk").first()
     if existing is not None:
         if FranceConnectIdentity.objects.filter(user=existing).exists():
             raise LinkError(
@@ -453,11 +457,26 @@ def unlink(*, user, new_password: str | None = None, request=None) -> None:
 
 
 def record_refusal(*, reason: str, detail: str = "", request=None) -> None:
-    with transaction.atomic():
-        record_event(
-            FranceConnectEvent.LOGIN_REFUSED,
-            actor=None,
-            request=request,
-            object_type="franceconnect.attempt",
-            data={"reason": reason, "detail": detail[:500]},
-        )
+    """Journal a refused sign-in. The callback answers anyone: anonymous
+    refusals are aggregated per address, reason and hour (the first is
+    journaled, the others counted), so that a script calling
+    /franceconnect/callback/ in a loop cannot flood the journal."""
+    data = {"reason": reason, "detail": detail[:500]}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        with transaction.atomic():
+            record_event(
+                FranceConnectEvent.LOGIN_REFUSED,
+                actor=None,
+                request=request,
+                object_type="franceconnect.attempt",
+                data=data,
+            )
+        return
+    refusals.record_refusal(
+        FranceConnectEvent.LOGIN_REFUSED,
+        kind=reason,
+        request=request,
+        object_type="franceconnect.attempt",
+        data=data,
+    )

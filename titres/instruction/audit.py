@@ -8,6 +8,7 @@ from titres.core.audit import AuditCode
 
 class InstructionEvent(AuditCode):
     AGENT_LOGIN = "instruction.agent_login"
+    AGENT_LOGOUT = "instruction.agent_logout"
     ATTESTATION_DOWNLOADED = "instruction.attestation_downloaded"
     CSV_EXPORTED = "instruction.csv_exported"
     DOSSIER_ASSIGNED = "instruction.dossier_assigned"

@@ -16,3 +16,22 @@ def qr_data_uri(url: str) -> str:
 
 def secret_base32(device) -> str:
     return base64.b32encode(unhexlify(device.key)).decode()
+
+
+def throttled_until(user):
+    """When the agent may try a code again, or None if they may now.
+
+    django_otp doubles the wait after each wrong code and then refuses every
+    code, the right one included, until the wait is over: the page must say
+    so (with the time), not "wrong code". Only when every confirmed device
+    is throttled (a backup device that is not would accept its code)."""
+    from django_otp import devices_for_user
+
+    until = []
+    for device in devices_for_user(user, confirmed=True):
+        allowed, data = device.verify_is_allowed()
+        if allowed:
+            return None
+        if data and data.get("locked_until"):
+            until.append(data["locked_until"])
+    return min(until) if until else None

@@ -21,7 +21,7 @@ from . import services
 from .enums import STAMP_AMOUNTS_CENTS, PaymentKind, PaymentState, StampPurpose
 from .forms import PurchaseForm, RefundForm, StampNumberForm
 from .models import Payment, Stamp, format_amount
-from .notifications import receive_notification
+from .notifications import MAX_BODY_BYTES, NOTIFICATION_IP_LIMIT, receive_notification
 from .pdf import render_stamp_pdf
 
 
@@ -192,6 +192,17 @@ def rembourser(request):
 @login_not_required
 @require_POST
 def notification(request, provider):
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_BODY_BYTES:
+        return HttpResponse("trop_grande", status=413, content_type="text/plain; charset=utf-8")
+    ip = client_ip(request)
+    if ip and not ratelimit.hit("paiements:notification:ip", ip, NOTIFICATION_IP_LIMIT):
+        return HttpResponse(
+            "trop_de_requetes", status=429, content_type="text/plain; charset=utf-8"
+        )
     status, outcome = receive_notification(
         provider_code=provider, fields=request.POST.dict(), request=request
     )

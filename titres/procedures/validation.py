@@ -21,6 +21,39 @@ from . import conf
 MAX_PIXELS = 50_000_000  # per frame: A4 at 600 dpi is ~35 Mpx
 MAX_DECODED_BYTES = 64 * 1024 * 1024  # per decoded frame (JPEG is decoded reduced)
 MAX_PDF_PAGES = 100
+# The largest page a supporting document comes on is an A3 scan (297 x 420
+# mm); A2 (420 x 594 mm, 1191 x 1684 pt) leaves room for odd scanner sizes.
+# A page is only a header saying how big to draw it: a 334-byte PDF can
+# announce 14,400 x 14,400 pt (5 m), which the viewer would turn into a
+# multi-gigabyte bitmap. Each side must lie between MIN and MAX points
+# (1 pt = 1/72 inch), after /UserUnit scaling.
+MAX_PAGE_SIDE_POINTS = 1700
+MIN_PAGE_SIDE_POINTS = 36  # half an inch: nothing readable is smaller
+# Walking the object graph for active content stops here: a real scan has a
+# few hundred objects; a file with more is refused as too complex.
+MAX_PDF_OBJECTS = 20_000
+# Names that make a PDF do something when opened or clicked (scripts,
+# launching programs, submitting forms, embedded files, XFA forms, media).
+# The agents' viewer only shows bitmaps, but the file itself is kept and may
+# be opened by a PDF reader one day: it is refused rather than kept armed.
+ACTIVE_PDF_KEYS = frozenset({"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA"})
+# Values of /S (action type) and /Subtype (annotation) that are active; the
+# walk reaches every action, /OpenAction and /AA (additional actions) included.
+ACTIVE_PDF_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/RichMediaExecute",
+        "/GoToE",
+        "/GoToR",
+        "/Rendition",
+        "/Sound",
+        "/Movie",
+    }
+)
+ACTIVE_PDF_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"})
 ACCEPTED_FORMATS = "JPG, PNG, BMP, TIFF, PDF"
 
 
@@ -96,6 +129,66 @@ def _broken_image() -> UploadRejected:
     return UploadRejected(_("L’image est endommagée ou illisible : elle n’a pas pu être décodée."))
 
 
+def _page_too_big() -> UploadRejected:
+    return UploadRejected(
+        _(
+            "Une page du PDF a un format impossible pour un document (chaque côté doit mesurer "
+            "entre 13 mm et 60 cm) : numérisez ou exportez le document au format A4."
+        )
+    )
+
+
+def _check_page_size(page) -> None:
+    unit = float(page.get("/UserUnit", 1) or 1)
+    for box in (page.mediabox, page.cropbox):
+        for side in (float(box.width) * unit, float(box.height) * unit):
+            if not MIN_PAGE_SIDE_POINTS <= abs(side) <= MAX_PAGE_SIDE_POINTS:
+                raise _page_too_big()
+
+
+def _active_content() -> UploadRejected:
+    return UploadRejected(
+        _(
+            "Le PDF contient du contenu actif (script, action automatique, formulaire ou fichier "
+            "joint) : imprimez-le en PDF ou numérisez-le, puis déposez ce nouveau fichier."
+        )
+    )
+
+
+def _refuse_active_content(reader) -> None:
+    """Walk every object reachable from the trailer (names are compared
+    decoded, so `/J#61vaScript` is `/JavaScript`; compressed object streams
+    are read by pypdf) and refuse the first active one."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            node = node.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            raise UploadRejected(_("Le fichier PDF est trop complexe pour être vérifié."))
+        if isinstance(node, DictionaryObject):
+            for key, value in node.items():
+                if key in ACTIVE_PDF_KEYS:
+                    raise _active_content()
+                if isinstance(value, NameObject) and (
+                    (key == "/S" and value in ACTIVE_PDF_ACTIONS)
+                    or (key == "/Subtype" and value in ACTIVE_PDF_ANNOTATIONS)
+                ):
+                    raise _active_content()
+                stack.append(value)
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+
+
 def inspect_pdf(fileobj) -> int:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -119,7 +212,8 @@ def inspect_pdf(fileobj) -> int:
             )
         pages = len(reader.pages)
         for page in reader.pages:
-            page.mediabox  # noqa: B018 - each page object must resolve
+            _check_page_size(page)
+        _refuse_active_content(reader)
     except UploadRejected:
         raise
     except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError):

@@ -5,13 +5,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from titres.core import numbering
+from titres.core.http import safe_next_url
 
 from . import conf, services, unsaved, wizard
 from .documents import pending_complement_documents, rules_for, rules_with_documents
@@ -325,10 +325,9 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def _safe_back(request, demarche) -> str:
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return back
-    return reverse("procedures:resume", args=[demarche.number])
+    return safe_next_url(request, request.POST.get("next", "")) or reverse(
+        "procedures:resume", args=[demarche.number]
+    )
 
 
 def _upload_reply(request, back, *, error: str = ""):
@@ -368,7 +367,12 @@ def _upload(request, number, code):
         return _upload_reply(request, back, error=_("Choisissez un fichier à joindre."))
     replaces = None
     if request.POST.get("replaces"):
-        replaces = demarche.documents.filter(pk=request.POST["replaces"]).first()
+        try:
+            replaces = demarche.documents.filter(pk=request.POST["replaces"]).first()
+        except ValidationError:  # not a document id at all
+            replaces = None
+        if replaces is None:
+            return _upload_reply(request, back, error=_("Le document à remplacer est introuvable."))
     try:
         document = services.upload_document(
             demarche=demarche,

@@ -16,6 +16,7 @@ from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
 from .. import tokens
+from ..identifiers import email_key
 from ..models import Habilitation, User
 from ..validators import national_phone
 from .common import EMAILS, AccountError, greeting_name
@@ -85,7 +86,7 @@ def confirm_email_change(*, token: str, request=None) -> User:
     if user is None or user.email != payload.get("old"):
         raise tokens.InvalidToken
     new_email = payload["new"]
-    if User.objects.filter(email__iexact=new_email).exclude(pk=user.pk).exists():
+    if User.objects.filter(email_key=email_key(new_email)).exclude(pk=user.pk).exists():
         raise AccountError(_("Cette adresse e-mail est déjà utilisée par un autre compte."))
     old_email = user.email
     user.email = new_email

@@ -67,7 +67,7 @@ def record_admin_password_change(*, user: User, actor: User, usable: bool, reque
         target=user,
         data={"fields": ["password"], "password_usable": usable},
     )
-    lockout.clear_account(user.username)
+    lockout.clear_account(lockout.account_key(user=user))
     notify_password_changed(user)
 
 

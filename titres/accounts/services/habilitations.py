@@ -13,6 +13,7 @@ from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
 from ..enums import HabilitationStatus, Profile
+from ..identifiers import email_key, identifier_key
 from ..models import Habilitation, User
 from .account import delete_account
 from .common import EMAILS, AccountError, greeting_name, send_first_connection
@@ -36,9 +37,9 @@ def create_habilitation(
 ) -> Habilitation:
     """Record a prefecture's habilitation and create the professional's
     account; the connection procedure is mailed to the professional."""
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.filter(username_key=identifier_key(username)).exists():
         raise AccountError(_("Cet identifiant est déjà utilisé. Veuillez en choisir un autre."))
-    if User.objects.filter(email__iexact=email).exists():
+    if User.objects.filter(email_key=email_key(email)).exists():
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail."))
     user = User(
         username=username,

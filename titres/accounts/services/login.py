@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.accounts.audit import AccountsEvent
+from titres.core import refusals
 from titres.core.journal import client_ip, record_event
 
 from .. import lockout
 from ..enums import HabilitationStatus
+from ..identifiers import identifier_key
 from ..models import Habilitation, User
 from .common import local_date_time
 from .suspension import restore_if_expired
@@ -77,7 +79,7 @@ def record_login_failure(*, identifier: str, user: User | None, request=None):
             object_type="accounts.user" if user is None else "",
             data=known,
         )
-        lock = lockout.register_failure(identifier, ip)
+        lock = lockout.register_failure(lockout.account_key(user=user, identifier=identifier), ip)
         if lock:
             record_event(
                 AccountsEvent.ACCOUNT_LOCKED,
@@ -90,15 +92,33 @@ def record_login_failure(*, identifier: str, user: User | None, request=None):
     return lock
 
 
+def record_locked_attempt(*, lock: lockout.Lock, user: User | None, request=None) -> None:
+    """An attempt refused because the account or the address is locked,
+    whatever the password (the right one included). Aggregated like every
+    anonymous refusal (titres.core.refusals): the first per address, scope
+    and hour is journaled, the next ones counted, so a locked-out script
+    cannot flood the journal."""
+    refusals.record_refusal(
+        AccountsEvent.LOGIN_REFUSED_LOCKED,
+        kind=lock.scope,
+        request=request,
+        object_type="accounts.user",
+        object_id=str(user.pk) if user is not None else "",
+        data={"scope": lock.scope, "seconds": lock.seconds_left},
+    )
+
+
 def authenticate_login(*, identifier: str, password: str, request=None) -> LoginResult:
     """Check the lockout, the password and the account state. Does not open
     the session (the view calls django.contrib.auth.login)."""
     identifier = (identifier or "").strip()
     ip = client_ip(request)
-    lock = lockout.current_lock(identifier, ip)
+    user = User.objects.filter(username_key=identifier_key(identifier)).order_by("pk").first()
+    account = lockout.account_key(user=user, identifier=identifier)
+    lock = lockout.current_lock(account, ip)
     if lock:
+        record_locked_attempt(lock=lock, user=user, request=request)
         return LoginResult(error=_lock_message(lock))
-    user = User.objects.filter(username__iexact=identifier).order_by("pk").first()
     if user is None:
         make_password(password)  # same time whether the account exists or not
         password_ok = False
@@ -131,7 +151,7 @@ def authenticate_login(*, identifier: str, password: str, request=None) -> Login
                 )
             )
         return LoginResult(error=_("Votre compte est désactivé."))
-    lockout.clear_account(identifier)
+    lockout.clear_account(account)
     with transaction.atomic():
         record_event(AccountsEvent.LOGIN, actor=user, request=request, target=user)
     return LoginResult(user=user)

@@ -11,6 +11,7 @@ from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 
 from ..enums import MairieRequestStatus, Profile
+from ..identifiers import email_key, identifier_key
 from ..models import MairieAccountRequest, User
 from .common import EMAILS, AccountError, send_first_connection
 
@@ -61,9 +62,9 @@ def create_mairie_account(
 ) -> User:
     if mairie_request.status != MairieRequestStatus.EN_ATTENTE:
         raise AccountError(_("Cette demande a déjà été traitée."))
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.filter(username_key=identifier_key(username)).exists():
         raise AccountError(_("Cet identifiant est déjà utilisé. Veuillez en choisir un autre."))
-    if User.objects.filter(email__iexact=mairie_request.email).exists():
+    if User.objects.filter(email_key=email_key(mairie_request.email)).exists():
         raise AccountError(_("Un compte existe déjà avec cette adresse e-mail."))
     user = User(
         username=username,

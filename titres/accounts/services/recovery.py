@@ -15,6 +15,7 @@ from titres.core.notifications import notify_email
 
 from .. import lockout
 from ..enums import Profile
+from ..identifiers import email_key, identifier_key
 from ..models import User
 from .common import EMAILS, greeting_name, url
 from .signup import send_activation
@@ -42,7 +43,7 @@ def recovery_ip_allowed(scope: str, request) -> bool:
 def resend_activation(*, email: str, request=None) -> None:
     """Send a new link if an account awaits activation at this address;
     silent otherwise."""
-    user = User.objects.filter(email__iexact=email.strip(), email_verified_at__isnull=True).first()
+    user = User.objects.filter(email_key=email_key(email), email_verified_at__isnull=True).first()
     if user is None or user.is_active or user.profile in (Profile.PRO_SIV, Profile.MAIRIE):
         return
     if not recovery_mail_allowed("activation", user.email):
@@ -54,7 +55,7 @@ def resend_activation(*, email: str, request=None) -> None:
 @transaction.atomic
 def send_identifier_reminder(*, email: str, request=None) -> None:
     """Mail the identifier(s) registered with this address; silent if none."""
-    for user in User.objects.filter(email__iexact=email.strip()):
+    for user in User.objects.filter(email_key=email_key(email)):
         if not recovery_mail_allowed("identifier", user.email):
             continue
         record_event(
@@ -80,7 +81,7 @@ def request_password_reset(*, identifier: str, request=None) -> None:
     if not value:
         return
     user = (
-        User.objects.filter(Q(username__iexact=value) | Q(email__iexact=value))
+        User.objects.filter(Q(username_key=identifier_key(value)) | Q(email_key=email_key(value)))
         .order_by("pk")
         .first()
     )
@@ -130,7 +131,7 @@ def reset_password(*, user: User, password: str, first_connection: bool = False,
     if first_connection and user.email_verified_at is None:
         user.email_verified_at = timezone.now()
     user.save(update_fields=["password", "email_verified_at"])
-    lockout.clear_account(user.username)
+    lockout.clear_account(lockout.account_key(user=user))
     record_event(
         AccountsEvent.PASSWORD_SET if first_connection else AccountsEvent.PASSWORD_RESET,
         actor=user,

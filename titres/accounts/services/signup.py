@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
@@ -15,8 +16,16 @@ from titres.core.notifications import notify_email
 
 from .. import tokens
 from ..enums import Profile
+from ..identifiers import email_key
 from ..models import TermsAcceptance, TermsVersion, User
 from .common import EMAILS, AccountError, greeting_name
+
+# Sign-up attempts (submitted forms) per IP address: a family or an office
+# behind one address signs up a few accounts an hour, a script thousands.
+SIGNUP_IP_LIMIT = "10/hour"
+SIGNUP_LIMITED = gettext_lazy(
+    "Trop de tentatives d’inscription depuis votre adresse réseau. Réessayez dans une heure."
+)
 
 
 @dataclass
@@ -46,6 +55,29 @@ def send_activation(user: User) -> None:
             "hours": settings.ACCOUNT_ACTIVATION_HOURS,
         },
         links={"link": ["accounts.activation", user.pk]},
+    )
+
+
+@transaction.atomic
+def signup_with_existing_email(*, email: str, request=None) -> None:
+    """Someone signed up with an address that has an account: the visitor
+    sees the usual "check your e-mails" page, and the address's owner gets
+    a mail saying so, with the login and recovery links (at most
+    RECOVERY_TARGET_LIMIT an hour, like recovery mails)."""
+    from .recovery import recovery_mail_allowed
+
+    user = User.objects.filter(email_key=email_key(email)).first()
+    if user is None or not recovery_mail_allowed("signup_existing", user.email):
+        return
+    record_event(AccountsEvent.SIGNUP_EXISTING_EMAIL, actor=None, request=request, target=user)
+    notify_email(
+        template=EMAILS + "signup_existing_email",
+        to=user.email,
+        context={
+            "name": greeting_name(user),
+            "login_link": url("accounts:login"),
+            "reset_link": url("accounts:password_reset"),
+        },
     )
 
 

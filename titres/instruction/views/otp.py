@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -22,7 +24,7 @@ from titres.instruction.audit import InstructionEvent
 
 from ..auth import NOT_AN_AGENT, is_agent, otp_step_url
 from ..forms import AgentLoginForm, TokenForm
-from ..otp import qr_data_uri, secret_base32
+from ..otp import qr_data_uri, secret_base32, throttled_until
 
 
 def _safe_next(request, default: str) -> str:
@@ -65,9 +67,19 @@ def login_view(request):
 @login_not_required
 @require_POST
 def logout_view(request):
+    if request.user.is_authenticated:
+        with transaction.atomic():
+            record_event(InstructionEvent.AGENT_LOGOUT, actor=request.user, request=request)
     logout(request)
     messages.info(request, _("Vous êtes déconnecté de l’espace agent."))
     return redirect("instruction:login")
+
+
+def throttled_message(until) -> str:
+    return _(
+        "Trop de codes incorrects ont été saisis. Par sécurité, la vérification est bloquée "
+        "jusqu’à %(time)s : réessayez ensuite avec le code affiché à ce moment-là."
+    ) % {"time": formats.time_format(timezone.localtime(until), "H:i:s")}
 
 
 def _otp_guard(request):
@@ -137,7 +149,15 @@ def otp_verify(request):
     if not user_has_device(request.user, confirmed=True):
         return redirect("instruction:otp_enrol")
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (until := throttled_until(request.user)):
+        record_event(
+            InstructionEvent.OTP_REFUSED,
+            actor=request.user,
+            request=request,
+            data={"reason": "throttled", "until": until.isoformat()},
+        )
+        form.add_error("token", throttled_message(until))
+    elif request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)

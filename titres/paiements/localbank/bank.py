@@ -20,7 +20,7 @@ from django_tasks import task
 from .. import conf
 from ..enums import BankSessionState, PaymentResult
 from ..models import BankSession
-from ..providers.base import InvalidSignature, sign, verify
+from ..providers.base import InvalidSignature, Purpose, sign, verify
 from . import cards
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def _key() -> bytes:
 @transaction.atomic
 def open_session(fields: dict[str, str]) -> BankSession:
     """Register a payment request (idempotent on merchant id + reference)."""
-    if not verify(fields, _key()):
+    if not verify(fields, _key(), Purpose.PAYMENT_REQUEST):
         raise InvalidSignature("requête de paiement mal signée")
     session, created = BankSession.objects.get_or_create(
         merchant_id=fields["merchant_id"],
@@ -166,7 +166,7 @@ def notification_fields(session: BankSession) -> dict[str, str]:
         "reason": session.reason,
         "timestamp": timezone.now().strftime("%Y%m%d%H%M%S"),
     }
-    fields["signature"] = sign(fields, _key())
+    fields["signature"] = sign(fields, _key(), Purpose.NOTIFICATION)
     return fields
 
 
@@ -201,7 +201,7 @@ def deliver_notification(*, session_id: int) -> str:
 
 @transaction.atomic
 def refund(fields: dict[str, str]) -> None:
-    if not verify(fields, _key()):
+    if not verify(fields, _key(), Purpose.REFUND):
         raise InvalidSignature("demande de remboursement mal signée")
     session = BankSession.objects.select_for_update().get(
         merchant_id=fields["merchant_id"], reference=fields["reference"]

@@ -11,6 +11,7 @@ payment; the buyer's return to the shop only displays it."""
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 
@@ -66,17 +67,55 @@ class PaymentProvider(Protocol):
 
 
 SIGNATURE_FIELD = "signature"
+# Version label of the encoding below: a signature made under another
+# scheme can never verify under this one.
+SCHEME = b"titres.paiements.hmac.v2"
 
 
-def canonical_string(fields: dict[str, str]) -> str:
-    """Sorted key=value pairs joined with '&', signature excluded."""
-    return "&".join(f"{key}={fields[key]}" for key in sorted(fields) if key != SIGNATURE_FIELD)
+class Purpose(StrEnum):
+    """What a signed message is for. Each has its own key (derived from the
+    shared secret) and is named inside the signed bytes: a signed payment
+    request replayed as a notification, or a notification as a refund, does
+    not verify."""
+
+    PAYMENT_REQUEST = "payment-request"
+    NOTIFICATION = "notification"
+    REFUND = "refund"
 
 
-def sign(fields: dict[str, str], key: bytes) -> str:
-    return hmac.new(key, canonical_string(fields).encode(), hashlib.sha256).hexdigest()
+def _netstring(value: str) -> bytes:
+    data = value.encode("utf-8", "surrogatepass")
+    return b"%d:%s," % (len(data), data)
 
 
-def verify(fields: dict[str, str], key: bytes) -> bool:
-    given = fields.get(SIGNATURE_FIELD, "")
-    return bool(given) and hmac.compare_digest(sign(fields, key), given)
+def canonical_bytes(fields: dict[str, str], purpose: Purpose) -> bytes:
+    """Unambiguous encoding: every key and value as a length-prefixed
+    netstring (`5:hello,`), sorted by key, signature excluded, after the
+    scheme and the purpose. `a=1&b=2` can no longer be confused with a single
+    field `a` worth `1&b=2`."""
+    parts = [_netstring(SCHEME.decode()), _netstring(str(purpose))]
+    for key in sorted(fields):
+        if key != SIGNATURE_FIELD:
+            parts.append(_netstring(str(key)) + _netstring(str(fields[key])))
+    return b"".join(parts)
+
+
+def purpose_key(key: bytes, purpose: Purpose) -> bytes:
+    """One key per message type, derived from the shared secret (HKDF-like
+    expansion with HMAC-SHA256)."""
+    return hmac.new(key, SCHEME + b"/" + str(purpose).encode(), hashlib.sha256).digest()
+
+
+def sign(fields: dict[str, str], key: bytes, purpose: Purpose) -> str:
+    return hmac.new(
+        purpose_key(key, purpose), canonical_bytes(fields, purpose), hashlib.sha256
+    ).hexdigest()
+
+
+def verify(fields: dict[str, str], key: bytes, purpose: Purpose) -> bool:
+    given = str(fields.get(SIGNATURE_FIELD, ""))
+    # Anything but 64 hexadecimal digits (empty, non-ASCII, too long) is
+    # simply wrong; compare_digest would raise TypeError on non-ASCII text.
+    if len(given) != 64 or not all(c in "0123456789abcdef" for c in given):
+        return False
+    return hmac.compare_digest(sign(fields, key, purpose).encode(), given.encode())

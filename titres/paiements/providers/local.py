@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from .. import conf
 from ..enums import PaymentResult
-from .base import InvalidSignature, Notification, PaymentRequest, Redirect, sign, verify
+from .base import (
+    InvalidSignature,
+    Notification,
+    PaymentRequest,
+    Purpose,
+    Redirect,
+    sign,
+    verify,
+)
 
 NOTIFICATION_FIELDS = (
     "merchant_id",
@@ -24,9 +32,9 @@ NOTIFICATION_FIELDS = (
 class LocalProvider:
     code = "local"
 
-    def _signed(self, fields: dict[str, str]) -> dict[str, str]:
+    def _signed(self, fields: dict[str, str], purpose: Purpose) -> dict[str, str]:
         fields = {key: str(value) for key, value in fields.items()}
-        fields["signature"] = sign(fields, conf.secret_key())
+        fields["signature"] = sign(fields, conf.secret_key(), purpose)
         return fields
 
     def start(self, request: PaymentRequest) -> Redirect:
@@ -43,7 +51,8 @@ class LocalProvider:
                 "return_url": request.return_url,
                 "notify_url": request.notify_url,
                 "timestamp": timezone.now().strftime("%Y%m%d%H%M%S"),
-            }
+            },
+            Purpose.PAYMENT_REQUEST,
         )
         # Stands for the provider's web service returning a payment token.
         session = bank.open_session(fields)
@@ -54,7 +63,7 @@ class LocalProvider:
 
     def parse_notification(self, fields: dict[str, str]) -> Notification:
         fields = {key: str(value) for key, value in fields.items()}
-        if not verify(fields, conf.secret_key()):
+        if not verify(fields, conf.secret_key(), Purpose.NOTIFICATION):
             raise InvalidSignature("signature HMAC-SHA256 absente ou invalide")
         missing = [
             name
@@ -86,6 +95,7 @@ class LocalProvider:
                     "reference": reference,
                     "amount": amount_cents,
                     "timestamp": timezone.now().strftime("%Y%m%d%H%M%S"),
-                }
+                },
+                Purpose.REFUND,
             )
         )
