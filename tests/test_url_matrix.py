@@ -103,6 +103,8 @@ URLS: dict[str, Route] = {
     "core:home": Route(PUBLIC),
     "core:dashboard": Route(SIGNED_IN),
     "core:healthz": Route(PUBLIC),
+    "core:accessibility": Route(PUBLIC),
+    "core:session_keepalive": Route(NONE, opens=False),
     "core:readyz": Route(PUBLIC),
     # The development mailbox: only with DEBUG (the test runner turns it off).
     "core:mailbox": Route(PUBLIC, opens=False),
@@ -171,6 +173,7 @@ URLS: dict[str, Route] = {
     "procedures:step": Route(OWNER, lambda w: [w.draft_number, w.draft_step]),
     "procedures:upload": Route(NONE, lambda w: [w.draft_number, "domicile"], opens=False),
     "procedures:message_post": Route(NONE, _w("number"), opens=False),
+    "procedures:act": Route(NONE, _w("number"), opens=False),
     # --- payments (anonymous purchase by design: the token is the secret) ----
     "paiements:boutique": Route(PUBLIC),
     "paiements:resultat": Route(PUBLIC, _w("payment_token")),
@@ -191,6 +194,7 @@ URLS: dict[str, Route] = {
     "permis:request_confirmation": Route(OWNER, _w("number")),
     "permis:request_receipt": Route(OWNER, _w("number")),
     "permis:stamp_return": Route(NONE, _w("draft_number"), opens=False),
+    "permis:request_talon": Route(OWNER, _w("number"), opens=False),
     # --- the agents' back office ----------------------------------------------
     "instruction:home": Route(AGENTS, opens=False),  # redirects to the work list
     "instruction:login": Route(PUBLIC),
