@@ -18,7 +18,7 @@ from .. import tokens
 from ..enums import Profile
 from ..identifiers import email_key
 from ..models import TermsAcceptance, TermsVersion, User
-from .common import EMAILS, AccountError, greeting_name
+from .common import EMAILS, AccountError, greeting_name, url
 
 # Sign-up attempts (submitted forms) per IP address: a family or an office
 # behind one address signs up a few accounts an hour, a script thousands.
