@@ -10,7 +10,17 @@
     const cls = el.classList.length ? "." + [...el.classList].slice(0, 3).join(".") : "";
     return `<${el.tagName.toLowerCase()}${id}${cls}> « ${text} »`;
   };
-  const srOnly = (el) => !!el.closest(".fr-sr-only, .sr-only");
+  // Visually hidden on purpose: the sr-only classes, and the 1×1 px clipped
+  // box DSFR gives some labels (the search bar's label is read, not shown).
+  const hiddenBox = (el) => {
+    const style = getComputedStyle(el);
+    return (
+      el.clientWidth <= 1 &&
+      el.clientHeight <= 1 &&
+      (style.position === "absolute" || style.clip !== "auto" || style.clipPath !== "none")
+    );
+  };
+  const srOnly = (el) => !!el.closest(".fr-sr-only, .sr-only") || hiddenBox(el);
   const visible = (el) =>
     el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) && !srOnly(el);
 

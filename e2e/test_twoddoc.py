@@ -59,7 +59,9 @@ def test_verify_pasted_text_photo_and_forgery(page, check_a11y, tmp_path):
     # Nothing given: the French message, nothing lost.
     page.get_by_role("button", name="Vérifier").click()
     expect(
-        page.get_by_text("Collez le texte du 2D-Doc ou joignez une photo du code.")
+        page.locator("#error-summary").get_by_text(
+            "Collez le texte du 2D-Doc ou joignez une photo du code."
+        )
     ).to_be_visible()
     check_a11y(page)
 

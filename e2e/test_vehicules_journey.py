@@ -5,7 +5,7 @@ Another journey without a code (FNI vehicle, date du CI). axe-core on every
 page; screenshots at 1280 and 375 px in var/screenshots/."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,13 @@ from titres.procedures.models import Demarche
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 CARD_3DS = "4970 1000 0000 0022"
+
+
+def sale_day():
+    """Yesterday: a sale "today at 07:30" is in the future before 07:30 (Paris)."""
+    return timezone.localdate() - timedelta(days=1)
+
+
 SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
@@ -66,7 +73,7 @@ def fill_holder_and_pay(page, check_a11y, prefix):
     page.get_by_label(
         "J’ai vérifié que l’identité de l’ancien titulaire est celle du vendeur", exact=True
     ).check(force=True)
-    page.get_by_label("Date de la cession").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    page.get_by_label("Date de la cession").fill(sale_day().strftime("%d/%m/%Y"))
     page.get_by_label("Heure de la cession").fill("08:00")
     if not page.get_by_label("Kilométrage inscrit au compteur").input_value():
         page.get_by_label("Kilométrage inscrit au compteur").fill("152000")
@@ -124,7 +131,7 @@ def test_seller_declares_buyer_files_with_the_code(
     visit(page, check_a11y, "cession-1-formulaire")
     page.get_by_label("Numéro d’immatriculation").fill("FG-123-HJ")
     page.get_by_label("Numéro de formule").fill("2019FG04521")
-    page.get_by_label("Date de la cession").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    page.get_by_label("Date de la cession").fill(sale_day().strftime("%d/%m/%Y"))
     page.get_by_label("Heure de la cession").fill("07:30")
     page.get_by_label("Kilométrage inscrit au compteur").fill("48250")
     page.get_by_label("Une personne physique", exact=True).check(force=True)
