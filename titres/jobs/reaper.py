@@ -63,7 +63,9 @@ def reap_expired(now=None) -> list[Reaped]:
 def _reap_one(pk, now) -> Reaped | None:
     # skip_locked: two workers reaping at once each take different rows;
     # the re-read under the lock tells whether the lease was renewed since.
-    task_result = expired_running(now).select_for_update(skip_locked=True).filter(pk=pk).first()
+    task_result = (
+        expired_running(now).select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
+    )
     if task_result is None:
         return None
     lease, _ = TaskLease.objects.get_or_create(task_id=pk)
