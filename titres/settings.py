@@ -353,6 +353,9 @@ CAPTCHA_LENGTH = 6
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 OTP_TOTP_ISSUER = "Titres"
+# An operator must never read an agent's TOTP secret (key field, QR code and
+# configuration URL in the admin): whoever holds it holds the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # Local identity provider standing in for FranceConnect (titres.devidp).

@@ -377,3 +377,25 @@ def test_unpublished_terms_correction_is_journaled(admin_client):
     event = AuditEvent.objects.get(event="accounts.terms_updated")
     assert event.data["version"] == future.version
     assert "title" in event.data["fields"]  # (published_at loses its microseconds)
+
+
+# --- Agents' second-factor secrets ------------------------------------------------
+
+
+def test_an_operator_cannot_read_an_agents_totp_secret(client, operator):
+    """The key, its QR code and configuration URL would hand the operator the
+    agent's second factor: the admin refuses them, whatever the device."""
+    verified_login(client, operator)
+    agent_device = TOTPDevice.objects.create(
+        user=UserFactory(username="agent.otp"), name="Téléphone", confirmed=True
+    )
+    base = f"/gestion/otp_totp/totpdevice/{agent_device.pk}"
+    assert client.get(f"{base}/config/").status_code == 403
+    assert client.get(f"{base}/qrcode/").status_code == 403
+    assert (
+        client.get(f"/gestion/otp_totp/totpdevice/{agent_device.pk + 999}/config/").status_code
+        == 403
+    )
+    change = client.get(f"{base}/change/")
+    assert change.status_code == 200
+    assert agent_device.key not in change.content.decode()
