@@ -73,6 +73,7 @@ AGENTS_A = frozenset({"agent_a"})
 AGENTS_UNVERIFIED = frozenset({"agent_a_sans_2fa"})
 OPERATOR = frozenset({"operateur"})
 MAIRIE = frozenset({"mairie"})
+PRO_SIV = frozenset({"pro_siv"})
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,8 @@ URLS: dict[str, Route] = {
     "vehicules:demarches": Route(SIGNED_IN, opens=False),
     "vehicules:nouvelle_demande": Route(SIGNED_IN, opens=False),
     "vehicules:cession_declarer": Route(SIGNED_IN, opens=False),
+    "vehicules:pro_espace": Route(PRO_SIV),
+    "vehicules:pro_nouvelle_demande": Route(NONE, opens=False),
     "vehicules:cession_resultat": Route(OWNER, _w("uuid"), opens=False),
     "vehicules:cession_annuler": Route(NONE, _w("uuid"), opens=False),
     "vehicules:cession_certificat": Route(OWNER, _w("uuid"), opens=False),

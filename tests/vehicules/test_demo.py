@@ -29,3 +29,23 @@ def test_demo_is_idempotent_and_prints_a_valid_code(settings):
         )
     )
     assert {"gage", "opposition", "vol", "vge", "cede"} <= kinds
+
+
+def test_demo_garage_has_client_files_created_once(settings):
+    from django.contrib.auth import get_user_model
+
+    from titres.procedures.models import Demarche
+    from titres.vehicules.professionnels.selectors import pro_files
+
+    settings.DEBUG = True
+    accounts_demo.load()
+    credentials = demo.load()
+    demo.load()
+    garage = get_user_model().objects.get(username="demo-garage")
+    files = list(pro_files(garage))
+    assert len(files) == 4
+    assert Demarche.objects.filter(owner=garage).count() == 4
+    assert {f.acting_for["qualite"] for f in files} == {"professionnel_mandataire"}
+    assert len({f.changement_titulaire.vehicle_id for f in files}) == 4
+    line = [c for c in credentials if c.identifier == "demo-garage"][0]
+    assert line.secret == "/vehicules/professionnel/"

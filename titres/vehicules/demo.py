@@ -18,6 +18,7 @@ from . import plates
 from .enums import Category, CessionState, Energy, HolderRole, PersonKind, SituationKind
 from .generator import generate
 from .models import CessionDeclaration, Vehicle
+from .professionnels.demo import load as load_professional_files
 from .services.cession import Buyer, cancel_cession, declare_cession
 from .services.registry import HolderData, VehicleData, add_situation, bulk_import, register_vehicle
 
@@ -327,4 +328,5 @@ def load() -> list[DemoCredential]:
                 "valable 15 jours ; un nouveau code est émis à chaque démarrage",
             )
         )
+    credentials += load_professional_files()
     return credentials

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cession, changement, espace
+from .views import cession, changement, espace, pro
 
 app_name = "vehicules"
 urlpatterns = [
@@ -8,6 +8,8 @@ urlpatterns = [
     path("nouvelle-demande/", espace.nouvelle_demande, name="nouvelle_demande"),
     path("mes-demarches/", espace.demarches_en_cours, name="demarches"),
     path("mes-demarches/<str:number>/action/", espace.action, name="demarche_action"),
+    path("professionnel/", pro.espace, name="pro_espace"),
+    path("professionnel/nouvelle-demande/", pro.nouvelle_demande, name="pro_nouvelle_demande"),
     path("cession/", cession.declarer, name="cession_declarer"),
     path("cession/<uuid:pk>/", cession.resultat, name="cession_resultat"),
     path("cession/<uuid:pk>/certificat.pdf", cession.certificat, name="cession_certificat"),

@@ -22,7 +22,8 @@ from ..services.cession import check_code
 from . import state
 
 POUR_MOI = "moi"
-POUR_AUTRUI = "autrui"
+POUR_AUTRUI = state.POUR_AUTRUI
+POUR_MANDAT = state.POUR_MANDAT
 OUI, NON = "oui", "non"
 
 PLATE_HELP = _(
@@ -81,6 +82,15 @@ class PourCommencerForm(DsfrBaseForm):
     titulaire_date_naissance = _date_field(
         _("Date de naissance du nouveau titulaire"), required=False
     )
+    titulaire_email = forms.EmailField(
+        label=_("Adresse e-mail du client"),
+        help_text=_(
+            "Facultatif : le client reçoit par e-mail le numéro de la démarche et la "
+            "confirmation de l’enregistrement"
+        ),
+        max_length=254,
+        required=False,
+    )
     immatriculation = forms.CharField(
         label=_("Numéro d’immatriculation"),
         help_text=PLATE_HELP,
@@ -115,18 +125,48 @@ class PourCommencerForm(DsfrBaseForm):
         # The engine re-binds the stored answers at the final validation:
         # that is not a person trying a plate, it does not count.
         self.revalidating = self.data == (self.demarche.answers or {}).get("pour-commencer")
+        from ..professionnels.access import is_habilitated
+
+        self.professional = is_habilitated(self.demarche.owner)
+        if self.professional:
+            # A professional files for a client, never for themselves.
+            self.fields["pour_qui"].choices = [
+                (POUR_MANDAT, _("Pour un client, sous mandat (cerfa n° 13757)"))
+            ]
+            self.fields["pour_qui"].initial = POUR_MANDAT
+            self.fields["titulaire_nom"].label = _("Nom de naissance du client")
+            self.fields["titulaire_nom"].help_text = _(
+                "Tel qu’il figure sur la pièce d’identité du client et sur le mandat"
+            )
+            self.fields["titulaire_prenoms"].label = _("Prénoms du client")
+            self.fields["titulaire_date_naissance"].label = _("Date de naissance du client")
+        else:
+            del self.fields["titulaire_email"]
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        if data["pour_qui"] == POUR_AUTRUI:
+        if data["pour_qui"] in (POUR_AUTRUI, POUR_MANDAT):
+            client = data["pour_qui"] == POUR_MANDAT
             for name, message in (
-                ("titulaire_nom", _("Indiquez le nom de naissance du nouveau titulaire.")),
-                ("titulaire_prenoms", _("Indiquez les prénoms du nouveau titulaire.")),
+                (
+                    "titulaire_nom",
+                    _("Indiquez le nom de naissance du client.")
+                    if client
+                    else _("Indiquez le nom de naissance du nouveau titulaire."),
+                ),
+                (
+                    "titulaire_prenoms",
+                    _("Indiquez les prénoms du client.")
+                    if client
+                    else _("Indiquez les prénoms du nouveau titulaire."),
+                ),
                 (
                     "titulaire_date_naissance",
-                    _("Indiquez la date de naissance du nouveau titulaire."),
+                    _("Indiquez la date de naissance du client.")
+                    if client
+                    else _("Indiquez la date de naissance du nouveau titulaire."),
                 ),
             ):
                 if not data.get(name):
@@ -266,6 +306,16 @@ class NouveauTitulaireForm(DsfrBaseForm):
                 self.initial[name] = certified[name]
             if certified.get("nom_usage"):
                 self.initial.setdefault("nom_usage", certified["nom_usage"])
+        elif state.under_mandate(self.demarche.answers or {}):
+            # The client's identity was typed once in step 1, checked against
+            # the registry there (code de cession) and against the mandate
+            # and ID the agent reads: it is not typed a second time.
+            for name, value in state.named_holder(self.demarche).items():
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Identité du client indiquée à l’étape « Pour commencer »"
+                )
+                self.initial[name] = value
         else:
             named = state.named_holder(self.demarche)
             for name, value in named.items():

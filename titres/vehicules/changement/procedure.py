@@ -58,6 +58,28 @@ CONSENT_RULE = DocumentRule(
 )
 
 
+MANDATE_RULE = DocumentRule(
+    code="mandat_cerfa_13757",
+    label=gettext_lazy("Mandat d’immatriculation (cerfa n° 13757)"),
+    help_text=gettext_lazy(
+        "Le mandat signé par votre client, vous autorisant à effectuer la démarche "
+        "d’immatriculation en son nom."
+    ),
+    min_pages=1,
+    max_pages=2,
+)
+CLIENT_ID_RULE = DocumentRule(
+    code="piece_identite_client",
+    label=gettext_lazy("Pièce d’identité du client"),
+    help_text=gettext_lazy(
+        "Carte nationale d’identité, passeport ou titre de séjour en cours de validité, recto "
+        "et verso."
+    ),
+    min_pages=1,
+    max_pages=2,
+)
+
+
 class StartStep(FormStep):
     """Step 1; its summary (récapitulatif, agents' file page) never shows
     the code de cession: it is a secret, spent at submission."""
@@ -71,7 +93,10 @@ class StartStep(FormStep):
 
 
 def document_rules(demarche):
-    return [CONSENT_RULE] if state.acting_for_someone(demarche.answers or {}) else []
+    answers = demarche.answers or {}
+    if state.under_mandate(answers):
+        return [MANDATE_RULE, CLIENT_ID_RULE]
+    return [CONSENT_RULE] if state.trusted_third_party(answers) else []
 
 
 def demarche_kwargs(demarche):
@@ -87,13 +112,23 @@ def on_start_saved(demarche, data, *, actor, request=None) -> None:
         defaults={"vehicle": vehicle, "cession": state.declaration_of(demarche)},
     )
     acting_for = {}
-    if data.get("pour_qui") == forms.POUR_AUTRUI:
+    if data.get("pour_qui") in (forms.POUR_AUTRUI, forms.POUR_MANDAT):
         acting_for = {
             "nom": data["titulaire_nom"],
             "prenoms": data["titulaire_prenoms"],
             "date_naissance": data["titulaire_date_naissance"],
             "qualite": "tiers_de_confiance",
         }
+    if data.get("pour_qui") == forms.POUR_MANDAT:
+        from ..professionnels.access import habilitation_of
+
+        habilitation = habilitation_of(demarche.owner)
+        acting_for.update(
+            qualite="professionnel_mandataire",
+            email=data.get("titulaire_email") or "",
+            professionnel=habilitation.organisation_name if habilitation else "",
+            habilitation=habilitation.number if habilitation else "",
+        )
     if demarche.acting_for != acting_for:
         demarche.acting_for = acting_for
         demarche.save(update_fields=["acting_for", "updated_at"])
@@ -145,6 +180,10 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     record.cpi_valid_until = one_month_after(today)
     record.old_plate = vehicle.plate
     record.save(update_fields=["cpi_number", "cpi_valid_until", "old_plate"])
+    if state.under_mandate(demarche.answers or {}):
+        from ..professionnels.mandate import notify_client
+
+        notify_client(demarche, record)
 
 
 def on_abandoned(demarche, actor) -> None:
@@ -176,11 +215,13 @@ def links(demarche) -> list[Link]:
 
 def available_to(user) -> bool:
     """Seed 000 §1.6: individuals file vehicle procedures through
-    FranceConnect (a local account is sent to the FranceConnect button by
+    FranceConnect, habilitated professionals for their clients (a local account is sent to the FranceConnect button by
     "Mon Espace Véhicule", with the alternatives)."""
     from titres.franceconnect.selectors import has_verified_identity
 
-    return has_verified_identity(user)
+    from ..professionnels.access import is_habilitated
+
+    return has_verified_identity(user) or is_habilitated(user)
 
 
 STEPS = [
@@ -195,10 +236,20 @@ STEPS = [
     DocumentsStep(
         slug=state.CONSENT,
         title=gettext_lazy("Consentement du nouveau titulaire"),
-        condition=state.acting_for_someone,
+        condition=state.trusted_third_party,
         help_text=gettext_lazy(
             "Vous faites la démarche pour une autre personne (tiers de confiance) : joignez son "
             "consentement écrit. Le certificat d’immatriculation sera établi à son nom."
+        ),
+    ),
+    DocumentsStep(
+        slug=state.MANDATE,
+        title=gettext_lazy("Mandat et pièce d’identité du client"),
+        condition=state.under_mandate,
+        help_text=gettext_lazy(
+            "Vous agissez pour votre client sous mandat : joignez le mandat d’immatriculation "
+            "(cerfa n° 13757) qu’il a signé et la copie de sa pièce d’identité. Le certificat "
+            "d’immatriculation sera établi à son nom."
         ),
     ),
     FormStep(

@@ -17,7 +17,10 @@ HOLDER = "nouveau-titulaire"
 SUMMARY = "recapitulatif"
 PAYMENT = "paiement"
 CONSENT = "consentement"
+MANDATE = "mandat"
 POUR_AUTRUI = "autrui"
+# A habilitated professional filing for a client (seed 000 §1.6).
+POUR_MANDAT = "mandat"
 
 # Statuses of a filed change of holder that keep the vehicle busy.
 ONGOING = (Status.EN_COURS, Status.EN_ATTENTE_USAGER, Status.VALIDEE, Status.EN_PRODUCTION)
@@ -32,7 +35,17 @@ def holder_answers(demarche) -> dict:
 
 
 def acting_for_someone(answers) -> bool:
+    """A trusted third party or a professional under mandate: the holder
+    is the person named in step 1, not the filer."""
+    return (answers.get(START) or {}).get("pour_qui") in (POUR_AUTRUI, POUR_MANDAT)
+
+
+def trusted_third_party(answers) -> bool:
     return (answers.get(START) or {}).get("pour_qui") == POUR_AUTRUI
+
+
+def under_mandate(answers) -> bool:
+    return (answers.get(START) or {}).get("pour_qui") == POUR_MANDAT
 
 
 def vehicle_of(demarche) -> Vehicle | None:
@@ -59,7 +72,7 @@ def franceconnect_identity(user):
 def certified_identity(demarche) -> dict:
     """The new holder's identity as FranceConnect certified it, when the
     filer acts for themselves (empty otherwise)."""
-    if start_answers(demarche).get("pour_qui") == POUR_AUTRUI:
+    if acting_for_someone(demarche.answers or {}):
         return {}
     identity = franceconnect_identity(demarche.owner)
     if identity is None:
@@ -74,9 +87,10 @@ def certified_identity(demarche) -> dict:
 
 
 def named_holder(demarche) -> dict:
-    """The holder a trusted third party named in step 1."""
+    """The holder a trusted third party (or the professional's client)
+    named in step 1."""
     answers = start_answers(demarche)
-    if answers.get("pour_qui") != POUR_AUTRUI:
+    if answers.get("pour_qui") not in (POUR_AUTRUI, POUR_MANDAT):
         return {}
     return {
         "nom_naissance": answers.get("titulaire_nom", ""),
@@ -87,7 +101,7 @@ def named_holder(demarche) -> dict:
 
 def new_holder_names(demarche, start: dict) -> tuple[str, str]:
     """(last name, first names) of the new holder from step 1's data."""
-    if start.get("pour_qui") == POUR_AUTRUI:
+    if start.get("pour_qui") in (POUR_AUTRUI, POUR_MANDAT):
         return start.get("titulaire_nom", ""), start.get("titulaire_prenoms", "")
     identity = franceconnect_identity(demarche.owner)
     if identity is not None:

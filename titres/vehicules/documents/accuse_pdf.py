@@ -6,6 +6,7 @@ from reportlab.lib.units import mm
 
 from titres.core.pdf import Document, amount
 
+from ..professionnels.mandate import filer_label
 from .common import Writer
 from .cpi_pdf import holder_of
 
@@ -30,11 +31,7 @@ def accuse_pdf(record) -> bytes:
     w.section("Nouveau titulaire")
     w.row("Nom et prénoms", f"{holder['last_name'].upper()} {holder['first_names']}")
     w.row("Adresse", f"{holder['address']}, {holder['postal_code']} {holder['commune']}")
-    w.row(
-        "Télédéclarant",
-        f"{demarche.owner.get_full_name()}"
-        + (" (tiers de confiance)" if demarche.acting_for else ""),
-    )
+    w.row("Télédéclarant", filer_label(demarche))
     w.section("Paiement des taxes")
     w.row("Référence du paiement", record.payment_reference)
     w.row("Montant payé", amount(record.amount_cents))

@@ -9,6 +9,7 @@ from titres.core import twoddoc
 from titres.core.pdf import Document, amount
 
 from ..changement import state
+from ..professionnels.mandate import filer_label
 from .common import Writer
 
 
@@ -85,7 +86,7 @@ def cpi_pdf(record) -> bytes:
     w.row("Adresse", holder["address"])
     w.row("Code postal et commune", f"{holder['postal_code']} {holder['commune']}")
     if demarche.acting_for:
-        w.row("Démarche effectuée par", f"{demarche.owner.get_full_name()} (tiers de confiance)")
+        w.row("Démarche effectuée par", filer_label(demarche))
     w.section("Taxes acquittées")
     for line in (record.taxes or {}).get("lines", []):
         w.row(f"{line['code']} — {line['label']}", amount(line["amount_cents"]))

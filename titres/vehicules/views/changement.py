@@ -22,6 +22,7 @@ from ..documents.accuse_pdf import accuse_pdf
 from ..documents.cpi_pdf import cpi_pdf
 from ..documents.recu_pdf import receipt_pdf
 from ..models import ChangeOfHolder
+from ..professionnels.mandate import filer_label
 
 
 def _record(request, number) -> ChangeOfHolder:
@@ -128,6 +129,7 @@ def finalisation(request, number):
             "demarche": demarche,
             "definition": definition,
             "total": definition.stepper_total(demarche),
+            "filer": filer_label(demarche),
         },
     )
 

@@ -17,6 +17,7 @@ from titres.procedures.selectors import demarches_owned_by
 
 from ..changement.procedure import CODE
 from ..models import CessionDeclaration
+from ..professionnels.access import is_habilitated
 
 # The five statuses of seed 003 with their explanations.
 STATUS_EXPLANATIONS = [
@@ -61,6 +62,7 @@ def espace(request):
                 "vehicle"
             )[:10],
             "explanations": STATUS_EXPLANATIONS,
+            "is_pro": is_habilitated(request.user),
         },
     )
 
@@ -115,6 +117,7 @@ def demarches_en_cours(request):
             "shown": shown,
             "query": query,
             "explanations": STATUS_EXPLANATIONS,
+            "is_pro": is_habilitated(request.user),
         },
     )
 

@@ -1,0 +1,2 @@
+"""The automotive professionals' space (habilitated SIV accounts): files
+filed for clients under mandate, their list, exports and batches."""

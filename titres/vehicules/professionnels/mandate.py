@@ -1,0 +1,56 @@
+"""A file filed by a professional for a client under mandate: who filed
+it (shown on the file, the CPI and the accusé next to the holder), and the
+client's e-mail when the professional gave an address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from titres.core.notifications import notify_email
+
+EMAILS = "vehicules/emails/"
+
+
+def is_mandate(demarche) -> bool:
+    return (demarche.acting_for or {}).get("qualite") == "professionnel_mandataire"
+
+
+def filer_label(demarche) -> str:
+    """« Télédéclarant » as printed on the documents: the professional and
+    their habilitation, a trusted third party, or the holder themselves."""
+    acting_for = demarche.acting_for or {}
+    if is_mandate(demarche):
+        company = acting_for.get("professionnel") or demarche.owner.organisation_name
+        return f"{company} (mandataire, habilitation SIV n° {acting_for.get('habilitation', '')})"
+    name = demarche.owner.get_full_name()
+    return f"{name} (tiers de confiance)" if acting_for else name
+
+
+def client_name(demarche) -> str:
+    acting_for = demarche.acting_for or {}
+    return f"{acting_for.get('nom', '').upper()} {acting_for.get('prenoms', '')}".strip()
+
+
+def notify_client(demarche, record) -> None:
+    """Sent after the submission commits (notify_email queues on commit):
+    the client learns that a file is registered in their name, by whom,
+    and its number — the CPI is the professional's to hand over."""
+    acting_for = demarche.acting_for or {}
+    email = acting_for.get("email")
+    if not email:
+        return
+    notify_email(
+        template=EMAILS + "mandat_enregistre",
+        to=email,
+        context={
+            "client": client_name(demarche),
+            "professional": acting_for.get("professionnel", ""),
+            "habilitation": acting_for.get("habilitation", ""),
+            "number": demarche.display_number,
+            "plate": record.vehicle.plate_display,
+            "cpi_number": record.cpi_number,
+            "cpi_valid_until": f"{record.cpi_valid_until:%d/%m/%Y}",
+            "site_url": settings.SITE_URL + reverse("core:home"),
+        },
+    )

@@ -1,0 +1,20 @@
+"""The professional's files: only their own (another professional's file
+is a 404 like any stranger's), with the vehicle and the client."""
+
+from __future__ import annotations
+
+from titres.procedures.selectors import demarches_owned_by
+
+from ..changement.procedure import CODE as CHANGE_OF_HOLDER
+
+# The procedures a professional files for clients, in the menu's order.
+PRO_PROCEDURES = (CHANGE_OF_HOLDER,)
+
+
+def pro_files(user):
+    return (
+        demarches_owned_by(user)
+        .filter(procedure_code__in=PRO_PROCEDURES)
+        .select_related("changement_titulaire__vehicle")
+        .order_by("-updated_at", "-id")
+    )
