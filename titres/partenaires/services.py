@@ -58,9 +58,12 @@ def issue_token(
     actor,
     request=None,
     renewed_from: ApiToken | None = None,
+    secret: tuple[str, str] | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new token and its secret, which is shown once and never stored."""
-    secret, key_id = tokens.make_secret()
+    """A new token and its secret, which is shown once and never stored.
+    `secret` (token, key id) is for the demonstration token only
+    (tokens.demo_secret); every real token gets a random one."""
+    secret, key_id = secret or tokens.make_secret()
     now = timezone.now()
     token = ApiToken.objects.create(
         partner=partner,

@@ -2,6 +2,7 @@
 row; the stored hash is HMAC-SHA256 of the whole token under a key derived
 from SECRET_KEY, so a copy of the database gives no usable token."""
 
+import base64
 import hashlib
 import hmac
 import re
@@ -21,6 +22,17 @@ def make_secret() -> tuple[str, str]:
     """A new (token, key id)."""
     key_id = secrets.token_hex(6)
     return f"{PREFIX}_{key_id}_{secrets.token_urlsafe(32)}", key_id
+
+
+def demo_secret() -> tuple[str, str]:
+    """The demonstration token (titres.partenaires.demo): derived from
+    SECRET_KEY, so `make run` can print it at every start although only its
+    hash is stored. Development and demo platforms only: with a real
+    SECRET_KEY nobody can recompute it, but it is printed on the console."""
+    raw = hmac.new(_key("partenaires.demo-token"), b"demo", hashlib.sha256).digest()
+    key_id = raw[:6].hex()
+    body = base64.urlsafe_b64encode(hashlib.sha256(raw).digest()).decode().rstrip("=")
+    return f"{PREFIX}_{key_id}_{body}", key_id
 
 
 def digest(token: str) -> str:

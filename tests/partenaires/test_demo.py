@@ -1,0 +1,36 @@
+import pytest
+
+from titres.core import ratelimit
+from titres.partenaires import demo, tokens
+from titres.partenaires.enums import Scope
+from titres.partenaires.models import ApiToken
+from titres.permis import demo as permis_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_token_is_printed_works_and_is_stored_hashed(client, settings):
+    settings.SITE_URL = "http://testserver"
+    ratelimit.reset()
+    permis_demo.load()
+    [credential] = demo.load()
+    [again] = demo.load()  # a reset issues it again with the same secret
+    assert again.secret == credential.secret == tokens.demo_secret()[0]
+    token = ApiToken.objects.get()
+    assert token.key_hash == tokens.digest(credential.secret)
+    assert sorted(token.scopes) == sorted(Scope.values)
+    # The printed curl line works as printed.
+    assert f'"Authorization: Bearer {credential.secret}"' in credential.note
+    url = credential.note.split("'")[1].removeprefix("http://testserver")
+    response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {credential.secret}")
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["etat"] == "valide"
+    assert response.json()["data"]["solde_points"] == 12
+
+
+def test_demo_token_follows_secret_key(settings):
+    first = tokens.demo_secret()[0]
+    settings.SECRET_KEY = "une-autre-clef-" + "x" * 40
+    second = tokens.demo_secret()[0]
+    assert first != second
+    assert tokens.split(first) and tokens.split(second)
