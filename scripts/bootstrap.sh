@@ -18,6 +18,19 @@ if [ ! -x "$VENV/bin/python" ]; then
     fi
   fi
 fi
+# The spoken CAPTCHA (titres/accounts/speech.py) needs espeak-ng, a Debian
+# package: installed once when we can (root with apt-get); without it the
+# form offers the image only and `manage.py check --deploy` warns (accounts.W001).
+if ! command -v espeak-ng >/dev/null && [ ! -f "$VENV/.espeak-ng-tried" ]; then
+  touch "$VENV/.espeak-ng-tried"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "espeak-ng manquant (code de sécurité sonore) : installation par apt-get…"
+    (apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null) ||
+      echo "espeak-ng non installé : le code de sécurité sera proposé en image seulement." >&2
+  else
+    echo "espeak-ng absent : installez-le (sudo apt-get install espeak-ng) pour le code de sécurité sonore." >&2
+  fi
+fi
 stamp="$VENV/.requirements-$(cat requirements/base.txt requirements/dev.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -122,7 +122,6 @@ URLS: dict[str, Route] = {
     "captcha-image": Route(PUBLIC, _w("captcha_key")),
     "captcha-image-2x": Route(PUBLIC, _w("captcha_key")),
     "captcha-audio": Route(PUBLIC, _w("captcha_key"), opens=False),
-    "captcha-refresh": Route(NONE, opens=False),
     "devidp:discovery": Route(PUBLIC),
     "devidp:jwks": Route(PUBLIC, cacheable=True),
     "devidp:authorize": Route(NONE, opens=False),

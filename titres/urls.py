@@ -8,7 +8,7 @@ from titres.partenaires.api import api as partner_api
 
 urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("captcha/", include("captcha.urls")),
+    path("captcha/", include("titres.accounts.captcha_urls")),
     path("gestion/", admin.site.urls),
     path("compte/", include("titres.accounts.urls")),
     path("franceconnect/", include("titres.franceconnect.urls")),

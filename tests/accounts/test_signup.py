@@ -303,41 +303,6 @@ def test_signups_are_limited_per_address(client, terms, monkeypatch):
     assert User.objects.filter(username="camille9").count() == 0
 
 
-def test_captcha_can_be_replaced_by_a_written_question(client, terms):
-    response = client.post(URL, {**signup_data(), "switch_captcha": "1"})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "Combien font" in page
-    assert 'src="/captcha/image/' not in page
-    # Typed values are kept, passwords are not.
-    assert 'value="camille.m"' in page
-    assert "Correct-Cheval-2026!" not in page
-    assert not response.context["form"].is_bound
-    assert not User.objects.exists()
-
-
-def test_written_question_is_checked(client, terms):
-    from captcha.models import CaptchaStore
-
-    from titres.accounts.captcha import challenge_in_words, text_challenge
-
-    challenge, answer = text_challenge()
-    assert challenge_in_words(challenge).startswith("Combien font ")
-    store = CaptchaStore.objects.create(challenge=challenge, response=answer)
-    wrong = client.post(
-        URL,
-        signup_data(captcha_0=store.hashkey, captcha_1=str(int(answer) + 1), captcha_mode="texte"),
-    )
-    assert "Le code de sécurité saisi est incorrect. Veuillez recommencer." in (
-        wrong.content.decode()
-    )
-    store = CaptchaStore.objects.create(challenge=challenge, response=answer)
-    right = client.post(
-        URL, signup_data(captcha_0=store.hashkey, captcha_1=answer, captcha_mode="texte")
-    )
-    assert right.status_code == 302
-
-
 def test_real_captcha_is_checked_outside_test_mode(client, terms, settings):
     from captcha.conf import settings as captcha_settings
     from captcha.models import CaptchaStore

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
-        from . import links  # noqa: F401 - registers the e-mail link makers
+        from . import checks, links  # noqa: F401 - registers the checks and e-mail link makers
         from .admin_site import install_on_default_site
 
         # Operators need a second factor at /gestion/ (django_otp).

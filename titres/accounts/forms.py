@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from .captcha import make_captcha_field
+from .captcha import IMAGE_MODE, make_captcha_field
 from .enums import Profile, SecretQuestion, Sex
 from .identifiers import email_key, identifier_key
 from .models import MairieAccountRequest, User
@@ -176,9 +176,9 @@ class SignupForm(TitresForm):
         error_messages={"required": TERMS_REQUIRED},
     )
 
-    def __init__(self, *args, captcha_text_mode=False, **kwargs):
+    def __init__(self, *args, captcha_mode=IMAGE_MODE, request=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["captcha"] = make_captcha_field(captcha_text_mode)
+        self.fields["captcha"] = make_captcha_field(captcha_mode, request)
         # The DSFR classes are set in DsfrBaseForm.__init__, before the captcha existed.
         self.fields["captcha"].widget.attrs.setdefault("class", "fr-input")
         self.fields["captcha"].label_suffix = ""
@@ -466,11 +466,11 @@ class MairieRequestForm(TitresForm, forms.ModelForm):
 
     phone = PhoneField(label=_("Téléphone (n° à 10 chiffres)"))
 
-    def __init__(self, *args, captcha_text_mode=False, **kwargs):
+    def __init__(self, *args, captcha_mode=IMAGE_MODE, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dr_count"].min_value = 1
         self.fields["dr_count"].widget.attrs["min"] = 1
-        self.fields["captcha"] = make_captcha_field(captcha_text_mode)
+        self.fields["captcha"] = make_captcha_field(captcha_mode, request)
         self.fields["captcha"].widget.attrs.setdefault("class", "fr-input")
         self.fields["captcha"].label_suffix = ""
 

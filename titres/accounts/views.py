@@ -18,7 +18,7 @@ from titres.core.http import safe_next_url
 from titres.core.journal import client_ip
 
 from . import tokens
-from .captcha import TEXT_MODE
+from .captcha import captcha_mode
 from .enums import Profile
 from .forms import (
     ContactDetailsForm,
@@ -128,10 +128,6 @@ def logout_view(request):
 # --- Sign-up and activation ----------------------------------------------------
 
 
-def _captcha_text_mode(request) -> bool:
-    return request.POST.get("captcha_mode") == TEXT_MODE or request.GET.get("captcha") == TEXT_MODE
-
-
 def _keep_typed_values(request, exclude=("password1", "password2", "csrfmiddlewaretoken")):
     return {
         key: value
@@ -147,14 +143,13 @@ def _keep_typed_values(request, exclude=("password1", "password2", "csrfmiddlewa
 def signup_view(request):
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    text_mode = _captcha_text_mode(request)
+    mode = captcha_mode(request)
     terms = current_terms_full()
     if request.method == "POST" and "switch_captcha" in request.POST:
-        # Same page, same typed values, with the text question instead of the image.
-        form = SignupForm(initial=_keep_typed_values(request), captcha_text_mode=True)
-        text_mode = True
+        # Same page, same typed values, with the other kind of challenge.
+        form = SignupForm(initial=_keep_typed_values(request), captcha_mode=mode, request=request)
     else:
-        form = SignupForm(request.POST or None, captcha_text_mode=text_mode)
+        form = SignupForm(request.POST or None, captcha_mode=mode, request=request)
     submitted = request.method == "POST" and "switch_captcha" not in request.POST
     ip = client_ip(request)
     if submitted and ip and not ratelimit.hit("accounts:signup:ip", ip, SIGNUP_IP_LIMIT):
@@ -163,7 +158,7 @@ def signup_view(request):
         return render(
             request,
             "accounts/signup.html",
-            {"form": form, "terms": terms, "captcha_text_mode": text_mode},
+            {"form": form, "terms": terms},
             status=429,
         )
     if submitted and form.is_valid() and form.email_taken:
@@ -199,8 +194,6 @@ def signup_view(request):
         {
             "form": form,
             "terms": terms,
-            "captcha_text_mode": text_mode,
-            "text_mode_value": TEXT_MODE,
             "pro_profiles": {
                 "organisation_name": "auto_ecole centre_sensibilisation personne_morale",
                 "approval_number": "auto_ecole centre_sensibilisation",
@@ -516,12 +509,13 @@ def terms_view(request):
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def mairie_request_view(request):
-    text_mode = _captcha_text_mode(request)
+    mode = captcha_mode(request)
     if request.method == "POST" and "switch_captcha" in request.POST:
-        form = MairieRequestForm(initial=_keep_typed_values(request), captcha_text_mode=True)
-        text_mode = True
+        form = MairieRequestForm(
+            initial=_keep_typed_values(request), captcha_mode=mode, request=request
+        )
     else:
-        form = MairieRequestForm(request.POST or None, captcha_text_mode=text_mode)
+        form = MairieRequestForm(request.POST or None, captcha_mode=mode, request=request)
     if request.method == "POST" and "switch_captcha" not in request.POST and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "captcha"}
         submit_mairie_request(request=request, **fields)
@@ -536,5 +530,5 @@ def mairie_request_view(request):
     return render(
         request,
         "accounts/mairie_request.html",
-        {"form": form, "captcha_text_mode": text_mode, "text_mode_value": TEXT_MODE},
+        {"form": form},
     )
