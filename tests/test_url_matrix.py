@@ -195,6 +195,7 @@ URLS: dict[str, Route] = {
     "permis:request_receipt": Route(OWNER, _w("number")),
     "permis:stamp_return": Route(NONE, _w("draft_number"), opens=False),
     "permis:request_talon": Route(OWNER, _w("number"), opens=False),
+    "permis:inscription_attestation": Route(OWNER, _w("number"), opens=False),
     # --- the agents' back office ----------------------------------------------
     "instruction:home": Route(AGENTS, opens=False),  # redirects to the work list
     "instruction:login": Route(PUBLIC),

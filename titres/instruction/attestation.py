@@ -22,6 +22,13 @@ AVAILABLE_STATUSES = frozenset({Status.VALIDEE, Status.EN_PRODUCTION})
 
 
 def is_available(demarche) -> bool:
+    """A procedure may say it gives no provisional right (e.g. the licence
+    inscription: the candidate has no licence yet)."""
+    from titres.procedures.registry import find_procedure
+
+    definition = find_procedure(demarche.procedure_code)
+    if definition is not None and not (definition.extra or {}).get("provisional_attestation", True):
+        return False
     return (
         is_permis(demarche) and demarche.status in AVAILABLE_STATUSES and bool(demarche.decided_at)
     )

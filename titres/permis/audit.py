@@ -8,6 +8,7 @@ from titres.core.audit import AuditCode
 
 class PermisEvent(AuditCode):
     LICENCE_STATE_CHANGED = "permis.licence_state_changed"
+    NEPH_ATTRIBUTED = "permis.neph_attributed"
     PHOTO_SAVED = "permis.photo_saved"
     PHOTO_USED = "permis.photo_used"
     RATTACHEMENT_CREATED = "permis.rattachement_created"

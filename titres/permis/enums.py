@@ -9,6 +9,8 @@ class LicenceState(models.TextChoices):
     SUSPENDU = "suspendu", _("Suspendu")
     ANNULE = "annule", _("Annulé")
     INVALIDE = "invalide", _("Invalidé (solde de points nul)")
+    # Inscription validated, NEPH attributed, no licence yet (issue 19).
+    EN_FORMATION = "formation", _("En formation")
 
 
 class Sex(models.TextChoices):

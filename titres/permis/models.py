@@ -381,6 +381,11 @@ class LicenceRequest(models.Model):
         verbose_name=_("photo numérique"),
     )
     stamp_number = models.CharField(_("timbre fiscal"), max_length=16, blank=True)
+    # Inscription (first licence): the categories sought and when the
+    # prefecture's validation attributed the NEPH (`record` is then the
+    # file created "en formation").
+    categories = models.JSONField(_("catégories demandées"), default=list, blank=True)
+    neph_attributed_at = models.DateTimeField(_("NEPH attribué le"), null=True, blank=True)
     created_at = models.DateTimeField(_("déposée le"), auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,15 @@ from .identifiers import format_ephoto_code
 from .procedure import fee_cents, motif_of
 
 
+def _motif_row(demarche, motif: str) -> tuple[str, str]:
+    from .inscription.procedure import CODE as INSCRIPTION_CODE
+
+    if demarche.procedure_code == INSCRIPTION_CODE:
+        categories = ((demarche.answers or {}).get("categories") or {}).get("categories") or []
+        return (_("Inscription, catégories demandées"), ", ".join(categories))
+    return (_("Motif"), str(dict(rf.MOTIF_CHOICES).get(motif, motif)))
+
+
 def receipt_rows(demarche) -> list[tuple[str, str]]:
     answers = demarche.answers or {}
     ec = answers.get("etat_civil") or {}
@@ -33,7 +42,7 @@ def receipt_rows(demarche) -> list[tuple[str, str]]:
     rows = [
         (_("Numéro de la pré-demande"), demarche.display_number),
         (_("Date de la pré-demande"), submitted.strftime("%d/%m/%Y %H:%M") if submitted else "—"),
-        (_("Motif"), str(dict(rf.MOTIF_CHOICES).get(motif, motif))),
+        _motif_row(demarche, motif),
         (_("Nom de naissance"), ec.get("nom_naissance", "")),
     ]
     if ec.get("nom_usage"):

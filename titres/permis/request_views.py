@@ -20,6 +20,7 @@ from titres.procedures.documents import rules_with_documents
 from titres.procedures.registry import get_procedure
 from titres.procedures.selectors import demarches_owned_by
 
+from .inscription.procedure import CODE as INSCRIPTION_CODE
 from .procedure import CODE
 from .receipt import receipt_rows, render_receipt_pdf
 from .talon import render_talon_pdf
@@ -27,11 +28,17 @@ from .talon import render_talon_pdf
 STAMP_INPUT_MAX = 40  # a stamp number is 16 digits; spaces and dashes allowed
 
 
-def _own_request(request, number):
-    """The user's own licence request; anything else (another person's
-    file, another procedure, a missing number) is the same 404."""
+LICENCE_CODES = (CODE, INSCRIPTION_CODE)
+
+
+def _own_request(request, number, codes=LICENCE_CODES):
+    """The user's own licence request or inscription; anything else
+    (another person's file, another procedure, a missing number) is the
+    same 404."""
     return get_object_or_404(
-        demarches_owned_by(request.user).filter(procedure_code=CODE).select_related("authority"),
+        demarches_owned_by(request.user)
+        .filter(procedure_code__in=codes)
+        .select_related("authority", "licence_request", "licence_request__record"),
         number=numbering.normalize(number),
     )
 
@@ -41,7 +48,7 @@ def confirmation(request, number):
     demarche = _own_request(request, number)
     if demarche.is_draft:
         return redirect("procedures:resume", number=demarche.number)
-    definition = get_procedure(CODE)
+    definition = get_procedure(demarche.procedure_code)
     steps = definition.applicable_steps(demarche)
     sections = [(s, s.summary(demarche)) for s in steps if s.kind != "summary"]
     return render(
@@ -81,12 +88,28 @@ def receipt(request, number):
     return response
 
 
+def inscription_attestation(request, number):
+    """The attestation d'inscription, once the prefecture attributed the NEPH."""
+    from .inscription.attestation import render_attestation_pdf
+
+    demarche = _own_request(request, number, codes=(INSCRIPTION_CODE,))
+    licence_request = getattr(demarche, "licence_request", None)
+    if licence_request is None or not licence_request.neph_attributed_at:
+        raise Http404
+    response = HttpResponse(render_attestation_pdf(demarche), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="attestation-inscription-{demarche.number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def stamp_return(request, number):
     """Back from the stamp shop with ?timbre=<number>. GET only asks for
     confirmation (a link must never reserve a stamp); the POST checks the
     stamp, reserves it for the draft and goes on at the payment step."""
-    demarche = _own_request(request, number)
+    demarche = _own_request(request, number, codes=(CODE,))
     if not demarche.is_draft:
         return redirect("procedures:detail", number=demarche.number)
     definition = get_procedure(CODE)
@@ -125,5 +148,9 @@ def driving_school_requests(request):
     """A driving school's requests filed for its candidates (only its own)."""
     if getattr(request.user, "profile", "") != "auto_ecole":
         raise Http404
-    demarches = demarches_owned_by(request.user).filter(procedure_code=CODE).order_by("-created_at")
+    demarches = (
+        demarches_owned_by(request.user)
+        .filter(procedure_code__in=LICENCE_CODES)
+        .order_by("-created_at")
+    )
     return render(request, "permis/demande/auto_ecole.html", {"demarches": demarches})

@@ -22,5 +22,10 @@ urlpatterns = [
         request_views.talon,
         name="request_talon",
     ),
+    path(
+        "demandes/<str:number>/attestation-inscription.pdf",
+        request_views.inscription_attestation,
+        name="inscription_attestation",
+    ),
     path("demandes/<str:number>/timbre/", request_views.stamp_return, name="stamp_return"),
 ]

@@ -20,6 +20,12 @@ from .common import file_of, page_context
 from .photo import ephoto_of
 from .viewer import unavailable_reason
 
+
+class _NoExtra:
+    extra: dict = {}
+
+
+_NO_EXTRA = _NoExtra()
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -151,6 +157,11 @@ def demarche_detail(request, number):
         production=getattr(demarche, "production_order", None)
         if hasattr(demarche, "production_order")
         else None,
+        # A procedure whose validation ends the work (e.g. the licence
+        # inscription: the NEPH is attributed) offers no production.
+        produces_title=((find_procedure(demarche.procedure_code) or _NO_EXTRA).extra or {}).get(
+            "produces_title", True
+        ),
         complement_received=demarche.history.filter(event="completer").exists()
         and demarche.status == Status.EN_COURS,
     )
