@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install messages compilemessages run demo-reset test lint format e2e deps-update clean
+.PHONY: install messages compilemessages run demo-reset test lint format e2e deps-update clean \
+	cluster cluster-stop cluster-status cluster-test soak
 
 install:
 	@./scripts/bootstrap.sh
@@ -49,6 +50,26 @@ bench-stamps: install
 
 bench-%: install
 	@DEBUG=0 ALLOW_GENERATED_SECRET_KEY=1 SINGLE_PROCESS_INSTALLATION=1 PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG=1 TWODDOC_ALLOW_DEV_KEYS=1 $(PY) bench/$*.py
+
+# The multi-server topology on this machine (docs/deployment.md): HAProxy,
+# two gunicorn servers, PostgreSQL, Redis, S3, the task workers.
+cluster: compilemessages
+	@./scripts/cluster.sh start
+
+cluster-stop:
+	@./scripts/cluster.sh stop
+
+cluster-status:
+	@./scripts/cluster.sh status
+
+# The journeys, faults and short soak on the cluster (tests_cluster/, not
+# collected by `make test`); starts the cluster if it is not running and
+# then stops it again. `make soak`: the same load for 10 minutes.
+cluster-test: compilemessages
+	@$(PY) -m pytest -c tests_cluster/pytest.ini tests_cluster -s $(PYTEST_ARGS)
+
+soak: compilemessages
+	@SOAK_SECONDS=$${SOAK_SECONDS:-600} $(PY) -m pytest -c tests_cluster/pytest.ini tests_cluster/test_soak.py -s $(PYTEST_ARGS)
 
 # Re-pins every dependency to its newest allowed version (see docs/dependencies.md).
 deps-update: install
