@@ -24,6 +24,7 @@ def _row(result) -> DBTaskResult:
     return DBTaskResult.objects.select_related("lease").get(pk=result.id)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker's real connection handling
 def test_a_task_of_a_killed_worker_runs_again_once(db_backend, make_worker, mailoutbox):
     result = send_email_task.enqueue(
         template="accounts/emails/activation",

@@ -9,7 +9,10 @@ from django_tasks_db.models import DBTaskResult
 from tests.jobs import tasks
 from titres.jobs import worker as worker_module
 
-pytestmark = pytest.mark.django_db
+# transaction=True: an outage makes the worker close its connection, which
+# inside a test's wrapping transaction would be the test's own (PostgreSQL
+# then refuses every later query); here it reconnects as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
