@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: the development server and one task worker per queue.
+# `make run`: the development server, one task worker per queue, the journal
+# sealer and the periodic jobs' scheduler.
 #
 # Restart-safe: a lock (flock on var/run.lock) refuses a second copy before
 # anything touches the database; TERM, INT or the end of any child stops
@@ -47,6 +48,11 @@ done
 $PY manage.py seal_journal --follow &
 children+=($!)
 echo $! >"$RUN_DIR/sealer.pid"
+# The periodic jobs' scheduler (docs/operations.md, "Periodic jobs"): with
+# several servers each starts one and the database lease picks the active one.
+$PY manage.py run_scheduler --instance "run-$$" &
+children+=($!)
+echo $! >"$RUN_DIR/scheduler.pid"
 # --noreload: the autoreloader forks a child that would outlive a TERM.
 $PY manage.py runserver "$HOST:$PORT" --noreload &
 children+=($!)

@@ -214,6 +214,7 @@ URLS: dict[str, Route] = {
     "instruction_public:attestation": Route(OWNER, _w("number"), opens=False),
     # --- job queues' probe (load balancer, operators) ---------------------------
     "jobs:probe": Route(PUBLIC, opens=False, probe=True),
+    "jobs:scheduler_probe": Route(PUBLIC, opens=False, probe=True),
     # --- vehicles (the world's file is a licence request: object pages 404) ----
     "vehicules:espace": Route(SIGNED_IN, opens=False),
     "vehicules:demarches": Route(SIGNED_IN, opens=False),

@@ -326,6 +326,11 @@ TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=5)
 TASKS_RETRY_BASE_SECONDS = env.float("TASKS_RETRY_BASE_SECONDS", default=30)
 TASKS_RETRY_MAX_SECONDS = env.float("TASKS_RETRY_MAX_SECONDS", default=3600)
 TASKS_MAX_WAIT_SECONDS = env.int("TASKS_MAX_WAIT_SECONDS", default=300)
+# The periodic jobs' scheduler (titres/jobs/schedule.py, docs/operations.md).
+SCHEDULER_LEASE_SECONDS = env.int("SCHEDULER_LEASE_SECONDS", default=30)
+SCHEDULER_PERIODS = env.dict("SCHEDULER_PERIODS", cast={"value": int}, default={})
+SCHEDULER_GRACE_SECONDS = env.int("SCHEDULER_GRACE_SECONDS", default=300)
+SCHEDULER_RUNS_KEPT_DAYS = env.int("SCHEDULER_RUNS_KEPT_DAYS", default=90)
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {

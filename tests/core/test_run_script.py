@@ -18,7 +18,7 @@ FAKE_PYTHON = """#!/usr/bin/env bash
 echo "$*" >> "$CALLS"
 case "$*" in
   *migrate*|*load_demo*) ;;
-  *) exec sleep 300 ;;  # the server, the workers, the journal sealer
+  *) exec sleep 300 ;;  # the server, the workers, the sealer, the scheduler
 esac
 """
 
@@ -79,9 +79,9 @@ def test_a_second_copy_is_refused_and_term_stops_everything(run_env, tmp_path):
     run_dir = tmp_path / "var" / "run"
     first = _start(run_env)
     try:
-        _wait_for(lambda: len(_pids(run_dir)) == 7, "les sept processus ne démarrent pas")
+        _wait_for(lambda: len(_pids(run_dir)) == 8, "les huit processus ne démarrent pas")
         calls_file = tmp_path / "calls"
-        _wait_for(lambda: len(calls_file.read_text().splitlines()) == 8, "appels incomplets")
+        _wait_for(lambda: len(calls_file.read_text().splitlines()) == 9, "appels incomplets")
         pids = _pids(run_dir)
         calls_before = (tmp_path / "calls").read_text()
 
@@ -104,3 +104,4 @@ def test_a_second_copy_is_refused_and_term_stops_everything(run_env, tmp_path):
     calls = (tmp_path / "calls").read_text().splitlines()
     assert calls[:2] == ["manage.py migrate --no-input -v 0", "manage.py load_demo"]
     assert sum("task_worker" in c for c in calls) == 4
+    assert sum("run_scheduler" in c for c in calls) == 1

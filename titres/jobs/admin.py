@@ -1,6 +1,7 @@
 """Operators see stuck and failed tasks and retry them (/gestion/)."""
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -10,8 +11,9 @@ from django_tasks_db.models import DBTaskResult
 
 from titres.core.admin import ReadOnlyAdmin
 
-from .models import WorkerHeartbeat
+from .models import JobRun, RunStatus, ScheduledJob, SchedulerLease, WorkerHeartbeat
 from .reaper import expired_running
+from .schedule import human_period, periodic_jobs
 from .services import NotRetryable, retry_task
 
 
@@ -112,3 +114,65 @@ class WorkerAdmin(ReadOnlyAdmin):
         from . import conf
 
         return (timezone.now() - obj.seen_at).total_seconds() <= conf.worker_seen_seconds()
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    """Every run of a periodic job, failures first to the eye (filter)."""
+
+    list_display = (
+        "job",
+        "status",
+        "started_at",
+        "finished_at",
+        "duration",
+        "instance",
+        "short_error",
+    )
+    list_filter = ("status", "job")
+    list_select_related = ("job",)
+    search_fields = ("job__name", "error")
+    date_hierarchy = "started_at"
+
+    @admin.display(description=_("durée (s)"))
+    def duration(self, obj):
+        seconds = obj.duration_seconds
+        return "—" if seconds is None else f"{seconds:.1f}"
+
+    @admin.display(description=_("erreur"))
+    def short_error(self, obj):
+        return obj.error[:120] or "—"
+
+
+@admin.register(ScheduledJob)
+class ScheduledJobAdmin(ReadOnlyAdmin):
+    list_display = ("name", "period", "next_run_at", "last_status", "last_run_at")
+
+    def get_queryset(self, request):
+        latest = JobRun.objects.filter(job=OuterRef("pk")).order_by("-started_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_status=Subquery(latest.values("status")[:1]),
+                last_run_at=Subquery(latest.values("started_at")[:1]),
+            )
+        )
+
+    @admin.display(description=_("période"))
+    def period(self, obj):
+        periods = {job.name: job.period for job in periodic_jobs()}
+        return human_period(periods[obj.name]) if obj.name in periods else _("désactivée")
+
+    @admin.display(description=_("dernier résultat"))
+    def last_status(self, obj):
+        return dict(RunStatus.choices).get(obj.last_status, "—")
+
+    @admin.display(description=_("dernière exécution"))
+    def last_run_at(self, obj):
+        return obj.last_run_at or "—"
+
+
+@admin.register(SchedulerLease)
+class SchedulerLeaseAdmin(ReadOnlyAdmin):
+    list_display = ("name", "holder", "acquired_at", "expires_at")

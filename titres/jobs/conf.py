@@ -47,3 +47,31 @@ def max_wait_seconds() -> int:
 
 def queues() -> list[str]:
     return list(settings.TASKS["default"].get("QUEUES") or ["default"])
+
+
+def scheduler_lease_seconds() -> int:
+    """How long the active scheduler stays in charge without renewing;
+    after that another instance takes over."""
+    return int(getattr(settings, "SCHEDULER_LEASE_SECONDS", 30))
+
+
+def scheduler_renew_seconds() -> float:
+    return max(0.2, scheduler_lease_seconds() / 3)
+
+
+def scheduler_periods() -> dict[str, int]:
+    """Per-job period overrides in seconds (0 disables the job)."""
+    return {k: int(v) for k, v in (getattr(settings, "SCHEDULER_PERIODS", None) or {}).items()}
+
+
+def scheduler_grace_seconds() -> int:
+    """How late a job may be before the probe reports it overdue."""
+    return int(getattr(settings, "SCHEDULER_GRACE_SECONDS", 300))
+
+
+def scheduler_threads() -> int:
+    return int(getattr(settings, "SCHEDULER_THREADS", 2))
+
+
+def scheduler_runs_kept_days() -> int:
+    return int(getattr(settings, "SCHEDULER_RUNS_KEPT_DAYS", 90))
