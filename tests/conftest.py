@@ -37,3 +37,16 @@ def _fresh_rate_limits():
     ratelimit.reset()
     yield
     ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
+def _portal_notices_read():
+    """The maintenance switch and the announcements are read once per
+    interval per process (titres/annuaire): each test starts with them read
+    (off, none), so pinned query counts do not depend on when the interval
+    ran out. tests/annuaire clears them to test the reading itself."""
+    from titres.annuaire import announcements, maintenance
+
+    maintenance.prime()
+    announcements.prime()
+    yield

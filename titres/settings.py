@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "titres.identite",
     "titres.instruction",
     "titres.partenaires",
+    "titres.annuaire",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "titres.annuaire.maintenance.MaintenanceModeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -118,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
                 "titres.core.context_processors.portal",
+                "titres.annuaire.context_processors.notices",
             ],
         },
     },
@@ -379,3 +382,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Maintenance mode (docs/annuaire.md) -----------------------------------
+# On during a deployment: citizens and partners get the 503 page, operators,
+# agents and the health probes keep working. Operators also switch it in /gestion/.
+MAINTENANCE_MODE = env.bool("MAINTENANCE_MODE", default=False)
+MAINTENANCE_RETRY_AFTER = env.int("MAINTENANCE_RETRY_AFTER", default=300)

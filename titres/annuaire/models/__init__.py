@@ -1,0 +1,3 @@
+from .announcements import Announcement, MaintenanceMode
+
+__all__ = ["Announcement", "MaintenanceMode"]
