@@ -201,6 +201,8 @@ URLS: dict[str, Route] = {
     "instruction:login": Route(PUBLIC),
     "instruction:logout": Route(NONE, opens=False),
     "instruction:otp_enrol": Route(AGENTS_UNVERIFIED, opens=False),
+    # A link nobody was sent: refused (404) for the agent, login for anyone else.
+    "instruction:otp_enrol_link": Route(NONE, lambda w: ["inconnu"], opens=False),
     "instruction:otp_verify": Route(AGENTS_UNVERIFIED),
     "instruction:worklist": Route(AGENTS_A, _w("authority_code")),
     "instruction:search": Route(AGENTS_A, _w("authority_code")),

@@ -29,6 +29,9 @@ SECURITY_EVENTS = [
     InstructionEvent.AGENT_LOGOUT,
     InstructionEvent.OTP_ENROLLED,
     InstructionEvent.OTP_REFUSED,
+    InstructionEvent.OTP_ENROLMENT_ISSUED,
+    InstructionEvent.OTP_ENROLMENT_REDEEMED,
+    InstructionEvent.OTP_ENROLMENT_REFUSED,
     FranceConnectEvent.LOGIN_REFUSED,
     # Credentials and accounts.
     AccountsEvent.PASSWORD_CHANGED,

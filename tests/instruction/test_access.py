@@ -18,7 +18,7 @@ from .factories import AgentMembershipFactory, DocumentFactory, PermisDemarcheFa
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login", "logout", "otp_enrol", "otp_verify"}
+PUBLIC = {"login", "logout", "otp_enrol", "otp_enrol_link", "otp_verify"}
 FAKE_KWARGS = {
     "code": "543",
     "number": "X",
@@ -76,6 +76,8 @@ def test_agent_with_device_but_not_verified_is_sent_to_verification(agent):
 
 
 def test_login_then_enrolment_with_qr_code_then_home(authority):
+    from titres.instruction.enrolment import issue_code
+
     user = AgentMembershipFactory(authority=authority).user
     user.set_password("Motdepasse-solide-2024")
     user.save()
@@ -85,6 +87,9 @@ def test_login_then_enrolment_with_qr_code_then_home(authority):
         {"username": user.username, "password": "Motdepasse-solide-2024"},
     )
     assert response.url == reverse("instruction:otp_enrol")
+    # The password alone shows no QR code (tests/instruction/test_enrolment.py).
+    code = issue_code(user=user, actor=None)
+    client.post(response.url, {"activation_code": code})
     page = client.get(response.url)
     assert b"data:image/svg+xml" in page.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)

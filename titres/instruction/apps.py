@@ -11,7 +11,7 @@ class InstructionConfig(AppConfig):
         from titres.procedures.access import register_access_policy
         from titres.procedures.registry import register_file_link
 
-        from . import attestation, signals  # noqa: F401
+        from . import attestation, links, signals  # noqa: F401
         from .access import POLICY
 
         register_access_policy(POLICY)

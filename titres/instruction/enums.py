@@ -68,3 +68,10 @@ class SortOrder(models.TextChoices):
     RECENTES = "recentes", _("Date de demande (plus récentes d’abord)")
     NOM = "nom", _("Nom")
     MODIFICATION = "modification", _("Date de modification (plus récentes d’abord)")
+
+
+class EnrolmentKind(models.TextChoices):
+    """What an agent holds, besides the password, to enrol a second factor."""
+
+    LINK = "lien", _("Lien envoyé par courriel")
+    CODE = "code", _("Code d’activation remis par un opérateur")

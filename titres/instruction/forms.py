@@ -125,3 +125,12 @@ class AssignForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["agent"].queryset = agents
         self.fields["agent"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ActivationCodeForm(DsfrBaseForm):
+    activation_code = forms.CharField(
+        label=_("Code d’activation"),
+        help_text=_("12 caractères remis par votre opérateur, par exemple ABCD-EFGH-JKLM."),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from titres.procedures.models import Authority, Demarche
 
-from .enums import AgentRole, ProductionStatus
+from .enums import AgentRole, EnrolmentKind, ProductionStatus
 
 
 class AgentMembership(models.Model):
@@ -140,3 +140,55 @@ class ProductionOrder(models.Model):
 
     def __str__(self):
         return f"{self.demarche_id} {self.status}"
+
+
+class OtpEnrolment(models.Model):
+    """What lets an agent register a first authenticator besides the
+    password (see enrolment.py): a mailed link or an operator's activation
+    code. Only a keyed digest of the secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="otp_enrolments",
+    )
+    kind = models.CharField(_("moyen"), max_length=10, choices=EnrolmentKind.choices)
+    # Empty until the mail is sent (the link's token is made then).
+    digest = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    sent_to = models.EmailField(_("envoyé à"), blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("émis par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("émis le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("application enregistrée le"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("remplacé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrôlement du second facteur")
+        verbose_name_plural = _("enrôlements du second facteur")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_kind_display()} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def state_label(self) -> str:
+        from django.utils import timezone
+
+        if self.completed_at:
+            return _("application enregistrée")
+        if self.used_at:
+            return _("utilisé, application pas encore enregistrée")
+        if self.revoked_at:
+            return _("remplacé")
+        if self.expires_at <= timezone.now():
+            return _("expiré")
+        return _("en attente")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("connexion/", otp.login_view, name="login"),
     path("deconnexion/", otp.logout_view, name="logout"),
     path("securite/enrolement/", otp.otp_enrol, name="otp_enrol"),
+    path("securite/enrolement/lien/<str:token>/", otp.otp_enrol_link, name="otp_enrol_link"),
     path("securite/verification/", otp.otp_verify, name="otp_verify"),
     path("autorite/<str:code>/", lists.worklist, name="worklist"),
     path("autorite/<str:code>/recherche/", lists.search, name="search"),

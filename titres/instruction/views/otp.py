@@ -1,5 +1,7 @@
 """The entrance of the back office: password, then the second factor
-(authenticator app enrolment and verification)."""
+(authenticator app enrolment and verification). A first enrolment needs an
+e-mailed link or an operator's activation code besides the password
+(`instruction/enrolment.py`)."""
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -12,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -22,8 +24,9 @@ from titres.core.http import safe_next_url
 from titres.core.journal import record_event
 from titres.instruction.audit import InstructionEvent
 
+from .. import enrolment
 from ..auth import NOT_AN_AGENT, is_agent, otp_step_url
-from ..forms import AgentLoginForm, TokenForm
+from ..forms import ActivationCodeForm, AgentLoginForm, TokenForm
 from ..otp import qr_data_uri, secret_base32, throttled_until
 
 
@@ -98,11 +101,42 @@ def _after_otp(request):
     return redirect(target)
 
 
+def _proof_page(request, refusal: str = ""):
+    """No enrolment proven in this session: ask for the e-mailed link or the
+    operator's activation code (the password alone shows no QR code)."""
+    form = ActivationCodeForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment.redeem_code(
+                code=form.cleaned_data["activation_code"], user=request.user, request=request
+            )
+        except enrolment.EnrolmentRefused as error:
+            form.add_error("activation_code", error.message)
+            status = 429 if error.reason == "limited" else 200
+        else:
+            messages.success(
+                request,
+                _(
+                    "Code d’activation accepté : enregistrez maintenant votre application "
+                    "d’authentification."
+                ),
+            )
+            return redirect("instruction:otp_enrol")
+    return render(
+        request,
+        "instruction/otp_enrol_proof.html",
+        {"form": form, "refusal": refusal, "hours": enrolment.enrolment_hours()},
+        status=status,
+    )
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def otp_enrol(request):
-    """First sign-in: register an authenticator app (QR code), confirmed by
+    """First sign-in: once an enrolment link or activation code is redeemed
+    in this session, register an authenticator app (QR code), confirmed by
     a first code. Nothing else is reachable before."""
     blocked = _otp_guard(request)
     if blocked:
@@ -110,18 +144,23 @@ def otp_enrol(request):
     user = request.user
     if user_has_device(user, confirmed=True):
         return redirect("instruction:otp_verify")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    refusal = ""
+    pending = request.session.pop(enrolment.PENDING_LINK_KEY, None)
+    if pending:
+        # A link opened before signing in (see otp_enrol_link).
+        try:
+            enrolment.redeem_link(token=pending, user=user, request=request)
+        except enrolment.EnrolmentRefused as error:
+            refusal = error.message
+    proof = enrolment.proven_enrolment(request)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first() if proof else None
     if device is None:
-        device = TOTPDevice.objects.create(
-            user=user, name=_("Application d’authentification"), confirmed=False
-        )
+        return _proof_page(request, refusal)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            enrolment.complete(enrolment=proof, device=device, request=request)
             otp_login(request, device)
-            record_event(InstructionEvent.OTP_ENROLLED, actor=user, request=request, target=device)
             messages.success(request, _("Votre application d’authentification est enregistrée."))
             return _after_otp(request)
         form.add_error(
@@ -137,6 +176,42 @@ def otp_enrol(request):
             "secret": secret_base32(device),
         },
     )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def otp_enrol_link(request, token):
+    """The e-mailed enrolment link. Opened before signing in (or by a mail
+    scanner), it uses nothing: the token waits in the session for the
+    password step."""
+    user = request.user
+    if not user.is_authenticated:
+        request.session[enrolment.PENDING_LINK_KEY] = token[:100]
+        messages.info(
+            request,
+            _(
+                "Connectez-vous avec votre identifiant et votre mot de passe pour enregistrer "
+                "votre application d’authentification."
+            ),
+        )
+        return redirect("instruction:login")
+    if not is_agent(user):
+        raise PermissionDenied(NOT_AN_AGENT)
+    if user.is_verified() or user_has_device(user, confirmed=True):
+        messages.info(request, str(enrolment.ALREADY_ENROLLED))
+        return redirect(otp_step_url(user) if not user.is_verified() else "instruction:home")
+    try:
+        enrolment.redeem_link(token=token, user=user, request=request)
+    except enrolment.EnrolmentRefused as error:
+        status = {"unknown": 404, "other_account": 403, "limited": 429}.get(error.reason, 410)
+        return render(
+            request,
+            "instruction/otp_enrol_refused.html",
+            {"message": error.message},
+            status=status,
+        )
+    return redirect("instruction:otp_enrol")
 
 
 @login_not_required
