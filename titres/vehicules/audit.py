@@ -20,3 +20,5 @@ class VehiculesEvent(AuditCode):
     TAXES_PAID = "vehicules.taxes_paid"
     FILING_REFUSED_AFTER_PAYMENT = "vehicules.filing_refused_after_payment"
     TAXES_REFUNDED = "vehicules.taxes_refunded"
+    PRO_FILES_EXPORTED = "vehicules.pro_files_exported"
+    PRO_BULK_DOWNLOAD_REQUESTED = "vehicules.pro_bulk_download_requested"

@@ -387,3 +387,8 @@ class ChangeOfHolder(models.Model):
 
     def __str__(self):
         return f"{self.vehicle.plate_display} — {self.demarche}"
+
+
+# The professionals' space's models live with it; imported here so that
+# Django registers them with the app.
+from .professionnels.models import BulkDownload  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cession, changement, espace, pro
+from .views import cession, changement, espace, pro, pro_list
 
 app_name = "vehicules"
 urlpatterns = [
@@ -10,6 +10,28 @@ urlpatterns = [
     path("mes-demarches/<str:number>/action/", espace.action, name="demarche_action"),
     path("professionnel/", pro.espace, name="pro_espace"),
     path("professionnel/nouvelle-demande/", pro.nouvelle_demande, name="pro_nouvelle_demande"),
+    path("professionnel/demarches/", pro_list.demarches, name="pro_demarches"),
+    path("professionnel/demarches/export.csv", pro_list.export_csv, name="pro_export_csv"),
+    path(
+        "professionnel/telechargements/",
+        pro_list.telechargement_demander,
+        name="pro_telechargement_demander",
+    ),
+    path(
+        "professionnel/telechargements/<uuid:pk>/",
+        pro_list.telechargement,
+        name="pro_telechargement",
+    ),
+    path(
+        "professionnel/telechargements/<uuid:pk>/etat/",
+        pro_list.telechargement_etat,
+        name="pro_telechargement_etat",
+    ),
+    path(
+        "professionnel/telechargements/<uuid:pk>/archive.zip",
+        pro_list.telechargement_archive,
+        name="pro_telechargement_archive",
+    ),
     path("cession/", cession.declarer, name="cession_declarer"),
     path("cession/<uuid:pk>/", cession.resultat, name="cession_resultat"),
     path("cession/<uuid:pk>/certificat.pdf", cession.certificat, name="cession_certificat"),

@@ -1,0 +1,98 @@
+"""Browser journey of the professionals' space (issue 18): a habilitated
+garage files a change of holder for a client under mandate (mandate and
+client's ID uploaded), pays the taxes, downloads the CPI, and finds the file
+in its list with the client's name. axe-core on every page; screenshots at
+1280 and 375 px in var/screenshots/."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.test_vehicules_journey import fill_holder_and_pay, shoot
+from tests.accounts.factories import HabilitationFactory
+from tests.vehicules.factories import VehicleFactory, declared
+from titres.procedures.models import Demarche
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings):
+    settings.CLAMAV_URL = ""
+    settings.PAYMENT_PROVIDER = "local"
+
+
+def visit(page, check_a11y, name):
+    check_a11y(page)
+    shoot(page, f"pro-{name}")
+
+
+def _pdf(tmp_path, name):
+    from tests.procedures import samples
+
+    path = tmp_path / name
+    path.write_bytes(samples.pdf(1))
+    return path
+
+
+def _upload(page, label, path):
+    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
+    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
+    expect(page.locator("li", has_text=path.name)).to_be_visible()
+
+
+def test_garage_files_for_a_client_under_mandate(page, check_a11y, login_as, tmp_path, mailbox):
+    vehicle = VehicleFactory(plate="FG123HJ", formule_number="2019FG04521")
+    sold = declared(vehicle)
+    habilitation = HabilitationFactory(organisation_name="Garage du Centre")
+    login_as(page, habilitation.user)
+
+    page.goto("/vehicules/professionnel/")
+    expect(page.locator("h1")).to_have_text("Espace professionnel de l’automobile")
+    expect(page.get_by_text(habilitation.number)).to_be_visible()
+    visit(page, check_a11y, "0-espace")
+    page.get_by_label("Type de demande").select_option(
+        label="J’achète ou je reçois un véhicule d’occasion"
+    )
+    page.get_by_role("button", name="Ajouter une demande").click()
+
+    expect(page.get_by_text("Étape 1 sur")).to_be_visible()
+    page.get_by_label("Pour un client, sous mandat (cerfa n° 13757)").check(force=True)
+    page.get_by_label("Nom de naissance du client").fill("Mercier")
+    page.get_by_label("Prénoms du client").fill("Pierre")
+    page.get_by_label("Date de naissance du client").fill("15/01/1990")
+    page.get_by_label("Adresse e-mail du client").fill("pierre.mercier@example.org")
+    page.get_by_label("Numéro d’immatriculation").fill("FG-123-HJ")
+    page.get_by_label("Oui", exact=True).check(force=True)
+    page.locator("#id_code_cession").fill(sold.code_display)
+    visit(page, check_a11y, "1-pour-commencer")
+    page.get_by_role("button", name="Démarrer la procédure").click()
+
+    expect(page.locator(".fr-stepper__title")).to_contain_text(
+        "Mandat et pièce d’identité du client"
+    )
+    _upload(page, "Mandat d’immatriculation (cerfa n° 13757)", _pdf(tmp_path, "mandat.pdf"))
+    _upload(page, "Pièce d’identité du client", _pdf(tmp_path, "cni-client.pdf"))
+    visit(page, check_a11y, "2-mandat")
+    page.get_by_role("button", name="Étape suivante").click()
+
+    # The client's identity typed once: shown, not editable.
+    expect(page.get_by_label("Nom de naissance", exact=True)).to_be_disabled()
+    expect(page.get_by_label("Nom de naissance", exact=True)).to_have_value("Mercier")
+    page.get_by_label("Homme", exact=True).check(force=True)
+    number = fill_holder_and_pay(page, check_a11y, "pro")
+    expect(page.locator("#deposant-titulaire")).to_contain_text("MERCIER Pierre")
+    expect(page.locator("#deposant-titulaire")).to_contain_text("Garage du Centre (mandataire")
+
+    demarche = Demarche.objects.get(number=number.replace("-", ""))
+    assert demarche.status == "EN_COURS" and demarche.owner == habilitation.user
+    assert demarche.acting_for["qualite"] == "professionnel_mandataire"
+    mail = mailbox.last_to("pierre.mercier@example.org")
+    assert mail is not None and number in mail.body
+
+    page.goto("/vehicules/professionnel/")
+    row = page.get_by_role("row", name=re.compile(number))
+    expect(row).to_contain_text("MERCIER Pierre")
+    expect(row).to_contain_text("FG-123-HJ")
+    visit(page, check_a11y, "3-liste")
