@@ -78,8 +78,8 @@ def test_garage_files_for_a_client_under_mandate(page, check_a11y, login_as, tmp
     page.get_by_role("button", name="Étape suivante").click()
 
     # The client's identity typed once: shown, not editable.
-    expect(page.get_by_label("Nom de naissance", exact=True)).to_be_disabled()
-    expect(page.get_by_label("Nom de naissance", exact=True)).to_have_value("Mercier")
+    expect(page.locator("#id_nom_naissance")).to_be_disabled()
+    expect(page.locator("#id_nom_naissance")).to_have_value("Mercier")
     page.get_by_label("Homme", exact=True).check(force=True)
     number = fill_holder_and_pay(page, check_a11y, "pro")
     expect(page.locator("#deposant-titulaire")).to_contain_text("MERCIER Pierre")

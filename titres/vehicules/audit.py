@@ -22,3 +22,5 @@ class VehiculesEvent(AuditCode):
     TAXES_REFUNDED = "vehicules.taxes_refunded"
     PRO_FILES_EXPORTED = "vehicules.pro_files_exported"
     PRO_BULK_DOWNLOAD_REQUESTED = "vehicules.pro_bulk_download_requested"
+    PRO_BATCH_SUBMITTED = "vehicules.pro_batch_submitted"
+    PRO_BATCH_CODES_DELIVERED = "vehicules.pro_batch_codes_delivered"

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 from stdnum.fr import siret
 
 from titres.permis.communes import validate_postal_code_commune
@@ -18,8 +19,28 @@ from .selectors import RegistryRefusal, check_card, count_lookup, find_vehicle
 
 class CessionForm(DsfrBaseForm):
     def __init__(self, *args, user, **kwargs):
+        from .professionnels.access import is_habilitated
+
         self.user = user
         super().__init__(*args, **kwargs)
+        self.for_client = is_habilitated(user)
+        if self.for_client:
+            # A professional declares for a client under mandate: the client
+            # must be the holder in the registry (declare_cession checks).
+            self.fields["client_nom"] = forms.CharField(
+                label=_("Nom du client (titulaire du véhicule)"),
+                help_text=_("Tel qu’il figure sur la carte grise et sur le mandat"),
+                max_length=100,
+            )
+            self.fields["client_prenoms"] = forms.CharField(
+                label=_("Prénoms du client"), max_length=200
+            )
+            self.order_fields(["client_nom", "client_prenoms"])
+            # Bound fields were cached by DsfrBaseForm.__init__ before these
+            # fields existed.
+            self._bound_fields_cache.clear()
+            for visible in self.visible_fields():
+                dsfr_input_class_attr(visible)
 
     immatriculation = forms.CharField(
         label=_("Numéro d’immatriculation"),

@@ -391,4 +391,4 @@ class ChangeOfHolder(models.Model):
 
 # The professionals' space's models live with it; imported here so that
 # Django registers them with the app.
-from .professionnels.models import BulkDownload  # noqa: E402, F401
+from .professionnels.models import BatchLine, BatchSubmission, BulkDownload  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cession, changement, espace, pro, pro_list
+from .views import cession, changement, espace, pro, pro_batch, pro_list
 
 app_name = "vehicules"
 urlpatterns = [
@@ -11,6 +11,16 @@ urlpatterns = [
     path("professionnel/", pro.espace, name="pro_espace"),
     path("professionnel/nouvelle-demande/", pro.nouvelle_demande, name="pro_nouvelle_demande"),
     path("professionnel/demarches/", pro_list.demarches, name="pro_demarches"),
+    path("professionnel/lots/", pro_batch.lots, name="pro_lots"),
+    path("professionnel/lots/modele.csv", pro_batch.modele, name="pro_lot_modele"),
+    path("professionnel/lots/<uuid:pk>/", pro_batch.lot, name="pro_lot"),
+    path("professionnel/lots/<uuid:pk>/etat/", pro_batch.lot_etat, name="pro_lot_etat"),
+    path(
+        "professionnel/lots/<uuid:pk>/compte-rendu.csv",
+        pro_batch.lot_compte_rendu,
+        name="pro_lot_compte_rendu",
+    ),
+    path("professionnel/lots/<uuid:pk>/codes.csv", pro_batch.lot_codes, name="pro_lot_codes"),
     path("professionnel/demarches/export.csv", pro_list.export_csv, name="pro_export_csv"),
     path(
         "professionnel/telechargements/",

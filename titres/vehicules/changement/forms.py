@@ -140,8 +140,18 @@ class PourCommencerForm(DsfrBaseForm):
             )
             self.fields["titulaire_prenoms"].label = _("Prénoms du client")
             self.fields["titulaire_date_naissance"].label = _("Date de naissance du client")
+            for name, message in (
+                ("titulaire_nom", _("Indiquez le nom de naissance du client.")),
+                ("titulaire_prenoms", _("Indiquez les prénoms du client.")),
+                ("titulaire_date_naissance", _("Indiquez la date de naissance du client.")),
+            ):
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
         else:
             del self.fields["titulaire_email"]
+        # DsfrBaseForm.__init__ cached the bound fields (labels, help texts)
+        # before the changes above.
+        self._bound_fields_cache.clear()
 
     def clean(self):
         data = super().clean()
@@ -306,6 +316,7 @@ class NouveauTitulaireForm(DsfrBaseForm):
                 self.initial[name] = certified[name]
             if certified.get("nom_usage"):
                 self.initial.setdefault("nom_usage", certified["nom_usage"])
+            self._bound_fields_cache.clear()
         elif state.under_mandate(self.demarche.answers or {}):
             # The client's identity was typed once in step 1, checked against
             # the registry there (code de cession) and against the mandate
@@ -316,6 +327,7 @@ class NouveauTitulaireForm(DsfrBaseForm):
                     "Identité du client indiquée à l’étape « Pour commencer »"
                 )
                 self.initial[name] = value
+            self._bound_fields_cache.clear()
         else:
             named = state.named_holder(self.demarche)
             for name, value in named.items():

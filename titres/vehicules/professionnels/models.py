@@ -1,6 +1,6 @@
 """What the professionals' space keeps between requests: bulk downloads
-of CPIs and accusés, built by a background task (imported by
-titres.vehicules.models so Django sees them)."""
+of CPIs and accusés and batches of declarations, each processed by a
+background task (imported by titres.vehicules.models so Django sees them)."""
 
 import uuid
 
@@ -55,3 +55,53 @@ class BulkDownload(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.PRETE, JobState.ECHEC)
+
+
+class BatchSubmission(models.Model):
+    """A CSV of declarations (achat, cession) uploaded by a professional,
+    processed line by line by a task: each line is applied whole or not at
+    all, and its `BatchLine` says which (new numbers, or the reason)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("fichier"), max_length=120)
+    source = models.TextField(_("contenu du fichier"))
+    state = models.CharField(
+        _("état"), max_length=12, choices=JobState.choices, default=JobState.EN_ATTENTE
+    )
+    total = models.PositiveIntegerField(_("lignes"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("dépôt par lot")
+        verbose_name_plural = _("dépôts par lot")
+
+    def __str__(self):
+        return f"{self.filename} — {self.get_state_display()}"
+
+
+class BatchLine(models.Model):
+    """The outcome of one line of a batch, written in the transaction that
+    applies it (a retried task resumes after the last one)."""
+
+    batch = models.ForeignKey(BatchSubmission, on_delete=models.CASCADE, related_name="lines")
+    number = models.PositiveIntegerField(_("ligne"))
+    kind = models.CharField(_("type"), max_length=20, blank=True)
+    plate = models.CharField(_("immatriculation"), max_length=20, blank=True)
+    accepted = models.BooleanField(_("acceptée"))
+    message = models.CharField(_("motif"), max_length=300, blank=True)
+    registration_number = models.CharField(_("numéro d’enregistrement"), max_length=20, blank=True)
+    code = models.CharField(_("code de cession"), max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "number"], name="vehicules_batchline_unique")
+        ]
+        verbose_name = _("ligne de lot")
+        verbose_name_plural = _("lignes de lot")
+
+    def __str__(self):
+        return f"{self.batch_id} #{self.number}"

@@ -93,14 +93,31 @@ def declare_cession(
     buyer: Buyer,
     actor,
     request=None,
+    seller_names: tuple[str, str] | None = None,
+    mail: bool = True,
 ) -> DeclaredCession:
     """Register the sale and give the code de cession. The caller has
-    checked the card (selectors.check_card)."""
+    checked the card (selectors.check_card).
+
+    `seller_names` (last name, first names): a habilitated professional
+    declaring for a client under mandate — the client, not the account,
+    must be the holder in the registry; `seller` stays the professional's
+    account (who declared, who sees the certificate). `mail=False`: the
+    batch hands its codes over in its own way, not one e-mail per line."""
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
-    last_name, first_names = seller_identity(seller)
+    last_name, first_names = seller_names or seller_identity(seller)
     holder = holder_matching(
         vehicle, last_name=last_name, first_names=first_names, siret=getattr(seller, "siret", "")
     )
+    if holder is None and seller_names:
+        raise RegistryRefusal(
+            _(
+                "Votre client n’apparaît pas comme titulaire ou cotitulaire de ce véhicule : "
+                "indiquez le nom et les prénoms inscrits sur la carte grise (le mandant doit en "
+                "être le titulaire)."
+            ),
+            code="client_not_holder",
+        )
     if holder is None:
         raise RegistryRefusal(
             _(
@@ -192,7 +209,8 @@ def declare_cession(
             "kilometrage": mileage,
         },
     )
-    _mail_code(declaration, code)
+    if mail:
+        _mail_code(declaration, code)
     return DeclaredCession(declaration, code)
 
 

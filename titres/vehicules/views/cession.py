@@ -49,6 +49,9 @@ def declarer(request):
                 buyer=buyer,
                 actor=request.user,
                 request=request,
+                seller_names=(data["client_nom"], data["client_prenoms"])
+                if form.for_client
+                else None,
             )
         except RegistryRefusal as refusal:
             form.add_error(refusal.field if refusal.field in form.fields else None, refusal)

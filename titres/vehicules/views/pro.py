@@ -36,6 +36,8 @@ def nouvelle_demande(request):
     """A new file for a client: the procedure's own wizard, whose first
     step asks for the client under mandate."""
     code = request.POST.get("type_demande", "")
+    if code == "declaration-cession":
+        return redirect("vehicules:cession_declarer")
     if code not in PRO_PROCEDURES:
         messages.error(request, _("Choisissez un type de demande dans la liste."))
         return redirect("vehicules:pro_espace")

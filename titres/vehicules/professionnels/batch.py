@@ -1,0 +1,318 @@
+"""Batch submission: a CSV of declarations filed by a professional for
+clients, processed by a background task with a per-line report.
+
+Format (docs/vehicules.md, template at /vehicules/professionnel/lots/modele.csv):
+UTF-8 (BOM accepted), `;` separated, the header line below, at most
+MAX_LINES lines. `type` is `cession` (the client, the vehicle's holder,
+sells to the buyer named on the line) or `achat` (the professional buys the
+client's vehicle for resale: the buyer is the professional's company).
+
+Each line runs in its own transaction through the same service as the
+seller's screen (`declare_cession`): a refused line leaves nothing behind;
+an accepted one gets its registration number and code de cession."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from titres.core.journal import record_event
+
+from ..audit import VehiculesEvent
+from ..enums import PersonKind
+from ..selectors import RegistryRefusal, check_card, find_vehicle
+from ..services.cession import Buyer, declare_cession
+from .models import BatchLine, BatchSubmission, JobState
+
+logger = logging.getLogger(__name__)
+
+COLUMNS = [
+    "type",
+    "immatriculation",
+    "numero_formule",
+    "date_ci",
+    "date_cession",
+    "heure_cession",
+    "kilometrage",
+    "client_nom",
+    "client_prenoms",
+    "acquereur_nom",
+    "acquereur_prenoms",
+    "acquereur_date_naissance",
+    "acquereur_raison_sociale",
+    "acquereur_siret",
+    "acquereur_adresse",
+    "acquereur_code_postal",
+    "acquereur_commune",
+]
+TYPES = ("cession", "achat")
+MAX_LINES = 1000
+MAX_BYTES = 1_000_000
+MAX_FIELD = 200
+# Batches a professional may upload per day (each up to MAX_LINES lines).
+DAILY_LIMIT = 20
+TEMPLATE_EXAMPLE = [
+    "cession;AB-123-CD;2019AB12345;;01/12/2026;10:30;48250;MARTIN;Jeanne;MERCIER;Pierre;"
+    "15/01/1990;;;3 place Bellecour;69002;Lyon",
+    "achat;123 AB 01;;18/03/2004;01/12/2026;09:00;152000;LEFEBVRE;Marie;;;;;;;;",
+]
+
+
+class BatchRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class LineRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = str(message)
+
+
+def template_csv() -> str:
+    return "\ufeff" + ";".join(COLUMNS) + "\r\n" + "\r\n".join(TEMPLATE_EXAMPLE) + "\r\n"
+
+
+def read_upload(upload) -> tuple[str, list[dict]]:
+    """The uploaded file's text and its rows; refuses the file as a whole
+    (encoding, header, size, line count) before anything is queued."""
+    if upload.size > MAX_BYTES:
+        raise BatchRefused(_("Le fichier dépasse 1 Mo : déposez au plus 1 000 lignes par lot."))
+    raw = upload.read(MAX_BYTES + 1)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BatchRefused(
+            _("Le fichier n’est pas encodé en UTF-8 : enregistrez-le en « CSV UTF-8 ».")
+        )
+    rows = parse(text)
+    if not rows:
+        raise BatchRefused(_("Le fichier ne contient aucune déclaration."))
+    if len(rows) > MAX_LINES:
+        raise BatchRefused(
+            _(
+                "Le fichier compte plus de %(max)s lignes : un lot contient au plus %(max)s "
+                "déclarations."
+            )
+            % {"max": MAX_LINES}
+        )
+    return text, rows
+
+
+def parse(text: str) -> list[dict]:
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        raise BatchRefused(_("Le fichier est vide."))
+    if header != COLUMNS:
+        raise BatchRefused(
+            _(
+                "La première ligne du fichier doit être l’en-tête du modèle : %(columns)s. "
+                "Téléchargez le modèle et gardez ses colonnes."
+            )
+            % {"columns": ";".join(COLUMNS)}
+        )
+    rows = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) > MAX_LINES:
+            break
+        rows.append(
+            {
+                "_cells": len(cells),
+                **{
+                    name: (cells[i].strip() if i < len(cells) else "")
+                    for i, name in enumerate(COLUMNS)
+                },
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def submit_batch(*, owner, upload, actor, request=None) -> BatchSubmission:
+    since = timezone.now() - timezone.timedelta(days=1)
+    if BatchSubmission.objects.filter(owner=owner, created_at__gte=since).count() >= DAILY_LIMIT:
+        raise BatchRefused(
+            _("Vous avez déposé %(n)s lots en 24 heures : réessayez demain.") % {"n": DAILY_LIMIT}
+        )
+    text, rows = read_upload(upload)
+    batch = BatchSubmission.objects.create(
+        owner=owner, filename=(upload.name or "lot.csv")[:120], source=text, total=len(rows)
+    )
+    record_event(
+        VehiculesEvent.PRO_BATCH_SUBMITTED,
+        actor=actor,
+        request=request,
+        target=batch,
+        data={"lignes": len(rows), "fichier": batch.filename},
+    )
+    from .tasks import process_batch_task
+
+    transaction.on_commit(lambda: process_batch_task.enqueue(str(batch.pk)))
+    return batch
+
+
+def _date(value: str, label: str) -> date | None:
+    if not value:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise LineRefused(
+        _("%(label)s « %(value)s » : format attendu JJ/MM/AAAA.") % {"label": label, "value": value}
+    )
+
+
+def _line(row: dict, *, owner, habilitation):
+    """(vehicle, declare_cession keyword arguments) of one line, or LineRefused."""
+    if row["_cells"] != len(COLUMNS):
+        raise LineRefused(
+            _("La ligne compte %(n)s colonnes au lieu de %(expected)s.")
+            % {"n": row["_cells"], "expected": len(COLUMNS)}
+        )
+    if any(len(row[name]) > MAX_FIELD for name in COLUMNS):
+        raise LineRefused(_("Une valeur dépasse 200 caractères."))
+    kind = row["type"].lower()
+    if kind not in TYPES:
+        raise LineRefused(
+            _("Type « %(value)s » inconnu : indiquez « cession » ou « achat ».")
+            % {"value": row["type"]}
+        )
+    if not row["client_nom"]:
+        raise LineRefused(_("Indiquez le nom du client (titulaire du véhicule)."))
+    vehicle = find_vehicle(row["immatriculation"])
+    check_card(
+        vehicle,
+        formule_number=row["numero_formule"],
+        ci_date=_date(row["date_ci"], _("Date du CI")),
+    )
+    sold_on = _date(row["date_cession"], _("Date de la cession"))
+    if sold_on is None:
+        raise LineRefused(_("Indiquez la date de la cession."))
+    try:
+        sold_time = (
+            datetime.strptime(row["heure_cession"], "%H:%M").time()
+            if row["heure_cession"]
+            else time(0)
+        )
+    except ValueError:
+        raise LineRefused(
+            _("Heure de la cession « %(value)s » : format attendu HH:MM.")
+            % {"value": row["heure_cession"]}
+        )
+    try:
+        mileage = int(row["kilometrage"].replace(" ", ""))
+    except ValueError:
+        raise LineRefused(
+            _("Kilométrage « %(value)s » : indiquez un nombre entier de kilomètres.")
+            % {"value": row["kilometrage"]}
+        )
+    if kind == "achat":
+        buyer = _professional_buyer(row, habilitation)
+    elif row["acquereur_siret"] or row["acquereur_raison_sociale"]:
+        buyer = Buyer(
+            kind=PersonKind.MORALE,
+            company_name=row["acquereur_raison_sociale"],
+            siret=row["acquereur_siret"].replace(" ", ""),
+            address=row["acquereur_adresse"],
+            postal_code=row["acquereur_code_postal"],
+            commune=row["acquereur_commune"],
+        )
+    else:
+        if not (row["acquereur_nom"] and row["acquereur_prenoms"]):
+            raise LineRefused(_("Indiquez le nom et les prénoms de l’acquéreur (ou son SIRET)."))
+        buyer = Buyer(
+            kind=PersonKind.PHYSIQUE,
+            last_name=row["acquereur_nom"],
+            first_names=row["acquereur_prenoms"],
+            birth_date=_date(
+                row["acquereur_date_naissance"], _("Date de naissance de l’acquéreur")
+            ),
+            address=row["acquereur_adresse"],
+            postal_code=row["acquereur_code_postal"],
+            commune=row["acquereur_commune"],
+        )
+    return vehicle, {
+        "kind": kind,
+        "sold_at": timezone.make_aware(datetime.combine(sold_on, sold_time)),
+        "mileage": mileage,
+        "buyer": buyer,
+        "seller_names": (row["client_nom"], row["client_prenoms"]),
+    }
+
+
+def _professional_buyer(row, habilitation) -> Buyer:
+    """An achat: the buyer is the professional's company (habilitation's
+    name and SIRET), at the establishment's address given on the line."""
+    return Buyer(
+        kind=PersonKind.MORALE,
+        company_name=habilitation.organisation_name,
+        siret=habilitation.siret,
+        address=row["acquereur_adresse"],
+        postal_code=row["acquereur_code_postal"],
+        commune=row["acquereur_commune"],
+    )
+
+
+def process_batch(batch_id: str) -> str:
+    """The task's body. A retried task resumes after the last reported line
+    (a line's outcome is written in the transaction that applies it)."""
+    from .access import habilitation_of
+
+    batch = BatchSubmission.objects.select_related("owner").filter(pk=batch_id).first()
+    if batch is None or batch.state == JobState.PRETE:
+        return "absent" if batch is None else batch.state
+    habilitation = habilitation_of(batch.owner)
+    rows = parse(batch.source)
+    BatchSubmission.objects.filter(pk=batch.pk).update(state=JobState.EN_COURS)
+    start = batch.lines.count()
+    for index, row in enumerate(rows[start:], start=start + 1):
+        line = BatchLine(
+            batch=batch,
+            number=index,
+            kind=row.get("type", "")[:20],
+            plate=row.get("immatriculation", "")[:20],
+            accepted=False,
+        )
+        try:
+            with transaction.atomic():
+                if habilitation is None:
+                    raise LineRefused(
+                        _("Votre habilitation SIV n’est plus active : ligne non traitée.")
+                    )
+                vehicle, data = _line(row, owner=batch.owner, habilitation=habilitation)
+                declared = declare_cession(
+                    vehicle=vehicle,
+                    seller=batch.owner,
+                    seller_names=data["seller_names"],
+                    sold_at=data["sold_at"],
+                    mileage=data["mileage"],
+                    buyer=data["buyer"],
+                    actor=batch.owner,
+                    mail=False,
+                )
+                line.accepted = True
+                line.registration_number = declared.declaration.registration_number
+                line.code = declared.code_display
+                line.save()
+        except (LineRefused, RegistryRefusal) as refusal:
+            message = refusal.message if isinstance(refusal, LineRefused) else refusal.messages[0]
+            line.accepted = False
+            line.message = str(message)[:300]
+            line.save()
+    BatchSubmission.objects.filter(pk=batch.pk).update(
+        state=JobState.PRETE, finished_at=timezone.now()
+    )
+    return JobState.PRETE
