@@ -105,3 +105,9 @@ class BatchLine(models.Model):
 
     def __str__(self):
         return f"{self.batch_id} #{self.number}"
+
+    @property
+    def kind_label(self) -> str:
+        """The line's type as people read it (an unknown type as typed)."""
+        labels = {"cession": _("Déclaration de cession"), "achat": _("Déclaration d’achat")}
+        return str(labels.get(self.kind.lower(), self.kind))

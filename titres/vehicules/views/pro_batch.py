@@ -140,7 +140,7 @@ def lot_compte_rendu(request, pk):
         writer.writerow(
             [
                 line.number,
-                line.kind,
+                line.kind_label,
                 line.plate,
                 _("Acceptée") if line.accepted else _("Refusée"),
                 line.registration_number,
