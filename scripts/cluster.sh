@@ -105,7 +105,7 @@ command_of() {
     redis)
       echo redis-server --bind 127.0.0.1 --port "$CLUSTER_REDIS_PORT" --save "''" \
         --appendonly no --dir "$DIR/state" ;;
-    s3) echo "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$CLUSTER_S3_PORT" ;;
+    s3) echo "$PY" -m moto.server -H 127.0.0.1 -p "$CLUSTER_S3_PORT" ;;
     smtp)
       echo "$PY" -m aiosmtpd -n -l "127.0.0.1:$CLUSTER_SMTP_PORT" \
         -c aiosmtpd.handlers.Mailbox "$DIR/maildir" ;;
@@ -118,7 +118,7 @@ command_of() {
     app1 | app2)
       local port
       [ "$1" = app1 ] && port="$CLUSTER_APP1_PORT" || port="$CLUSTER_APP2_PORT"
-      echo "$ROOT/.venv/bin/gunicorn" cluster.wsgi:application --bind "127.0.0.1:$port" \
+      echo "$PY" -m gunicorn cluster.wsgi:application --bind "127.0.0.1:$port" \
         --workers 2 --worker-class gthread --threads 4 --timeout 30 --graceful-timeout 10 \
         --max-requests 2000 --max-requests-jitter 200 ;;
     *) return 1 ;;
@@ -202,7 +202,7 @@ prerequisites() {
   command -v pg_isready >/dev/null || apt_install postgresql-client
   pg_isready -q -h "${CLUSTER_PG_TARGET%:*}" -p "${CLUSTER_PG_TARGET#*:}" ||
     fail "PostgreSQL injoignable sur $CLUSTER_PG_TARGET : le cluster utilise celui de la machine."
-  [ -x "$ROOT/.venv/bin/moto_server" ] || fail "moto_server absent : lancez make install."
+  "$PY" -c "import moto.server, gunicorn" 2>/dev/null || fail "moto ou gunicorn absent : lancez make install."
 }
 
 pg_admin() {
@@ -260,7 +260,9 @@ start() {
   if [ ! -s "$DIR/secret_key" ]; then
     (umask 077 && "$PY" -c "import secrets; print(secrets.token_urlsafe(50))" >"$DIR/secret_key")
   fi
-  rm -rf "$DIR/maildir" "$DIR/state/journal-checkpoint.pem" "$LOGS"/*.log
+  # A new database, so a new journal: its key and checkpoints go too.
+  rm -rf "$DIR/maildir" "$DIR/state/journal-checkpoint.pem" "$DIR/state/journal-checkpoints" \
+    "$LOGS"/*.log
   mkdir -p "$DIR/maildir"/{cur,new,tmp}
   # The object store keeps its objects in memory: every start begins with
   # an empty bucket, so the database starts empty too (demo data reloaded).
@@ -294,6 +296,9 @@ os.write(fd, pem)" "$JOURNAL_CHECKPOINT_KEY" &&
   wait_for "app1" 150 http_ok "http://127.0.0.1:$CLUSTER_APP1_PORT/healthz"
   wait_for "app2" 150 http_ok "http://127.0.0.1:$CLUSTER_APP2_PORT/healthz"
   wait_for "HAProxy" 50 http_ok "http://127.0.0.1:$CLUSTER_LB_PORT/readyz"
+  for name in "${ALL[@]}"; do
+    alive "$name" || fail "$name s'est arrêté au démarrage (voir $LOGS/$name.log)"
+  done
   cat "$DIR/demo.txt"
   STARTING=0
   say "prêt en $((SECONDS - started)) s : http://127.0.0.1:$CLUSTER_LB_PORT/ (arrêt : make cluster-stop)"

@@ -68,9 +68,11 @@ class Cluster:
         run("down", name)
 
     def kill(self, name: str) -> None:
-        """SIGKILL: no cleanup, no goodbye (the pid file stays)."""
+        """SIGKILL to the process and its children (each process of the
+        cluster leads its own process group): no cleanup, no goodbye, as
+        when its machine dies. The pid file stays."""
         pid = self.pid(name)
-        os.kill(pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while self.alive(name) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -140,6 +142,15 @@ class Cluster:
             host=host, port=int(port), user="postgres", dbname=self.env["CLUSTER_DB"]
         ) as conn:
             return conn.execute(query, params).fetchall()
+
+    def flush_redis(self) -> None:
+        """Empty the cluster's own Redis: the quotas counted by an earlier
+        run (every test comes from 127.0.0.1) start again from zero."""
+        subprocess.run(
+            ["redis-cli", "-p", self.env["CLUSTER_REDIS_PORT"], "flushall"],
+            check=True,
+            capture_output=True,
+        )
 
     def readyz(self, path: str = "/readyz") -> requests.Response:
         return requests.get(self.base_url + path, timeout=10)

@@ -35,6 +35,7 @@ def cluster():
         started = time.monotonic()
         cluster.start()
         print(f"\ncluster démarré en {time.monotonic() - started:.0f} s")
+    cluster.flush_redis()
     yield cluster
     if cluster.started_here:
         print("\n" + cluster.stop())

@@ -234,6 +234,19 @@ class Person:
                 self.page = response
         return response
 
+    def post(self, path: str, data: dict | None = None, files: dict | None = None):
+        """POST to `path` with the CSRF token of the current page, as a
+        page's script or a second form would."""
+        assert self.page is not None, "no page open"
+        token = dict(forms_of(self.page.text)[0].fields)["csrfmiddlewaretoken"]
+        return self.request(
+            "POST",
+            path,
+            data={"csrfmiddlewaretoken": token, **(data or {})},
+            files=files,
+            headers={"Referer": self.page.url},
+        )
+
     def login(self, username: str, password: str) -> None:
         self.open("/compte/connexion/")
         response = self.submit(

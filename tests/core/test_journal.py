@@ -140,3 +140,39 @@ def test_seal_journal_command_and_verify_journal_seal_first(capsys):
     record_event(SampleEvent.B)
     call_command("verify_journal")
     assert "Journal intègre : 2 entrées vérifiées ; aucun point" in capsys.readouterr().out
+
+
+def test_seal_journal_follow_survives_a_database_outage(monkeypatch, capsys, settings):
+    """The one sealer outlived nothing: an OperationalError (the database
+    restarting) ended `seal_journal --follow` for good. It now waits with
+    backoff, drops the broken connection and seals what was written meanwhile."""
+    from django.db import OperationalError
+
+    from titres.core.management.commands import seal_journal as command
+
+    settings.JOURNAL_CHECKPOINT_KEY = ""
+    handlers = {}
+    monkeypatch.setattr(command.signal, "signal", lambda signum, h: handlers.setdefault(signum, h))
+    pauses = []
+    monkeypatch.setattr(command, "_sleep_unless", lambda stopping, seconds: pauses.append(seconds))
+    dropped = []
+    monkeypatch.setattr(command, "drop_connection", lambda: dropped.append(True))
+    calls = []
+
+    def seal_during_an_outage():
+        calls.append(True)
+        if len(calls) <= 3:
+            raise OperationalError("connection refused")
+        handlers[command.signal.SIGTERM](command.signal.SIGTERM, None)  # make it stop
+        return seal_pending()
+
+    monkeypatch.setattr(command, "seal_pending", seal_during_an_outage)
+    record_event(SampleEvent.A)
+    call_command("seal_journal", "--follow", "--interval", "0")
+
+    assert len(calls) == 4
+    assert pauses == [1.0, 2.0, 4.0]
+    assert len(dropped) == 3
+    err = capsys.readouterr().err
+    assert "Base de données indisponible (OperationalError) : nouvel essai dans 1 s." in err
+    assert verify_chain().pending == 0

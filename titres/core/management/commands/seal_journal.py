@@ -1,8 +1,10 @@
+import contextlib
 import signal
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connection
 
 from titres.core.checkpoints import checkpoints_enabled, write_checkpoint
 from titres.core.journal import seal_pending
@@ -40,9 +42,40 @@ class Command(BaseCommand):
                 "JOURNAL_CHECKPOINT_KEY absente : aucun point de contrôle signé ne sera écrit."
             )
         next_checkpoint = 0.0
+        pause = 0.0
         while not stopping:
-            if not seal_pending():
+            try:
+                sealed = seal_pending()
+                if anchoring and time.monotonic() >= next_checkpoint:
+                    write_checkpoint()
+                    next_checkpoint = time.monotonic() + settings.JOURNAL_CHECKPOINT_INTERVAL
+            except DatabaseError as error:
+                # The one sealer outlives a database outage: entries written
+                # meanwhile are sealed when the database is back.
+                pause = min(OUTAGE_PAUSE_MAX, max(1.0, pause * 2))
+                self.stderr.write(
+                    f"Base de données indisponible ({error.__class__.__name__}) : "
+                    f"nouvel essai dans {pause:.0f} s."
+                )
+                drop_connection()
+                _sleep_unless(stopping, pause)
+                continue
+            pause = 0.0
+            if not sealed:
                 time.sleep(options["interval"])
-            if anchoring and time.monotonic() >= next_checkpoint:
-                write_checkpoint()
-                next_checkpoint = time.monotonic() + settings.JOURNAL_CHECKPOINT_INTERVAL
+
+
+OUTAGE_PAUSE_MAX = 10.0
+
+
+def drop_connection() -> None:
+    """Forget the broken connection: the next try opens a new one."""
+    with contextlib.suppress(DatabaseError):
+        connection.close()
+
+
+def _sleep_unless(stopping: list, seconds: float) -> None:
+    # In small steps, so that TERM during an outage stops the sealer at once.
+    deadline = time.monotonic() + seconds
+    while not stopping and time.monotonic() < deadline:
+        time.sleep(min(0.2, seconds))
