@@ -13,10 +13,14 @@ class PermisConfig(AppConfig):
 
         from . import procedure
         from .communes import commune_name_by_insee
-        from .inscription import decisions  # noqa: F401 (signal receivers)
+        from .inscription import (
+            decisions,  # noqa: F401 (signal receivers)
+            fabrication,
+        )
         from .inscription import procedure as inscription
 
         procedure.register()
         inscription.register()
+        fabrication.register()
         # FranceConnect's birthplace codes read as names (titres.core.cog).
         register_commune_resolver(commune_name_by_insee)

@@ -7,6 +7,8 @@ from titres.core.audit import AuditCode
 
 
 class PermisEvent(AuditCode):
+    EXAM_RECORDED = "permis.exam_recorded"
+    LICENCE_ISSUED = "permis.licence_issued"
     LICENCE_STATE_CHANGED = "permis.licence_state_changed"
     NEPH_ATTRIBUTED = "permis.neph_attributed"
     PHOTO_SAVED = "permis.photo_saved"

@@ -257,4 +257,8 @@ def load() -> list[DemoCredential]:
                 note=label,
             )
         )
+    # The demo driving school's candidates (issue 19).
+    from .inscription import demo as inscription_demo
+
+    credentials += inscription_demo.load()
     return credentials

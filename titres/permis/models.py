@@ -80,6 +80,10 @@ class LicenceRecord(models.Model):
     state_since = models.DateField(_("état depuis le"), null=True, blank=True)
     suspension_end = models.DateField(_("fin de la suspension"), null=True, blank=True)
     points_balance = models.PositiveSmallIntegerField(_("solde de points"), default=12)
+    # Permis probatoire: 6 points at the first licence, 12 after three
+    # years (two after accompanied driving, AAC); see points_ceiling().
+    probation_start = models.DateField(_("début de la période probatoire"), null=True, blank=True)
+    probation_aac = models.BooleanField(_("apprentissage anticipé (AAC)"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,6 +133,28 @@ class LicenceRecord(models.Model):
     @property
     def categories_in_order(self) -> list["LicenceCategory"]:
         return sorted(self.categories.all(), key=lambda c: CATEGORY_ORDER[c.category])
+
+    @property
+    def probation_years(self) -> int:
+        return 2 if self.probation_aac else 3
+
+    def probation_end(self) -> date | None:
+        if self.probation_start is None:
+            return None
+        return add_years(self.probation_start, self.probation_years)
+
+    def points_ceiling(self, on: date | None = None) -> int:
+        """The licence's current maximum: 12, or during the probationary
+        period 6 rising each full year without offence (+2 a year over
+        three years, +3 a year over two years after AAC)."""
+        on = on or timezone.localdate()
+        end = self.probation_end()
+        if end is None or on >= end:
+            return 12
+        years = 0
+        while add_years(self.probation_start, years + 1) <= on:
+            years += 1
+        return min(12, 6 + years * (3 if self.probation_aac else 2))
 
     @property
     def current_title(self) -> "LicenceTitle | None":
@@ -195,6 +221,50 @@ class LicenceTitle(models.Model):
         if self.issued_on and not self.valid_until:
             self.valid_until = add_years(self.issued_on, TITLE_VALIDITY_YEARS)
         super().save(*args, **kwargs)
+
+
+class TheoryTest(models.Model):
+    """The theory test (épreuve théorique générale, ETG, "le code"): once
+    passed, valid five years for the practical tests taken within."""
+
+    record = models.ForeignKey(LicenceRecord, on_delete=models.CASCADE, related_name="theory_tests")
+    taken_on = models.DateField(_("date de l’épreuve"))
+    passed = models.BooleanField(_("réussie"))
+    centre = models.CharField(_("centre d’examen"), max_length=150)
+    valid_until = models.DateField(_("valable jusqu’au"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("épreuve théorique (ETG)")
+        verbose_name_plural = _("épreuves théoriques (ETG)")
+        ordering = ["-taken_on", "-id"]
+
+    def __str__(self):
+        return f"ETG {self.taken_on:%d/%m/%Y} ({'réussie' if self.passed else 'échec'})"
+
+
+class PracticalTest(models.Model):
+    """A practical test of one category; a pass gives the certificate of
+    examination (CEPC), a provisional right to drive for four months."""
+
+    record = models.ForeignKey(
+        LicenceRecord, on_delete=models.CASCADE, related_name="practical_tests"
+    )
+    category = models.CharField(_("catégorie"), max_length=3, choices=Category.choices)
+    taken_on = models.DateField(_("date de l’épreuve"))
+    passed = models.BooleanField(_("réussie"))
+    centre = models.CharField(_("centre d’examen"), max_length=150)
+    cepc_number = models.CharField(_("numéro du CEPC"), max_length=20, blank=True)
+    cepc_valid_until = models.DateField(_("CEPC valable jusqu’au"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("épreuve pratique")
+        verbose_name_plural = _("épreuves pratiques")
+        ordering = ["-taken_on", "-id"]
+
+    def __str__(self):
+        return f"{self.category} {self.taken_on:%d/%m/%Y} ({'réussie' if self.passed else 'échec'})"
 
 
 class LicenceHolderLink(models.Model):

@@ -20,6 +20,7 @@ from titres.procedures.documents import rules_with_documents
 from titres.procedures.registry import get_procedure
 from titres.procedures.selectors import demarches_owned_by
 
+from .inscription.fabrication import CODE as FABRICATION_CODE
 from .inscription.procedure import CODE as INSCRIPTION_CODE
 from .procedure import CODE
 from .receipt import receipt_rows, render_receipt_pdf
@@ -150,7 +151,8 @@ def driving_school_requests(request):
         raise Http404
     demarches = (
         demarches_owned_by(request.user)
-        .filter(procedure_code__in=LICENCE_CODES)
+        .filter(procedure_code__in=(*LICENCE_CODES, FABRICATION_CODE))
+        .select_related("licence_request", "licence_request__record")
         .order_by("-created_at")
     )
     return render(request, "permis/demande/auto_ecole.html", {"demarches": demarches})

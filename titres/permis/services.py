@@ -127,6 +127,11 @@ def record_new_title(
         issued_on=issued_on,
         demarche_number=demarche_number,
     )
+    if record.state == LicenceState.EN_FORMATION:
+        issue_first_licence(
+            record=record, issued_on=issued_on, actor=actor, request=request,
+            demarche_number=demarche_number,
+        )  # fmt: skip
     for old in previous:
         if old.record_id != record.pk:
             raise ValueError("le titre remplacé appartient à un autre dossier")
@@ -155,6 +160,70 @@ def record_new_title(
         },
     )
     return title
+
+
+PROBATION_POINTS = 6
+
+
+@transaction.atomic
+def issue_first_licence(
+    *, record: LicenceRecord, issued_on: date, actor, request=None, demarche_number: str = ""
+) -> LicenceRecord:
+    """The first card of a candidate "en formation" is made: the categories
+    passed at the practical test join the licence, which becomes valid with
+    its probationary 6 points (12 after three years, two after AAC)."""
+    from .enums import HEAVY_CATEGORIES
+    from .models import LicenceCategory, LicenceRequest, add_years
+
+    record = LicenceRecord.objects.select_for_update().get(pk=record.pk)
+    if record.state != LicenceState.EN_FORMATION:
+        return record
+    held = set(record.categories.values_list("category", flat=True))
+    added = []
+    for test in record.practical_tests.filter(passed=True).order_by("taken_on"):
+        if test.category in held:
+            continue
+        LicenceCategory.objects.create(
+            record=record,
+            category=test.category,
+            obtained_on=test.taken_on,
+            valid_until=add_years(test.taken_on, 5) if test.category in HEAVY_CATEGORIES else None,
+        )
+        held.add(test.category)
+        added.append(test.category)
+    inscription = (
+        LicenceRequest.objects.filter(record=record, motif="inscription")
+        .select_related("demarche")
+        .first()
+    )
+    aac = bool(
+        inscription and ((inscription.demarche.answers or {}).get("categories") or {}).get("aac")
+    )
+    record.state = LicenceState.VALIDE
+    record.state_since = issued_on
+    record.points_balance = PROBATION_POINTS
+    record.probation_start = issued_on
+    record.probation_aac = aac
+    record.save(
+        update_fields=[
+            "state", "state_since", "points_balance", "probation_start", "probation_aac",
+            "updated_at",
+        ]
+    )  # fmt: skip
+    record_event(
+        PermisEvent.LICENCE_ISSUED,
+        actor=actor,
+        request=request,
+        target=record,
+        data={
+            "neph": record.neph,
+            "categories": added,
+            "points": PROBATION_POINTS,
+            "aac": aac,
+            "demarche": demarche_number,
+        },
+    )
+    return record
 
 
 @transaction.atomic

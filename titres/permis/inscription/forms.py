@@ -71,6 +71,17 @@ class CategoriesForm(DsfrBaseForm):
             )
         return result
 
+    def sources(self):
+        """(categories, source, in force since) of the rules shown, one
+        line per distinct source."""
+        grouped: dict[tuple, list[str]] = {}
+        for row in self.rows():
+            grouped.setdefault((row["source"], row["since"]), []).append(row["code"])
+        return [
+            {"categories": codes, "source": source, "since": since}
+            for (source, since), codes in grouped.items()
+        ]
+
     def clean_categories(self):
         categories = self.cleaned_data["categories"]
         if len(categories) > MAX_CATEGORIES:
