@@ -196,6 +196,14 @@ URLS: dict[str, Route] = {
     "permis:stamp_return": Route(NONE, _w("draft_number"), opens=False),
     "permis:request_talon": Route(OWNER, _w("number"), opens=False),
     "permis:inscription_attestation": Route(OWNER, _w("number"), opens=False),
+    # Road-safety centres' stages: the centre profile only; its sessions are
+    # covered by tests/permis/test_stages.py (another centre's: 404).
+    "permis:stages": Route(frozenset({"centre_sensibilisation"})),
+    "permis:stage_new": Route(frozenset({"centre_sensibilisation"})),
+    "permis:stages_export": Route(frozenset({"centre_sensibilisation"})),
+    "permis:stage": Route(NONE, lambda w: [999999], opens=False),
+    "permis:stage_close": Route(NONE, lambda w: [999999], opens=False),
+    "permis:stage_attendee": Route(NONE, lambda w: [999999, 1, "retirer"], opens=False),
     # --- the agents' back office ----------------------------------------------
     "instruction:home": Route(AGENTS, opens=False),  # redirects to the work list
     "instruction:login": Route(PUBLIC),

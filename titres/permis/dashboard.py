@@ -12,6 +12,8 @@ def dashboard_section(request):
     profile = getattr(user, "profile", "particulier")
     if profile == "auto_ecole":
         return {"template": "permis/_dashboard_auto_ecole.html"}
+    if profile == "centre_sensibilisation":
+        return {"template": "permis/_dashboard_cssr.html"}
     record = linked_record(user)
     if record is None and profile != "particulier":
         return None

@@ -261,4 +261,8 @@ def load() -> list[DemoCredential]:
     from .inscription import demo as inscription_demo
 
     credentials += inscription_demo.load()
+    # The demo road-safety centre's stage (issue 19).
+    from .stages import demo as stages_demo
+
+    credentials += stages_demo.load()
     return credentials

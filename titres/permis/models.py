@@ -465,3 +465,7 @@ class LicenceRequest(models.Model):
 
     def __str__(self):
         return str(self.demarche)
+
+
+# Stages de récupération de points (their own module; registered here).
+from .stages.models import PointsCredit, StageAttendee, StageSession  # noqa: E402, F401

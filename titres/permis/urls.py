@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import request_views, views
+from .stages import views as stage_views
 
 app_name = "permis"
 urlpatterns = [
@@ -26,6 +27,17 @@ urlpatterns = [
         "demandes/<str:number>/attestation-inscription.pdf",
         request_views.inscription_attestation,
         name="inscription_attestation",
+    ),
+    # Road-safety centres' stages (issue 19).
+    path("stages/", stage_views.sessions, name="stages"),
+    path("stages/nouveau/", stage_views.new_session, name="stage_new"),
+    path("stages/export.csv", stage_views.export_csv, name="stages_export"),
+    path("stages/<int:pk>/", stage_views.session_detail, name="stage"),
+    path("stages/<int:pk>/cloturer/", stage_views.close, name="stage_close"),
+    path(
+        "stages/<int:pk>/stagiaires/<int:attendee_pk>/<str:action>/",
+        stage_views.attendee_action,
+        name="stage_attendee",
     ),
     path("demandes/<str:number>/timbre/", request_views.stamp_return, name="stamp_return"),
 ]
