@@ -58,3 +58,4 @@ class CoreEvent(AuditCode):
 
     DEMO_LOADED = "core.demo_loaded"
     DEMO_RESET = "core.demo_reset"
+    RETENTION_PURGED = "core.retention_purged"

@@ -93,6 +93,12 @@ DEFAULT_JOBS = (
         _("vérifie la chaîne d’empreintes du journal d’audit"),
     ),
     PeriodicJob(
+        "purge_personal_data",
+        "purge_personal_data",
+        DAY,
+        _("applique les règles de conservation des données personnelles (docs/retention.md)"),
+    ),
+    PeriodicJob(
         "sweep_orphan_files",
         "sweep_orphan_files",
         DAY,
