@@ -264,6 +264,12 @@ def main() -> int:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["*"]
+    # DEBUG is off and collectstatic has not run for the bench: plain
+    # static URLs (the page's template cost is what is measured).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     ok = bench_list(args.files, args.repeat)
     bench_batch(args.lines)
     return 0 if ok else 1
