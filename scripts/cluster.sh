@@ -8,7 +8,7 @@
 #                                             HAProxy's TCP relay :8154)
 #                                           ─► Redis (private redis-server :8179)
 #                                           ─► S3 (moto server :8103)
-#   task workers (one per queue), the journal sealer ─► the same
+#   task workers (one per queue), the journal sealer, two schedulers ─► the same
 #   SMTP sink :8125 (aiosmtpd, a Maildir under var/cluster/maildir)
 #
 # Usage: scripts/cluster.sh start | stop | status | env
@@ -38,7 +38,8 @@ export CLUSTER_PG_TARGET="${CLUSTER_PG_TARGET:-127.0.0.1:5432}"
 export CLUSTER_DB="${CLUSTER_DB:-titres_cluster}"
 QUEUES=(default mail documents production)
 # Start order; `stop` goes the other way.
-ALL=(redis s3 smtp haproxy "${QUEUES[@]/#/worker-}" sealer app1 app2)
+# Two schedulers, as one beside each app server: one holds the lease.
+ALL=(redis s3 smtp haproxy "${QUEUES[@]/#/worker-}" sealer scheduler1 scheduler2 app1 app2)
 
 say() { echo "cluster: $*"; }
 STARTING=0
@@ -78,6 +79,8 @@ portal_env() {
   export TWODDOC_ALLOW_DEV_KEYS=1
   # Short leases so that a killed worker's task is rerun within seconds.
   export TASKS_LEASE_SECONDS=6 TASKS_HEARTBEAT_SECONDS=1 TASKS_RETRY_BASE_SECONDS=1
+  # and a killed scheduler replaced within seconds.
+  export SCHEDULER_LEASE_SECONDS=6
   export JOURNAL_CHECKPOINT_KEY="$DIR/state/journal-checkpoint.pem"
   export LOG_LEVEL=WARNING
 }
@@ -115,6 +118,7 @@ command_of() {
       echo "$PY" manage.py task_worker --queue-name "$queue" --interval 0.5 --no-reload \
         --worker-id "cluster-$queue-\$\$" ;;
     sealer) echo "$PY" manage.py seal_journal --follow ;;
+    scheduler1 | scheduler2) echo "$PY" manage.py run_scheduler --instance "cluster-$1" ;;
     app1 | app2)
       local port
       [ "$1" = app1 ] && port="$CLUSTER_APP1_PORT" || port="$CLUSTER_APP2_PORT"
@@ -133,7 +137,7 @@ up() {
   fi
   (
     case "$name" in
-      worker-* | sealer | app*) portal_env ;;
+      worker-* | sealer | scheduler* | app*) portal_env ;;
     esac
     [ "$name" = app1 ] && export TITRES_SERVEUR=app1
     [ "$name" = app2 ] && export TITRES_SERVEUR=app2
@@ -292,7 +296,7 @@ os.write(fd, pem)" "$JOURNAL_CHECKPOINT_KEY" &&
       "$PY" manage.py load_demo --allow-production >"$DIR/demo.txt"
   ) || fail "préparation de la base impossible"
   say "workers, scelleur, serveurs d'application…"
-  for name in "${QUEUES[@]/#/worker-}" sealer app1 app2; do up "$name"; done
+  for name in "${QUEUES[@]/#/worker-}" sealer scheduler1 scheduler2 app1 app2; do up "$name"; done
   wait_for "app1" 150 http_ok "http://127.0.0.1:$CLUSTER_APP1_PORT/healthz"
   wait_for "app2" 150 http_ok "http://127.0.0.1:$CLUSTER_APP2_PORT/healthz"
   wait_for "HAProxy" 50 http_ok "http://127.0.0.1:$CLUSTER_LB_PORT/readyz"

@@ -23,6 +23,8 @@ PROCESSES = [
     "worker-documents",
     "worker-production",
     "sealer",
+    "scheduler1",
+    "scheduler2",
     "app1",
     "app2",
 ]

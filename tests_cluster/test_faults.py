@@ -208,8 +208,42 @@ def test_database_cut_gives_a_french_503_and_loses_nothing(healed, person):
     _wait(scanned, 60, "the documents worker did not resume")
 
 
+def test_one_scheduler_active_and_the_other_takes_over(healed):
+    """Two schedulers run (one beside each app server): one holds the lease;
+    killed, it is replaced by the other within the lease (6 s)."""
+    cluster = healed
+
+    def holder():
+        rows = cluster.sql("SELECT holder FROM jobs_schedulerlease WHERE expires_at > now()")
+        return rows[0][0] if rows and rows[0][0] else None
+
+    active = _wait(holder, 30, "no scheduler holds the lease")
+    assert active in ("cluster-scheduler1", "cluster-scheduler2")
+    probe = cluster.readyz("/readyz/planificateur")
+    assert probe.status_code == 200, probe.text
+    victim = active.removeprefix("cluster-")
+    cluster.kill(victim)
+    other = {"scheduler1": "cluster-scheduler2", "scheduler2": "cluster-scheduler1"}[victim]
+    _wait(lambda: holder() == other, 30, "the other scheduler did not take over")
+    leading = cluster.sql(
+        "SELECT count(*) FROM core_auditevent WHERE event = 'jobs.scheduler_leading' "
+        "AND data::text LIKE %s",
+        f"%{other}%",
+    )
+    assert leading[0][0] >= 1
+    assert cluster.readyz("/readyz/planificateur").status_code == 200
+
+
 def _workers():
-    return ["worker-default", "worker-mail", "worker-documents", "worker-production", "sealer"]
+    return [
+        "worker-default",
+        "worker-mail",
+        "worker-documents",
+        "worker-production",
+        "sealer",
+        "scheduler1",
+        "scheduler2",
+    ]
 
 
 def _readyz_failing(cluster, check: str):
