@@ -190,6 +190,9 @@ URLS: dict[str, Route] = {
     "permis:record": Route(OWNER, _w("neph")),
     "permis:communes": Route(SIGNED_IN, cacheable=True),  # reference data
     "permis:photographers": Route(PUBLIC),
+    # --- the geolocated directory (public by design) ---------------------------
+    "annuaire:directory": Route(PUBLIC),
+    "annuaire:communes": Route(PUBLIC, cacheable=True),  # reference data
     "permis:candidates": Route(frozenset({"auto_ecole"})),
     "permis:request_confirmation": Route(OWNER, _w("number")),
     "permis:request_receipt": Route(OWNER, _w("number")),

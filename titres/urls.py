@@ -19,6 +19,7 @@ urlpatterns = [
     path("identite/", include("titres.identite.urls")),
     path("agent/", include("titres.instruction.urls")),
     path("attestations/", include("titres.instruction.citizen_urls")),
+    path("annuaire/", include("titres.annuaire.urls")),
     path("", include("titres.jobs.urls")),
     path("api/v1/", partner_api.urls),
     path("", include("titres.core.urls")),

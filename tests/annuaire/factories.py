@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from titres.annuaire.enums import AnnouncementKind, Audience
-from titres.annuaire.models import Announcement
+from titres.annuaire.enums import AnnouncementKind, Audience, EntryKind, EntrySource
+from titres.annuaire.models import Announcement, DirectoryEntry
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):
@@ -44,3 +44,24 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Annonce {n}")
     body = "Les délais de fabrication des titres sont allongés cette semaine."
     starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    """An imported photographer in Charleville-Mézières; give `latitude` and
+    `longitude` to place it elsewhere."""
+
+    class Meta:
+        model = DirectoryEntry
+
+    kind = EntryKind.PHOTOGRAPHE
+    source = EntrySource.IMPORT
+    source_key = factory.Sequence(lambda n: f"AGR-{n:05d}")
+    name = factory.Sequence(lambda n: f"Studio {n}")
+    address = "1 place Ducale"
+    postal_code = "08000"
+    commune = "Charleville-Mézières"
+    insee_code = "08105"
+    departement_code = "08"
+    latitude = 49.7730
+    longitude = 4.7193
+    is_active = True

@@ -6,3 +6,6 @@ class AnnuaireConfig(AppConfig):
     name = "titres.annuaire"
     label = "annuaire"
     verbose_name = _("Services associés et annonces")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

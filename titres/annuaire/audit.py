@@ -13,3 +13,5 @@ class AnnuaireEvent(AuditCode):
     ANNOUNCEMENT_WITHDRAWN = "annuaire.announcement_withdrawn"
     MAINTENANCE_ON = "annuaire.maintenance_on"
     MAINTENANCE_OFF = "annuaire.maintenance_off"
+    DIRECTORY_IMPORTED = "annuaire.directory_imported"
+    DIRECTORY_ENTRY_CHANGED = "annuaire.directory_entry_changed"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "annuaire"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("communes/", views.communes, name="communes"),
+]
