@@ -154,3 +154,21 @@ def test_operator_imports_a_csv_and_reads_the_report(browser, live_server, tmp_p
     page.goto("/annuaire/?lieu=08000")
     expect(page.locator(".annuaire-result h3").first).to_contain_text("Studio")
     page.close()
+
+
+def test_ephoto_code_checker(page, check_a11y):
+    from tests.permis.factories import EPhotoFactory
+    from titres.permis.identifiers import format_ephoto_code
+
+    valid = EPhotoFactory()
+    used = EPhotoFactory(used=True)
+    page.goto("/annuaire/code-photo/")
+    check_a11y(page)
+    page.get_by_label("Code photo numérique").fill(format_ephoto_code(valid.code))
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page.locator(".fr-alert--success")).to_contain_text("est valide")
+    check_a11y(page)
+    page.get_by_label("Code photo numérique").fill(used.code)
+    page.get_by_role("button", name="Vérifier").click()
+    expect(page.locator(".fr-error-text")).to_contain_text("déjà été utilisé")
+    check_a11y(page)

@@ -193,6 +193,7 @@ URLS: dict[str, Route] = {
     # --- the geolocated directory (public by design) ---------------------------
     "annuaire:directory": Route(PUBLIC),
     "annuaire:communes": Route(PUBLIC, cacheable=True),  # reference data
+    "annuaire:ephoto_check": Route(PUBLIC),
     "permis:candidates": Route(frozenset({"auto_ecole"})),
     "permis:request_confirmation": Route(OWNER, _w("number")),
     "permis:request_receipt": Route(OWNER, _w("number")),

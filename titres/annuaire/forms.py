@@ -120,3 +120,15 @@ class DirectorySearchForm(DsfrBaseForm):
         lon = sum(c[1] for c in centres) / len(centres)
         first = communes[0]
         return geo.Origin(lat, lon, label or f"{first.postal_code} {first.name}")
+
+
+class EPhotoCheckForm(DsfrBaseForm):
+    code = forms.CharField(
+        label=_("Code photo numérique"),
+        help_text=_("22 caractères, chiffres et lettres, remis par le photographe ou la cabine"),
+        max_length=40,
+        error_messages={"required": _("Saisissez votre code photo numérique.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

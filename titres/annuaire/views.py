@@ -13,11 +13,14 @@ from django.views.decorators.http import require_GET
 from titres.core import ratelimit
 from titres.core.journal import client_ip
 from titres.permis.communes import search_communes
+from titres.permis.identifiers import format_ephoto_code
+from titres.permis.services import check_ephoto_code
 
 from . import geo, search
-from .forms import DirectorySearchForm
+from .forms import DirectorySearchForm, EPhotoCheckForm
 
 SEARCH_LIMIT = "60/minute"
+EPHOTO_LIMIT = "20/minute"
 MIN_SPAN = 110  # map units (a hundredth of a degree of latitude)
 COMMUNES_LIMIT = "120/minute"
 
@@ -137,3 +140,26 @@ def communes(request):
     response = JsonResponse({"results": results})
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@login_not_required
+@require_GET
+def ephoto_check(request):
+    """Vérifier un code photo numérique (e-photo): valid, expired, already
+    used or unknown. Says nothing of the person or the photographer."""
+    form = EPhotoCheckForm(request.GET or None)
+    context = {"form": form, "check": None}
+    if form.is_bound:
+        if not _allowed(request, "ephoto", EPHOTO_LIMIT):
+            context["limited"] = _(
+                "Trop de vérifications depuis votre adresse réseau. Réessayez dans une minute."
+            )
+            return render(request, "annuaire/ephoto_check.html", context, status=429)
+        if form.is_valid():
+            check = check_ephoto_code(form.cleaned_data["code"])
+            if check.ok:
+                context["check"] = check
+                context["code_display"] = format_ephoto_code(check.code)
+            else:
+                form.add_error("code", check.error)
+    return render(request, "annuaire/ephoto_check.html", context)
