@@ -122,7 +122,7 @@ def test_replayed_code_is_refused(portal):
 
 
 def test_replayed_code_is_refused_by_the_provider_too(portal):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     from titres.franceconnect.client import _cache_key
 
@@ -133,7 +133,7 @@ def test_replayed_code_is_refused_by_the_provider_too(portal):
     portal.post("/franceconnect/deconnexion/")
     new_state = parse_qs(urlsplit(portal.start_sign_in().url).query)["state"][0]
     # Forget which codes the client saw: the provider alone must refuse.
-    assert cache.delete(_cache_key("code", code))
+    assert caches["soft"].delete(_cache_key("code", code))
     page = portal.get("/franceconnect/callback/", params={"state": new_state, "code": code})
     assert page.status_code == 400, _debug_events()
     assert AuditEvent.objects.filter(

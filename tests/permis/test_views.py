@@ -180,3 +180,20 @@ def test_photographers_page_query_count(client, django_assert_max_num_queries):
         PhotographerFactory()
     with django_assert_max_num_queries(6):
         client.get(reverse("permis:photographers"), {"departement": "54"})
+
+
+def test_attempts_are_limited_while_redis_is_down(client, citizen, settings):
+    # Issue 16: the counter was on the default cache, which raises when
+    # Redis is down (a 503 page); the limiter degrades to counting here.
+    from titres.core.caches import cache_settings
+
+    settings.CACHES = cache_settings(
+        "redis://127.0.0.1:1/0", prefix="panne", connect_timeout=0.2, socket_timeout=0.2
+    )
+    record = LicenceRecordFactory()
+    for _ in range(5):
+        response = _link(client, record.neph, "02/02/1956")
+        assert "Aucun dossier ne correspond" in _errors(response)[0]
+    response = _link(client, record.neph)
+    assert _errors(response) == ["Trop de tentatives infructueuses. Réessayez dans une heure."]
+    assert not LicenceHolderLink.objects.exists()

@@ -3,7 +3,10 @@ verification of the signed ID token and of the signed userinfo.
 
 Authlib's OAuth2Session builds the authorization URL and exchanges the code;
 joserfc (Authlib's JOSE library) verifies signatures against the provider's
-JWKS. Discovery document and JWKS are cached in the Django cache."""
+JWKS. Discovery document and JWKS are cached in the `soft` cache alias (a
+Redis outage reads as a miss: they are fetched again), as is the code replay
+check (which the provider also enforces: it is skipped, not failed, while
+Redis is down)."""
 
 import base64
 import hashlib
@@ -16,7 +19,7 @@ from urllib.parse import urlencode
 import requests
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils.translation import gettext_lazy as _
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -162,10 +165,14 @@ def _cache_key(kind: str, url: str) -> str:
     return f"franceconnect:{kind}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
+def _cache():
+    return caches["soft"]
+
+
 def provider_metadata(conf: FranceConnectConf | None = None, *, refresh: bool = False) -> dict:
     conf = conf or get_conf()
     key = _cache_key("discovery", conf.discovery_url)
-    metadata = None if refresh else cache.get(key)
+    metadata = None if refresh else _cache().get(key)
     if metadata is None:
         metadata = _get_json(conf.discovery_url, conf)
         if metadata.get("issuer", "").rstrip("/") != conf.issuer:
@@ -173,17 +180,17 @@ def provider_metadata(conf: FranceConnectConf | None = None, *, refresh: bool = 
             raise FranceConnectError(
                 Reason.WRONG_ISSUER, f"discovery issuer {metadata.get('issuer')!r}"
             )
-        cache.set(key, metadata, conf.metadata_cache_seconds)
+        _cache().set(key, metadata, conf.metadata_cache_seconds)
     return metadata
 
 
 def provider_keys(conf: FranceConnectConf, metadata: dict, *, refresh: bool = False) -> dict:
     url = metadata.get("jwks_uri", "")
     key = _cache_key("jwks", url)
-    jwks = None if refresh else cache.get(key)
+    jwks = None if refresh else _cache().get(key)
     if jwks is None:
         jwks = _get_json(url, conf)
-        cache.set(key, jwks, conf.metadata_cache_seconds)
+        _cache().set(key, jwks, conf.metadata_cache_seconds)
     return jwks
 
 
@@ -367,8 +374,9 @@ def complete(request) -> Authentication:
             Reason.WRONG_ISSUER, f"authorization response iss {params['iss']!r}"
         )
     # A code is single use at the provider too; refusing it here as well
-    # avoids sending a stolen, replayed code anywhere.
-    if not cache.add(_cache_key("code", code), 1, USED_CODE_SECONDS):
+    # avoids sending a stolen, replayed code anywhere. With Redis down the
+    # soft cache answers None (not False): the provider's refusal remains.
+    if _cache().add(_cache_key("code", code), 1, USED_CODE_SECONDS) is False:
         raise FranceConnectError(Reason.CODE_REPLAYED, "code already presented to this service")
     try:
         with _session(conf) as session:

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titres.core import ratelimit
 from titres.core.journal import record_event
 from titres.permis.audit import PermisEvent
 
@@ -260,7 +260,8 @@ def change_licence_state(
 # --- Citizen's link to their own file -------------------------------------
 
 LINK_MAX_FAILURES = 5
-LINK_FAILURE_WINDOW = 3600  # seconds
+LINK_FAILURES = f"{LINK_MAX_FAILURES}/hour"
+LINK_FAILURE_SCOPE = "permis:link_failures:user"
 
 
 class LinkError(Exception):
@@ -269,17 +270,10 @@ class LinkError(Exception):
         self.message = message
 
 
-def _failures_key(user) -> str:
-    return f"permis:link-failures:{user.pk}"
-
-
 def _count_failure(user) -> None:
-    key = _failures_key(user)
-    cache.add(key, 0, LINK_FAILURE_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LINK_FAILURE_WINDOW)
+    # The moving-window limiter, not the default cache: it degrades to
+    # per-process counting when Redis is down instead of raising (issue 16).
+    ratelimit.hit(LINK_FAILURE_SCOPE, str(user.pk), LINK_FAILURES)
 
 
 def link_licence_record(*, user, neph: str, birth_date: date, request=None) -> LicenceHolderLink:
@@ -288,7 +282,7 @@ def link_licence_record(*, user, neph: str, birth_date: date, request=None) -> L
     Failures are journaled and counted (5 per hour per account) so the pair
     cannot be guessed by trying; a wrong number and a wrong date give the
     same answer. Not atomic as a whole: a refusal's audit event must stay."""
-    if cache.get(_failures_key(user), 0) >= LINK_MAX_FAILURES:
+    if ratelimit.remaining(LINK_FAILURE_SCOPE, str(user.pk), LINK_FAILURES) <= 0:
         raise LinkError(_("Trop de tentatives infructueuses. Réessayez dans une heure."))
     if LicenceHolderLink.objects.filter(user=user).exists():
         raise LinkError(_("Votre compte est déjà rattaché à un dossier de permis de conduire."))
@@ -335,7 +329,6 @@ def link_licence_record(*, user, neph: str, birth_date: date, request=None) -> L
                 "s’agit d’une erreur, contactez l’agence."
             )
         )
-    cache.delete(_failures_key(user))
     return link
 
 
