@@ -346,3 +346,46 @@ def test_shop_purchase_comes_back_into_the_journey(
     assert client.post(back, {"timbre": number}).url == step_url(demarche, "paiement")
     demarche.refresh_from_db()
     assert demarche.payment_reference == number
+
+
+def test_validating_the_payment_form_writes_nothing(client, citizen):
+    """Issue 13 item 4: validation checks; the step's save reserves."""
+    from titres.permis.procedure import CODE
+    from titres.procedures.registry import get_procedure
+
+    bought = stamp()
+    demarche = _draft_at_payment(client)
+    form = (
+        get_procedure(CODE)
+        .step("paiement")
+        .get_form(demarche, data={"numero_timbre": bought.number})
+    )
+    assert form.is_valid() and form.is_valid()
+    bought.refresh_from_db()
+    assert bought.state == StampState.DISPONIBLE and not bought.holder
+
+
+def test_a_stamp_reserved_elsewhere_between_check_and_save_refuses_the_step(
+    client, citizen, monkeypatch
+):
+    from titres.paiements import services as stamp_services
+
+    bought = stamp()
+    demarche = _draft_at_payment(client)
+    real_check = stamp_services.check_stamp
+
+    def check_then_lose_the_race(**kwargs):
+        checked = real_check(**kwargs)
+        stamp_services.reserve_stamp(
+            number=bought.number, purpose=bought.purpose, holder="demarche:AUTRE", actor=None
+        )
+        return checked
+
+    monkeypatch.setattr(stamp_services, "check_stamp", check_then_lose_the_race)
+    page = post(client, demarche, "paiement", {"numero_timbre": bought.number})
+    assert page.status_code == 400
+    assert "Ce timbre est déjà réservé par une autre démarche." in page.content.decode()
+    demarche.refresh_from_db()
+    assert "paiement" not in (demarche.answers or {}) and not demarche.payment_reference
+    bought.refresh_from_db()
+    assert bought.holder == "demarche:AUTRE"

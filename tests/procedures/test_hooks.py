@@ -21,7 +21,6 @@ from titres.procedures.models import Demarche, StatusChange
 from titres.procedures.registry import (
     FormStep,
     Link,
-    call_hook,
     file_links,
     register_file_link,
     register_procedure,
@@ -156,16 +155,17 @@ def test_on_save_and_on_submitted_receive_actor_and_request(client, citizen):
     ]
 
 
-def test_old_style_hooks_still_work(client, citizen):
-    # toy.on_save_etat_civil takes (demarche, data) only.
+def test_a_hook_with_a_misspelt_parameter_fails_loudly(client, citizen):
+    """One signature for every hook: a hook naming `acteur` instead of
+    `actor` is a TypeError, not a hook silently given nothing."""
+
+    def on_submitted(demarche, *, acteur, request):  # misspelt on purpose
+        raise AssertionError("never called")
+
+    _register(on_submitted=on_submitted)
     demarche = _ready_draft(citizen)
-    client.post(
-        _step(demarche, "etat_civil"),
-        {"nom": "RACINE", "prenom": "Jean", "departement": "54", "action": "next"},
-    )
-    assert Demarche.objects.get(pk=demarche.pk).acting_for == {"nom": "RACINE", "prenom": "Jean"}
-    assert call_hook(lambda a, b: (a, b), 1, 2, actor="x", request=None) == (1, 2)
-    assert call_hook(lambda a, *, actor: (a, actor), 1, actor="x", request=None) == (1, "x")
+    with pytest.raises(TypeError, match="actor"):
+        services.submit_demarche(demarche=demarche, actor=citizen)
 
 
 def test_validation_error_of_on_submitted_cancels_the_submission(client, citizen):
@@ -190,7 +190,7 @@ def test_validation_error_of_on_submitted_cancels_the_submission(client, citizen
 
 def test_on_abandoned_runs_for_the_citizen_and_the_system(client, citizen):
     calls = []
-    _register(on_abandoned=lambda d, actor: calls.append((d.number, d.status, actor)))
+    _register(on_abandoned=lambda d, *, actor: calls.append((d.number, d.status, actor)))
     draft = DemarcheFactory(owner=citizen)
     client.post(reverse("procedures:abandon", args=[draft.number]))
     assert calls == [(draft.number, Status.ABANDONNEE, citizen)]
@@ -208,7 +208,7 @@ def test_on_abandoned_runs_for_the_citizen_and_the_system(client, citizen):
 
 def test_on_abandoned_not_called_for_other_transitions(citizen):
     calls = []
-    _register(on_abandoned=lambda d, actor: calls.append(d.number))
+    _register(on_abandoned=lambda d, *, actor: calls.append(d.number))
     demarche = DemarcheFactory(owner=citizen, in_production=True)
     apply_transition(demarche=demarche, event="terminer", actor=None, role=Role.SYSTEME)
     assert calls == []

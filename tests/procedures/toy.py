@@ -97,12 +97,12 @@ def before_submit(demarche):
         )
 
 
-def on_save_etat_civil(demarche, data):
+def on_save_etat_civil(demarche, data, *, actor, request):
     demarche.acting_for = {"nom": data["nom"], "prenom": data["prenom"]}
     demarche.save(update_fields=["acting_for"])
 
 
-def on_submitted(demarche):
+def on_submitted(demarche, *, actor, request):
     SUBMITTED.append(demarche.number)
 
 

@@ -500,6 +500,30 @@ def _check_holder(holder: str) -> str:
     return holder
 
 
+def check_stamp(*, number: str, purpose: str, holder: str) -> Stamp:
+    """Raise the StampError `reserve_stamp` would raise, without writing:
+    for form validation (which may run several times and must not change
+    anything). The reservation itself happens when the step is saved."""
+    number = _normalise_number(number)
+    purpose = StampPurpose(purpose)
+    holder = _check_holder(holder)
+    now = timezone.now()
+    stamp = Stamp.objects.filter(number=number).first()
+    usable = (
+        stamp is not None
+        and stamp.purpose == purpose
+        and stamp.amount_cents == STAMP_AMOUNTS_CENTS[purpose]
+        and stamp.valid_until > now
+        and (
+            stamp.state == StampState.DISPONIBLE
+            or (stamp.state == StampState.RESERVE and stamp.holder == holder)
+        )
+    )
+    if not usable:
+        raise _refusal(stamp, purpose=purpose, holder=holder, now=now)
+    return stamp
+
+
 @transaction.atomic
 def reserve_stamp(*, number: str, purpose: str, holder: str, actor, request=None) -> Stamp:
     """Hold an available, valid stamp of `purpose` (and its official amount)

@@ -191,7 +191,7 @@ def _on_motif_saved(demarche, data, *, actor, request=None) -> None:
             demarche.save(update_fields=["answers", "updated_at"])
 
 
-def _on_etat_civil_saved(demarche, data, **kwargs) -> None:
+def _on_etat_civil_saved(demarche, data, *, actor, request=None) -> None:
     """A driving school files for a candidate: record who (acting_for)."""
     if getattr(demarche.owner, "profile", "") != "auto_ecole":
         return
@@ -210,11 +210,26 @@ def _on_etat_civil_saved(demarche, data, **kwargs) -> None:
 
 
 def _on_payment_saved(demarche, data, *, actor, request=None) -> None:
-    """The form reserved the stamp; link it to the démarche (and give back
-    the one typed before, if the citizen changed it)."""
+    """Reserve the stamp the form checked and link it to the démarche (and
+    give back the one typed before, if the citizen changed it). A stamp
+    taken by another démarche since the check refuses the save (the
+    engine shows the message on the step)."""
+    from titres.paiements.enums import StampPurpose
+    from titres.paiements.services import StampError, reserve_stamp
     from titres.procedures import services as procedure_services
 
     number = data.get("numero_timbre") or ""
+    if number:
+        try:
+            reserve_stamp(
+                number=number,
+                purpose=StampPurpose.PERMIS_PERTE_VOL,
+                holder=rf.stamp_holder(demarche),
+                actor=actor,
+                request=request,
+            )
+        except StampError as error:
+            raise ValidationError({"numero_timbre": error.messages[0]}, code=error.code)
     previous = demarche.payment_reference
     if previous and previous != number:
         _release_number(previous, demarche, actor=actor, request=request)
@@ -445,7 +460,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     )
 
 
-def on_abandoned(demarche, actor) -> None:
+def on_abandoned(demarche, *, actor) -> None:
     """An abandoned draft (by the citizen, or by the system after a long
     inactivity) gives its stamp back; a submitted file used it already."""
     if demarche.payment_reference and demarche.submitted_at is None:

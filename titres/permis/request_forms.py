@@ -711,9 +711,10 @@ def stamp_holder(demarche) -> str:
 
 class PaiementForm(DsfrBaseForm):
     """The 16-digit number of a 25 € stamp "Permis de conduire après perte ou
-    vol". Validating the form reserves the stamp for this démarche (reserving
-    again for the same démarche is a no-op), so the refusal shown is the
-    stamp service's own message (unknown, used, expired, other purpose...)."""
+    vol". Validation only checks the stamp (validation writes nothing; it
+    may run again at submission); saving the step reserves it
+    (`procedure._on_payment_saved`). The refusal shown is the stamp service's
+    own message (unknown, used, expired, other purpose...)."""
 
     numero_timbre = forms.CharField(
         label=_("Numéro du timbre fiscal électronique"),
@@ -731,19 +732,18 @@ class PaiementForm(DsfrBaseForm):
 
     def clean_numero_timbre(self):
         from titres.paiements.enums import StampPurpose
-        from titres.paiements.services import StampError, reserve_stamp
+        from titres.paiements.services import StampError, check_stamp
 
         number = self.cleaned_data["numero_timbre"]
         demarche = self.demarche
         if demarche is None or not demarche.is_draft:
-            # Read-only contexts (récapitulatif of a submitted file): no write.
+            # Read-only contexts (récapitulatif of a submitted file).
             return "".join(number.split())
         try:
-            stamp = reserve_stamp(
+            stamp = check_stamp(
                 number=number,
                 purpose=StampPurpose.PERMIS_PERTE_VOL,
                 holder=stamp_holder(demarche),
-                actor=demarche.owner,
             )
         except StampError as error:
             raise ValidationError(error.messages[0], code=error.code)

@@ -8,6 +8,7 @@ titres.procedures (URL /demarches/<number>/etapes/<slug>/); after "Valider
 ma demande" the engine redirects to `procedure.confirmation_url`."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -126,14 +127,20 @@ def stamp_return(request, number):
             {"demarche": demarche, "stamp": stamp, "back": wizard.step_url(demarche, step)},
         )
     form = step.get_form(demarche, data={"numero_timbre": stamp})
-    if form.is_valid():
-        procedure_services.save_step(
-            demarche=demarche,
-            step_slug=step.slug,
-            answers=step.clean_answers(form),
-            actor=request.user,
-            request=request,
-        )
+    saved = form.is_valid()
+    if saved:
+        try:
+            procedure_services.save_step(
+                demarche=demarche,
+                step_slug=step.slug,
+                answers=step.clean_answers(form),
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            saved = False
+    if saved:
         messages.success(
             request,
             _("Le timbre n° %(number)s est enregistré pour votre demande.")

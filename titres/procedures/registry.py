@@ -15,7 +15,6 @@ See docs/procedures.md for the whole extension API.
 from __future__ import annotations
 
 import datetime
-import inspect
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,21 +35,6 @@ Answers = dict[str, dict[str, Any]]
 
 class ProcedureNotFound(LookupError):
     pass
-
-
-def call_hook(hook: Callable, *args, **kwargs):
-    """Call a procedure's hook with the keyword arguments it accepts.
-
-    Hooks grew keyword arguments over time (`actor`, `request`); a hook
-    written as `on_save(demarche, data)` keeps working, one written as
-    `on_save(demarche, data, *, actor, request)` or with `**kwargs` gets them."""
-    try:
-        parameters = inspect.signature(hook).parameters
-    except (TypeError, ValueError):  # pragma: no cover - builtins
-        return hook(*args, **kwargs)
-    if any(p.kind == inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return hook(*args, **kwargs)
-    return hook(*args, **{key: value for key, value in kwargs.items() if key in parameters})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,7 +107,8 @@ class Step:
     - `on_save(demarche, data, *, actor, request)`: called inside the
       transaction after the step's answers were stored (e.g. to fill
       `acting_for`). `actor` is the user saving the step, `request` the HTTP
-      request or None; a hook taking only (demarche, data) still works.
+      request or None. Hooks take exactly these arguments: a misspelt one
+      fails loudly (TypeError) instead of silently getting nothing.
     """
 
     slug: str
@@ -336,7 +321,7 @@ class ProcedureDefinition:
       transaction.on_commit). Raising TransitionRefused(message,
       errors=[(step slug, message)]) or ValidationError cancels the whole
       submission; the messages are shown on the récapitulatif.
-    - `on_abandoned(demarche, actor)`: called in the transaction of any
+    - `on_abandoned(demarche, *, actor)`: called in the transaction of any
       transition to ABANDONNEE (the citizen's `abandonner`, the system's
       `expirer_brouillon`); `actor` is None for the system;
       `demarche.submitted_at` is None when a draft was abandoned.

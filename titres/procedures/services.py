@@ -27,7 +27,7 @@ from .documents import LIVE, pending_complement_documents, rule_for
 from .enums import DocumentStatus, MessageKind, Role, Status
 from .locks import lock_demarche
 from .models import Demarche, Document, Message
-from .registry import ProcedureDefinition, call_hook, get_procedure
+from .registry import ProcedureDefinition, get_procedure
 from .validation import UploadRejected, inspect_upload, pages_message
 from .workflow import TransitionRefused, apply_transition
 
@@ -108,7 +108,7 @@ def save_step(
     locked.last_step = step_slug
     locked.save(update_fields=["answers", "last_step", "updated_at"])
     if step.on_save:
-        call_hook(step.on_save, locked, answers, actor=actor, request=request)
+        step.on_save(locked, answers, actor=actor, request=request)
     record_event(
         ProceduresEvent.BROUILLON_SAVED,
         actor=actor,
@@ -169,7 +169,7 @@ def submit_demarche(*, demarche: Demarche, actor, request=None) -> Demarche:
     )
     if definition.on_submitted:
         try:
-            call_hook(definition.on_submitted, locked, actor=actor, request=request)
+            definition.on_submitted(locked, actor=actor, request=request)
         except ValidationError as error:
             raise TransitionRefused(
                 error.messages[0], code="on_submitted", errors=[("", m) for m in error.messages]

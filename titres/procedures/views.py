@@ -212,15 +212,23 @@ def step(request, number, slug):
     if request.method == "POST":
         if current.kind == "form" or (current.kind == "documents" and form is not None):
             if form.is_valid():
-                services.save_step(
-                    demarche=demarche,
-                    step_slug=current.slug,
-                    answers=current.clean_answers(form),
-                    actor=request.user,
-                    request=request,
-                )
-                unsaved.forget(request, demarche, current.slug)
-                return _after_save(request, definition, demarche, current, action)
+                try:
+                    services.save_step(
+                        demarche=demarche,
+                        step_slug=current.slug,
+                        answers=current.clean_answers(form),
+                        actor=request.user,
+                        request=request,
+                    )
+                except ValidationError as error:
+                    # Refused by the step's on_save (e.g. the stamp checked by
+                    # the form was reserved by another file meanwhile):
+                    # nothing was saved; the message goes on the field.
+                    form.add_error(None, error)
+                    refused = True
+                else:
+                    unsaved.forget(request, demarche, current.slug)
+                    return _after_save(request, definition, demarche, current, action)
             if action == "previous" and where.previous:
                 # Incomplete: keep what was typed, so going back never loses it.
                 unsaved.keep(request, demarche, current.slug, form)

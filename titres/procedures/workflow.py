@@ -210,13 +210,13 @@ def _check_actor(demarche: Demarche, actor, role: str) -> None:
 
 
 def _run_abandon_hook(demarche: Demarche, actor) -> None:
-    """The procedure's `on_abandoned(demarche, actor)` (e.g. give back a
+    """The procedure's `on_abandoned(demarche, *, actor)` (e.g. give back a
     reserved stamp), in the transaction of the transition."""
-    from .registry import call_hook, find_procedure
+    from .registry import find_procedure
 
     definition = find_procedure(demarche.procedure_code)
     if definition is not None and definition.on_abandoned:
-        call_hook(definition.on_abandoned, demarche, actor)
+        definition.on_abandoned(demarche, actor=actor)
 
 
 @transaction.atomic

@@ -83,7 +83,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
         )
 
 
-def on_abandoned(demarche, actor) -> None:
+def on_abandoned(demarche, *, actor) -> None:
     """A draft gives its stamps back; a submitted pré-demande abandoned
     before collection withdraws its numbers (and their appointments)."""
     if demarche.submitted_at is None:

@@ -186,7 +186,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
         notify_client(demarche, record)
 
 
-def on_abandoned(demarche, actor) -> None:
+def on_abandoned(demarche, *, actor) -> None:
     """Nothing is held by a draft: the code is spent only at submission."""
 
 
