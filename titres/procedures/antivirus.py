@@ -26,6 +26,7 @@ from titres.procedures.audit import ProceduresEvent
 
 from . import conf
 from .enums import DocumentStatus
+from .models import Document
 
 logger = logging.getLogger("titres.procedures.antivirus")
 
@@ -129,8 +130,6 @@ def get_scanner():
 @task(queue_name="documents")
 def scan_document(document_id: str) -> str:
     """Scan one document and record the verdict; returns the new status."""
-    from .models import Document
-
     document = Document.objects.filter(pk=document_id).first()
     if document is None or document.status != DocumentStatus.EN_ANALYSE:
         return document.status if document else "absent"

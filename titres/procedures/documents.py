@@ -4,13 +4,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .enums import DocumentStatus, Status
-from .registry import COMPLEMENT_RULE, DocumentRule, find_procedure
+from .rules import COMPLEMENT_RULE, DocumentRule
 
 LIVE = [DocumentStatus.EN_ANALYSE, DocumentStatus.VALIDE]
 
 
 def rules_for(demarche) -> list[DocumentRule]:
-    definition = find_procedure(demarche.procedure_code)
+    definition = demarche.procedure_definition
     rules = definition.rules(demarche) if definition else []
     if demarche.status == Status.EN_ATTENTE_USAGER:
         rules = [COMPLEMENT_RULE, *rules]
@@ -32,7 +32,7 @@ def pending_complement_documents(demarche):
 
 
 def rules_with_documents(demarche) -> list[tuple[DocumentRule, list]]:
-    definition = find_procedure(demarche.procedure_code)
+    definition = demarche.procedure_definition
     rules = definition.rules(demarche) if definition else []
     documents = list(main_documents(demarche))
     return [(rule, [d for d in documents if d.code == rule.code]) for rule in rules]

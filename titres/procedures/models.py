@@ -15,6 +15,7 @@ from .enums import (
     Role,
     Status,
 )
+from .registry import find_procedure, get_procedure
 
 
 class Authority(models.Model):
@@ -105,14 +106,15 @@ class Demarche(models.Model):
 
     @property
     def definition(self):
-        from .registry import get_procedure
-
         return get_procedure(self.procedure_code)
 
     @property
-    def title(self) -> str:
-        from .registry import find_procedure
+    def procedure_definition(self):
+        """The procedure's definition, or None for a code no app declares."""
+        return find_procedure(self.procedure_code)
 
+    @property
+    def title(self) -> str:
         definition = find_procedure(self.procedure_code)
         return str(definition.title) if definition else self.procedure_code
 

@@ -25,7 +25,9 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext_lazy as _
 
+from .documents import document_errors, rules_with_documents
 from .enums import Category
+from .rules import DocumentRule
 
 if TYPE_CHECKING:
     from .models import Authority, Demarche
@@ -47,41 +49,6 @@ class Link:
     url: str
     detail: str = ""
     download: bool = False
-
-
-@dataclass(frozen=True, kw_only=True)
-class DocumentRule:
-    """One expected supporting document, e.g. "Justificatif de domicile de
-    moins de 3 mois (1 page / 5 pages maximum)". Pages count over all files
-    deposited for the rule."""
-
-    code: str
-    label: str
-    help_text: str = ""
-    min_pages: int = 1
-    max_pages: int = 5
-    required: bool = True
-
-    @property
-    def pages_hint(self) -> str:
-        from django.utils.translation import ngettext
-
-        return ngettext(
-            "%(min)s page / %(max)s page maximum",
-            "%(min)s page / %(max)s pages maximum",
-            self.max_pages,
-        ) % {"min": self.min_pages, "max": self.max_pages}
-
-
-# Pieces sent with an answer to an agent's request ("recueil complémentaire").
-COMPLEMENT_RULE = DocumentRule(
-    code="complement",
-    label=_("Pièce complémentaire"),
-    help_text=_("Document demandé par le service instructeur."),
-    min_pages=1,
-    max_pages=10,
-    required=False,
-)
 
 
 def to_json(data: dict) -> dict:
@@ -242,8 +209,6 @@ class DocumentsStep(Step):
         return to_json(form.cleaned_data) if form is not None else {}
 
     def validate(self, demarche: Demarche) -> list[str]:
-        from .documents import document_errors
-
         errors = list(document_errors(demarche))
         if self.form_applies(demarche):
             stored = (demarche.answers or {}).get(self.slug)
@@ -256,8 +221,6 @@ class DocumentsStep(Step):
         return errors
 
     def summary(self, demarche: Demarche) -> list[tuple[str, str]]:
-        from .documents import rules_with_documents
-
         rows = [
             (str(rule.label), ", ".join(d.original_name for d in docs) or "—")
             for rule, docs in rules_with_documents(demarche)

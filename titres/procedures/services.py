@@ -27,6 +27,7 @@ from .documents import LIVE, pending_complement_documents, rule_for
 from .enums import DocumentStatus, MessageKind, Role, Status
 from .locks import lock_demarche
 from .models import Demarche, Document, Message
+from .notifications import notify_new_message
 from .registry import ProcedureDefinition, get_procedure
 from .validation import UploadRejected, inspect_upload, pages_message
 from .workflow import TransitionRefused, apply_transition
@@ -399,8 +400,6 @@ def post_message(
         target=message,
         data={"demarche": locked.number, "type": kind},
     )
-    from .notifications import notify_new_message
-
     notify_new_message(message)
     message_posted.send(sender=Message, message=message)
     return message

@@ -28,6 +28,8 @@ from .access import roles_of
 from .enums import Role, Status
 from .locks import lock_demarche
 from .models import Demarche, StatusChange
+from .notifications import notify_status_change
+from .registry import find_procedure
 
 # Sent inside the transaction after each transition (kwargs: demarche,
 # change, event). Receivers with side effects must use transaction.on_commit.
@@ -52,8 +54,6 @@ class TransitionRefused(Exception):
 
 
 def _guard_complete(demarche: Demarche) -> str | None:
-    from .registry import find_procedure
-
     definition = find_procedure(demarche.procedure_code)
     if definition is None:
         return _("Cette téléprocédure n’est plus disponible.")
@@ -212,8 +212,6 @@ def _check_actor(demarche: Demarche, actor, role: str) -> None:
 def _run_abandon_hook(demarche: Demarche, actor) -> None:
     """The procedure's `on_abandoned(demarche, *, actor)` (e.g. give back a
     reserved stamp), in the transaction of the transition."""
-    from .registry import find_procedure
-
     definition = find_procedure(demarche.procedure_code)
     if definition is not None and definition.on_abandoned:
         definition.on_abandoned(demarche, actor=actor)
@@ -288,8 +286,6 @@ def apply_transition(
         data={"event": event, "from": from_status, "to": transition.target, **(data or {})},
     )
     if from_status != transition.target:
-        from .notifications import notify_status_change
-
         notify_status_change(locked, change)
     status_changed.send(sender=Demarche, demarche=locked, change=change, event=event)
     if transition.target == Status.ABANDONNEE:
