@@ -2,6 +2,12 @@
 
 from .models import FranceConnectIdentity, LinkRequest
 
+COVERS = {
+    "franceconnect.FranceConnectIdentity": "export et effacement",
+    "franceconnect.LinkRequest": "effacement (demande de liaison temporaire)",
+}
+EXEMPT: dict[str, str] = {}
+
 
 def export(user) -> dict | None:
     identity = FranceConnectIdentity.objects.filter(user=user).first()

@@ -1,13 +1,18 @@
-"""Keep the search index in step with the démarches (the engine's
-models are not ours: a post_save receiver is the hook)."""
+"""Receivers of the engine's signals: the search index kept in step with
+the démarches (the engine's models are not ours: a post_save receiver is the
+hook), and the agent told when a citizen writes in a file they hold."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.urls import reverse
 
+from titres.core.notifications import notify_email, site_url
+from titres.procedures.enums import Role
 from titres.procedures.models import Demarche
+from titres.procedures.services import message_posted
 from titres.procedures.workflow import status_changed
 
-from .models import DemarcheSearchEntry
+from .models import Assignment, DemarcheSearchEntry
 from .search import index_demarche
 
 # Saves that cannot change what the index holds.
@@ -26,3 +31,25 @@ def reindex(sender, instance, update_fields=None, raw=False, **kwargs):
 @receiver(status_changed, dispatch_uid="instruction_last_event")
 def remember_last_event(sender, demarche, change, event, **kwargs):
     DemarcheSearchEntry.objects.filter(demarche_id=demarche.pk).update(last_event=event)
+
+
+@receiver(message_posted, dispatch_uid="instruction_citizen_answered")
+def tell_the_agent_a_citizen_answered(sender, message, **kwargs):
+    """The agent who holds the file learns by e-mail that the citizen wrote
+    (an answer to a request for information, a question)."""
+    if message.author_role != Role.USAGER:
+        return
+    assignment = Assignment.objects.filter(demarche_id=message.demarche_id).select_related("agent")
+    assignment = assignment.first()
+    if assignment is None or not assignment.agent.email:
+        return
+    demarche = message.demarche
+    notify_email(
+        template="instruction/emails/message_usager",
+        to=assignment.agent.email,
+        context={
+            "number": demarche.display_number,
+            "title": demarche.title,
+            "url": site_url(reverse("instruction:detail", args=[demarche.number])),
+        },
+    )

@@ -36,7 +36,8 @@ def notify_status_change(demarche, change) -> None:
 
 def notify_new_message(message) -> None:
     """A message from an agent reaches the citizen; a citizen's message is
-    announced to agents by the back office (signal `message_posted`)."""
+    announced to the agent holding the file by the back office (receiver of
+    the signal `message_posted` in titres/instruction/signals.py)."""
     if message.author_role == Role.USAGER:
         return
     demarche = message.demarche

@@ -32,9 +32,8 @@ from .registry import ProcedureDefinition, get_procedure
 from .validation import UploadRejected, inspect_upload, pages_message
 from .workflow import TransitionRefused, apply_transition
 
-# Sent inside the transaction (kwargs: document / message). Receivers with
+# Sent inside the transaction (kwarg: message). Receivers with
 # side effects use transaction.on_commit.
-document_uploaded = Signal()
 message_posted = Signal()
 
 MAX_MESSAGE_LENGTH = 5000
@@ -307,7 +306,6 @@ def upload_document(
         },
     )
     Demarche.objects.filter(pk=locked.pk).update(updated_at=document.created_at)
-    document_uploaded.send(sender=Document, document=document)
     document_id = str(document.pk)
     transaction.on_commit(lambda: scan_document.enqueue(document_id))
     return document

@@ -17,7 +17,7 @@ from titres.core.notifications import notify_email
 
 from .. import tokens
 from ..identifiers import email_key
-from ..models import Habilitation, User
+from ..models import Habilitation, MairieAccountRequest, User
 from ..validators import national_phone
 from .common import EMAILS, AccountError, greeting_name
 from .recovery import notify_password_changed
@@ -183,6 +183,19 @@ def export_personal_data(*, user: User, request=None) -> dict:
             "fin": _iso(habilitation.ends_on),
             "statut": habilitation.status,
         }
+    mairie_requests = MairieAccountRequest.objects.filter(user=user).order_by("created_at")
+    data["demandes_compte_mairie"] = [
+        {
+            "commune": r.commune,
+            "code_insee": r.insee_code,
+            "contact": f"{r.contact_first_name} {r.contact_last_name}".strip(),
+            "courriel": r.email,
+            "telephone": r.phone,
+            "statut": r.get_status_display(),
+            "deposee_le": _iso(r.created_at),
+        }
+        for r in mairie_requests
+    ]
     for label, export in _app_hooks("export"):
         data[label] = export(user)
     record_event(AccountsEvent.DATA_EXPORTED, actor=user, request=request, target=user)

@@ -1,0 +1,63 @@
+"""Hooks called by titres.accounts: the ID pré-demandes and town-hall
+appointments of the account, and a town hall's own meeting points (right of
+access)."""
+
+from .models import Appointment, MeetingPoint, PreDemande
+
+COVERS = {
+    "identite.PreDemande": "export: pré-demandes du compte (owner)",
+    "identite.Appointment": "export: rendez-vous pris par le compte",
+    "identite.MeetingPoint": "export: lieux d’accueil du compte de mairie",
+}
+EXEMPT = {
+    "identite.TitleDelivery": "acte d’un agent de mairie (journalisé), pas une donnée de l’agent",
+}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export(user) -> dict:
+    return {
+        "pre_demandes": [
+            {
+                "numero": pre.number,
+                "titre": pre.get_title_display(),
+                "motif": pre.motif,
+                "statut": pre.get_status_display(),
+                "nom": pre.last_name,
+                "prenoms": pre.first_names,
+                "date_de_naissance": _iso(pre.birth_date),
+                "creee_le": _iso(pre.created_at),
+                "expire_le": _iso(pre.expires_at),
+                "utilisee_en_mairie_le": _iso(pre.consumed_at),
+            }
+            for pre in PreDemande.objects.filter(owner=user).order_by("created_at")
+        ],
+        "rendez_vous": [
+            {
+                "reference": appointment.reference,
+                "lieu": appointment.meeting_point.name
+                if appointment.meeting_point_id
+                else appointment.external_meeting_point,
+                "debut": _iso(appointment.starts_at),
+                "fin": _iso(appointment.ends_at),
+                "statut": appointment.get_status_display(),
+                "courriel": appointment.email,
+                "pris_le": _iso(appointment.created_at),
+            }
+            for appointment in Appointment.objects.filter(booked_by=user)
+            .select_related("meeting_point")
+            .order_by("starts_at")
+        ],
+        "lieux_d_accueil": [
+            {
+                "nom": point.name,
+                "adresse": f"{point.address}, {point.postal_code} {point.city_name}",
+                "telephone": point.phone,
+                "publie": point.is_published,
+            }
+            for point in MeetingPoint.objects.filter(mairie=user).order_by("name")
+        ],
+    }

@@ -1,0 +1,98 @@
+"""Hooks called by titres.accounts: what the right of access exports of a
+citizen's démarches (seed 000: "télécharger mes données").
+
+Submitted démarches are administrative records kept under their retention
+rule, so no `erase` hook: deleting an account that still owns démarches is
+refused by the PROTECT foreign key (accounts explains why to the person)."""
+
+from django.db.models import Prefetch
+
+from .enums import Role
+from .models import Demarche, Document, Message, StatusChange
+from .registry import find_procedure
+
+# Models with a foreign key to the user that this module answers for
+# (tests/test_personal_data_hooks.py checks every such model is declared).
+COVERS = {
+    "procedures.Demarche": "export: démarches dont le compte est titulaire",
+    "procedures.StatusChange": "export: historique de chaque démarche",
+    "procedures.Message": "export: messages échangés dans chaque démarche",
+    "procedures.Document": "export: pièces déposées (métadonnées)",
+}
+EXEMPT: dict[str, str] = {}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _author(message_or_change, user) -> str:
+    # The agents' identities are not the citizen's data: their role only.
+    person = getattr(message_or_change, "author_id", None) or getattr(
+        message_or_change, "actor_id", None
+    )
+    if person == user.pk:
+        return "vous"
+    role = getattr(message_or_change, "author_role", "") or getattr(
+        message_or_change, "actor_role", ""
+    )
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return str(Role.SYSTEME.label)
+
+
+def export(user) -> list[dict]:
+    demarches = (
+        Demarche.objects.filter(owner=user)
+        .prefetch_related(
+            Prefetch("history", queryset=StatusChange.objects.order_by("created_at", "pk")),
+            Prefetch("messages", queryset=Message.objects.order_by("created_at")),
+            Prefetch("documents", queryset=Document.objects.order_by("created_at")),
+        )
+        .order_by("created_at", "pk")
+    )
+    exported = []
+    for demarche in demarches:
+        definition = find_procedure(demarche.procedure_code)
+        exported.append(
+            {
+                "numero": demarche.number,
+                "teleprocedure": str(definition.title) if definition else demarche.procedure_code,
+                "statut": demarche.get_status_display(),
+                "creee_le": _iso(demarche.created_at),
+                "deposee_le": _iso(demarche.submitted_at),
+                "pour_le_compte_de": demarche.acting_for or None,
+                "reponses": demarche.answers,
+                "historique": [
+                    {
+                        "date": _iso(change.created_at),
+                        "evenement": change.label,
+                        "par": _author(change, user),
+                        "commentaire": change.comment,
+                    }
+                    for change in demarche.history.all()
+                ],
+                "messages": [
+                    {
+                        "date": _iso(message.created_at),
+                        "auteur": _author(message, user),
+                        "message": message.body,
+                    }
+                    for message in demarche.messages.all()
+                ],
+                "pieces": [
+                    {
+                        "piece": document.label,
+                        "fichier": document.original_name,
+                        "pages": document.pages,
+                        "taille_octets": document.size,
+                        "empreinte_sha256": document.sha256,
+                        "deposee_le": _iso(document.created_at),
+                        "statut": document.get_status_display(),
+                    }
+                    for document in demarche.documents.all()
+                ],
+            }
+        )
+    return exported

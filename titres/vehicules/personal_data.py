@@ -1,0 +1,45 @@
+"""Hooks called by titres.accounts: the vehicle operations the account made
+and the transfers it declared as seller (right of access)."""
+
+from .models import CessionDeclaration, RegistryEntry
+
+COVERS = {
+    "vehicules.RegistryEntry": "export: opérations du registre faites par le compte",
+    "vehicules.CessionDeclaration": "export: déclarations de cession faites par le compte",
+}
+EXEMPT: dict[str, str] = {}
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def export(user) -> dict:
+    return {
+        "operations_registre": [
+            {
+                "date": _iso(entry.created_at),
+                "immatriculation": entry.vehicle.plate,
+                "operation": entry.label,
+                "demarche": entry.demarche_number,
+            }
+            for entry in RegistryEntry.objects.filter(actor=user)
+            .select_related("vehicle")
+            .order_by("created_at", "pk")
+        ],
+        "declarations_de_cession": [
+            {
+                "immatriculation": cession.vehicle.plate,
+                "numero_enregistrement": cession.registration_number,
+                "vendu_le": _iso(cession.sold_at),
+                "kilometrage": cession.mileage,
+                "acheteur": cession.buyer_company_name
+                or f"{cession.buyer_first_names} {cession.buyer_last_name}".strip(),
+                "etat": cession.get_state_display(),
+                "declaree_le": _iso(cession.created_at),
+            }
+            for cession in CessionDeclaration.objects.filter(seller=user)
+            .select_related("vehicle")
+            .order_by("created_at")
+        ],
+    }
