@@ -75,6 +75,9 @@ def test_the_check_catches_a_new_undeclared_model():
         class Meta:
             app_label = "procedures"
 
+        def __str__(self):
+            return "carnet"
+
     Carnet.__module__ = "titres.procedures.carnet"
     try:
         labels = user_models([*apps.get_models(), Carnet])
