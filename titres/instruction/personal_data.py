@@ -9,6 +9,7 @@ COVERS = {
 EXEMPT = {
     "instruction.Assignment": "acte d’instruction (attribution d’un dossier), journalisé",
     "instruction.ProductionOrder": "ordre de fabrication d’un titre, acte d’instruction journalisé",
+    "instruction.OtpEnrolment": "lien d’enrôlement à usage unique et de courte durée (sécurité)",
 }
 
 

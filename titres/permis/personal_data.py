@@ -8,7 +8,9 @@ COVERS = {
     "permis.EPhoto": "export: e-photos utilisées dans les demandes du compte",
     "permis.Photographer": "export: photographes agréés dont le compte est membre",
 }
-EXEMPT: dict[str, str] = {}
+EXEMPT = {
+    "permis.StageSession": "session organisée par un centre agréé (activité professionnelle)",
+}
 
 
 def export(user) -> dict:

@@ -7,7 +7,10 @@ COVERS = {
     "vehicules.RegistryEntry": "export: opérations du registre faites par le compte",
     "vehicules.CessionDeclaration": "export: déclarations de cession faites par le compte",
 }
-EXEMPT: dict[str, str] = {}
+EXEMPT = {
+    "vehicules.BatchSubmission": "dépôt groupé d’un professionnel (fichier de travail, journalisé)",
+    "vehicules.BulkDownload": "archive de téléchargement d’un professionnel (fichier de travail)",
+}
 
 
 def _iso(value):
