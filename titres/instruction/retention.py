@@ -1,6 +1,22 @@
 """Retention rules of the back office (docs/retention.md)."""
 
+from datetime import datetime, timedelta
+
 from titres.core.data_retention import Action, RetentionRule
+
+from .models import OtpEnrolment
+
+ENROLMENT_GRACE_DAYS = 30
+
+
+def purge_otp_enrolments(now: datetime) -> int:
+    """Enrolment links (e-mail address they were sent to) a month after
+    they expired: used or not, they can no longer serve."""
+    deleted, _ = OtpEnrolment.objects.filter(
+        expires_at__lt=now - timedelta(days=ENROLMENT_GRACE_DAYS)
+    ).delete()
+    return deleted
+
 
 RULES = [
     RetentionRule(
@@ -30,5 +46,13 @@ RULES = [
         duration="Avec la démarche (règles procedures.Demarche)",
         basis="Traçabilité de la fabrication des titres.",
         action=Action.CONSERVER,
+    ),
+    RetentionRule(
+        model="instruction.OtpEnrolment",
+        data="Liens et codes d’enrôlement du second facteur des agents (adresse d’envoi)",
+        duration=f"{ENROLMENT_GRACE_DAYS} jours après leur expiration",
+        basis="Sécurité du back-office (preuve de l’enrôlement) ; inutiles une fois expirés.",
+        action=Action.SUPPRIMER,
+        purge=purge_otp_enrolments,
     ),
 ]

@@ -36,6 +36,20 @@ RULES = [
         basis="Instruction de la demande.",
         action=Action.CONSERVER,
     ),
+    RetentionRule(
+        model="permis.StageSession",
+        data="Stages de récupération de points (centre, lieu, animateurs)",
+        duration="Durée du fichier national des permis de conduire (le crédit de points y est inscrit)",
+        basis="Code de la route, art. L223-6 et R223-8 : attestation de stage et crédit de points.",
+        action=Action.CONSERVER,
+    ),
+    RetentionRule(
+        model="permis.StageAttendee",
+        data="Stagiaires (NEPH, nom, prénoms, naissance, e-mail, points crédités)",
+        duration="Durée du fichier national des permis de conduire (le crédit de points y est inscrit)",
+        basis="Code de la route, art. L223-6 : un stage par an au plus, vérifié sur l’historique.",
+        action=Action.CONSERVER,
+    ),
 ]
 
 NOT_PERSONAL = [

@@ -1,6 +1,31 @@
 """Retention rules of vehicles (docs/retention.md)."""
 
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
 from titres.core.data_retention import Action, NotPersonal, RetentionRule
+
+from .professionnels.models import BatchSubmission, BulkDownload
+
+WORK_FILE_DAYS = 30
+
+
+def purge_professional_work_files(now: datetime) -> int:
+    """Professionals' batch files (clients' identities, plain codes until
+    downloaded) and ZIP archives of CPIs, a month after they were made:
+    the files themselves stay in the registry and the démarches."""
+    cutoff = now - timedelta(days=WORK_FILE_DAYS)
+    count = 0
+    for download in BulkDownload.objects.filter(created_at__lt=cutoff).iterator():
+        if download.archive:
+            name, storage = download.archive.name, download.archive.storage
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        download.delete()
+        count += 1
+    deleted, _ = BatchSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return count + deleted
+
 
 SIV = (
     "Système d’immatriculation des véhicules (art. L330-1 et R330-1 s. du code de la route) : "
@@ -28,6 +53,22 @@ RULES = [
         duration="Durée du registre SIV (la cession y est inscrite)",
         basis=SIV,
         action=Action.CONSERVER,
+    ),
+    RetentionRule(
+        model="vehicules.BatchSubmission",
+        data="Dépôts groupés des professionnels (fichier CSV : identités des clients, codes de cession)",
+        duration=f"{WORK_FILE_DAYS} jours après le dépôt",
+        basis="Fichier de travail : les déclarations sont inscrites au SIV, le rapport a été rendu.",
+        action=Action.SUPPRIMER,
+        purge=purge_professional_work_files,
+        name="fichiers_de_travail",
+    ),
+    RetentionRule(
+        model="vehicules.BulkDownload",
+        data="Archives ZIP des CPI et accusés (noms des titulaires)",
+        duration=f"{WORK_FILE_DAYS} jours après leur création (supprimées avec les dépôts)",
+        basis="Fichier de travail : chaque document reste téléchargeable depuis sa démarche.",
+        action=Action.SUPPRIMER,
     ),
 ]
 
