@@ -277,7 +277,11 @@ URLS: dict[str, Route] = {
     # --- partner API (bearer token; the description is public) ------------------
     "partenaires_api:api-root": Route(PUBLIC, opens=False, cacheable=True),
     "partenaires_api:openapi-json": Route(PUBLIC, opens=False, cacheable=True),
+    "partenaires_api:openapi-view": Route(PUBLIC, opens=False, cacheable=True),
     "partenaires_api:permis": Route(NONE, opens=False),
+    "partenaires_api:vehicule": Route(NONE, opens=False),
+    "partenaires_api:titre_identite": Route(NONE, opens=False),
+    "partenaires_api:pre_demande": Route(NONE, opens=False),
 }
 
 ADMIN_ROUTE = Route(OPERATOR, opens=False)

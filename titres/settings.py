@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "titres.instruction",
     "titres.partenaires",
     "titres.annuaire",
+    # django-ninja's templates and static files: Swagger UI served from here.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -34,3 +34,25 @@ def test_demo_token_follows_secret_key(settings):
     second = tokens.demo_secret()[0]
     assert first != second
     assert tokens.split(first) and tokens.split(second)
+
+
+def test_demo_titles_read_through_the_demo_token(client):
+    from titres.identite import demo as identite_demo
+
+    ratelimit.reset()
+    identite_demo.load_titles()
+    [credential] = demo.load()
+    states = {}
+    for number, *_rest in identite_demo.DEMO_TITLES:
+        response = client.get(
+            "/api/v1/titre-identite",
+            {"numero": number, "recipient": demo.RECIPIENT, "context": "Demo", "object": "1"},
+            HTTP_AUTHORIZATION=f"Bearer {credential.secret}",
+        )
+        states[number] = response.json()["data"]["etat"]
+    assert states == {
+        "X4RTBPFW4": "valide",
+        "880692310285": "expire",
+        "Y7KQ2MZC8": "declare_perdu",
+        "18AB12345": "declare_vole",
+    }

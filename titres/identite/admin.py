@@ -12,6 +12,7 @@ from .models import (
     ClosurePeriod,
     CollectionDevice,
     ExceptionalOpening,
+    IssuedTitle,
     MeetingPoint,
     OpeningRule,
     PreDemande,
@@ -84,3 +85,10 @@ class AppointmentAdmin(ReadOnlyAdmin):
 @admin.register(Vendor)
 class VendorAdmin(ReadOnlyAdmin):
     list_display = ["name", "token_hint", "is_active", "last_used_at"]
+
+
+@admin.register(IssuedTitle)
+class IssuedTitleAdmin(ReadOnlyAdmin):
+    list_display = ["number", "kind", "issued_on", "expires_on", "declared_lost_on"]
+    list_filter = ["kind"]
+    search_fields = ["number"]

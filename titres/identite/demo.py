@@ -9,6 +9,46 @@ MAIRIE_USERNAME = "mairie.lyon1"
 MAIRIE_PASSWORD = "Mairie-Lyon-2026!"  # noqa: S105 - demonstration account
 
 
+# Issued titles the partner API verifies (GET /api/v1/titre-identite):
+# (number, kind, years since issue, lost, stolen). Expiry: 15 years for an
+# ID card, 10 for a passport, counted from the issue date.
+DEMO_TITLES = [
+    ("X4RTBPFW4", "cni", 3, False, False, "valide"),
+    ("880692310285", "cni", 16, False, False, "expiré"),
+    ("Y7KQ2MZC8", "cni", 2, True, False, "déclaré perdu"),
+    ("18AB12345", "passeport", 4, False, True, "déclaré volé"),
+]
+
+
+def load_titles() -> list[DemoCredential]:
+    from .models import IssuedTitle
+
+    today = datetime.date.today()
+    credentials = []
+    for number, kind, age, lost, stolen, label in DEMO_TITLES:
+        issued = today.replace(year=today.year - age, day=1)
+        validity = 15 if kind == "cni" else 10
+        IssuedTitle.objects.update_or_create(
+            number=number,
+            defaults={
+                "kind": kind,
+                "issued_on": issued,
+                "expires_on": issued.replace(year=issued.year + validity),
+                "declared_lost_on": today - datetime.timedelta(days=30) if lost else None,
+                "declared_stolen_on": today - datetime.timedelta(days=30) if stolen else None,
+            },
+        )
+        credentials.append(
+            DemoCredential(
+                role=f"Titre délivré ({kind})",
+                identifier=number,
+                secret="—",  # noqa: S106 - a title number, no secret
+                note=f"{label} ; GET /api/v1/titre-identite?numero={number}",
+            )
+        )
+    return credentials
+
+
 def load() -> list[DemoCredential]:
     from titres.accounts.enums import Profile
     from titres.accounts.models import User
@@ -65,5 +105,6 @@ def load() -> list[DemoCredential]:
             identifier=MAIRIE_USERNAME,
             secret=MAIRIE_PASSWORD,
             note="/identite/mairie/guichet/",
-        )
+        ),
+        *load_titles(),
     ]

@@ -1,9 +1,11 @@
 """Reads of the register reused by the API, the portal and the counter."""
 
+import re
+
 from django.utils import timezone
 
 from .enums import UNKNOWN_STATUS, ApplicationStatus
-from .models import AppointmentApplication, PreDemande
+from .models import AppointmentApplication, IssuedTitle, PreDemande
 
 
 def effective_status(predemande: PreDemande, now=None) -> str:
@@ -45,3 +47,25 @@ def active_appointments_for(predemande: PreDemande):
             predemande=predemande, is_active=True
         ).select_related("appointment__meeting_point")
     ]
+
+
+# Issued titles (titles.IssuedTitle), for the partner API's verification.
+_TITLE_NUMBER = re.compile(r"^(?:[A-Z0-9]{9}|[0-9]{12})$")
+
+
+def normalize_title_number(value: str) -> str:
+    """As printed or typed: spaces and case do not matter."""
+    return re.sub(r"\s+", "", value or "").upper()[:40]
+
+
+def title_number_is_well_formed(number: str) -> bool:
+    """9 letters or digits (ID card since 2021, passport) or 12 digits
+    (the older ID card)."""
+    return bool(_TITLE_NUMBER.match(number))
+
+
+def issued_title(number: str, *, kind: str | None = None) -> IssuedTitle | None:
+    titles = IssuedTitle.objects.filter(number=normalize_title_number(number))
+    if kind:
+        titles = titles.filter(kind=kind)
+    return titles.first()

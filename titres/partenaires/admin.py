@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
-from .models import ApiToken, CallLog, Partner
+from . import retirements
+from .models import ApiToken, CallLog, Partner, Retirement
 
 
 @admin.register(Partner)
@@ -34,3 +36,41 @@ class CallLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RetirementForm(forms.ModelForm):
+    class Meta:
+        model = Retirement
+        fields = ["target", "sunset_on", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            # The service checks again; here the operator sees it on the form.
+            retirements.check_schedule(target=cleaned["target"], sunset_on=cleaned["sunset_on"])
+        return cleaned
+
+
+@admin.register(Retirement)
+class RetirementAdmin(admin.ModelAdmin):
+    """Scheduling tells every partner that used the path in the last 90
+    days; a retirement is not edited afterwards (they were told a date)."""
+
+    form = RetirementForm
+    list_display = ["target", "sunset_on", "announced_at", "reminder_sent_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = retirements.schedule_retirement(
+            target=obj.target,
+            sunset_on=obj.sunset_on,
+            note=obj.note,
+            actor=request.user,
+            request=request,
+        )
+        obj.pk = created.pk

@@ -4,13 +4,13 @@ module in endpoints/ with its Router, added below."""
 import logging
 
 from django.http import JsonResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from . import errors
 from .auth import PartnerBearer
-from .endpoints import permis
+from .endpoints import identite, permis, vehicules
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +24,15 @@ api = NinjaAPI(
     ),
     auth=PartnerBearer(),
     urls_namespace="partenaires_api",
-    # Swagger UI would load scripts from a CDN (refused by the CSP): only the
-    # OpenAPI document is served.
-    docs_url=None,
+    # Swagger UI from django-ninja's own static files ("ninja" is in
+    # INSTALLED_APPS, so no CDN: the CSP allows scripts from this site only).
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
     openapi_url="/openapi.json",
 )
 api.add_router("/", permis.router)
+api.add_router("/", vehicules.router)
+api.add_router("/", identite.router)
 
 
 def error_response(request, error: errors.ApiError) -> JsonResponse:

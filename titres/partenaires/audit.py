@@ -11,3 +11,5 @@ class PartenairesEvent(AuditCode):
     TOKEN_ISSUED = "partenaires.token_issued"
     TOKEN_RENEWED = "partenaires.token_renewed"
     TOKEN_REVOKED = "partenaires.token_revoked"
+    RETIREMENT_SCHEDULED = "partenaires.retirement_scheduled"
+    RETIREMENT_REMINDED = "partenaires.retirement_reminded"

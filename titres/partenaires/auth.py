@@ -9,7 +9,7 @@ from ninja.security import HttpBearer
 
 from titres.core.journal import client_ip
 
-from . import errors, quota, tokens
+from . import errors, inflight, quota, tokens
 from .enums import PartnerState
 from .models import ApiToken
 
@@ -76,6 +76,7 @@ class PartnerBearer(HttpBearer):
                 f"Plus de {quota.TOKEN_LIMIT_AMOUNT} appels par seconde avec ce jeton.",
                 headers={"Retry-After": headers["RateLimit-Reset"]},
             )
+        inflight.acquire(request, token, request.partner_params_hash)
         return token
 
 

@@ -8,33 +8,47 @@ UNKNOWN_TOKEN = "00101"  # noqa: S105 - an error code, not a secret
 EXPIRED_TOKEN = "00103"  # noqa: S105 - an error code, not a secret
 REVOKED_TOKEN = "00105"  # noqa: S105 - an error code, not a secret
 FORBIDDEN = "00100"
+IN_PROGRESS = "00015"
 BAD_PARAMETER = "00201"
 BAD_RECIPIENT = "00203"
 NOT_FOUND = "00404"
+METHOD_NOT_ALLOWED = "00405"
 OVER_QUOTA = "00429"
 INTERNAL = "00500"
+REGISTRY_UNAVAILABLE = "00502"
+REGISTRY_TIMEOUT = "00504"
+# Seconds a partner should wait before calling again after a 502/504.
+RETRY_IN_SECONDS = 5
 
 TITLES = {
     UNKNOWN_TOKEN: "Jeton absent ou inconnu",
     EXPIRED_TOKEN: "Jeton expiré",
     REVOKED_TOKEN: "Jeton révoqué",
     FORBIDDEN: "Accès interdit",
+    IN_PROGRESS: "Requête identique déjà en cours",
     BAD_PARAMETER: "Paramètre absent ou invalide",
     BAD_RECIPIENT: "Destinataire (recipient) absent ou invalide",
     NOT_FOUND: "Aucune donnée trouvée",
+    METHOD_NOT_ALLOWED: "Méthode non autorisée",
     OVER_QUOTA: "Trop de requêtes",
     INTERNAL: "Erreur interne",
+    REGISTRY_UNAVAILABLE: "Registre indisponible",
+    REGISTRY_TIMEOUT: "Délai de réponse du registre dépassé",
 }
 STATUS = {
     UNKNOWN_TOKEN: 401,
     EXPIRED_TOKEN: 401,
     REVOKED_TOKEN: 401,
     FORBIDDEN: 403,
+    IN_PROGRESS: 409,
     BAD_PARAMETER: 422,
     BAD_RECIPIENT: 422,
     NOT_FOUND: 404,
+    METHOD_NOT_ALLOWED: 405,
     OVER_QUOTA: 429,
     INTERNAL: 502,
+    REGISTRY_UNAVAILABLE: 502,
+    REGISTRY_TIMEOUT: 504,
 }
 
 

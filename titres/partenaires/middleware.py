@@ -1,7 +1,7 @@
 """Around every /api/ call: the request id (X-Request-ID, the caller's if
-well formed), RateLimit-* headers, JSON 404 for unknown paths, and one call
-log row written before the answer leaves (so it is never lost once the
-partner has its answer)."""
+well formed), RateLimit-* and Deprecation/Sunset headers, JSON 404 for
+unknown or retired paths, and one call log row written before the answer
+leaves (so it is never lost once the partner has its answer)."""
 
 import re
 import time
@@ -11,11 +11,40 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.utils import timezone
 
-from . import errors, tokens
+from . import errors, inflight, retirements, tokens
 from .models import CallLog
 
 API_PREFIX = "/api/"
+# The contract and its browser: read by people and tools, not partner calls.
+NOT_LOGGED = ("/openapi.json", "/docs")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
+
+
+def _json_error(request, error: errors.ApiError) -> JsonResponse:
+    request.partner_error_code = error.code
+    response = JsonResponse(error.body(), status=error.status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
+
+
+def _as_api_error(request, response) -> errors.ApiError:
+    """An answer Django or ninja made outside our handlers (unknown path,
+    wrong method), in the API's error format."""
+    if response.status_code == 404:
+        return errors.ApiError(errors.NOT_FOUND, "Cette adresse n’existe pas dans l’API.")
+    if response.status_code == 405:
+        allowed = response.get("Allow", "GET")
+        return errors.ApiError(
+            errors.METHOD_NOT_ALLOWED,
+            f"La méthode {request.method[:8]} n’est pas acceptée ici : utilisez {allowed}.",
+            headers={"Allow": allowed},
+        )
+    return errors.ApiError(
+        errors.INTERNAL,
+        "Erreur inattendue : réessayez ; si elle persiste, signalez l’identifiant de requête.",
+        meta={"retry_in": errors.RETRY_IN_SECONDS},
+    )
 
 
 class PartnerApiMiddleware:
@@ -28,28 +57,42 @@ class PartnerApiMiddleware:
         started = time.monotonic()
         given = request.headers.get("X-Request-ID", "")
         request.request_id = given if _REQUEST_ID.match(given) else str(uuid.uuid4())
-        response = self.get_response(request)
-        if response.status_code == 404 and "application/json" not in response.get(
+        canonical = urlencode(sorted(request.GET.lists()), doseq=True)
+        request.partner_params_hash = tokens.params_digest(canonical)
+        retired_on = retirements.retired_on(request.path_info, timezone.localdate())
+        try:
+            if retired_on:
+                response = _json_error(
+                    request,
+                    errors.ApiError(
+                        errors.NOT_FOUND,
+                        f"Ce point d’accès a été retiré le {retired_on:%d/%m/%Y}.",
+                    ),
+                )
+            else:
+                response = self.get_response(request)
+        finally:
+            inflight.release(request)
+        if response.status_code >= 400 and "application/json" not in response.get(
             "Content-Type", ""
         ):
-            error = errors.ApiError(errors.NOT_FOUND, "Cette adresse n’existe pas dans l’API.")
-            request.partner_error_code = error.code
-            response = JsonResponse(error.body(), status=404)
+            response = _json_error(request, _as_api_error(request, response))
         response["X-Request-ID"] = request.request_id
         for name, value in getattr(request, "partner_quota_headers", {}).items():
             response[name] = value
-        if not request.path_info.endswith("/openapi.json"):
+        for name, value in retirements.headers_for(request.path_info).items():
+            response[name] = value
+        if not request.path_info.endswith(NOT_LOGGED):
             self._log(request, response, started)
         return response
 
     def _log(self, request, response, started):
         token = getattr(request, "partner_token", None)
-        canonical = urlencode(sorted(request.GET.lists()), doseq=True)
         CallLog.objects.create(
             token=token,
             method=request.method[:8],
             path=request.path_info[:200],
-            params_hash=tokens.params_digest(canonical),
+            params_hash=request.partner_params_hash,
             ip=getattr(request, "partner_ip", None),
             status_code=response.status_code,
             error_code=getattr(request, "partner_error_code", ""),

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -109,3 +110,35 @@ class CallLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M:%S} {self.path} {self.status_code}"
+
+
+class Retirement(models.Model):
+    """The scheduled retirement of an endpoint or of a whole version
+    (seed 004 §6.1: announced six months ahead). Written through
+    retirements.schedule_retirement, which tells the partners."""
+
+    target = models.CharField(
+        _("chemin"),
+        max_length=200,
+        help_text=_("/api/v1/ (toute la version) ou /api/v1/vehicule (un point d’accès)."),
+    )
+    sunset_on = models.DateField(_("retiré le"))
+    note = models.CharField(_("message aux partenaires"), max_length=500, blank=True)
+    announced_at = models.DateTimeField(_("annoncé le"), default=timezone.now)
+    reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("programmé par"),
+    )
+
+    class Meta:
+        verbose_name = _("retrait programmé")
+        verbose_name_plural = _("retraits programmés")
+        ordering = ["sunset_on"]
+
+    def __str__(self):
+        return f"{self.target} — {self.sunset_on:%d/%m/%Y}"

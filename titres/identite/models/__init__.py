@@ -7,6 +7,7 @@ from .meeting_points import (
     OpeningRule,
 )
 from .register import Appointment, AppointmentApplication, PreDemande, Vendor
+from .titles import IssuedTitle, TitleState
 
 __all__ = [
     "Appointment",
@@ -15,9 +16,11 @@ __all__ = [
     "DeliveryStatus",
     "CollectionDevice",
     "ExceptionalOpening",
+    "IssuedTitle",
     "MeetingPoint",
     "OpeningRule",
     "PreDemande",
     "TitleDelivery",
+    "TitleState",
     "Vendor",
 ]
