@@ -278,6 +278,7 @@ URLS: dict[str, Route] = {
     "partenaires_api:api-root": Route(PUBLIC, opens=False, cacheable=True),
     "partenaires_api:openapi-json": Route(PUBLIC, opens=False, cacheable=True),
     "partenaires_api:openapi-view": Route(PUBLIC, opens=False, cacheable=True),
+    "partenaires:dashboard": Route(NONE),
     "partenaires_api:permis": Route(NONE, opens=False),
     "partenaires_api:vehicule": Route(NONE, opens=False),
     "partenaires_api:titre_identite": Route(NONE, opens=False),

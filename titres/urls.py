@@ -22,6 +22,7 @@ urlpatterns = [
     path("annuaire/", include("titres.annuaire.urls")),
     path("", include("titres.jobs.urls")),
     path("api/v1/", partner_api.urls),
+    path("partenaires/", include("titres.partenaires.urls")),
     path("", include("titres.core.urls")),
 ]
 if settings.DEVIDP_ENABLED:

@@ -13,8 +13,8 @@ def test_demo_token_is_printed_works_and_is_stored_hashed(client, settings):
     settings.SITE_URL = "http://testserver"
     ratelimit.reset()
     permis_demo.load()
-    [credential] = demo.load()
-    [again] = demo.load()  # a reset issues it again with the same secret
+    [credential, _dashboard] = demo.load()
+    [again, _] = demo.load()  # a reset issues it again with the same secret
     assert again.secret == credential.secret == tokens.demo_secret()[0]
     token = ApiToken.objects.get()
     assert token.key_hash == tokens.digest(credential.secret)
@@ -41,7 +41,7 @@ def test_demo_titles_read_through_the_demo_token(client):
 
     ratelimit.reset()
     identite_demo.load_titles()
-    [credential] = demo.load()
+    credential, _dashboard = demo.load()
     states = {}
     for number, *_rest in identite_demo.DEMO_TITLES:
         response = client.get(
@@ -56,3 +56,16 @@ def test_demo_titles_read_through_the_demo_token(client):
         "Y7KQ2MZC8": "declare_perdu",
         "18AB12345": "declare_vole",
     }
+
+
+def test_demo_company_account_sees_the_dashboard(client, settings):
+    from titres.accounts import demo as accounts_demo
+    from titres.accounts.models import User
+
+    settings.DEBUG = True  # the demo accounts exist only in development
+    accounts_demo.load()
+    demo.load()
+    client.force_login(User.objects.get(username=demo.MEMBER_USERNAME))
+    response = client.get("/partenaires/tableau-de-bord/")
+    assert response.status_code == 200
+    assert "Direction interministérielle du numérique (démonstration)" in response.content.decode()

@@ -9,6 +9,7 @@ from .models import ApiToken, CallLog, Partner, Retirement
 class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "siret", "state", "created_at"]
     search_fields = ["name", "siret"]
+    filter_horizontal = ["members"]
 
 
 @admin.register(ApiToken)

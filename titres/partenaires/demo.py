@@ -8,6 +8,7 @@ printed again at every start. Development and demo platforms only
 
 from django.conf import settings
 
+from titres.accounts import demo as accounts_demo
 from titres.core.demo import DemoCredential
 from titres.permis.identifiers import make_neph
 
@@ -18,6 +19,7 @@ from .models import ApiToken, Partner
 PARTNER_SIRET = "13002526500013"
 RECIPIENT = "21540395700008"
 PROCEDURE = "Démonstration de l’API"
+MEMBER_USERNAME = "demo-societe"
 # Pierre Corneille of seed 002 (titres.permis.demo).
 DEMO_NEPH = make_neph(year=1974, departement="54", sequence=9_000_001)
 
@@ -45,6 +47,13 @@ def load() -> list[DemoCredential]:
             business_email="metier@partenaire.demo",
             business_phone="0102030406",
         )
+    # The "personne morale" demo account (titres.accounts.demo) signs in to
+    # the partner's dashboard.
+    from titres.accounts.models import User
+
+    member = User.objects.filter(username=MEMBER_USERNAME).first()
+    if member is not None:
+        partner.members.add(member)
     # Issued again at each (re)load, with the same derived secret: every
     # scope known today, and a token that still works after a new SECRET_KEY.
     ApiToken.objects.filter(partner=partner, procedure=PROCEDURE).delete()
@@ -63,5 +72,11 @@ def load() -> list[DemoCredential]:
             identifier=partner.name,
             secret=secret,
             note=curl_example(secret),
-        )
+        ),
+        DemoCredential(
+            role="Tableau de bord du partenaire",
+            identifier=MEMBER_USERNAME,
+            secret=accounts_demo.PASSWORD,
+            note="/partenaires/tableau-de-bord/",
+        ),
     ]

@@ -42,6 +42,13 @@ class Partner(models.Model):
     business_email = models.EmailField(_("courriel du responsable métier"))
     business_phone = models.CharField(_("téléphone du responsable métier"), max_length=20)
     created_at = models.DateTimeField(default=timezone.now)
+    # Portal accounts (profile "personne morale") that see its dashboard.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="partner_organisations",
+        verbose_name=_("comptes du portail"),
+    )
 
     class Meta:
         verbose_name = _("partenaire")
@@ -76,6 +83,8 @@ class ApiToken(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewed_by"
     )
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Days-before-expiry thresholds already e-mailed (lifecycle.NOTICE_DAYS).
+    expiry_notices = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("jeton")

@@ -170,10 +170,11 @@ class Call:
         """A registry read. A registry that fails is a 502 and one that does
         not answer in time a 504, both with `meta.retry_in`: never a 500."""
         try:
+            if connection.vendor != "postgresql":
+                return function(*args, **kwargs)
             with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"SET LOCAL statement_timeout = {REGISTRY_TIMEOUT_MS}")
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL statement_timeout = {REGISTRY_TIMEOUT_MS}")
                 return function(*args, **kwargs)
         except DatabaseError as exc:
             timed_out = getattr(exc.__cause__, "sqlstate", None) == _QUERY_CANCELED
