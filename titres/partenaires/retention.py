@@ -49,4 +49,11 @@ RULES = [
         basis="Gestion du compte partenaire.",
         action=Action.CONSERVER,
     ),
+    RetentionRule(
+        model="partenaires.Retirement",
+        data="Retraits programmés de versions de l’API (opérateur auteur)",
+        duration="Tant que la version retirée est documentée ; l’auteur est aussi au journal",
+        basis="Information des partenaires (en-têtes Deprecation et Sunset, seed 004).",
+        action=Action.CONSERVER,
+    ),
 ]
