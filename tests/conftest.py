@@ -50,3 +50,14 @@ def _portal_notices_read():
     maintenance.prime()
     announcements.prime()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_site_config():
+    """The per-process copy of django-dsfr's configuration never outlives a
+    test's database."""
+    from titres.core.context_processors import forget_site_config
+
+    forget_site_config()
+    yield
+    forget_site_config()

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "titres.core.files.StoredFilesCleanupMiddleware",
     "titres.partenaires.middleware.PartnerApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "titres.core.sessions.SessionRenewalMiddleware",
     "titres.core.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,7 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "titres.core.context_processors.site_config",  # dsfr's, cached
                 "titres.core.context_processors.portal",
                 "titres.annuaire.context_processors.notices",
             ],
@@ -171,7 +172,10 @@ DJANGO_REDIS_LOGGER = "titres.cache"
 SINGLE_PROCESS_INSTALLATION = env.bool("SINGLE_PROCESS_INSTALLATION", default=False)
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True  # inactivity timeout, not absolute
+# Inactivity timeout, not absolute: renewed at most once per
+# SESSION_REFRESH_SECONDS (titres/core/sessions.py), not written on every page.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

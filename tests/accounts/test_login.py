@@ -160,7 +160,9 @@ def test_logout_hands_over_to_franceconnect(client):
 
 def test_sessions_expire_after_inactivity(settings):
     assert settings.SESSION_COOKIE_AGE <= 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    # Renewed by activity (titres/core/sessions.py, tests/core/test_sessions.py).
+    assert "titres.core.sessions.SessionRenewalMiddleware" in settings.MIDDLEWARE
+    assert settings.SESSION_REFRESH_SECONDS <= 60
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 

@@ -86,3 +86,19 @@ def test_english_translation(client, citizen):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("procedures:list"), headers={"accept-language": "en"})
     assert "My procedures" in page.text
+
+
+def test_status_label_is_djangos_in_both_languages():
+    """Demarche.get_status_display (a fast path) says what Django's own
+    get_FOO_display says, for every status, in French and in English."""
+    from django.db.models import Model
+    from django.utils import translation
+
+    from titres.procedures.models import Demarche
+
+    field = Demarche._meta.get_field("status")
+    for language in ("fr", "en"):
+        with translation.override(language):
+            for value in [*Status.values, "INCONNU"]:
+                demarche = Demarche(status=value)
+                assert demarche.get_status_display() == Model._get_FIELD_display(demarche, field)

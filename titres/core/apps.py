@@ -10,10 +10,15 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
+        from django.db.models.signals import post_delete, post_save
+        from dsfr.models import DsfrConfig
 
         from . import checks  # registers the system checks
+        from .context_processors import forget_site_config
         from .twoddoc import keys
 
+        post_save.connect(forget_site_config, sender=DsfrConfig, dispatch_uid="core-site-config")
+        post_delete.connect(forget_site_config, sender=DsfrConfig, dispatch_uid="core-site-config")
         keys.STARTED_WITH_DEBUG = bool(settings.DEBUG)
         # Refuse to start rather than print 2D-Docs no reader can trust
         # (a key made on the fly) or fail at the first certificate printed;

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from . import sessions
 from .models import MailboxMessage
 
 
@@ -22,10 +23,10 @@ def home(request):
 
 @require_POST
 def session_keepalive(request):
-    """ "Rester connecté(e)" on the session-expiry warning (WCAG 2.2.1): the
-    request itself renews the session (SESSION_SAVE_EVERY_REQUEST); the
-    answer tells the page how long it now lasts."""
-    request.session.modified = True
+    """ "Rester connecté(e)" on the session-expiry warning (WCAG 2.2.1):
+    renews the session now, whatever the refresh interval; the answer tells
+    the page how long it now lasts."""
+    sessions.renew(request.session)
     return JsonResponse({"expires_in": settings.SESSION_COOKIE_AGE})
 
 

@@ -122,6 +122,14 @@ class Demarche(models.Model):
     def status_badge(self) -> str:
         return STATUS_BADGE.get(self.status, "")
 
+    def get_status_display(self) -> str:
+        # Django's version hashes every choice's lazy label (a gettext per
+        # status) on each call: a fifth of a 50-row work list. Same result.
+        try:
+            return str(Status(self.status).label)
+        except ValueError:
+            return self.status
+
     @property
     def is_draft(self) -> bool:
         return self.status == Status.BROUILLON
