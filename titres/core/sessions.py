@@ -28,8 +28,8 @@ def renew(session) -> None:
 
 def remaining_seconds(request) -> int:
     """Seconds before the session of `request` ends if nothing renews it."""
-    session = getattr(request, "session", None)
-    renewed = session.get(RENEWED_KEY) if session is not None else None
+    store = getattr(request, "session", None)  # not `session`: read as an HTTP client
+    renewed = store.get(RENEWED_KEY) if store is not None else None
     if renewed is None:
         return settings.SESSION_COOKIE_AGE
     return max(0, settings.SESSION_COOKIE_AGE - (int(time.time()) - renewed))
@@ -44,11 +44,11 @@ class SessionRenewalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        session = request.session
-        if session.session_key is not None:
-            renewed = session.get(RENEWED_KEY)  # loads it: an ended one reads as empty
-            if not session.is_empty() and (
+        store = request.session
+        if store.session_key is not None:
+            renewed = store.get(RENEWED_KEY)  # loads it: an ended one reads as empty
+            if not store.is_empty() and (
                 renewed is None or int(time.time()) - renewed >= refresh_interval()
             ):
-                renew(session)
+                renew(store)
         return self.get_response(request)

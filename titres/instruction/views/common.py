@@ -1,6 +1,7 @@
 """What the back office pages share: the authority and role of the agent,
 the page context, the files the agent may see."""
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 
 from titres.core import numbering
@@ -36,7 +37,12 @@ def list_queryset(user, authority):
         agent_demarches(user)
         .filter(authority=authority)
         .select_related("search_entry", "assignment__agent")
-        .annotate(snpc_review=snpc.needs_review_annotation())
+        # Read as `d.assigned_agent`: `d.assignment` on an unassigned file
+        # raises (then dir() of the model) in the template, on every row.
+        .annotate(
+            snpc_review=snpc.needs_review_annotation(),
+            assigned_agent=F("assignment__agent__username"),
+        )
     )
 
 
