@@ -102,3 +102,22 @@ def test_status_label_is_djangos_in_both_languages():
             for value in [*Status.values, "INCONNU"]:
                 demarche = Demarche(status=value)
                 assert demarche.get_status_display() == Model._get_FIELD_display(demarche, field)
+
+
+def test_search_form_kept_only_while_empty_and_per_language(client, citizen, settings):
+    """The empty search form of "Mes démarches" is rendered once per process
+    and language; a search shows what was typed, never a stored copy."""
+    from django.utils import translation
+
+    url = reverse("procedures:list")
+    assert 'name="q"' in client.get(url).text
+    searched = client.get(url, {"q": "ABCD-1234"}).text
+    assert 'value="ABCD-1234"' in searched
+    assert "ABCD-1234" not in client.get(url).text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        english = str(translation.gettext("Numéro de démarche"))
+        all_statuses = str(translation.gettext("Tous les statuts"))
+    page = client.get(url).text
+    assert english in page and all_statuses in page
+    assert english != "Numéro de démarche"

@@ -8,7 +8,14 @@
   the database (sessions with `cached_db`, the current terms version): an
   unreachable Redis reads as a miss and writes are dropped, so pages keep
   working from the database.
-Without REDIS_URL both are local memory (one process, development)."""
+- `fragments`: always local memory, in each process: rendered fragments
+  that depend on nothing but the code and the language (an empty search
+  form), so no process can serve another's stale copy and a restart
+  (a deployment) starts afresh.
+Without REDIS_URL `default` and `soft` are local memory too (one process,
+development)."""
+
+FRAGMENTS = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"}
 
 
 def cache_settings(
@@ -21,6 +28,7 @@ def cache_settings(
                 "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                 "LOCATION": "soft",
             },
+            "fragments": FRAGMENTS,
         }
     return {
         "default": {
@@ -44,4 +52,5 @@ def cache_settings(
                 "IGNORE_EXCEPTIONS": True,
             },
         },
+        "fragments": FRAGMENTS,
     }
