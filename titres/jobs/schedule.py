@@ -99,6 +99,18 @@ DEFAULT_JOBS = (
         _("applique les règles de conservation des données personnelles (docs/retention.md)"),
     ),
     PeriodicJob(
+        "notify_token_expiry",
+        "notify_token_expiry",
+        DAY,
+        _("prévient les partenaires 90, 30 et 7 jours avant l’expiration de leurs jetons"),
+    ),
+    PeriodicJob(
+        "remind_retirements",
+        "remind_retirements",
+        DAY,
+        _("rappelle aux partenaires les retraits de versions de l’API à un mois"),
+    ),
+    PeriodicJob(
         "sweep_orphan_files",
         "sweep_orphan_files",
         DAY,

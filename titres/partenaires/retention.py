@@ -1,29 +1,17 @@
 """Retention rules of the partner API (seed 004, docs/retention.md)."""
 
-from datetime import datetime, timedelta
-
-from django.db.models import Q
-from django.db.models.functions import Coalesce
+from datetime import datetime
 
 from titres.core.data_retention import Action, RetentionRule
 
-from .models import ApiToken, CallLog
-
-CALL_LOG_DAYS = 2 * 365
+from . import lifecycle
 
 
 def purge_call_logs(now: datetime) -> int:
-    """Seed 004: traceability data is deleted after two years without use
-    of the service: the calls of a token unused (or never used, counted
-    from its creation) for two years, and tokenless calls older than that."""
-    cutoff = now - timedelta(days=CALL_LOG_DAYS)
-    idle = ApiToken.objects.annotate(seen=Coalesce("last_used_at", "created_at")).filter(
-        seen__lt=cutoff
-    )
-    deleted, _ = CallLog.objects.filter(
-        Q(token__in=idle.values("pk")) | Q(token__isnull=True, at__lt=cutoff)
-    ).delete()
-    return deleted
+    """Seed 004: the calls of a token unused (or never used, counted from
+    its creation) for two years, and tokenless calls older than that — the
+    same batched purge as `manage.py purge_call_logs`."""
+    return lifecycle.purge_call_logs(now=now)
 
 
 RULES = [
