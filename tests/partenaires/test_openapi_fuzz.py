@@ -4,6 +4,8 @@ endpoint, bounded examples; no server error, no answer outside its schema
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -39,7 +41,20 @@ def secret(db, monkeypatch):
     return secret
 
 
-def test_served_openapi(secret):
+@pytest.fixture
+def keep_the_test_connection():
+    """schemathesis calls the real WSGI application, whose request signals
+    close "obsolete" connections — inside the test's transaction that is
+    the test's own PostgreSQL connection. Django's test client disconnects
+    them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_served_openapi(secret, keep_the_test_connection):
     from titres.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
