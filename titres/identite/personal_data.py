@@ -2,6 +2,8 @@
 appointments of the account, and a town hall's own meeting points (right of
 access)."""
 
+from titres.core.json_values import iso
+
 from .models import Appointment, MeetingPoint, PreDemande
 
 COVERS = {
@@ -14,10 +16,6 @@ EXEMPT = {
 }
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def export(user) -> dict:
     return {
         "pre_demandes": [
@@ -28,10 +26,10 @@ def export(user) -> dict:
                 "statut": pre.get_status_display(),
                 "nom": pre.last_name,
                 "prenoms": pre.first_names,
-                "date_de_naissance": _iso(pre.birth_date),
-                "creee_le": _iso(pre.created_at),
-                "expire_le": _iso(pre.expires_at),
-                "utilisee_en_mairie_le": _iso(pre.consumed_at),
+                "date_de_naissance": iso(pre.birth_date),
+                "creee_le": iso(pre.created_at),
+                "expire_le": iso(pre.expires_at),
+                "utilisee_en_mairie_le": iso(pre.consumed_at),
             }
             for pre in PreDemande.objects.filter(owner=user).order_by("created_at")
         ],
@@ -41,11 +39,11 @@ def export(user) -> dict:
                 "lieu": appointment.meeting_point.name
                 if appointment.meeting_point_id
                 else appointment.external_meeting_point,
-                "debut": _iso(appointment.starts_at),
-                "fin": _iso(appointment.ends_at),
+                "debut": iso(appointment.starts_at),
+                "fin": iso(appointment.ends_at),
                 "statut": appointment.get_status_display(),
                 "courriel": appointment.email,
-                "pris_le": _iso(appointment.created_at),
+                "pris_le": iso(appointment.created_at),
             }
             for appointment in Appointment.objects.filter(booked_by=user)
             .select_related("meeting_point")

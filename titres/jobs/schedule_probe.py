@@ -6,13 +6,11 @@ from __future__ import annotations
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from titres.core.json_values import iso
+
 from . import conf, lease
 from .models import JobRun, RunStatus, ScheduledJob
 from .schedule import periodic_jobs
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def schedule_report(now=None) -> dict:
@@ -39,8 +37,8 @@ def schedule_report(now=None) -> dict:
             problems.append(f"en retard de {int(late)} s")
         jobs[job.name] = {
             "period_seconds": job.period,
-            "next_run": _iso(next_run),
-            "last_run": _iso(run.started_at) if run else None,
+            "next_run": iso(next_run),
+            "last_run": iso(run.started_at) if run else None,
             "last_status": run.status if run else None,
             "last_error": run.error[:200] if run else "",
             "status": "ok" if not problems else "erreur : " + ", ".join(problems),
@@ -50,7 +48,7 @@ def schedule_report(now=None) -> dict:
         "status": "ok" if ok else "error",
         "scheduler": {
             "instance": holder.holder if active else None,
-            "lease_expires": _iso(holder.expires_at) if active else None,
+            "lease_expires": iso(holder.expires_at) if active else None,
             "status": "ok" if active else "erreur : aucun planificateur actif",
         },
         "jobs": jobs,

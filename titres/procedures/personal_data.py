@@ -7,6 +7,8 @@ refused by the PROTECT foreign key (accounts explains why to the person)."""
 
 from django.db.models import Prefetch
 
+from titres.core.json_values import iso
+
 from .enums import Role
 from .models import Demarche, Document, Message, StatusChange
 from .registry import find_procedure
@@ -20,10 +22,6 @@ COVERS = {
     "procedures.Document": "export: pièces déposées (métadonnées)",
 }
 EXEMPT: dict[str, str] = {}
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _author(message_or_change, user) -> str:
@@ -60,13 +58,13 @@ def export(user) -> list[dict]:
                 "numero": demarche.number,
                 "teleprocedure": str(definition.title) if definition else demarche.procedure_code,
                 "statut": demarche.get_status_display(),
-                "creee_le": _iso(demarche.created_at),
-                "deposee_le": _iso(demarche.submitted_at),
+                "creee_le": iso(demarche.created_at),
+                "deposee_le": iso(demarche.submitted_at),
                 "pour_le_compte_de": demarche.acting_for or None,
                 "reponses": demarche.answers,
                 "historique": [
                     {
-                        "date": _iso(change.created_at),
+                        "date": iso(change.created_at),
                         "evenement": change.label,
                         "par": _author(change, user),
                         "commentaire": change.comment,
@@ -75,7 +73,7 @@ def export(user) -> list[dict]:
                 ],
                 "messages": [
                     {
-                        "date": _iso(message.created_at),
+                        "date": iso(message.created_at),
                         "auteur": _author(message, user),
                         "message": message.body,
                     }
@@ -88,7 +86,7 @@ def export(user) -> list[dict]:
                         "pages": document.pages,
                         "taille_octets": document.size,
                         "empreinte_sha256": document.sha256,
-                        "deposee_le": _iso(document.created_at),
+                        "deposee_le": iso(document.created_at),
                         "statut": document.get_status_display(),
                     }
                     for document in demarche.documents.all()

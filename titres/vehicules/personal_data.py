@@ -1,6 +1,8 @@
 """Hooks called by titres.accounts: the vehicle operations the account made
 and the transfers it declared as seller (right of access)."""
 
+from titres.core.json_values import iso
+
 from .models import CessionDeclaration, RegistryEntry
 
 COVERS = {
@@ -13,15 +15,11 @@ EXEMPT = {
 }
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def export(user) -> dict:
     return {
         "operations_registre": [
             {
-                "date": _iso(entry.created_at),
+                "date": iso(entry.created_at),
                 "immatriculation": entry.vehicle.plate,
                 "operation": entry.label,
                 "demarche": entry.demarche_number,
@@ -34,12 +32,12 @@ def export(user) -> dict:
             {
                 "immatriculation": cession.vehicle.plate,
                 "numero_enregistrement": cession.registration_number,
-                "vendu_le": _iso(cession.sold_at),
+                "vendu_le": iso(cession.sold_at),
                 "kilometrage": cession.mileage,
                 "acheteur": cession.buyer_company_name
                 or f"{cession.buyer_first_names} {cession.buyer_last_name}".strip(),
                 "etat": cession.get_state_display(),
-                "declaree_le": _iso(cession.created_at),
+                "declaree_le": iso(cession.created_at),
             }
             for cession in CessionDeclaration.objects.filter(seller=user)
             .select_related("vehicle")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from titres.accounts.audit import AccountsEvent
 from titres.core.journal import record_event
+from titres.core.json_values import iso
 from titres.core.notifications import notify_email
 
 from .. import tokens
@@ -124,10 +125,6 @@ def _app_hooks(function_name: str):
             yield app.rsplit(".", 1)[1], function
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 @transaction.atomic
 def export_personal_data(*, user: User, request=None) -> dict:
     """Everything the portal holds about the account (right of access)."""
@@ -151,20 +148,20 @@ def export_personal_data(*, user: User, request=None) -> dict:
             "numero_agrement": user.approval_number,
             "siret": user.siret,
             "nombre_dispositifs_recueil": user.dr_count,
-            "cree_le": _iso(user.date_joined),
-            "derniere_connexion": _iso(user.last_login),
-            "email_verifie_le": _iso(user.email_verified_at),
-            "suspendu_jusqu_au": _iso(user.suspended_until),
+            "cree_le": iso(user.date_joined),
+            "derniere_connexion": iso(user.last_login),
+            "email_verifie_le": iso(user.email_verified_at),
+            "suspendu_jusqu_au": iso(user.suspended_until),
             "motif_suspension": user.suspension_reason,
         },
         "conditions_generales": [
-            {"version": a.version.version, "acceptee_le": _iso(a.accepted_at)}
+            {"version": a.version.version, "acceptee_le": iso(a.accepted_at)}
             for a in user.terms_acceptances.select_related("version")
         ],
         "habilitation": None,
         "journal": [
             {
-                "date": _iso(e.created_at),
+                "date": iso(e.created_at),
                 "evenement": e.event,
                 "adresse_ip": e.ip_address,
                 "donnees": e.data,
@@ -179,8 +176,8 @@ def export_personal_data(*, user: User, request=None) -> dict:
         data["habilitation"] = {
             "numero": habilitation.number,
             "departement": habilitation.department,
-            "debut": _iso(habilitation.starts_on),
-            "fin": _iso(habilitation.ends_on),
+            "debut": iso(habilitation.starts_on),
+            "fin": iso(habilitation.ends_on),
             "statut": habilitation.status,
         }
     mairie_requests = MairieAccountRequest.objects.filter(user=user).order_by("created_at")
@@ -192,7 +189,7 @@ def export_personal_data(*, user: User, request=None) -> dict:
             "courriel": r.email,
             "telephone": r.phone,
             "statut": r.get_status_display(),
-            "deposee_le": _iso(r.created_at),
+            "deposee_le": iso(r.created_at),
         }
         for r in mairie_requests
     ]
