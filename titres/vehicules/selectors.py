@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from titres.permis.normalisation import normalise_name
 
@@ -103,27 +104,28 @@ def check_card(vehicle: Vehicle, *, formule_number: str = "", ci_date: date | No
         )
 
 
+# Lazy: translated when a refusal is raised, in that request's language.
 SITUATION_REFUSALS = {
-    SituationKind.GAGE: _(
+    SituationKind.GAGE: gettext_lazy(
         "Ce véhicule est gagé : le changement de titulaire n’est pas possible tant que le gage "
         "n’est pas levé. Demandez au vendeur de faire lever le gage par l’organisme de crédit "
         "(créancier : %(detail)s), puis recommencez la démarche."
     ),
-    SituationKind.OPPOSITION: _(
+    SituationKind.OPPOSITION: gettext_lazy(
         "Une opposition au transfert du certificat d’immatriculation (OTCI) est inscrite sur ce "
         "véhicule : le changement de titulaire est impossible tant qu’elle n’est pas levée. "
         "Le vendeur doit s’adresser à l’autorité qui l’a inscrite (%(detail)s)."
     ),
-    SituationKind.VOL: _(
+    SituationKind.VOL: gettext_lazy(
         "Ce véhicule est déclaré volé : la démarche ne peut pas continuer. Ne versez pas "
         "d’argent et signalez-le au commissariat de police ou à la brigade de gendarmerie."
     ),
-    SituationKind.VGE: _(
+    SituationKind.VGE: gettext_lazy(
         "Ce véhicule est inscrit comme gravement endommagé (VGE) : il ne peut pas changer de "
         "titulaire avant d’avoir été réparé et contrôlé par un expert automobile, qui lève "
         "l’inscription."
     ),
-    SituationKind.SUSPENSION: _(
+    SituationKind.SUSPENSION: gettext_lazy(
         "Le certificat d’immatriculation de ce véhicule est suspendu : le changement de "
         "titulaire est impossible. Le titulaire doit s’adresser à la préfecture."
     ),
@@ -131,7 +133,7 @@ SITUATION_REFUSALS = {
 
 
 def situation_refusal(situation: Situation) -> RegistryRefusal:
-    message = SITUATION_REFUSALS[situation.kind]
+    message = str(SITUATION_REFUSALS[situation.kind])
     detail = situation.detail or _("non précisé")
     return RegistryRefusal(
         message % {"detail": detail} if "%(detail)s" in message else message,

@@ -53,7 +53,7 @@ def record_for(user, neph: str, birth_date):
 
 class FabricationForm(DsfrBaseForm):
     neph = forms.CharField(
-        label=_("Numéro de dossier (NEPH) du candidat"),
+        label=gettext_lazy("Numéro de dossier (NEPH) du candidat"),
         help_text=gettext_lazy("12 chiffres, indiqués sur l’attestation d’inscription"),
         max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
