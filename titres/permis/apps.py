@@ -11,7 +11,7 @@ class PermisConfig(AppConfig):
         # The téléprocédure "Permis de conduire" (seed 002).
         from titres.core.cog import register_commune_resolver
 
-        from . import procedure
+        from . import extension, procedure
         from .communes import commune_name_by_insee
         from .inscription import (
             decisions,  # noqa: F401 (signal receivers)
@@ -22,5 +22,6 @@ class PermisConfig(AppConfig):
         procedure.register()
         inscription.register()
         fabrication.register()
+        extension.register()
         # FranceConnect's birthplace codes read as names (titres.core.cog).
         register_commune_resolver(commune_name_by_insee)

@@ -7,6 +7,7 @@ from titres.core.audit import AuditCode
 
 
 class PermisEvent(AuditCode):
+    CATEGORIES_ADDED = "permis.categories_added"
     EXAM_RECORDED = "permis.exam_recorded"
     LICENCE_ISSUED = "permis.licence_issued"
     LICENCE_STATE_CHANGED = "permis.licence_state_changed"

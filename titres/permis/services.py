@@ -24,12 +24,14 @@ from .models import (
     EPhoto,
     LicenceHolderLink,
     LicenceRecord,
+    LicenceRequest,
     LicenceTitle,
     Photographer,
 )
 
 __all__ = [
     "EPhotoCheck",
+    "add_passed_categories",
     "LinkError",
     "MatchResult",
     "change_licence_state",
@@ -132,6 +134,17 @@ def record_new_title(
             record=record, issued_on=issued_on, actor=actor, request=request,
             demarche_number=demarche_number,
         )  # fmt: skip
+    if demarche_number:
+        extension = (
+            LicenceRequest.objects.filter(demarche__number=demarche_number, motif="extension")
+            .only("categories")
+            .first()
+        )
+        if extension is not None:
+            add_passed_categories(
+                record=record, categories=extension.categories, actor=actor,
+                request=request, demarche_number=demarche_number,
+            )  # fmt: skip
     for old in previous:
         if old.record_id != record.pk:
             raise ValueError("le titre remplacé appartient à un autre dossier")
@@ -224,6 +237,48 @@ def issue_first_licence(
         },
     )
     return record
+
+
+@transaction.atomic
+def add_passed_categories(
+    *, record: LicenceRecord, categories: list[str], actor, request=None, demarche_number: str = ""
+) -> list[str]:
+    """An extension's card is made: each category whose practical test the
+    holder passed joins the licence, obtained on the exam's date (heavy
+    categories valid five years from it). Idempotent: a category already
+    held is left as it is."""
+    from .enums import HEAVY_CATEGORIES
+    from .models import LicenceCategory, add_years
+
+    record = LicenceRecord.objects.select_for_update().get(pk=record.pk)
+    held = set(record.categories.values_list("category", flat=True))
+    added = []
+    for category in categories:
+        if category in held:
+            continue
+        test = (
+            record.practical_tests.filter(passed=True, category=category)
+            .order_by("-taken_on")
+            .first()
+        )
+        if test is None:
+            continue  # checked at submission; never add a category without its exam
+        LicenceCategory.objects.create(
+            record=record,
+            category=category,
+            obtained_on=test.taken_on,
+            valid_until=add_years(test.taken_on, 5) if category in HEAVY_CATEGORIES else None,
+        )
+        held.add(category)
+        added.append(category)
+    record_event(
+        PermisEvent.CATEGORIES_ADDED,
+        actor=actor,
+        request=request,
+        target=record,
+        data={"neph": record.neph, "categories": added, "demarche": demarche_number},
+    )
+    return added
 
 
 @transaction.atomic

@@ -55,6 +55,16 @@ MANDAT = DocumentRule(
     min_pages=1,
     max_pages=2,
 )
+MANDAT_TITULAIRE = DocumentRule(
+    code="mandat",
+    label=gettext_lazy("Mandat du titulaire à l’école de conduite"),
+    help_text=gettext_lazy(
+        "Signé par le titulaire du permis : il autorise l’école de conduite à déposer la "
+        "demande en son nom."
+    ),
+    min_pages=1,
+    max_pages=2,
+)
 
 
 def birth_date_of(answers: dict) -> date | None:
@@ -76,8 +86,12 @@ def categories_of(answers: dict) -> list[str]:
     return list(((answers or {}).get("categories") or {}).get("categories") or [])
 
 
+def filed_by_school_user(user) -> bool:
+    return getattr(user, "profile", "") == SCHOOL_PROFILE
+
+
 def filed_by_school(demarche) -> bool:
-    return getattr(demarche.owner, "profile", "") == SCHOOL_PROFILE
+    return filed_by_school_user(demarche.owner)
 
 
 def document_rules_for(
