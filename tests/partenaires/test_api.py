@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from tests.permis.factories import LicenceCategoryFactory, LicenceRecordFactory
 from titres.core import ratelimit
 from titres.partenaires import services, tokens
-from titres.partenaires.enums import PartnerState, Scope
+from titres.partenaires.enums import Scope
 from titres.partenaires.models import ApiToken, CallLog
 from titres.permis.identifiers import make_neph
 
@@ -195,15 +195,6 @@ def test_ip_allow_list_00100(client, record):
     assert error(response)["detail"] == "L’adresse IP 127.0.0.1 n’est pas autorisée pour ce jeton."
     _, allowed = issue(PartnerFactory(siret="21540395700008"), ip_allowlist=["127.0.0.0/8"])
     assert call(client, allowed, params(record)).status_code == 200
-
-
-def test_suspended_partner_00100(client, record):
-    token, secret = issue()
-    token.partner.state = PartnerState.SUSPENDED
-    token.partner.save()
-    response = call(client, secret, params(record))
-    assert response.status_code == 403
-    assert error(response)["detail"] == "L’accès de votre organisation est suspendu."
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,11 @@ from titres.core.audit import AuditCode
 
 class PartenairesEvent(AuditCode):
     PARTNER_CREATED = "partenaires.partner_created"
+    PARTNER_UPDATED = "partenaires.partner_updated"
+    PARTNER_SUSPENDED = "partenaires.partner_suspended"
+    PARTNER_REACTIVATED = "partenaires.partner_reactivated"
+    PARTNER_TERMINATED = "partenaires.partner_terminated"
+    CONTACTS_UPDATED = "partenaires.contacts_updated"
     TOKEN_ISSUED = "partenaires.token_issued"
     TOKEN_RENEWED = "partenaires.token_renewed"
     TOKEN_REVOKED = "partenaires.token_revoked"

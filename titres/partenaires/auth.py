@@ -52,16 +52,25 @@ class PartnerBearer(HttpBearer):
                 errors.REVOKED_TOKEN,
                 f"Ce jeton a été révoqué le {timezone.localtime(token.revoked_at):%d/%m/%Y}.",
             )
+        partner = token.partner
+        if partner.state != PartnerState.ACTIVE:
+            # Seed 004 §5: a suspended partner's tokens are blacklisted until
+            # the operator reactivates it (a terminated one's are revoked).
+            since = timezone.localtime(partner.state_since or partner.created_at)
+            raise errors.ApiError(
+                errors.REVOKED_TOKEN,
+                f"L’accès de votre organisation est {partner.get_state_display().lower()} "
+                f"depuis le {since:%d/%m/%Y} : {partner.state_reason}",
+            )
         if token.expires_at <= timezone.now():
             raise errors.ApiError(
                 errors.EXPIRED_TOKEN,
                 f"Ce jeton a expiré le {timezone.localtime(token.expires_at):%d/%m/%Y} : "
-                "demandez son renouvellement depuis votre tableau de bord.",
-            )
-        if token.partner.state != PartnerState.ACTIVE:
-            raise errors.ApiError(
-                errors.FORBIDDEN,
-                f"L’accès de votre organisation est {token.partner.get_state_display().lower()}.",
+                + (
+                    "il a été renouvelé, utilisez le nouveau jeton."
+                    if hasattr(token, "renewed_by")
+                    else "demandez son renouvellement depuis votre tableau de bord."
+                ),
             )
         if token.ip_allowlist and not _allowed(ip, token.ip_allowlist):
             raise errors.ApiError(

@@ -23,7 +23,7 @@ RETRY_IN_SECONDS = 5
 TITLES = {
     UNKNOWN_TOKEN: "Jeton absent ou inconnu",
     EXPIRED_TOKEN: "Jeton expiré",
-    REVOKED_TOKEN: "Jeton révoqué",
+    REVOKED_TOKEN: "Jeton révoqué ou suspendu",
     FORBIDDEN: "Accès interdit",
     IN_PROGRESS: "Requête identique déjà en cours",
     BAD_PARAMETER: "Paramètre absent ou invalide",

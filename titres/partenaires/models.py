@@ -37,10 +37,20 @@ class Partner(models.Model):
     state = models.CharField(
         _("état"), max_length=10, choices=PartnerState.choices, default=PartnerState.ACTIVE
     )
-    technical_email = models.EmailField(_("courriel du responsable technique"))
-    technical_phone = models.CharField(_("téléphone du responsable technique"), max_length=20)
-    business_email = models.EmailField(_("courriel du responsable métier"))
-    business_phone = models.CharField(_("téléphone du responsable métier"), max_length=20)
+    # Suspension or termination (seed 004 §5): why, and since when. Written
+    # by services.suspend_partner / terminate_partner, which tell the partner.
+    state_reason = models.CharField(_("motif"), max_length=500, blank=True)
+    state_since = models.DateTimeField(_("depuis le"), null=True, blank=True)
+    # Contacts (seed 004 §4): kept while the account is active, erased when
+    # it is terminated (services.terminate_partner), hence blank=True.
+    technical_email = models.EmailField(_("courriel du responsable technique"), blank=True)
+    technical_phone = models.CharField(
+        _("téléphone du responsable technique"), max_length=20, blank=True
+    )
+    business_email = models.EmailField(_("courriel du responsable métier"), blank=True)
+    business_phone = models.CharField(
+        _("téléphone du responsable métier"), max_length=20, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Portal accounts (profile "personne morale") that see its dashboard.
     members = models.ManyToManyField(
@@ -56,6 +66,10 @@ class Partner(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.siret})"
+
+    @property
+    def contact_emails(self) -> list[str]:
+        return sorted({self.technical_email, self.business_email} - {""})
 
 
 class ApiToken(models.Model):
@@ -151,3 +165,22 @@ class Retirement(models.Model):
 
     def __str__(self):
         return f"{self.target} — {self.sunset_on:%d/%m/%Y}"
+
+
+class AvailabilityProbe(models.Model):
+    """One run of the portal's own health probe (jobs: `probe_availability`,
+    every minute). The monthly availability shown on the status page and by
+    /api/v1/status is the share of successful probes (availability.py)."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    ok = models.BooleanField()
+    latency_ms = models.PositiveIntegerField()
+    # What failed, for the operators (never personal data).
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sonde de disponibilité")
+        verbose_name_plural = _("sondes de disponibilité")
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {'ok' if self.ok else self.detail}"

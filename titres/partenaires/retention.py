@@ -33,7 +33,10 @@ RULES = [
     RetentionRule(
         model="partenaires.Partner",
         data="Partenaires : e-mails et téléphones des responsables technique et métier",
-        duration="Pendant la durée d’activité du compte partenaire (seed 004)",
+        duration=(
+            "Pendant la durée d’activité du compte partenaire ; effacés à sa résiliation "
+            "(services.terminate_partner), avec les comptes du portail rattachés (seed 004)"
+        ),
         basis="Gestion du compte partenaire.",
         action=Action.CONSERVER,
     ),
