@@ -221,6 +221,8 @@ PUBLIC_URLS: dict[str, str] = {
     "annuaire:communes": "recherche de communes des formulaires (aussi avant connexion)",
     "annuaire:ephoto_check": "vérification d'un code e-photo par le photographe",
     "permis:photographers": "liste publique des photographes agréés",
+    "vehicules:situation": "certificat de situation administrative (la carte grise est la clé)",
+    "vehicules:situation_pdf": "certificat de situation administrative (jeton signé, 30 minutes)",
     # Account: before one is signed in, by definition.
     "accounts:login": "connexion",
     "accounts:logout": "déconnexion (sans effet pour un inconnu)",

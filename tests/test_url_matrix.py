@@ -234,6 +234,9 @@ URLS: dict[str, Route] = {
     "vehicules:demarches": Route(SIGNED_IN, opens=False),
     "vehicules:nouvelle_demande": Route(SIGNED_IN, opens=False),
     "vehicules:cession_declarer": Route(SIGNED_IN, opens=False),
+    # Certificat de situation administrative: public by design (the card is the key).
+    "vehicules:situation": Route(PUBLIC),
+    "vehicules:situation_pdf": Route(PUBLIC, lambda w: ["jeton-invalide"], opens=False),
     "vehicules:pro_espace": Route(PRO_SIV),
     "vehicules:pro_nouvelle_demande": Route(NONE, opens=False),
     "vehicules:pro_demarches": Route(PRO_SIV),

@@ -24,3 +24,4 @@ class VehiculesEvent(AuditCode):
     PRO_BULK_DOWNLOAD_REQUESTED = "vehicules.pro_bulk_download_requested"
     PRO_BATCH_SUBMITTED = "vehicules.pro_batch_submitted"
     PRO_BATCH_CODES_DELIVERED = "vehicules.pro_batch_codes_delivered"
+    SITUATION_CERTIFICATE_ISSUED = "vehicules.situation_certificate_issued"

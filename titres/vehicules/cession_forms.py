@@ -14,7 +14,7 @@ from titres.permis.communes import validate_postal_code_commune
 
 from .changement.forms import CI_DATE_HELP, FORMULE_HELP, PLATE_HELP, _date_field
 from .enums import PersonKind
-from .selectors import RegistryRefusal, check_card, count_lookup, find_vehicle
+from .selectors import RegistryRefusal, check_typed_card, count_lookup, find_vehicle
 
 
 class CessionForm(DsfrBaseForm):
@@ -130,19 +130,7 @@ class CessionForm(DsfrBaseForm):
         try:
             count_lookup(self.user)
             vehicle = find_vehicle(data["immatriculation"])
-            if vehicle.is_siv and not data.get("numero_formule") and not data.get("date_ci"):
-                raise RegistryRefusal(
-                    _("Indiquez le numéro de formule de la carte grise (immatriculation SIV)."),
-                    code="formule_missing",
-                    field="numero_formule",
-                )
-            if not vehicle.is_siv and not data.get("date_ci"):
-                raise RegistryRefusal(
-                    _("Indiquez la date du CI (immatriculation FNI)."),
-                    code="ci_missing",
-                    field="date_ci",
-                )
-            check_card(
+            check_typed_card(
                 vehicle,
                 formule_number=data.get("numero_formule") or "",
                 ci_date=data.get("date_ci"),

@@ -104,6 +104,25 @@ def check_card(vehicle: Vehicle, *, formule_number: str = "", ci_date: date | No
         )
 
 
+def check_typed_card(vehicle: Vehicle, *, formule_number: str = "", ci_date: date | None = None):
+    """What a person typed about their card (the screens' "numéro de
+    formule, or date du CI" pair): the missing half named for the
+    vehicle's system, then `check_card`."""
+    if vehicle.is_siv and not formule_number and not ci_date:
+        raise RegistryRefusal(
+            _("Indiquez le numéro de formule de la carte grise (immatriculation SIV)."),
+            code="formule_missing",
+            field="numero_formule",
+        )
+    if not vehicle.is_siv and not ci_date:
+        raise RegistryRefusal(
+            _("Indiquez la date du CI (immatriculation FNI)."),
+            code="ci_missing",
+            field="date_ci",
+        )
+    check_card(vehicle, formule_number=formule_number, ci_date=ci_date)
+
+
 # Lazy: translated when a refusal is raised, in that request's language.
 SITUATION_REFUSALS = {
     SituationKind.GAGE: gettext_lazy(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cession, changement, espace, pro, pro_batch, pro_list
+from .views import cession, changement, espace, pro, pro_batch, pro_list, situation
 
 app_name = "vehicules"
 urlpatterns = [
@@ -42,6 +42,8 @@ urlpatterns = [
         pro_list.telechargement_archive,
         name="pro_telechargement_archive",
     ),
+    path("situation/", situation.demander, name="situation"),
+    path("situation/<str:token>/certificat.pdf", situation.certificat, name="situation_pdf"),
     path("cession/", cession.declarer, name="cession_declarer"),
     path("cession/<uuid:pk>/", cession.resultat, name="cession_resultat"),
     path("cession/<uuid:pk>/certificat.pdf", cession.certificat, name="cession_certificat"),

@@ -306,7 +306,7 @@ def test_registry():
     assert twoddoc.get_type("A8") is twoddoc.CESSION
     assert twoddoc.get_type("AD") is twoddoc.CEPC
     assert twoddoc.get_type("Z1").portal_defined
-    assert [t.code for t in twoddoc.all_types()] == ["A8", "AD", "Z1"]
+    assert [t.code for t in twoddoc.all_types()] == ["A8", "AD", "Z1", "Z2"]
     assert twoddoc.register(twoddoc.CPI) is twoddoc.CPI  # idempotent
     with pytest.raises(ValueError):
         twoddoc.register(twoddoc.DocumentType(code="A8", name="Autre", fields=("A1",)))

@@ -16,7 +16,7 @@ twoddoc.register(twoddoc.DocumentType(...)).
 
 from . import datamatrix
 from .codec import MESSAGES, EncodingError, Status, VerificationResult, encode, verify, visible
-from .doctypes import CEPC, CESSION, CPI, DocumentType, all_types, get_type, register
+from .doctypes import CEPC, CESSION, CPI, SITUATION, DocumentType, all_types, get_type, register
 from .fields import FIELDS, FieldDef
 from .message import GS, US, DecodedField
 
@@ -24,6 +24,7 @@ __all__ = [
     "CEPC",
     "CESSION",
     "CPI",
+    "SITUATION",
     "FIELDS",
     "GS",
     "MESSAGES",

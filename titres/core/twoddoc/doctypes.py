@@ -148,3 +148,17 @@ CPI = register(
         source="Type propre au portail Titres (docs/twoddoc.md)",
     )
 )
+
+# Certificat de situation administrative (non-gage) of a vehicle: the
+# portal's own type; the situation itself is in the portal identifiers ZA
+# (inscriptions, or AUCUNE) and ZB (number of successive holders).
+SITUATION = register(
+    DocumentType(
+        code="Z2",
+        name="Certificat de situation administrative d’un véhicule",
+        fields=("01", "A0", "A1", "A4", "A2", "A3", "AA", "6N", "08", "ZB", "ZA"),
+        required=frozenset({"01", "A1", "A4", "AA", "ZA", "ZB", "6N", "08"}),
+        portal_defined=True,
+        source="Type propre au portail Titres (docs/twoddoc.md)",
+    )
+)

@@ -106,6 +106,11 @@ FIELDS: dict[str, FieldDef] = _fields(
     D("ED", "Catégorie obtenue", 0, 5, f.Alnum()),
     D("EE", "Mentions additionnelles codifiées", 0, 60, f.AlnumSpaceSlash()),
     D("EF", "Indicateur complémentaire", 1, 1, f.Digits()),
+    # The portal's own identifiers (type Z2, docs/twoddoc.md): the
+    # specification defines none for a vehicle's administrative situation.
+    # The Z range is unused by it, so they cannot clash with a future one.
+    D("ZA", "Inscriptions au fichier du véhicule", 0, 60, f.AlnumSpaceSlash()),
+    D("ZB", "Nombre de titulaires successifs", 2, 2, f.Digits(2)),
 )
 
 # Fields any document type may add (ANTS: "l'ensemble des champs [...]

@@ -17,7 +17,13 @@ from dsfr.forms import DsfrBaseForm
 
 from titres.permis.communes import validate_postal_code_commune
 
-from ..selectors import RegistryRefusal, check_card, count_lookup, find_vehicle, situation_refusal
+from ..selectors import (
+    RegistryRefusal,
+    check_typed_card,
+    count_lookup,
+    find_vehicle,
+    situation_refusal,
+)
 from ..services.cession import check_code
 from . import state
 
@@ -202,19 +208,7 @@ class PourCommencerForm(DsfrBaseForm):
                     first_names=first_names,
                 )
             else:
-                if vehicle.is_siv and not data.get("numero_formule") and not data.get("date_ci"):
-                    raise RegistryRefusal(
-                        _("Indiquez le numéro de formule de la carte grise (immatriculation SIV)."),
-                        code="formule_missing",
-                        field="numero_formule",
-                    )
-                if not vehicle.is_siv and not data.get("date_ci"):
-                    raise RegistryRefusal(
-                        _("Indiquez la date du CI (immatriculation FNI)."),
-                        code="ci_missing",
-                        field="date_ci",
-                    )
-                check_card(
+                check_typed_card(
                     vehicle,
                     formule_number=data.get("numero_formule") or "",
                     ci_date=data.get("date_ci"),
