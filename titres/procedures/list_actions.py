@@ -1,7 +1,8 @@
 """The "Actions" column of the citizen's lists (seed 003: the drop-down shows
 "Reprise", the citizen clicks "Ok"): which actions a démarche offers, and
 the view the "Ok" button sends to. Every list of démarches (licence,
-vehicle...) includes procedures/_actions.html, so they share one pattern."""
+vehicle...) renders it with `procedures_tags.actions_cell`, so they share one
+pattern."""
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
