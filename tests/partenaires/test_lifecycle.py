@@ -105,11 +105,14 @@ def test_purge_after_two_years_without_use():
     left = set(CallLog.objects.values_list("pk", flat=True))
     assert left == {old_used.pk, anonymous_recent.pk}
     assert old_idle.pk not in left and anonymous_old.pk not in left
-    event = AuditEvent.objects.get(event="partenaires.call_logs_purged")
-    assert event.data["supprimes"] == 2
-    # Nothing more to delete: no second event.
+    # A run by hand is journaled as the scheduled rule is: one entry.
+    event = AuditEvent.objects.get(event="core.retention_purged")
+    assert not AuditEvent.objects.filter(object_type="partenaires.calllog").exists()
+    assert event.data == {"regle": "partenaires.CallLog", "action": "supprimer", "nombre": 2}
+    # Nothing more to delete: nothing more deleted.
     call_command("purge_call_logs")
-    assert AuditEvent.objects.filter(event="partenaires.call_logs_purged").count() == 1
+    assert AuditEvent.objects.filter(event="core.retention_purged").last().data["nombre"] == 0
+    assert set(CallLog.objects.values_list("pk", flat=True)) == left
 
 
 def test_a_never_used_token_counts_from_its_issue():

@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from tests.partenaires.factories import PartnerFactory, issue
+from titres.core.data_retention import purge_all
+from titres.core.models import AuditEvent
 from titres.partenaires.models import ApiToken, CallLog
 from titres.partenaires.retention import purge_call_logs
 
@@ -53,3 +55,21 @@ def test_a_never_used_token_counts_from_its_creation():
     )
     _call(token, 731)
     assert purge_call_logs(timezone.now()) == 1
+
+
+def test_the_scheduled_purge_journals_the_call_logs_once():
+    """purge_all (the daily purge_personal_data) writes one entry for the
+    call logs: the rule's, with the count, and none from the partner app."""
+    _call(None, 800)
+    _call(None, 900)
+    results = {result.rule.key: result.count for result in purge_all()}
+    assert results["partenaires.CallLog"] == 2
+    entries = [
+        entry
+        for entry in AuditEvent.objects.all()
+        if entry.event.startswith("partenaires.")
+        or entry.data.get("regle") == "partenaires.CallLog"
+    ]
+    assert [(entry.event, entry.data["nombre"]) for entry in entries] == [
+        ("core.retention_purged", 2)
+    ]

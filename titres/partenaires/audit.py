@@ -19,4 +19,3 @@ class PartenairesEvent(AuditCode):
     RETIREMENT_SCHEDULED = "partenaires.retirement_scheduled"
     RETIREMENT_REMINDED = "partenaires.retirement_reminded"
     TOKEN_EXPIRY_NOTICE = "partenaires.token_expiry_notice"
-    CALL_LOGS_PURGED = "partenaires.call_logs_purged"

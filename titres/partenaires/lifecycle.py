@@ -82,7 +82,11 @@ def purge_call_logs(*, now=None) -> int:
     """Deletes the call log of every token unused for two years (its last
     successful call, or its issue if it never made one), and the calls
     without a known token older than two years. In batches: a big table
-    is never locked for long."""
+    is never locked for long.
+
+    Not journaled here: it runs as the retention rule `partenaires.CallLog`
+    (daily through `purge_personal_data`, by hand through `purge_call_logs`),
+    whose one `core.retention_purged` entry carries the count."""
     cutoff = (now or timezone.now()) - RETENTION
     idle = ApiToken.objects.annotate(last_use=Coalesce(F("last_used_at"), F("created_at"))).filter(
         last_use__lt=cutoff
@@ -94,12 +98,4 @@ def purge_call_logs(*, now=None) -> int:
         if not batch:
             break
         deleted += CallLog.objects.filter(pk__in=batch).delete()[0]
-    if deleted:
-        record_event(
-            PartenairesEvent.CALL_LOGS_PURGED,
-            actor=None,
-            object_type="partenaires.calllog",
-            object_id="purge",
-            data={"supprimes": deleted, "avant": cutoff.date().isoformat()},
-        )
     return deleted

@@ -14,15 +14,17 @@ def purge_call_logs(now: datetime) -> int:
     return lifecycle.purge_call_logs(now=now)
 
 
+CALL_LOG_RULE = RetentionRule(
+    model="partenaires.CallLog",
+    data="Journaux d’appels de l’API (jeton, adresse IP, empreinte des paramètres)",
+    duration="2 ans après la dernière utilisation du jeton",
+    basis="Supervision du service et résolution d’incidents (conditions d’utilisation, seed 004).",
+    action=Action.SUPPRIMER,
+    purge=purge_call_logs,
+)
+
 RULES = [
-    RetentionRule(
-        model="partenaires.CallLog",
-        data="Journaux d’appels de l’API (jeton, adresse IP, empreinte des paramètres)",
-        duration="2 ans après la dernière utilisation du jeton",
-        basis="Supervision du service et résolution d’incidents (conditions d’utilisation, seed 004).",
-        action=Action.SUPPRIMER,
-        purge=purge_call_logs,
-    ),
+    CALL_LOG_RULE,
     RetentionRule(
         model="partenaires.ApiToken",
         data="Jetons d’accès (adresses IP autorisées du partenaire)",

@@ -1,13 +1,19 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from titres.partenaires.lifecycle import purge_call_logs
+from titres.core.data_retention import apply
+from titres.partenaires.retention import CALL_LOG_RULE
 
 
 class Command(BaseCommand):
     help = (
         "Supprime les traces d’appels des jetons inutilisés depuis deux ans (seed 004 §4) "
-        "et les appels sans jeton connu de plus de deux ans (à lancer chaque jour)."
+        "et les appels sans jeton connu de plus de deux ans (la règle de conservation "
+        "partenaires.CallLog, que purge_personal_data applique chaque jour)."
     )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Traces d’appels supprimées : {purge_call_logs()}.")
+        # Through the retention rule, so a run by hand is journaled exactly
+        # as the scheduled one (core.retention_purged with the count).
+        result = apply(CALL_LOG_RULE, now=timezone.now())
+        self.stdout.write(f"Traces d’appels supprimées : {result.count}.")
