@@ -25,3 +25,20 @@ def dedicated_database(name: str) -> str:
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def setup_django(url: str, **environment: str) -> None:
+    """Django on the bench database `url`; `environment` adds defaults
+    (a variable already set by the caller wins)."""
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
+    # No worker: tasks run inline (the benches send no e-mail).
+    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+    # DEBUG is off and stamps are paid at the local demonstration bank:
+    # PaiementsConfig.ready() refuses that without this flag.
+    os.environ.setdefault("PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG", "1")
+    for name, value in environment.items():
+        os.environ.setdefault(name, value)
+    import django
+
+    django.setup()

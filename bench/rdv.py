@@ -14,34 +14,24 @@ appointment per slot, or a number with two active appointments)."""
 
 import argparse
 import datetime
-import multiprocessing
-import os
+import functools
 import random
 import statistics
 import sys
-import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
+from benchdb import dedicated_database, setup_django  # noqa: E402 - bench/ is the script's folder
+from race import race  # noqa: E402
 
 BENCH_DB = "titres_bench_rdv"
 # Metropolitan France, roughly.
 LAT_RANGE = (42.4, 51.0)
 LON_RANGE = (-4.7, 8.1)
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    os.environ.setdefault("PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG", "1")
-    import django
-
-    django.setup()
 
 
 def reset(random_gen, town_halls: int) -> None:
@@ -193,57 +183,26 @@ def bench_search(random_gen, points, days: int, searches: int) -> None:
         )
 
 
-def booking_worker(url, jobs, threads, start_at, queue) -> None:
-    setup_django(url)
-    from django.db import connections
-
+def book(job: tuple[str, int, str]) -> str:
+    """One racer's attempt: "ok", or the register's refusal code."""
     from titres.identite.errors import RegisterError
     from titres.identite.models import CollectionDevice
     from titres.identite.services.appointments import book_appointment
 
-    pending = list(jobs)
-    lock = threading.Lock()
-    outcomes: dict[str, int] = {}
-    errors = []
-
-    def run():
-        try:
-            while True:
-                with lock:
-                    if not pending:
-                        return
-                    number, device_id, starts_at = pending.pop()
-                try:
-                    book_appointment(
-                        application_ids=[number],
-                        device=CollectionDevice(pk=device_id),
-                        starts_at=datetime.datetime.fromisoformat(starts_at),
-                        actor=None,
-                    )
-                    code = "ok"
-                except RegisterError as error:
-                    code = error.code
-                except Exception as exc:  # noqa: BLE001 - count, report, keep racing
-                    errors.append(repr(exc))
-                    code = "error"
-                with lock:
-                    outcomes[code] = outcomes.get(code, 0) + 1
-        finally:
-            connections.close_all()
-
-    while time.time() < start_at:
-        time.sleep(0.001)
-    began = time.time()
-    pool = [threading.Thread(target=run) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    queue.put((outcomes, errors, began, time.time()))
+    number, device_id, starts_at = job
+    try:
+        book_appointment(
+            application_ids=[number],
+            device=CollectionDevice(pk=device_id),
+            starts_at=datetime.datetime.fromisoformat(starts_at),
+            actor=None,
+        )
+    except RegisterError as error:
+        return error.code
+    return "ok"
 
 
 def bench_bookings(random_gen, devices, args, url) -> bool:
-    from django.db import connections
     from django.db.models import Count
     from django.utils import timezone
 
@@ -280,26 +239,17 @@ def bench_bookings(random_gen, devices, args, url) -> bool:
         (number, slots[i % len(slots)].device_id, slots[i % len(slots)].starts_at.isoformat())
         for i, number in enumerate(attempts)
     ]
-    shares = [jobs[p :: args.processes] for p in range(args.processes)]
-    connections.close_all()
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    start_at = time.time() + 5.0
-    processes = [
-        context.Process(target=booking_worker, args=(url, share, args.threads, start_at, queue))
-        for share in shares
-    ]
-    for process in processes:
-        process.start()
-    results = [queue.get() for _ in processes]
-    for process in processes:
-        process.join()
-    elapsed = max(r[3] for r in results) - min(r[2] for r in results)
-    outcomes: dict[str, int] = {}
-    for counts, *_ in results:
-        for code, n in counts.items():
-            outcomes[code] = outcomes.get(code, 0) + n
-    errors = [e for _counts, errs, *_ in results for e in errs]
+    result = race(
+        functools.partial(setup_django, url),
+        book,
+        jobs,
+        processes=args.processes,
+        threads=args.threads,
+    )
+    elapsed, errors = result.elapsed, result.errors
+    outcomes = dict(Counter(result.outcomes))
+    if errors:
+        outcomes["error"] = len(errors)
 
     active = Appointment.objects.filter(
         status=AppointmentStatus.ACTIVE, applications__predemande__last_name="BENCH"

@@ -15,11 +15,9 @@ migrated if needed. Prints, each with a baseline measured in the same run:
 Exit status 1 if two allotments gave the same plate."""
 
 import argparse
-import multiprocessing
-import os
+import functools
 import statistics
 import sys
-import threading
 import time
 import tracemalloc
 from datetime import date, timedelta
@@ -28,58 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
+from benchdb import dedicated_database, setup_django  # noqa: E402 - bench/ is the script's folder
+from race import race  # noqa: E402
 
 BENCH_DB = "titres_bench_vehicules"
+# DEBUG is off: sign with the development 2D-Doc key (isolated bench).
+ENVIRONMENT = {"TWODDOC_ALLOW_DEV_KEYS": "1"}
 
 
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    os.environ.setdefault("PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG", "1")
-    # DEBUG is off: sign with the development 2D-Doc key (isolated bench).
-    os.environ.setdefault("TWODDOC_ALLOW_DEV_KEYS", "1")
-    import django
-
-    django.setup()
-
-
-def allot_worker(url: str, count: int, threads: int, start_at: float, queue) -> None:
-    setup_django(url)
-    from django.db import connections
-
+def allot(_job) -> str:
+    """One racer's attempt: a newly allotted plate."""
     from titres.vehicules.allotment import allot_plate
 
-    plates, errors = [], []
-    lock = threading.Lock()
-    remaining = [count]
-
-    def run():
-        try:
-            while True:
-                with lock:
-                    if remaining[0] <= 0:
-                        return
-                    remaining[0] -= 1
-                try:
-                    plate = allot_plate()
-                    with lock:
-                        plates.append(plate)
-                except Exception as exc:  # noqa: BLE001 - report, keep drawing
-                    errors.append(repr(exc))
-        finally:
-            connections.close_all()
-
-    while time.time() < start_at:
-        time.sleep(0.001)
-    began = time.time()
-    pool = [threading.Thread(target=run) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    queue.put((plates, errors, began, time.time()))
+    return allot_plate()
 
 
 def _timed(function, repeat: int) -> list[float]:
@@ -137,30 +96,20 @@ def bench_documents(record, repeat: int) -> None:
 
 
 def bench_allotment(url: str, total: int, processes: int, threads: int) -> bool:
-    from django.db import connections
 
     from titres.vehicules.allotment import allot_plate
 
     started = time.perf_counter()
     sequential = [allot_plate() for _ in range(total)]
     sequential_time = time.perf_counter() - started
-    connections.close_all()
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    start_at = time.time() + 5.0
-    shares = [total // processes + (1 if p < total % processes else 0) for p in range(processes)]
-    workers = [
-        context.Process(target=allot_worker, args=(url, share, threads, start_at, queue))
-        for share in shares
-    ]
-    for process in workers:
-        process.start()
-    results = [queue.get() for _ in workers]
-    for process in workers:
-        process.join()
-    elapsed = max(r[3] for r in results) - min(r[2] for r in results)
-    plates = [plate for got, *_ in results for plate in got]
-    errors = [error for _got, errs, *_ in results for error in errs]
+    result = race(
+        functools.partial(setup_django, url, **ENVIRONMENT),
+        allot,
+        range(total),
+        processes=processes,
+        threads=threads,
+    )
+    elapsed, plates, errors = result.elapsed, result.outcomes, result.errors
     distinct = len(set(plates) | set(sequential))
     ok = len(plates) == total and len(set(plates)) == total and distinct == 2 * total and not errors
     print(
@@ -214,7 +163,7 @@ def main() -> int:
     args = parser.parse_args()
 
     url = dedicated_database(BENCH_DB)
-    setup_django(url)
+    setup_django(url, **ENVIRONMENT)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

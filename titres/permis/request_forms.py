@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from dsfr.forms import DsfrBaseForm
 
-from .communes import default_prefecture, prefecture_choices, validate_postal_code_commune
+from .address import PostalAddressMixin, commune_field, postal_code_field
+from .communes import default_prefecture, prefecture_choices
 from .enums import Sex
 from .identifiers import compact, format_ephoto_code, neph_is_valid
 
@@ -386,7 +387,7 @@ TYPE_VOIE_CHOICES = [
 YES_NO = [("oui", pgettext_lazy("réponse", "Oui")), ("non", pgettext_lazy("réponse", "Non"))]
 
 
-class AdresseForm(DsfrBaseForm):
+class AdresseForm(PostalAddressMixin, DsfrBaseForm):
     numero = forms.CharField(
         label=_("N° de la voie"),
         max_length=10,
@@ -413,17 +414,8 @@ class AdresseForm(DsfrBaseForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
-    code_postal = forms.CharField(
-        label=_("Code postal"),
-        max_length=5,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-    )
-    commune = forms.CharField(
-        label=_("Commune"),
-        max_length=100,
-        help_text=_("La commune doit correspondre au code postal"),
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
+    code_postal = postal_code_field()
+    commune = commune_field()
     prefecture = forms.ChoiceField(
         label=_("Votre préfecture de rattachement"),
         required=False,
@@ -477,9 +469,6 @@ class AdresseForm(DsfrBaseForm):
         ):
             self.initial = {"email": demarche.owner.email}
 
-    def clean_code_postal(self):
-        return "".join(self.cleaned_data["code_postal"].split())
-
     def clean_mobile(self):
         value = self.cleaned_data["mobile"].strip()
         if not value:
@@ -504,22 +493,10 @@ class AdresseForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
-        code_postal, commune = data.get("code_postal"), data.get("commune")
-        if code_postal and commune:
-            try:
-                row = validate_postal_code_commune(code_postal, commune)
-            except ValidationError as error:
-                field = (
-                    "code_postal"
-                    if error.code in {"postal_code_format", "postal_code_unknown"}
-                    else "commune"
-                )
-                self.add_error(field, error)
-            else:
-                data["commune"] = row.name
-                if not data.get("prefecture"):
-                    departement = default_prefecture(row.departement_code)
-                    data["prefecture"] = departement.code if departement else ""
+        row = self.commune_row
+        if row is not None and not data.get("prefecture"):
+            departement = default_prefecture(row.departement_code)
+            data["prefecture"] = departement.code if departement else ""
         return data
 
 

@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from titres.permis.communes import validate_postal_code_commune
+from titres.permis.address import (
+    PostalAddressMixin,
+    check_postal_commune,
+    commune_field,
+    postal_code_field,
+)
 from titres.permis.enums import Sex
 from titres.permis.request_forms import PastDateField, PrenomsField
 
@@ -219,19 +224,7 @@ class EtatCivilForm(DsfrBaseForm):
         if country:
             data["code_postal_naissance"] = ""
         elif data.get("code_postal_naissance") or data.get("commune_naissance"):
-            try:
-                row = validate_postal_code_commune(
-                    data.get("code_postal_naissance", ""), data.get("commune_naissance", "")
-                )
-            except ValidationError as error:
-                field = (
-                    "code_postal_naissance"
-                    if error.code in {"postal_code_format", "postal_code_unknown"}
-                    else "commune_naissance"
-                )
-                self.add_error(field, error)
-            else:
-                data["commune_naissance"] = row.name
+            check_postal_commune(self, data, "code_postal_naissance", "commune_naissance")
         else:
             self.add_error(
                 "commune_naissance",
@@ -275,24 +268,15 @@ class DescriptionForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
 
 
-class AdresseForm(DsfrBaseForm):
+class AdresseForm(PostalAddressMixin, DsfrBaseForm):
     adresse = forms.CharField(
         label=_("Numéro et voie"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     complement = forms.CharField(label=_("Complément d’adresse"), max_length=120, required=False)
-    code_postal = forms.CharField(
-        label=_("Code postal"),
-        max_length=5,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-    )
-    commune = forms.CharField(
-        label=_("Commune"),
-        max_length=100,
-        help_text=_("La commune doit correspondre au code postal"),
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
+    code_postal = postal_code_field()
+    commune = commune_field()
     email = forms.EmailField(
         label=_("Adresse électronique"),
         help_text=_("Format attendu : nom@domaine.fr"),
@@ -312,9 +296,6 @@ class AdresseForm(DsfrBaseForm):
         if not self.is_bound and not self.initial and demarche is not None:
             self.initial = {"email": demarche.owner.email}
 
-    def clean_code_postal(self):
-        return "".join(self.cleaned_data["code_postal"].split())
-
     def clean_telephone(self):
         value = self.cleaned_data["telephone"].strip()
         if not value:
@@ -328,22 +309,6 @@ class AdresseForm(DsfrBaseForm):
                 _("Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78.")
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("code_postal") and data.get("commune"):
-            try:
-                row = validate_postal_code_commune(data["code_postal"], data["commune"])
-            except ValidationError as error:
-                field = (
-                    "code_postal"
-                    if error.code in {"postal_code_format", "postal_code_unknown"}
-                    else "commune"
-                )
-                self.add_error(field, error)
-            else:
-                data["commune"] = row.name
-        return data
 
 
 class ParentsForm(DsfrBaseForm):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from titres.permis.communes import validate_postal_code_commune
+from titres.permis.address import PostalAddressMixin, commune_field, postal_code_field
 
 from ..selectors import (
     RegistryRefusal,
@@ -232,7 +232,7 @@ USAGE_CHOICES = [
 ]
 
 
-class NouveauTitulaireForm(DsfrBaseForm):
+class NouveauTitulaireForm(PostalAddressMixin, DsfrBaseForm):
     """Step 2: check the former holder, the sale, usages, the new holder
     (FranceConnect-certified fields are shown and not editable), address
     and cotitulaires."""
@@ -264,17 +264,8 @@ class NouveauTitulaireForm(DsfrBaseForm):
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     complement = forms.CharField(label=_("Complément d’adresse"), max_length=120, required=False)
-    code_postal = forms.CharField(
-        label=_("Code postal"),
-        max_length=5,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-    )
-    commune = forms.CharField(
-        label=_("Commune"),
-        max_length=100,
-        help_text=_("La commune doit correspondre au code postal"),
-        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )
+    code_postal = postal_code_field()
+    commune = commune_field()
     cotitulaire_nom = forms.CharField(
         label=_("Nom de naissance du cotitulaire"),
         help_text=_("Facultatif : une seconde personne inscrite sur la carte grise"),
@@ -336,16 +327,6 @@ class NouveauTitulaireForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
-        if "code_postal" in data and "commune" in data:
-            try:
-                commune = validate_postal_code_commune(data["code_postal"], data["commune"])
-            except ValidationError as error:
-                self.add_error(
-                    "commune" if error.code == "postal_code_commune_mismatch" else "code_postal",
-                    error,
-                )
-            else:
-                data["commune"] = commune.name
         if data.get("date_cession") and data.get("heure_cession"):
             sold_at = timezone.make_aware(
                 datetime.combine(data["date_cession"], data["heure_cession"])
