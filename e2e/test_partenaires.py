@@ -54,3 +54,49 @@ def test_swagger_ui_loads_from_this_site(page, live_server):
     expect(page.get_by_text("/api/v1/vehicule").first).to_be_visible()
     page.screenshot(path="var/screenshots/api-docs.png", full_page=False)
     assert outside == [] and blocked == []
+
+
+def test_partner_edits_contacts_renews_and_revokes_a_token(page, login_as, check_a11y):
+    from tests.accounts.factories import UserFactory
+    from tests.partenaires.factories import issue
+    from titres.accounts.enums import Profile
+    from titres.partenaires.models import ApiToken
+
+    token, _secret = issue()
+    member = UserFactory(profile=Profile.PERSONNE_MORALE)
+    token.partner.members.add(member)
+    login_as(page, member)
+    page.goto("/partenaires/tableau-de-bord/")
+    page.get_by_role("link", name="Modifier les contacts").click()
+    expect(page.locator("h1")).to_have_text("Contacts de l’organisation")
+    check_a11y(page)
+    page.get_by_label("Courriel du responsable technique").fill("dsi@cc-exemple.fr")
+    page.get_by_label("Téléphone du responsable métier").fill("12")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("numéro de téléphone français à 10 chiffres").first).to_be_visible()
+    check_a11y(page)
+    page.get_by_label("Téléphone du responsable métier").fill("03 83 00 00 02")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(
+        page.get_by_text("Les coordonnées de vos responsables sont enregistrées.")
+    ).to_be_visible()
+    expect(page.get_by_role("table", name="Responsables technique et métier")).to_contain_text(
+        "dsi@cc-exemple.fr"
+    )
+
+    page.get_by_role("link", name=f"Renouveler {token.key_id}").click()
+    expect(page.locator("h1")).to_have_text("Renouveler un jeton")
+    check_a11y(page)
+    page.get_by_role("button", name="Renouveler le jeton").click()
+    expect(page.locator("h1")).to_have_text("Nouveau jeton")
+    new = ApiToken.objects.get(renewed_from=token)
+    expect(page.locator("#token-secret")).to_contain_text(f"tit_{new.key_id}_")
+    check_a11y(page)
+    page.get_by_role("link", name="Révoquer l’ancien jeton").click()
+    expect(page.locator("h1")).to_have_text("Révoquer un jeton")
+    check_a11y(page)
+    page.get_by_role("button", name="Révoquer le jeton").click()
+    expect(page.get_by_text(f"Le jeton {token.key_id} est révoqué")).to_be_visible()
+    check_a11y(page)
+    token.refresh_from_db()
+    assert token.revoked_at is not None

@@ -282,6 +282,10 @@ URLS: dict[str, Route] = {
     "partenaires_api:openapi-json": Route(PUBLIC, opens=False, cacheable=True),
     "partenaires_api:openapi-view": Route(PUBLIC, opens=False, cacheable=True),
     "partenaires:dashboard": Route(NONE),
+    # No profile of the world is a partner's member (tests/partenaires).
+    "partenaires:contacts": Route(NONE),
+    "partenaires:token_renew": Route(NONE, lambda w: [1]),
+    "partenaires:token_revoke": Route(NONE, lambda w: [1]),
     "partenaires_api:permis": Route(NONE, opens=False),
     "partenaires_api:vehicule": Route(NONE, opens=False),
     "partenaires_api:titre_identite": Route(NONE, opens=False),
