@@ -13,6 +13,8 @@ class PermisConfig(AppConfig):
 
         from . import extension, procedure
         from .communes import commune_name_by_insee
+        from .echange import decisions as echange_decisions  # noqa: F401 (signal receivers)
+        from .echange import procedure as echange
         from .inscription import (
             decisions,  # noqa: F401 (signal receivers)
             fabrication,
@@ -23,5 +25,6 @@ class PermisConfig(AppConfig):
         inscription.register()
         fabrication.register()
         extension.register()
+        echange.register()
         # FranceConnect's birthplace codes read as names (titres.core.cog).
         register_commune_resolver(commune_name_by_insee)

@@ -468,4 +468,6 @@ class LicenceRequest(models.Model):
 
 
 # Stages de récupération de points (their own module; registered here).
+# The foreign licence surrendered at an exchange (its own module; registered here).
+from .echange.models import ForeignLicence  # noqa: E402, F401
 from .stages.models import PointsCredit, StageAttendee, StageSession  # noqa: E402, F401

@@ -21,6 +21,7 @@ from titres.procedures.documents import rules_with_documents
 from titres.procedures.registry import get_procedure
 from titres.procedures.selectors import demarches_owned_by
 
+from .echange.procedure import CODE as ECHANGE_CODE
 from .extension import CODE as EXTENSION_CODE
 from .inscription.fabrication import CODE as FABRICATION_CODE
 from .inscription.procedure import CODE as INSCRIPTION_CODE
@@ -31,7 +32,7 @@ from .talon import render_talon_pdf
 STAMP_INPUT_MAX = 40  # a stamp number is 16 digits; spaces and dashes allowed
 
 
-LICENCE_CODES = (CODE, INSCRIPTION_CODE, EXTENSION_CODE)
+LICENCE_CODES = (CODE, INSCRIPTION_CODE, EXTENSION_CODE, ECHANGE_CODE)
 
 
 def _own_request(request, number, codes=LICENCE_CODES):

@@ -50,6 +50,13 @@ RULES = [
         basis="Code de la route, art. L223-6 : un stage par an au plus, vérifié sur l’historique.",
         action=Action.CONSERVER,
     ),
+    RetentionRule(
+        model="permis.ForeignLicence",
+        data="Permis étrangers échangés et remis à l’autorité (pays, numéro, catégories)",
+        duration="Durée du fichier national des permis de conduire",
+        basis=REGISTRY,
+        action=Action.CONSERVER,
+    ),
 ]
 
 NOT_PERSONAL = [

@@ -43,7 +43,9 @@ def next_neph(*, year: int, departement: str) -> str:
     return make_neph(year=year, departement=departement, sequence=sequence)
 
 
-def _record_fields(answers: dict) -> dict:
+def record_fields(answers: dict) -> dict:
+    """The SNPC file's civil status from a request's "etat_civil" answers,
+    "en formation" (the state of a file opened by an inscription)."""
     ec = answers.get("etat_civil") or {}
     return {
         "birth_name": ec.get("nom_naissance", ""),
@@ -68,7 +70,7 @@ def attribute_neph(*, demarche, actor, request=None) -> LicenceRecord:
     licence_request = LicenceRequest.objects.select_for_update().get(demarche=demarche)
     if licence_request.neph_attributed_at and licence_request.record_id:
         return licence_request.record
-    fields = _record_fields(demarche.answers or {})
+    fields = record_fields(demarche.answers or {})
     year = timezone.localdate().year
     departement = _departement(demarche)
     for attempt in range(NEPH_ATTEMPTS):
