@@ -194,6 +194,17 @@ URLS: dict[str, Route] = {
     "annuaire:directory": Route(PUBLIC),
     "annuaire:communes": Route(PUBLIC, cacheable=True),  # reference data
     "annuaire:ephoto_check": Route(PUBLIC),
+    # --- contact and complaints --------------------------------------------
+    "contact:home": Route(PUBLIC),
+    # Town halls' category is their own form (a redirect): compte is a category page.
+    "contact:write": Route(PUBLIC, lambda w: ["compte"]),
+    "contact:complaint": Route(PUBLIC),
+    # Only the browser that sent the ticket sees this page (session).
+    "contact:sent": Route(NONE, _w("ticket_number"), opens=False),
+    "contact:my_tickets": Route(SIGNED_IN),
+    "contact:my_ticket": Route(OWNER, _w("ticket_number")),
+    # The token is the secret: whoever holds the e-mailed link reads it.
+    "contact:ticket_by_link": Route(PUBLIC, lambda w: [w.anonymous_ticket, w.ticket_token]),
     "permis:candidates": Route(frozenset({"auto_ecole"})),
     "permis:request_confirmation": Route(OWNER, _w("number")),
     "permis:request_receipt": Route(OWNER, _w("number")),
@@ -346,6 +357,9 @@ class World:
     procedure_code: str = ""
     captcha_key: str = ""
     mail_pk: int = 0
+    ticket_number: str = ""
+    anonymous_ticket: str = ""
+    ticket_token: str = ""
     uuid: str = "00000000-0000-4000-8000-000000000000"  # an object nobody has
 
 
@@ -450,7 +464,15 @@ def world(settings, django_capture_on_commit_callbacks):
             if f.get_internal_type() in ("CharField", "TextField")
         }
     )
+    from tests.contact.factories import TicketFactory
+    from titres.contact.services import access_token
+
+    ticket = TicketFactory(user=owner, email="")
+    anonymous_ticket = TicketFactory()
     return World(
+        ticket_number=ticket.number,
+        anonymous_ticket=anonymous_ticket.number,
+        ticket_token=access_token(anonymous_ticket),
         clients=clients,
         users=users,
         number=demarche.number,

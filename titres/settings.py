@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "titres.instruction",
     "titres.partenaires",
     "titres.annuaire",
+    "titres.contact",
     # django-ninja's templates and static files: Swagger UI served from here.
     "ninja",
 ]

@@ -1,0 +1,26 @@
+import pytest
+
+
+@pytest.fixture
+def operator():
+    from tests.accounts.factories import UserFactory
+
+    return UserFactory(operator=True, username="operatrice")
+
+
+@pytest.fixture
+def operator_client(client, operator):
+    from tests.accounts.conftest import verified_login
+
+    verified_login(client, operator)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _urls_loaded():
+    """Load the URLconf (and the partner API's pydantic schemas) before a
+    test freezes time: pydantic cannot build a schema for freezegun's
+    fake datetime class."""
+    from django.urls import reverse
+
+    reverse("contact:home")
