@@ -25,10 +25,15 @@ SENT_SESSION_KEY = "contact_sent"
 SEND_LIMIT_IP = "10/hour"
 SEND_LIMIT_EMAIL = "5/day"
 LINK_LIMIT_IP = "60/hour"
-RATE_LIMITED = _(
-    "Vous avez envoyé trop de messages en peu de temps. Réessayez dans une heure ; "
-    "vos demandes déjà envoyées sont enregistrées."
-)
+
+
+def rate_limited() -> str:
+    return _(
+        "Vous avez envoyé trop de messages en peu de temps. Réessayez dans une heure ; "
+        "vos demandes déjà envoyées sont enregistrées."
+    )
+
+
 WRITABLE = [c for c in Category if c != Category.MAIRIE]
 
 
@@ -78,7 +83,7 @@ def _sender_form(request, form_class, **kwargs):
 def _submit(request, form, open_function, **extra):
     email = form.cleaned_data.get("email", "")
     if _limited(request, email or getattr(request.user, "email", "")):
-        form.add_error(None, RATE_LIMITED)
+        form.add_error(None, rate_limited())
         return None
     try:
         return open_function(
