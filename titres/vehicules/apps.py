@@ -11,6 +11,10 @@ class VehiculesConfig(AppConfig):
         # The téléprocédure "J'achète ou je reçois un véhicule d'occasion"
         # (seed 003), the listener that files it once the taxes are paid and the
         # one that applies the CERT's decisions to the registry.
+        from .certificat import adresse, duplicata
         from .changement import decisions, payment, procedure  # noqa: F401
 
         procedure.register()
+        # « Je change d’adresse » and « Je demande un duplicata » (issue 18).
+        adresse.register()
+        duplicata.register()

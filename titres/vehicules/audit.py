@@ -25,3 +25,5 @@ class VehiculesEvent(AuditCode):
     PRO_BATCH_SUBMITTED = "vehicules.pro_batch_submitted"
     PRO_BATCH_CODES_DELIVERED = "vehicules.pro_batch_codes_delivered"
     SITUATION_CERTIFICATE_ISSUED = "vehicules.situation_certificate_issued"
+    ADDRESS_CHANGED = "vehicules.address_changed"
+    DUPLICATE_ISSUED = "vehicules.duplicate_issued"

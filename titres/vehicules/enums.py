@@ -94,6 +94,8 @@ class RegistryEventKind(models.TextChoices):
     CESSION = "cession", _("Déclaration de cession")
     CESSION_ANNULEE = "cession_annulee", _("Déclaration de cession annulée")
     CHANGEMENT_TITULAIRE = "changement_titulaire", _("Changement de titulaire")
+    CHANGEMENT_ADRESSE = "changement_adresse", _("Changement d’adresse")
+    DUPLICATA = "duplicata", _("Duplicata du certificat")
     CORRECTION = "correction", _("Correction")
 
 
@@ -101,3 +103,22 @@ class CessionState(models.TextChoices):
     ACTIVE = "active", _("Code de cession valide")
     UTILISEE = "utilisee", _("Code utilisé par l’acquéreur")
     ANNULEE = "annulee", _("Déclaration annulée")
+
+
+class DuplicateReason(models.TextChoices):
+    PERTE = "perte", _("Perte")
+    VOL = "vol", _("Vol")
+    DETERIORATION = "deterioration", _("Détérioration")
+
+
+class CertificateOperationKind(models.TextChoices):
+    ADRESSE = "adresse", _("Changement d’adresse")
+    DUPLICATA = "duplicata", _("Duplicata")
+
+
+# An address change on a SIV certificate is printed on a label sent by
+# post, three times at most; the fourth brings a new certificate.
+ADDRESS_LABELS_PER_CERTIFICATE = 3
+# Situations that stop a duplicate: a stolen vehicle or a suspended
+# certificate gets no new card.
+DUPLICATE_BLOCKING_SITUATIONS = frozenset({SituationKind.VOL, SituationKind.SUSPENSION})

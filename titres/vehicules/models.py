@@ -22,7 +22,9 @@ from . import plates
 from .enums import (
     BLOCKING_SITUATIONS,
     Category,
+    CertificateOperationKind,
     CessionState,
+    DuplicateReason,
     Energy,
     HolderRole,
     LeaseKind,
@@ -387,6 +389,109 @@ class ChangeOfHolder(models.Model):
 
     def __str__(self):
         return f"{self.vehicle.plate_display} — {self.demarche}"
+
+
+class AddressChange(models.Model):
+    """One change of the holders' address in the registry: the address
+    before and after (the history), and how the certificate followed —
+    a label (étiquette) numbered 1 to 3 on the SIV certificate it was
+    sent for, or a new certificate."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="address_changes")
+    changed_on = models.DateField(_("date du changement"))
+    formule_number = models.CharField(
+        _("certificat concerné (numéro de formule)"), max_length=11, blank=True
+    )
+    label_number = models.PositiveSmallIntegerField(
+        _("numéro de l’étiquette"), null=True, blank=True
+    )
+    new_certificate = models.BooleanField(_("nouveau certificat"), default=False)
+    old_address = models.CharField(_("ancienne adresse"), max_length=200, blank=True)
+    old_postal_code = models.CharField(_("ancien code postal"), max_length=5, blank=True)
+    old_commune = models.CharField(_("ancienne commune"), max_length=100, blank=True)
+    address = models.CharField(_("nouvelle adresse"), max_length=200)
+    postal_code = models.CharField(_("nouveau code postal"), max_length=5)
+    commune = models.CharField(_("nouvelle commune"), max_length=100)
+    demarche_number = models.CharField(_("démarche"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("changement d’adresse")
+        verbose_name_plural = _("changements d’adresse")
+        ordering = ["vehicle", "changed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(label_number__isnull=True, new_certificate=True)
+                | Q(label_number__gte=1, label_number__lte=3, new_certificate=False),
+                name="vehicules_address_label_or_certificate",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vehicle.plate_display} — {self.postal_code} {self.commune}"
+
+
+class CancelledCertificate(models.Model):
+    """A registration certificate that no longer stands for the vehicle:
+    declared lost, stolen or damaged, replaced by a duplicate."""
+
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="cancelled_certificates"
+    )
+    formule_number = models.CharField(_("numéro de formule"), max_length=11, blank=True)
+    plate = models.CharField(_("immatriculation du certificat"), max_length=12)
+    ci_date = models.DateField(_("date du certificat (I)"))
+    reason = models.CharField(_("motif"), max_length=14, choices=DuplicateReason.choices)
+    police_report_number = models.CharField(
+        _("numéro du récépissé de plainte"), max_length=30, blank=True
+    )
+    cancelled_on = models.DateField(_("annulé le"))
+    demarche_number = models.CharField(_("démarche"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("certificat annulé")
+        verbose_name_plural = _("certificats annulés")
+        ordering = ["vehicle", "cancelled_on", "id"]
+
+    def __str__(self):
+        return f"{self.formule_number or self.plate} ({self.get_reason_display()})"
+
+
+class CertificateOperation(models.Model):
+    """The vehicle side of an address change or a duplicate démarche:
+    which vehicle, the taxes and their payment (duplicate), the CPI, and
+    what the registry became at submission."""
+
+    demarche = models.OneToOneField(
+        "procedures.Demarche", on_delete=models.PROTECT, related_name="operation_certificat"
+    )
+    kind = models.CharField(_("opération"), max_length=10, choices=CertificateOperationKind.choices)
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="certificate_operations"
+    )
+    taxes = models.JSONField(_("taxes"), default=dict, blank=True)
+    amount_cents = models.PositiveIntegerField(_("montant des taxes (centimes)"), default=0)
+    payment_attempt = models.PositiveSmallIntegerField(default=0)
+    payment_reference = models.CharField(_("référence du paiement"), max_length=20, blank=True)
+    paid_at = models.DateTimeField(_("payé le"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("remboursé le"), null=True, blank=True)
+    cpi_number = models.CharField(_("numéro du CPI"), max_length=20, blank=True)
+    cpi_valid_until = models.DateField(_("CPI valable jusqu’au"), null=True, blank=True)
+    label_number = models.PositiveSmallIntegerField(
+        _("numéro de l’étiquette"), null=True, blank=True
+    )
+    new_certificate = models.BooleanField(_("nouveau certificat"), default=False)
+    old_plate = models.CharField(_("immatriculation avant"), max_length=12, blank=True)
+    new_plate = models.CharField(_("immatriculation après"), max_length=12, blank=True)
+    new_formule = models.CharField(_("nouveau numéro de formule"), max_length=11, blank=True)
+    registered_at = models.DateTimeField(_("inscrit au SIV le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opération sur le certificat")
+        verbose_name_plural = _("opérations sur le certificat (adresse, duplicata)")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.vehicle.plate_display} — {self.demarche}"
 
 
 # The professionals' space's models live with it; imported here so that

@@ -55,6 +55,20 @@ RULES = [
         action=Action.CONSERVER,
     ),
     RetentionRule(
+        model="vehicules.AddressChange",
+        data="Historique des adresses des titulaires (ancienne et nouvelle adresse)",
+        duration="Durée du registre SIV",
+        basis=SIV,
+        action=Action.CONSERVER,
+    ),
+    RetentionRule(
+        model="vehicules.CancelledCertificate",
+        data="Certificats annulés (motif, numéro du récépissé de plainte)",
+        duration="Durée du registre SIV (un certificat annulé doit rester reconnu comme tel)",
+        basis=SIV,
+        action=Action.CONSERVER,
+    ),
+    RetentionRule(
         model="vehicules.BatchSubmission",
         data="Dépôts groupés des professionnels (fichier CSV : identités des clients, codes de cession)",
         duration=f"{WORK_FILE_DAYS} jours après le dépôt",

@@ -16,7 +16,7 @@ from titres.permis.normalisation import normalise_name
 from . import plates
 from .enums import HolderRole, PersonKind, SituationKind
 from .identifiers import normalise_formule
-from .models import Holder, Situation, Vehicle
+from .models import CancelledCertificate, Holder, Situation, Vehicle
 
 
 class RegistryRefusal(ValidationError):
@@ -77,7 +77,22 @@ def check_card(vehicle: Vehicle, *, formule_number: str = "", ci_date: date | No
     """The holder of the card knows its numéro de formule (SIV) or the date
     of the certificate (FNI; SIV too when no formule is given)."""
     if vehicle.is_siv and formule_number:
-        if normalise_formule(formule_number) != vehicle.formule_number:
+        typed = normalise_formule(formule_number)
+        # A card declared lost or stolen, replaced by a duplicate.
+        if (
+            typed != vehicle.formule_number
+            and CancelledCertificate.objects.filter(vehicle=vehicle, formule_number=typed).exists()
+        ):
+            raise RegistryRefusal(
+                _(
+                    "Ce certificat d’immatriculation a été annulé : il ne vaut plus titre "
+                    "de circulation. Demandez au titulaire la carte grise en cours de "
+                    "validité."
+                ),
+                code="formule_cancelled",
+                field="numero_formule",
+            )
+        if typed != vehicle.formule_number:
             raise RegistryRefusal(
                 _(
                     "Le numéro de formule ne correspond pas au certificat d’immatriculation de "

@@ -116,7 +116,7 @@ class TaxLine:
 
 @dataclass(frozen=True)
 class TaxBreakdown:
-    region: Region
+    region: Region | None  # None: no regional tax (a duplicate)
     on: date
     lines: tuple[TaxLine, ...] = field(default_factory=tuple)
 
@@ -126,7 +126,7 @@ class TaxBreakdown:
 
     def as_json(self) -> dict:
         return {
-            "region": self.region.code,
+            "region": self.region.code if self.region else None,
             "date": self.on.isoformat(),
             "lines": [
                 {
@@ -327,11 +327,24 @@ def compute(*, vehicle, region: Region, on: date) -> TaxBreakdown:
             _("non due : véhicule déjà immatriculé en France"),
         )
     )
-    for fixed in table().fixed:
-        if fixed.starts <= on:
-            lines.append(
-                TaxLine(
-                    fixed.code, str(FIXED_LABELS.get(fixed.code, fixed.label)), fixed.amount_cents
-                )
-            )
+    lines.extend(_fixed_lines(on))
     return TaxBreakdown(region=region, on=on, lines=tuple(lines))
+
+
+def _fixed_lines(on: date) -> list[TaxLine]:
+    return [
+        TaxLine(fixed.code, str(FIXED_LABELS.get(fixed.code, fixed.label)), fixed.amount_cents)
+        for fixed in table().fixed
+        if fixed.starts <= on
+    ]
+
+
+def compute_duplicate(*, on: date) -> TaxBreakdown:
+    """The taxes of a duplicate of the registration certificate: Y4 and Y5
+    only — no regional tax (Y1, shown at 0 so that people see it is not
+    forgotten) and no malus."""
+    lines = [
+        TaxLine("Y1", _("Taxe régionale"), 0, _("non due pour un duplicata")),
+        *_fixed_lines(on),
+    ]
+    return TaxBreakdown(region=None, on=on, lines=tuple(lines))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cession, changement, espace, pro, pro_batch, pro_list, situation
+from .views import cession, changement, espace, operation, pro, pro_batch, pro_list, situation
 
 app_name = "vehicules"
 urlpatterns = [
@@ -59,4 +59,11 @@ urlpatterns = [
     path("demarche/<str:number>/finalisation/", changement.finalisation, name="finalisation"),
     path("demarche/<str:number>/cpi.pdf", changement.cpi, name="cpi"),
     path("demarche/<str:number>/accuse.pdf", changement.accuse, name="accuse"),
+    path(
+        "operation/<str:number>/finalisation/",
+        operation.finalisation,
+        name="operation_finalisation",
+    ),
+    path("operation/<str:number>/cpi.pdf", operation.cpi, name="operation_cpi"),
+    path("operation/<str:number>/accuse.pdf", operation.accuse, name="operation_accuse"),
 ]

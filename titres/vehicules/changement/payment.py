@@ -9,6 +9,8 @@ votre paiement" only confirms it (`record_payment` is idempotent)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -34,18 +36,47 @@ logger = logging.getLogger(__name__)
 PROCEDURE_TAG = "vehicule-changement-titulaire"
 
 
-def breakdown_for(demarche, on=None):
-    """The taxes of this file on the day `on` (today): the new holder's
-    region from the postal code of step 2."""
+@dataclass(frozen=True)
+class Payable:
+    """A vehicle procedure whose taxes are paid by card through this
+    module: its record model (one per démarche, with the payment fields of
+    ChangeOfHolder: taxes, amount_cents, payment_attempt,
+    payment_reference, paid_at) and its taxes `breakdown(demarche, on)`."""
+
+    model: type
+    breakdown: Callable
+
+
+# procedure code → Payable; the code is the payment's metadata "procedure".
+PAYABLE: dict[str, Payable] = {}
+
+
+def register_payable(code: str, *, model: type, breakdown: Callable) -> None:
+    PAYABLE[code] = Payable(model=model, breakdown=breakdown)
+
+
+def _change_of_holder_breakdown(demarche, on):
+    """The new holder's region from the postal code of step 2."""
     record = state.record_of(demarche)
     holder = state.holder_answers(demarche)
     if record is None or not holder.get("code_postal"):
         return None
     region = taxes.region_for_postal_code(holder["code_postal"])
-    return taxes.compute(vehicle=record.vehicle, region=region, on=on or timezone.localdate())
+    return taxes.compute(vehicle=record.vehicle, region=region, on=on)
 
 
-def last_payment(record: ChangeOfHolder) -> Payment | None:
+register_payable(PROCEDURE_TAG, model=ChangeOfHolder, breakdown=_change_of_holder_breakdown)
+
+
+def breakdown_for(demarche, on=None):
+    """The taxes of this file on the day `on` (today)."""
+    payable = PAYABLE.get(demarche.procedure_code)
+    if payable is None:
+        return None
+    return payable.breakdown(demarche, on or timezone.localdate())
+
+
+def last_payment(record) -> Payment | None:
     if not record.payment_reference:
         return None
     return Payment.objects.filter(reference=record.payment_reference).first()
@@ -56,7 +87,9 @@ def start_tax_payment(*, demarche: Demarche, actor, request=None) -> str:
     """Create (or find again) the card payment of the taxes; returns the
     bank page's URL. A refused or cancelled payment is followed by a new
     attempt (new idempotency key); a double click reuses the same one."""
-    record = ChangeOfHolder.objects.select_for_update().get(demarche=demarche)
+    record = (
+        PAYABLE[demarche.procedure_code].model.objects.select_for_update().get(demarche=demarche)
+    )
     breakdown = breakdown_for(demarche)
     previous = last_payment(record)
     if previous is not None and (
@@ -73,7 +106,7 @@ def start_tax_payment(*, demarche: Demarche, actor, request=None) -> str:
         email=demarche.owner.email,
         idempotency_key=f"demarche:{demarche.number}:taxes:{record.payment_attempt}",
         actor=actor,
-        metadata={"demarche": demarche.number, "procedure": PROCEDURE_TAG},
+        metadata={"demarche": demarche.number, "procedure": demarche.procedure_code},
         return_path=reverse("vehicules:paiement_retour", args=[demarche.number]),
         request=request,
     )
@@ -83,17 +116,15 @@ def start_tax_payment(*, demarche: Demarche, actor, request=None) -> str:
 
 
 def record_payment(payment: Payment, *, request=None) -> Demarche | None:
-    """An accepted payment of a change of holder: mark the file paid and
+    """An accepted payment of a vehicle procedure (PAYABLE): mark the file paid and
     file it (as its owner: the payment is the owner's last act). Idempotent.
     Returns the démarche, or None if the payment is not one of ours."""
-    if (
-        payment.state != PaymentState.ACCEPTE
-        or (payment.metadata or {}).get("procedure") != PROCEDURE_TAG
-    ):
+    payable = PAYABLE.get((payment.metadata or {}).get("procedure"))
+    if payment.state != PaymentState.ACCEPTE or payable is None:
         return None
     with transaction.atomic():
         record = (
-            ChangeOfHolder.objects.select_for_update()
+            payable.model.objects.select_for_update()
             .select_related("demarche__owner")
             .filter(
                 demarche__number=payment.metadata.get("demarche"),

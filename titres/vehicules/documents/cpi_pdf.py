@@ -27,9 +27,32 @@ def holder_of(demarche) -> dict:
     }
 
 
-def cpi_fields(record) -> dict:
+def registry_holder(vehicle) -> dict:
+    """The current titulaire as the registry knows it (an address change
+    or a duplicate: the certificate stays in their name)."""
+    holder = vehicle.titulaire
+    if holder is None:
+        return dict.fromkeys(("last_name", "birth_name", "first_names", "address"), "") | {
+            "postal_code": "",
+            "commune": "",
+            "company": "",
+        }
+    return {
+        "last_name": holder.company_name
+        if holder.is_company
+        else holder.usage_name or holder.last_name,
+        "birth_name": "" if holder.is_company else holder.last_name,
+        "first_names": holder.first_names,
+        "address": holder.address,
+        "postal_code": holder.postal_code,
+        "commune": holder.commune,
+        "company": holder.company_name if holder.is_company else "",
+    }
+
+
+def cpi_fields(record, holder: dict | None = None) -> dict:
     vehicle = record.vehicle
-    holder = holder_of(record.demarche)
+    holder = holder or holder_of(record.demarche)
     return {
         "01": record.cpi_number,
         "A0": "FR",
@@ -41,6 +64,7 @@ def cpi_fields(record) -> dict:
         "A6": vehicle.energy,
         "62": holder["birth_name"],
         "60": holder["first_names"].replace(",", " ").split(),
+        "5M": holder.get("company", "")[:38],
         "6W": holder["postal_code"],
         "6X": holder["commune"][:32],
         "6N": record.demarche.submitted_at.date(),
@@ -48,18 +72,20 @@ def cpi_fields(record) -> dict:
     }
 
 
-def cpi_twoddoc(record) -> str:
-    return twoddoc.encode("Z1", cpi_fields(record))
+def cpi_twoddoc(record, holder: dict | None = None) -> str:
+    return twoddoc.encode("Z1", cpi_fields(record, holder))
 
 
-def cpi_pdf(record) -> bytes:
+def cpi_pdf(record, holder: dict | None = None) -> bytes:
+    """`holder`: the titulaire when it is not the change of holder's new
+    one (address change, duplicate: `registry_holder`)."""
     vehicle = record.vehicle
     demarche = record.demarche
-    holder = holder_of(demarche)
+    holder = holder or holder_of(demarche)
     doc = Document("Certificat provisoire d’immatriculation", subject=record.cpi_number)
     doc.letterhead(20 * mm, doc.height - 20 * mm)
     w = Writer(doc, doc.height - 38 * mm)
-    w.twoddoc(cpi_twoddoc(record))
+    w.twoddoc(cpi_twoddoc(record, holder))
     w.title("Certificat provisoire d’immatriculation (CPI)")
     w.text(
         f"Valable jusqu’au {record.cpi_valid_until:%d/%m/%Y} inclus, sur le territoire français "

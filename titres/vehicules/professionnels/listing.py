@@ -10,7 +10,8 @@ from datetime import datetime, time, timedelta
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
@@ -25,6 +26,10 @@ PAGE_SIZE = 25
 # Bound of one CSV export (the list itself is paginated).
 MAX_EXPORT_ROWS = 20_000
 
+# A file's vehicle: a change of holder's, or an address change's / a
+# duplicate's.
+PLATE = Coalesce("changement_titulaire__vehicle__plate", "operation_certificat__vehicle__plate")
+
 SORTS = {
     "-maj": ("-updated_at", "-id"),
     "maj": ("updated_at", "id"),
@@ -35,8 +40,8 @@ SORTS = {
     "statut": ("status", "-updated_at"),
     "client": (F("acting_for__nom").asc(nulls_last=True), "-updated_at"),
     "-client": (F("acting_for__nom").desc(nulls_last=True), "-updated_at"),
-    "plaque": ("changement_titulaire__vehicle__plate", "-updated_at"),
-    "-plaque": ("-changement_titulaire__vehicle__plate", "-updated_at"),
+    "plaque": (PLATE.asc(), "-updated_at"),
+    "-plaque": (PLATE.desc(), "-updated_at"),
 }
 # Column → (ascending key, descending key) for the table's headers.
 SORTABLE_COLUMNS = {
@@ -106,8 +111,10 @@ def filtered_files(user, data: dict):
     if data.get("procedure"):
         files = files.filter(procedure_code=data["procedure"])
     if data.get("plaque"):
+        prefix = canonical(data["plaque"])
         files = files.filter(
-            changement_titulaire__vehicle__plate__startswith=canonical(data["plaque"])
+            Q(changement_titulaire__vehicle__plate__startswith=prefix)
+            | Q(operation_certificat__vehicle__plate__startswith=prefix)
         )
     if data.get("client"):
         files = files.filter(acting_for__nom__icontains=data["client"].strip())

@@ -18,8 +18,23 @@ from titres.vehicules.audit import VehiculesEvent
 
 from .. import plates
 from ..allotment import allot_plate
-from ..enums import HolderRole, PersonKind, PlateSystem, RegistryEventKind, SituationKind
-from ..models import Holder, RegistryEntry, Situation, Vehicle
+from ..enums import (
+    ADDRESS_LABELS_PER_CERTIFICATE,
+    DuplicateReason,
+    HolderRole,
+    PersonKind,
+    PlateSystem,
+    RegistryEventKind,
+    SituationKind,
+)
+from ..models import (
+    AddressChange,
+    CancelledCertificate,
+    Holder,
+    RegistryEntry,
+    Situation,
+    Vehicle,
+)
 
 FORMULE_LETTERS = plates.SIV_LETTERS
 
@@ -74,6 +89,8 @@ REGISTRY_EVENTS = {
     RegistryEventKind.CESSION_ANNULEE: VehiculesEvent.CESSION_CANCELLED,
     RegistryEventKind.CHANGEMENT_TITULAIRE: VehiculesEvent.TITULAIRE_CHANGED,
     RegistryEventKind.CORRECTION: VehiculesEvent.RECORD_CORRECTED,
+    RegistryEventKind.CHANGEMENT_ADRESSE: VehiculesEvent.ADDRESS_CHANGED,
+    RegistryEventKind.DUPLICATA: VehiculesEvent.DUPLICATE_ISSUED,
 }
 
 
@@ -340,3 +357,151 @@ def bulk_import(*, vehicles: list, actor, source: str, request=None) -> int:
         data={"source": source, "vehicules": len(created), "date": on.isoformat()},
     )
     return len(created)
+
+
+def next_address_label(vehicle: Vehicle) -> int | None:
+    """What an address change of `vehicle` brings today: the number (1 to
+    3) of the label sent for its SIV certificate, or None when a new
+    certificate is due (the fourth change, or an FNI certificate, which
+    has no labels: the vehicle then moves to the SIV)."""
+    if not vehicle.is_siv or not vehicle.formule_number:
+        return None
+    used = AddressChange.objects.filter(
+        vehicle=vehicle, formule_number=vehicle.formule_number, label_number__isnull=False
+    ).count()
+    return used + 1 if used < ADDRESS_LABELS_PER_CERTIFICATE else None
+
+
+def _new_certificate(vehicle: Vehicle, on: date) -> None:
+    """A new certificate for the vehicle: an FNI number gives way to a
+    newly allotted SIV number; a new numéro de formule and date (I)."""
+    if vehicle.plate_system == PlateSystem.FNI:
+        vehicle.plate = allot_plate()
+        vehicle.plate_system = PlateSystem.SIV
+    vehicle.formule_number = new_formule_number(on)
+    vehicle.ci_date = on
+    vehicle.save(update_fields=["plate", "plate_system", "formule_number", "ci_date", "updated_at"])
+
+
+@transaction.atomic
+def change_address(
+    *,
+    vehicle: Vehicle,
+    address: str,
+    postal_code: str,
+    commune: str,
+    actor,
+    demarche_number: str = "",
+    on: date | None = None,
+    request=None,
+) -> AddressChange:
+    """The holders' new address in the registry (titulaire and
+    cotitulaires), the old one kept in the change's row; a label for the
+    first three changes on a SIV certificate, else a new certificate."""
+    on = on or timezone.localdate()
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    holders = list(
+        Holder.objects.filter(
+            vehicle=vehicle,
+            until__isnull=True,
+            role__in=(HolderRole.TITULAIRE, HolderRole.COTITULAIRE),
+        ).order_by("role", "id")
+    )
+    titulaire = next((h for h in holders if h.role == HolderRole.TITULAIRE), None)
+    if titulaire is None:
+        raise ValueError("an address change needs a current titulaire")
+    label = next_address_label(vehicle)
+    change = AddressChange.objects.create(
+        vehicle=vehicle,
+        changed_on=on,
+        formule_number=vehicle.formule_number,
+        label_number=label,
+        new_certificate=label is None,
+        old_address=titulaire.address,
+        old_postal_code=titulaire.postal_code,
+        old_commune=titulaire.commune,
+        address=address,
+        postal_code=postal_code,
+        commune=commune,
+        demarche_number=demarche_number,
+    )
+    Holder.objects.filter(pk__in=[h.pk for h in holders]).update(
+        address=address, postal_code=postal_code, commune=commune
+    )
+    old_plate = vehicle.plate
+    if label is None:
+        _new_certificate(vehicle, on)
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.CHANGEMENT_ADRESSE,
+        label=(
+            _("Changement d’adresse : %(commune)s (étiquette n° %(n)s)")
+            % {"commune": commune, "n": label}
+            if label
+            else _("Changement d’adresse : %(commune)s (nouveau certificat)") % {"commune": commune}
+        ),
+        actor=actor,
+        request=request,
+        demarche_number=demarche_number,
+        data={
+            "ancienne_adresse": f"{change.old_address}, {change.old_postal_code} {change.old_commune}",
+            "nouvelle_adresse": f"{address}, {postal_code} {commune}",
+            "etiquette": label,
+            "nouveau_certificat": label is None,
+            "ancienne_immatriculation": old_plate,
+            "numero_formule": vehicle.formule_number,
+        },
+    )
+    return change
+
+
+@transaction.atomic
+def issue_duplicate(
+    *,
+    vehicle: Vehicle,
+    reason: str,
+    police_report_number: str = "",
+    actor,
+    demarche_number: str = "",
+    on: date | None = None,
+    request=None,
+) -> CancelledCertificate:
+    """A duplicate of the registration certificate: the current one is
+    cancelled (kept in CancelledCertificate: it no longer stands for the
+    vehicle), a new one is made (new numéro de formule and date; an FNI
+    vehicle gets a SIV number)."""
+    if reason == DuplicateReason.VOL and not police_report_number:
+        raise ValueError("a stolen certificate needs the police report number")
+    on = on or timezone.localdate()
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    cancelled = CancelledCertificate.objects.create(
+        vehicle=vehicle,
+        formule_number=vehicle.formule_number,
+        plate=vehicle.plate,
+        ci_date=vehicle.ci_date,
+        reason=reason,
+        police_report_number=police_report_number,
+        cancelled_on=on,
+        demarche_number=demarche_number,
+    )
+    _new_certificate(vehicle, on)
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.DUPLICATA,
+        label=_("Duplicata (%(reason)s) : certificat %(old)s annulé")
+        % {
+            "reason": cancelled.get_reason_display().lower(),
+            "old": cancelled.formule_number or cancelled.plate,
+        },
+        actor=actor,
+        request=request,
+        demarche_number=demarche_number,
+        data={
+            "motif": reason,
+            "recepisse_plainte": police_report_number,
+            "ancien_numero_formule": cancelled.formule_number,
+            "ancienne_immatriculation": cancelled.plate,
+            "numero_formule": vehicle.formule_number,
+        },
+    )
+    return cancelled

@@ -95,3 +95,12 @@ def recap_sections(demarche):
 @register.simple_tag
 def tax_breakdown(demarche):
     return breakdown_for(demarche)
+
+
+@register.simple_tag
+def address_outcome(demarche):
+    """What an address change will bring if filed now (label n° n or a
+    new certificate), shown before the holder confirms."""
+    from ..certificat.adresse import outcome
+
+    return outcome(demarche)

@@ -1,6 +1,9 @@
 """The buyer's screens around the engine's wizard: « Valider » of the
 payment step, the return from the bank (« Imprimer le reçu », « Cliquer
-ici pour enregistrer votre paiement »), « Finalisation » and the PDFs."""
+ici pour enregistrer votre paiement »), « Finalisation » and the PDFs.
+The payment pages serve every procedure paid by card (changement.payment.
+PAYABLE: the duplicate too); « Finalisation », the CPI and the accusé here
+are the change of holder's."""
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -16,27 +19,35 @@ from titres.procedures.registry import find_procedure
 from titres.procedures.selectors import demarches_owned_by
 
 from ..changement import state
-from ..changement.payment import last_payment, record_payment, start_tax_payment
+from ..changement.payment import PAYABLE, last_payment, record_payment, start_tax_payment
 from ..changement.procedure import CODE
 from ..documents.accuse_pdf import accuse_pdf
 from ..documents.cpi_pdf import cpi_pdf
 from ..documents.recu_pdf import receipt_pdf
-from ..models import ChangeOfHolder
 from ..professionnels.mandate import filer_label
 
 
-def _record(request, number) -> ChangeOfHolder:
+def _record(request, number, codes=None):
+    """The record (ChangeOfHolder, or another PAYABLE's) of the user's own
+    démarche; anybody else's is a 404."""
     demarche = get_object_or_404(
-        demarches_owned_by(request.user), number=numbering.normalize(number), procedure_code=CODE
+        demarches_owned_by(request.user),
+        number=numbering.normalize(number),
+        procedure_code__in=list(codes or PAYABLE),
     )
     record = (
-        ChangeOfHolder.objects.select_related("vehicle", "demarche__owner")
+        PAYABLE[demarche.procedure_code]
+        .model.objects.select_related("vehicle", "demarche__owner")
         .filter(demarche=demarche)
         .first()
     )
     if record is None:
         raise Http404
     return record
+
+
+def _after_filing(demarche):
+    return redirect(find_procedure(demarche.procedure_code).get_confirmation_url(demarche))
 
 
 def _pdf(content: bytes, name: str) -> HttpResponse:
@@ -53,8 +64,8 @@ def payer(request, number):
     demarche = record.demarche
     payment_step = reverse("procedures:step", args=[demarche.number, state.PAYMENT])
     if not demarche.is_draft:
-        return redirect("vehicules:finalisation", number=demarche.number)
-    definition = find_procedure(CODE)
+        return _after_filing(demarche)
+    definition = find_procedure(demarche.procedure_code)
     problems = [
         message for slug, message in definition.errors(demarche) if slug not in (state.PAYMENT, "")
     ]
@@ -104,7 +115,7 @@ def enregistrer_paiement(request, number):
         )
         return redirect("procedures:resume", number=record.demarche.number)
     messages.success(request, _("Votre paiement est enregistré."))
-    return redirect("vehicules:finalisation", number=record.demarche.number)
+    return _after_filing(record.demarche)
 
 
 def recu(request, number):
@@ -116,7 +127,7 @@ def recu(request, number):
 
 
 def finalisation(request, number):
-    record = _record(request, number)
+    record = _record(request, number, codes=[CODE])
     demarche = record.demarche
     if demarche.is_draft:
         return redirect("procedures:resume", number=demarche.number)
@@ -135,14 +146,14 @@ def finalisation(request, number):
 
 
 def cpi(request, number):
-    record = _record(request, number)
+    record = _record(request, number, codes=[CODE])
     if record.demarche.is_draft or not record.cpi_number:
         raise Http404
     return _pdf(cpi_pdf(record), f"cpi-{record.cpi_number}.pdf")
 
 
 def accuse(request, number):
-    record = _record(request, number)
+    record = _record(request, number, codes=[CODE])
     if record.demarche.is_draft:
         raise Http404
     return _pdf(accuse_pdf(record), f"accuse-{record.demarche.number}.pdf")

@@ -3,6 +3,7 @@ démarches en cours » with the search box and the Actions column."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -100,13 +101,18 @@ def demarches_en_cours(request):
     files = demarches_owned_by(request.user).filter(
         procedure_code__in=[p.code for p in procedures_in(Category.IMMATRICULATION.value)] or [CODE]
     )
-    files = files.select_related("changement_titulaire__vehicle").order_by("-updated_at", "-id")
+    files = files.select_related(
+        "changement_titulaire__vehicle", "operation_certificat__vehicle"
+    ).order_by("-updated_at", "-id")
     if query:
         number = numbering.normalize(query)
         from ..plates import canonical
 
-        files = files.filter(number__startswith=number) | files.filter(
-            changement_titulaire__vehicle__plate=canonical(query)
+        plate = canonical(query)
+        files = files.filter(
+            Q(number__startswith=number)
+            | Q(changement_titulaire__vehicle__plate=plate)
+            | Q(operation_certificat__vehicle__plate=plate)
         )
     shown = request.GET.get("voir") == "1" or bool(query)
     return render(

@@ -109,7 +109,9 @@ def export_csv(request):
         ]
     )
     for demarche in files.iterator(chunk_size=2000):
-        record = getattr(demarche, "changement_titulaire", None)
+        record = getattr(demarche, "changement_titulaire", None) or getattr(
+            demarche, "operation_certificat", None
+        )
         acting_for = demarche.acting_for or {}
         writer.writerow(
             [

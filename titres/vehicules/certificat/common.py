@@ -1,0 +1,108 @@
+"""Pieces shared by the address change and the duplicate: binding the
+démarche to its vehicle, the filer under mandate, the CERT, the CPI."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from titres.core import numbering
+from titres.procedures.registry import Link
+
+from ..changement.procedure import (
+    CLIENT_ID_RULE,
+    MANDATE_RULE,
+    one_month_after,
+    resolve_authority,
+)
+from ..models import CertificateOperation, Vehicle
+from . import state
+
+__all__ = ["resolve_authority"]
+
+
+def demarche_kwargs(demarche):
+    return {"demarche": demarche}
+
+
+def document_rules(demarche):
+    return [MANDATE_RULE, CLIENT_ID_RULE] if state.under_mandate(demarche.answers or {}) else []
+
+
+def start_saver(kind: str):
+    """`on_save` of step 1: the démarche's CertificateOperation bound to
+    the vehicle; a professional's client recorded as `acting_for`."""
+
+    def on_start_saved(demarche, data, *, actor, request=None) -> None:
+        vehicle = Vehicle.objects.get(pk=data["vehicule"])
+        CertificateOperation.objects.update_or_create(
+            demarche=demarche, defaults={"vehicle": vehicle, "kind": kind}
+        )
+        acting_for = {}
+        if data.get("pour_qui") == state.POUR_MANDAT:
+            from ..professionnels.access import habilitation_of
+
+            habilitation = habilitation_of(demarche.owner)
+            acting_for = {
+                "nom": data["titulaire_nom"],
+                "prenoms": data["titulaire_prenoms"],
+                "date_naissance": data["titulaire_date_naissance"],
+                "qualite": "professionnel_mandataire",
+                "email": data.get("titulaire_email") or "",
+                "professionnel": habilitation.organisation_name if habilitation else "",
+                "habilitation": habilitation.number if habilitation else "",
+            }
+        if demarche.acting_for != acting_for:
+            demarche.acting_for = acting_for
+            demarche.save(update_fields=["acting_for", "updated_at"])
+
+    return on_start_saved
+
+
+def lock_operation(demarche) -> tuple[CertificateOperation, Vehicle]:
+    operation = CertificateOperation.objects.select_for_update().get(demarche=demarche)
+    vehicle = Vehicle.objects.select_for_update().get(pk=operation.vehicle_id)
+    return operation, vehicle
+
+
+def issue_cpi(operation: CertificateOperation) -> None:
+    """A new certificate is coming by post: the CPI lets the holder drive
+    meanwhile (one month)."""
+    operation.cpi_number = numbering.generate(prefix="CP", length=9)
+    operation.cpi_valid_until = one_month_after(timezone.localdate())
+
+
+def confirmation_url(demarche) -> str:
+    return reverse("vehicules:operation_finalisation", args=[demarche.number])
+
+
+def links(demarche) -> list[Link]:
+    if demarche.is_draft:
+        return []
+    operation = CertificateOperation.objects.filter(demarche=demarche).first()
+    found = []
+    if operation is not None and operation.cpi_number:
+        found.append(
+            Link(
+                label=_("Certificat provisoire d’immatriculation (CPI)"),
+                url=reverse("vehicules:operation_cpi", args=[demarche.number]),
+                detail="PDF",
+                download=True,
+            )
+        )
+    found.append(
+        Link(
+            label=_("Récapitulatif de la demande — accusé d’enregistrement"),
+            url=reverse("vehicules:operation_accuse", args=[demarche.number]),
+            detail="PDF",
+            download=True,
+        )
+    )
+    return found
+
+
+def available_to(user) -> bool:
+    from ..changement.procedure import available_to as change_of_holder_available_to
+
+    return change_of_holder_available_to(user)
