@@ -140,7 +140,7 @@ def bench_search(random_gen, points, days: int, searches: int) -> None:
     from django.db import connection, reset_queries
     from django.utils import timezone
 
-    from titres.identite.geo import Origin
+    from titres.annuaire.geo import Origin
     from titres.identite.search import search_slots
 
     today = timezone.localdate()

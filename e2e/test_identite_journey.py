@@ -20,6 +20,15 @@ SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 EMAIL = "lea.durand@example.fr"
 
 
+@pytest.fixture(autouse=True)
+def _commune_centres(db):
+    """The slot search places a postal code at its commune's centre
+    (titres/annuaire): the flush of transactional tests empties that table."""
+    from titres.annuaire.geo import ensure_commune_centres
+
+    ensure_commune_centres()
+
+
 def shoot(page, name):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -57,10 +57,31 @@ def test_search_refusals(client):
         "Indiquez un code postal ou une commune, ou utilisez « Autour de moi »."
         in response.content.decode()
     )
+    for place, message in [
+        ("99999", "Le code postal 99999 n’existe pas."),
+        ("Xyzzyville", "Aucune commune ne correspond à « Xyzzyville »."),
+        ("54000 Metz", "La commune « Metz » ne correspond pas au code postal 54000."),
+        (
+            "Saint-Martin",
+            "Plusieurs communes correspondent à « Saint-Martin » : précisez le code postal (",
+        ),
+    ]:
+        response = client.get(
+            reverse("identite:rdv_search"), {"lieu": place, "rayon": 20, "personnes": 1}
+        )
+        assert message in response.content.decode(), place
+
+
+def test_a_place_without_town_hall_is_searched_not_refused(client):
+    """Paris has no meeting point here: the search runs from its centre and
+    says nothing is near, instead of refusing the place."""
+    bookable_device(name="Mairie de Lyon 1er")
     response = client.get(
         reverse("identite:rdv_search"), {"lieu": "75001", "rayon": 20, "personnes": 1}
     )
-    assert "Aucune mairie équipée n’est connue près de « 75001 »." in response.content.decode()
+    assert response.status_code == 200
+    assert "Mairie de Lyon 1er" not in response.content.decode()
+    assert not response.context["form"].errors
 
 
 def test_booking_needs_an_account(client):

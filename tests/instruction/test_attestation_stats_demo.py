@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from titres.instruction import demo, stats
+from titres.instruction.enums import AgentRole
 from titres.instruction.models import AgentMembership, Assignment
 from titres.procedures.enums import Role, Status
 from titres.procedures.models import StatusChange
@@ -143,3 +144,21 @@ def test_demo_is_idempotent_and_gives_totp_and_backup_code(db):
         == 302
     )
     assert client.get(reverse("instruction:worklist", args=["543"])).status_code == 200
+
+
+def test_demo_has_an_agent_of_the_id_titles_cert(db):
+    """Files recorded at a town hall's counter go to CERT-TES: the demo
+    gives an agent there, printed by `make run`, who reaches its work list."""
+    credentials = {c.identifier: c for c in demo.load()}
+    agent = credentials["agent.cert-tes"]
+    assert "CERT-TES" in agent.role and demo.TOTP_SECRET in agent.note
+    membership = AgentMembership.objects.get(user__username="agent.cert-tes")
+    assert membership.authority.code == "CERT-TES"
+    assert membership.role == AgentRole.AGENT_INSTRUCTEUR
+    client = Client()
+    client.post(
+        reverse("instruction:login"), {"username": "agent.cert-tes", "password": demo.PASSWORD}
+    )
+    client.post(reverse("instruction:otp_verify"), {"token": demo.BACKUP_CODE})
+    assert client.get(reverse("instruction:worklist", args=["CERT-TES"])).status_code == 200
+    assert client.get(reverse("instruction:worklist", args=["543"])).status_code == 404

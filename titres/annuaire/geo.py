@@ -1,8 +1,11 @@
-"""Commune centres, search origins and the map's projection.
+"""Commune centres, search origins, distances and the map's projection.
 
 Coordinates of communes come from data/commune_centres.csv.gz (built by
 scripts/build_annuaire_geo.py; source and licence there and in
-docs/annuaire.md), loaded into CommuneCentre by the data migration."""
+docs/annuaire.md), loaded into CommuneCentre by the data migration. The
+one source of where a commune lies: the directory's search and the ID
+title appointments' slot search (titres/identite) both place a postal code
+or a commune from here."""
 
 from __future__ import annotations
 
@@ -14,10 +17,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from titres.identite.geo import bounding_box, haversine_km
-
-__all__ = ["bounding_box", "haversine_km"]
-
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CENTRES_FILE = DATA_DIR / "commune_centres.csv.gz"
 
@@ -27,11 +26,31 @@ MAP_COS_LAT = math.cos(math.radians(46.5))
 MAP_WIDTH, MAP_HEIGHT = 1050, 1000
 
 
+EARTH_RADIUS_KM = 6371.0088
+
+
 @dataclass(frozen=True)
 class Origin:
     latitude: float
     longitude: float
     label: str
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlambda = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(min_lat, max_lat, min_lon, max_lon) enclosing the circle; lets the
+    database use the coordinates index before the exact distance."""
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    cos_lat = max(math.cos(math.radians(lat)), 1e-6)
+    dlon = min(180.0, math.degrees(radius_km / (EARTH_RADIUS_KM * cos_lat)))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
 def project(latitude: float, longitude: float) -> tuple[float, float] | None:
@@ -85,11 +104,3 @@ def centre_of(insee_code: str) -> tuple[float, float] | None:
         .first()
     )
     return (row[0], row[1]) if row else None
-
-
-def origin_for_commune(commune) -> Origin | None:
-    """A permis.Commune row (postal code + INSEE code) as a search origin."""
-    centre = centre_of(commune.insee_code)
-    if centre is None:
-        return None
-    return Origin(centre[0], centre[1], f"{commune.postal_code} {commune.name}")

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from titres.annuaire.geo import Origin
+from titres.annuaire.places import PlaceNotFound, origin_of_place
+
 from . import conf
-from .geo import Origin, origin_for_commune
 
 RADIUS_CHOICES = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (50, "50 km"), (100, "100 km")]
 
@@ -70,24 +72,23 @@ class SlotSearchForm(DsfrBaseForm):
             raise ValidationError(
                 _("Indiquez un code postal ou une commune, ou utilisez « Autour de moi ».")
             )
-        postal_code, _sep, name = place.partition(" ")
-        origin = None
-        if postal_code.isdigit() and len(postal_code) == 5:
-            origin = origin_for_commune(postal_code=postal_code)
-        else:
-            from titres.permis.communes import search_communes
-
-            found = list(search_communes(place, limit=1))
-            if found:
-                origin = origin_for_commune(
-                    postal_code=found[0].postal_code, insee_code=found[0].insee_code
-                )
-        if origin is None:
-            self.add_error(
-                "lieu",
-                _("Aucune mairie équipée n’est connue près de « %(place)s ».")
-                % {"place": place[:60]},
-            )
+        # Placed by the directory's resolver, from the communes' centres.
+        try:
+            origin = origin_of_place(place)
+        except PlaceNotFound as refusal:
+            origin = None
+            message = refusal.message
+            if refusal.candidates:
+                message = _(
+                    "Plusieurs communes correspondent à « %(place)s » : précisez le code postal "
+                    "(%(choices)s)."
+                ) % {
+                    "place": place[:60],
+                    "choices": ", ".join(
+                        f"{c.postal_code} {c.name}" for c in refusal.candidates[:5]
+                    ),
+                }
+            self.add_error("lieu", message)
         data["origin"] = origin
         return data
 

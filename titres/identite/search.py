@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from titres.annuaire.geo import Origin, bounding_box, haversine_km
+
 from . import conf
-from .geo import Origin, bounding_box, haversine_km
 from .models import MeetingPoint
 from .slots import Slot, iter_slots
 

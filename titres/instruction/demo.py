@@ -1,6 +1,8 @@
-"""Demonstration data of the back office (idempotent): two authorities,
-three agents with a known password AND a known TOTP secret (and a static
-backup code, recreated at every load) and a few submitted files."""
+"""Demonstration data of the back office (idempotent): the authorities,
+three agents of the prefecture 543 (and of the vehicles' CERT), an agent of
+the ID titles' CERT (CERT-TES), all with a known password AND a known TOTP
+secret (and a static backup code, recreated at every load), and a few
+submitted files."""
 
 from base64 import b32decode
 from datetime import date, timedelta
@@ -39,6 +41,9 @@ AGENTS = [
     ("chef.service", "Bernard", "Chef", AgentRole.CHEF_DE_SERVICE),
     ("agent.lecture", "Chloé", "Lecture", AgentRole.LECTURE_SEULE),
 ]
+# The instructing centre of ID cards and passports: files recorded at a town
+# hall's counter go to it (titres/identite/services/counter.py).
+CERT_TES_AGENT = ("agent.cert-tes", "Denis", "Titres d’identité", AgentRole.AGENT_INSTRUCTEUR)
 CITIZEN = "demo-instruction-usager"
 FILES = [
     ("CORNEILLE", ["Pierre"], date(1956, 1, 1), "M", "vol", "54000", 12),
@@ -149,5 +154,31 @@ def load() -> list[DemoCredential]:
                 ),
             )
         )
+    credentials.append(_cert_tes_agent())
     _files(authorities["543"], _user(CITIZEN, "Pierre", "Corneille"))
     return credentials
+
+
+def _cert_tes_agent() -> DemoCredential:
+    from django.urls import reverse
+
+    from titres.identite.services.counter import cert_authority
+
+    username, first_name, last_name, role = CERT_TES_AGENT
+    user = _user(username, first_name, last_name)
+    _devices(user)
+    authority = cert_authority()
+    AgentMembership.objects.update_or_create(
+        user=user, authority=authority, defaults={"role": role}
+    )
+    worklist = reverse("instruction:worklist", args=[authority.code])
+    return DemoCredential(
+        role=f"Agent — {role.label} ({authority.code}, cartes d’identité et passeports)",
+        identifier=username,
+        secret=PASSWORD,
+        note=(
+            f"Espace agent /agent/connexion/, liste {worklist} : dossiers "
+            f"recueillis en mairie ; clé TOTP (base32) {TOTP_SECRET}, ou code de secours "
+            f"{BACKUP_CODE}"
+        ),
+    )
