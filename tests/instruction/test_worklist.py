@@ -133,3 +133,18 @@ def test_snpc_badge_keeps_the_query_count(agent_client, agent, authority):
         response = agent_client.get(URL + "?onglet=toutes")
     assert len(many.captured_queries) == len(one.captured_queries)
     assert response.content.decode().count("Écart SNPC à vérifier") == 11
+
+
+def test_pages_follow_the_tab_count(agent_client, authority):
+    """The paginator takes the tab's count from the tab counts (one query
+    fewer): each tab pages its own files."""
+    for _ in range(PAGE_SIZE + 1):
+        PermisDemarcheFactory(submitted=True, authority=authority)
+    waiting = [PermisDemarcheFactory(awaiting=True, authority=authority) for _ in range(2)]
+    first = agent_client.get(URL).content.decode()
+    assert first.count("Voir<span") == PAGE_SIZE and "1 / 2" in first
+    last = agent_client.get(URL + "?page=2").content.decode()
+    assert last.count("Voir<span") == 1 and "2 / 2" in last
+    tab = agent_client.get(URL + "?onglet=en_attente&page=9").content.decode()
+    assert tab.count("Voir<span") == 2 and "Page suivante" not in tab
+    assert all(d.display_number in tab for d in waiting)

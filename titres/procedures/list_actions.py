@@ -29,6 +29,11 @@ LABELS = {
 
 def available_actions(demarche) -> list[tuple[str, str]]:
     """(code, label) pairs, the one the citizen most likely wants first."""
+    return [(code, str(LABELS[code])) for code in action_codes(demarche)]
+
+
+def action_codes(demarche) -> list[str]:
+    """The codes of `available_actions` (a list translates each label once)."""
     codes = []
     if demarche.awaits_citizen:
         codes.append(REPRISE)
@@ -37,7 +42,7 @@ def available_actions(demarche) -> list[tuple[str, str]]:
     codes.append(CONSULTER)
     if demarche.status in TRANSITIONS["abandonner"].sources and not demarche.taken_at:
         codes.append(ABANDONNER)
-    return [(code, str(LABELS[code])) for code in codes]
+    return codes
 
 
 @require_GET

@@ -1,10 +1,10 @@
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from titres.core.rows import day, number_url
+from titres.core.rows import day, esc, number_url
 from titres.procedures.enums import Status
 from titres.procedures.templatetags.procedures_tags import status_badge
 
@@ -33,55 +33,42 @@ def worklist_rows(demarches, now, bulk_open):
     chief's bulk actions first."""
     detail_url = number_url("instruction:detail")
     motifs = {}
-    new_badge = format_html(
-        ' <p class="fr-badge fr-badge--sm fr-badge--new">{}</p>', _("Complément reçu")
+    new_badge = f' <p class="fr-badge fr-badge--sm fr-badge--new">{esc(_("Complément reçu"))}</p>'
+    snpc_badge = (
+        f' <p class="fr-badge fr-badge--sm fr-badge--warning">{esc(_("Écart SNPC à vérifier"))}</p>'
     )
-    snpc_badge = format_html(
-        ' <p class="fr-badge fr-badge--sm fr-badge--warning">{}</p>', _("Écart SNPC à vérifier")
-    )
+    select_label = _("Sélectionner la demande %(n)s")
+    see = esc(_("Voir"))
     rows = []
     for d in demarches:
         display = d.display_number
+        number = esc(d.number)
         entry = _entry(d)
         motif = entry.motif if entry else ""
         if motif not in motifs:
-            motifs[motif] = motif_label(motif)
+            motifs[motif] = esc(motif_label(motif))
         selection = ""
         if bulk_open:
-            selection = format_html(
+            selection = (
                 '<td><div class="fr-checkbox-group fr-checkbox-group--sm">'
-                '<input type="checkbox" id="sel-{}" name="dossiers" value="{}">'
-                '<label class="fr-label" for="sel-{}"><span class="fr-sr-only">{}</span>'
-                "</label></div></td>",
-                d.number,
-                d.number,
-                d.number,
-                _("Sélectionner la demande %(n)s") % {"n": display},
+                f'<input type="checkbox" id="sel-{number}" name="dossiers" value="{number}">'
+                f'<label class="fr-label" for="sel-{number}"><span class="fr-sr-only">'
+                f"{esc(select_label % {'n': display})}</span></label></div></td>"
             )
         completed = entry and entry.last_event == "completer" and d.status == Status.EN_COURS
+        since = timesince(d.submitted_at, now) if d.submitted_at else ""
         rows.append(
-            format_html(
-                "<tr>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                "<td>{}</td><td>{}{}{}</td><td>{}</td>"
-                '<td><a class="fr-link" href="{}">{}<span class="fr-sr-only"> {}</span></a></td>'
-                "</tr>\n",
-                selection,
-                display,
-                entry.last_name_display if entry else "",
-                entry.first_names_display if entry else "",
-                day(entry.birth_date) if entry else "",
-                motifs[motif],
-                day(d.submitted_at),
-                timesince(d.submitted_at, now) if d.submitted_at else "",
-                status_badge(d),
-                new_badge if completed else "",
-                snpc_badge if d.snpc_review else "",
-                d.assigned_agent or "—",
-                detail_url(d.number),
-                _("Voir"),
-                display,
-            )
+            f"<tr>{selection}<td>{esc(display)}</td>"
+            f"<td>{esc(entry.last_name_display) if entry else ''}</td>"
+            f"<td>{esc(entry.first_names_display) if entry else ''}</td>"
+            f"<td>{day(entry.birth_date) if entry else ''}</td>"
+            f"<td>{motifs[motif]}</td><td>{day(d.submitted_at)}</td><td>{esc(since)}</td>"
+            f"<td>{status_badge(d)}{new_badge if completed else ''}"
+            f"{snpc_badge if d.snpc_review else ''}</td>"
+            f"<td>{esc(d.assigned_agent or '—')}</td>"
+            f'<td><a class="fr-link" href="{esc(detail_url(d.number))}">{see}'
+            f'<span class="fr-sr-only"> {esc(display)}</span></a></td></tr>\n'
         )
     if not rows:
-        return format_html('<tr><td colspan="11">{}</td></tr>', _("Aucune demande."))
-    return format_html_join("", "{}", ((row,) for row in rows))
+        rows = [f'<tr><td colspan="11">{esc(_("Aucune demande."))}</td></tr>']
+    return mark_safe("".join(rows))

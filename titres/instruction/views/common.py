@@ -36,7 +36,7 @@ def list_queryset(user, authority):
     return (
         agent_demarches(user)
         .filter(authority=authority)
-        .select_related("search_entry", "assignment__agent")
+        .select_related("search_entry")
         # Read as `d.assigned_agent`: `d.assignment` on an unassigned file
         # raises (then dir() of the model) in the template, on every row.
         .annotate(

@@ -1,10 +1,10 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from titres.core.rows import day, day_time, number_url
+from titres.core.rows import day, day_time, esc, number_url
 
-from ..list_actions import available_actions
+from ..list_actions import LABELS, action_codes
 from ..registry import find_procedure
 
 register = template.Library()
@@ -13,32 +13,39 @@ register = template.Library()
 @register.simple_tag
 def status_badge(demarche):
     """A démarche's status as a DSFR badge (every list and file page)."""
-    return format_html(
-        '<p class="fr-badge fr-badge--sm {}">{}</p>',
-        demarche.status_badge,
-        demarche.get_status_display(),
+    return mark_safe(
+        f'<p class="fr-badge fr-badge--sm {esc(demarche.status_badge)}">'
+        f"{esc(demarche.get_status_display())}</p>"
     )
 
 
-def actions_cell(demarche, act_url) -> str:
+class ActionsCell:
     """Seed 003's "Actions" column: choose in the drop-down, then "Ok".
-    Native select + button: keyboard-usable."""
-    display = demarche.display_number
-    options = format_html_join("", '<option value="{}">{}</option>', available_actions(demarche))
-    return format_html(
-        '<form method="get" action="{}" class="titres-actions">'
-        '<label class="fr-sr-only" for="actions-{}">{}</label>'
-        '<select class="fr-select" id="actions-{}" name="action">{}</select>'
-        '<button class="fr-btn fr-btn--sm" type="submit">{}'
-        '<span class="fr-sr-only"> — {}</span></button></form>',
-        act_url(demarche.number),
-        demarche.number,
-        _("Action sur la démarche n° %(n)s") % {"n": display},
-        demarche.number,
-        options,
-        _("Ok"),
-        display,
-    )
+    Native select + button: keyboard-usable. One per list: the labels are
+    translated once, not on every row."""
+
+    def __init__(self):
+        self.act_url = number_url("procedures:act")
+        self.labels = {code: esc(label) for code, label in LABELS.items()}
+        self.label = _("Action sur la démarche n° %(n)s")
+        self.ok = esc(_("Ok"))
+
+    def __call__(self, demarche) -> str:
+        number = esc(demarche.number)
+        display = demarche.display_number
+        options = "".join(
+            f'<option value="{code}">{self.labels[code]}</option>'
+            for code in action_codes(demarche)
+        )
+        return (
+            f'<form method="get" action="{esc(self.act_url(demarche.number))}" '
+            'class="titres-actions">'
+            f'<label class="fr-sr-only" for="actions-{number}">'
+            f"{esc(self.label % {'n': display})}</label>"
+            f'<select class="fr-select" id="actions-{number}" name="action">{options}</select>'
+            f'<button class="fr-btn fr-btn--sm" type="submit">{self.ok}'
+            f'<span class="fr-sr-only"> — {esc(display)}</span></button></form>'
+        )
 
 
 @register.simple_tag
@@ -46,25 +53,18 @@ def demarche_rows(demarches):
     """The rows of "Mes démarches", built in Python (titres.core.rows says
     why): number, procedure, status, dates, actions."""
     detail_url = number_url("procedures:detail")
-    act_url = number_url("procedures:act")
+    actions = ActionsCell()
     titles = {}
     rows = []
     for demarche in demarches:
         code = demarche.procedure_code
         if code not in titles:
             definition = find_procedure(code)
-            titles[code] = str(definition.title) if definition else code
+            titles[code] = esc(definition.title if definition else code)
         rows.append(
-            format_html(
-                '<tr><td><a class="fr-link" href="{}">{}</a></td><td>{}</td><td>{}</td>'
-                "<td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                detail_url(demarche.number),
-                demarche.display_number,
-                titles[code],
-                status_badge(demarche),
-                day(demarche.created_at),
-                day_time(demarche.updated_at),
-                actions_cell(demarche, act_url),
-            )
+            f'<tr><td><a class="fr-link" href="{esc(detail_url(demarche.number))}">'
+            f"{esc(demarche.display_number)}</a></td><td>{titles[code]}</td>"
+            f"<td>{status_badge(demarche)}</td><td>{day(demarche.created_at)}</td>"
+            f"<td>{day_time(demarche.updated_at)}</td><td>{actions(demarche)}</td></tr>\n"
         )
-    return format_html_join("", "{}", ((row,) for row in rows))
+    return mark_safe("".join(rows))
