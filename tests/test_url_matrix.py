@@ -206,6 +206,7 @@ URLS: dict[str, Route] = {
     # The token is the secret: whoever holds the e-mailed link reads it.
     "contact:ticket_by_link": Route(PUBLIC, lambda w: [w.anonymous_ticket, w.ticket_token]),
     "permis:candidates": Route(frozenset({"auto_ecole"})),
+    "permis:candidates_export": Route(frozenset({"auto_ecole"})),
     "permis:request_confirmation": Route(OWNER, _w("number")),
     "permis:request_receipt": Route(OWNER, _w("number")),
     "permis:stamp_return": Route(NONE, _w("draft_number"), opens=False),

@@ -23,7 +23,6 @@ from titres.procedures.selectors import demarches_owned_by
 
 from .echange.procedure import CODE as ECHANGE_CODE
 from .extension import CODE as EXTENSION_CODE
-from .inscription.fabrication import CODE as FABRICATION_CODE
 from .inscription.procedure import CODE as INSCRIPTION_CODE
 from .procedure import CODE
 from .receipt import receipt_rows, render_receipt_pdf
@@ -152,16 +151,3 @@ def stamp_return(request, number):
         for error in form.errors.get("numero_timbre", []):
             messages.error(request, error)
     return redirect(wizard.step_url(demarche, step))
-
-
-def driving_school_requests(request):
-    """A driving school's requests filed for its candidates (only its own)."""
-    if getattr(request.user, "profile", "") != "auto_ecole":
-        raise Http404
-    demarches = (
-        demarches_owned_by(request.user)
-        .filter(procedure_code__in=(*LICENCE_CODES, FABRICATION_CODE))
-        .select_related("licence_request", "licence_request__record")
-        .order_by("-created_at")
-    )
-    return render(request, "permis/demande/auto_ecole.html", {"demarches": demarches})

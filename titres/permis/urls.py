@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, views
+from . import request_views, school, views
 from .stages import views as stage_views
 
 app_name = "permis"
@@ -11,7 +11,8 @@ urlpatterns = [
     path("communes/", views.communes_json, name="communes"),
     path("photographes/", views.photographers, name="photographers"),
     # The téléprocédure "Permis de conduire" around the engine's wizard.
-    path("demandes/candidats/", request_views.driving_school_requests, name="candidates"),
+    path("demandes/candidats/", school.candidates, name="candidates"),
+    path("demandes/candidats/export.csv", school.export_csv, name="candidates_export"),
     path(
         "demandes/<str:number>/confirmation/",
         request_views.confirmation,
