@@ -2,15 +2,20 @@
 the registry atomically (FNI → new SIV number, new formule), the factory
 produces, the file reads « Terminée »."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from tests.instruction.factories import AgentMembershipFactory
 from titres.instruction import services as instruction
 from titres.procedures.enums import Status
 from titres.procedures.workflow import TransitionRefused
+from titres.vehicules.documents.accuse_pdf import accuse_pdf
+from titres.vehicules.documents.cpi_pdf import cpi_fields, cpi_pdf
 from titres.vehicules.enums import HolderRole, PlateSystem, SituationKind
 from titres.vehicules.identifiers import FORMULE_RE
-from titres.vehicules.models import ChangeOfHolder, RegistryEntry
+from titres.vehicules.models import ChangeOfHolder, PlateSequence, RegistryEntry
 from titres.vehicules.services.registry import add_situation
 
 from .factories import VehicleFactory
@@ -96,3 +101,41 @@ def test_rejection_leaves_the_registry(filed_fni, cert_agent):
     assert vehicle.titulaire.last_name == "MOREAU"
     demarche.refresh_from_db()
     assert demarche.status == Status.REJETEE
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_cpi_of_an_fni_vehicle_carries_its_new_siv_number(filed_fni, cert_agent):
+    """A change of holder moves an FNI vehicle to the SIV: the new holder
+    drives under the CPI with the new number (the old one is shown as
+    such), and the CERT's validation registers that same number."""
+    demarche, vehicle = filed_fni
+    record = ChangeOfHolder.objects.select_related("vehicle", "demarche").get(demarche=demarche)
+    assert record.new_plate == "AA001AA" and record.old_plate == "3457TV59"
+    vehicle.refresh_from_db()
+    assert vehicle.plate == "3457TV59"  # the registry changes at validation
+    assert cpi_fields(record)["A1"] == "AA-001-AA"
+    for text in (_text(cpi_pdf(record)), _text(accuse_pdf(record))):
+        assert "AA-001-AA" in text, text
+        assert "Ancien numéro d’immatriculation" in text and "3457 TV 59" in text, text
+    instruction.validate(demarche=demarche, agent=cert_agent)
+    vehicle.refresh_from_db()
+    assert vehicle.plate == "AA001AA" and vehicle.plate_system == PlateSystem.SIV
+    # One number drawn for the file, not a second one at validation.
+    assert PlateSequence.objects.get(pk=1).next_index == 1
+    record.refresh_from_db()
+    assert cpi_fields(record)["A1"] == "AA-001-AA"
+    assert "Ancien numéro" not in _text(cpi_pdf(record))
+
+
+def test_a_rejected_fni_file_keeps_its_number_and_spends_the_allotted_one(filed_fni, cert_agent):
+    demarche, vehicle = filed_fni
+    instruction.reject(
+        demarche=demarche, agent=cert_agent, reason="autre", text="Pièces illisibles"
+    )
+    vehicle.refresh_from_db()
+    assert vehicle.plate == "3457TV59" and vehicle.plate_system == PlateSystem.FNI
+    # Never given again: the next FNI change gets the next number.
+    assert PlateSequence.objects.get(pk=1).next_index == 1

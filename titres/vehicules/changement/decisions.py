@@ -80,6 +80,7 @@ def register_change(demarche, *, actor) -> ChangeOfHolder:
         holders=holders_of(demarche),
         actor=actor,
         demarche_number=demarche.number,
+        plate=record.new_plate,  # an FNI vehicle's number, allotted with its CPI
     )
     record.new_plate = result.new_plate
     record.new_formule = result.formule_number

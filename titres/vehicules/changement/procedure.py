@@ -27,6 +27,8 @@ from titres.procedures.registry import (
     register_procedure,
 )
 
+from ..allotment import allot_plate
+from ..enums import PlateSystem
 from ..models import ChangeOfHolder, Vehicle
 from ..selectors import RegistryRefusal, situation_refusal
 from ..services.cession import use_code
@@ -155,7 +157,8 @@ def before_submit(demarche) -> None:
 def on_submitted(demarche, *, actor, request=None) -> None:
     """In the submission transaction: check the vehicle again under its row
     lock (another file may have been filed meanwhile), spend the code de
-    cession, issue the CPI (valid one month)."""
+    cession, issue the CPI (valid one month) with, for an FNI vehicle, its
+    newly allotted SIV number."""
     from titres.procedures.workflow import TransitionRefused
 
     record = ChangeOfHolder.objects.select_for_update().get(demarche=demarche)
@@ -179,7 +182,14 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     record.cpi_number = numbering.generate(prefix="CP", length=9)
     record.cpi_valid_until = one_month_after(today)
     record.old_plate = vehicle.plate
-    record.save(update_fields=["cpi_number", "cpi_valid_until", "old_plate"])
+    if vehicle.plate_system == PlateSystem.FNI:
+        # An FNI vehicle changing holder leaves the old numbering: its new
+        # SIV number is allotted now, because the CPI the new holder drives
+        # with carries it; the CERT's validation writes that same number in
+        # the registry (decisions.register_change). A rejected file leaves
+        # the number unused, never given again by the sequence.
+        record.new_plate = allot_plate()
+    record.save(update_fields=["cpi_number", "cpi_valid_until", "old_plate", "new_plate"])
     if state.under_mandate(demarche.answers or {}):
         from ..professionnels.mandate import notify_client
 

@@ -8,7 +8,7 @@ from titres.core.pdf import Document, amount
 
 from ..professionnels.mandate import filer_label
 from .common import Writer
-from .cpi_pdf import holder_of
+from .cpi_pdf import holder_of, plate_shown
 
 
 def accuse_pdf(record) -> bytes:
@@ -25,7 +25,9 @@ def accuse_pdf(record) -> bytes:
     w.row("Enregistrée le", timezone.localtime(demarche.submitted_at).strftime("%d/%m/%Y à %H:%M"))
     w.row("Statut", demarche.get_status_display())
     w.section("Véhicule")
-    w.row("Numéro d’immatriculation", vehicle.plate_display)
+    w.row("Numéro d’immatriculation", plate_shown(record))
+    if plate_shown(record) != vehicle.plate_display:
+        w.row("Ancien numéro d’immatriculation", vehicle.plate_display)
     w.row("VIN", vehicle.vin)
     w.row("Marque et modèle", f"{vehicle.make} {vehicle.commercial_name}")
     w.section("Nouveau titulaire")

@@ -8,7 +8,9 @@ from reportlab.lib.units import mm
 from titres.core import twoddoc
 from titres.core.pdf import Document, amount
 
+from .. import plates
 from ..changement import state
+from ..enums import PlateSystem
 from ..professionnels.mandate import filer_label
 from .common import Writer
 
@@ -50,13 +52,23 @@ def registry_holder(vehicle) -> dict:
     }
 
 
+def plate_shown(record) -> str:
+    """The number the holder drives with under this CPI. An FNI vehicle's
+    change of holder gets its SIV number when the CPI is issued
+    (`record.new_plate`), before the CERT writes it in the registry."""
+    vehicle = record.vehicle
+    if record.new_plate and record.new_plate != vehicle.plate:
+        return plates.display_form(PlateSystem.SIV, record.new_plate)
+    return vehicle.plate_display
+
+
 def cpi_fields(record, holder: dict | None = None) -> dict:
     vehicle = record.vehicle
     holder = holder or holder_of(record.demarche)
     return {
         "01": record.cpi_number,
         "A0": "FR",
-        "A1": vehicle.plate_display,
+        "A1": plate_shown(record),
         "A4": vehicle.vin,
         "A2": vehicle.make[:17],
         "A3": vehicle.commercial_name[:17],
@@ -96,7 +108,9 @@ def cpi_pdf(record, holder: dict | None = None) -> bytes:
     w.row("Démarche n°", demarche.display_number)
     w.row("Délivré le", f"{demarche.submitted_at:%d/%m/%Y}")
     w.section("Véhicule")
-    w.row("Numéro d’immatriculation (A)", vehicle.plate_display)
+    w.row("Numéro d’immatriculation (A)", plate_shown(record))
+    if plate_shown(record) != vehicle.plate_display:
+        w.row("Ancien numéro d’immatriculation", vehicle.plate_display)
     w.row("Numéro d’identification VIN (E)", vehicle.vin)
     w.row("Date de première immatriculation (B)", f"{vehicle.first_registration_date:%d/%m/%Y}")
     w.row("Genre national (J.1)", vehicle.category)

@@ -244,11 +244,13 @@ def change_holder(
     demarche_number: str = "",
     on: date | None = None,
     request=None,
+    plate: str = "",
 ) -> HolderChange:
     """The registry part of a validated change of holder, all or nothing:
     the current holders are closed and the new ones opened, an FNI vehicle
-    gets a newly allotted SIV number, every vehicle a new numéro de formule
-    and certificate date; the "cédé" entry is lifted."""
+    gets a SIV number (`plate`, allotted when its CPI was issued, else a
+    newly allotted one), every vehicle a new numéro de formule and
+    certificate date; the "cédé" entry is lifted."""
     if not any(h.role == HolderRole.TITULAIRE for h in holders):
         raise ValueError("a change of holder needs a titulaire")
     on = on or timezone.localdate()
@@ -257,7 +259,7 @@ def change_holder(
     Holder.objects.filter(vehicle=vehicle, until__isnull=True).update(until=on)
     _create_holders(vehicle, holders, on)
     if vehicle.plate_system == PlateSystem.FNI:
-        vehicle.plate = allot_plate()
+        vehicle.plate = plate or allot_plate()
         vehicle.plate_system = PlateSystem.SIV
     vehicle.formule_number = new_formule_number(on)
     vehicle.ci_date = on
