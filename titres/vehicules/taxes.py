@@ -348,3 +348,41 @@ def compute_duplicate(*, on: date) -> TaxBreakdown:
         *_fixed_lines(on),
     ]
     return TaxBreakdown(region=None, on=on, lines=tuple(lines))
+
+
+def compute_first_registration(*, vehicle, mass_kg: int | None, region: Region, on: date):
+    """The taxes of a new vehicle's first registration in France: Y1 at
+    the full rate (clean-vehicle rules of the region apply), Y2 for a
+    utility vehicle, Y3 the CO2 and weight malus of the day (data/malus.toml,
+    capped together), Y4, Y5. `vehicle` carries the certificate of
+    conformity's fields (a Vehicle or a VehicleData); `mass_kg` is the mass
+    in running order (G.1)."""
+    from . import malus
+
+    lines = [
+        regional_tax(
+            fiscal_power=vehicle.fiscal_power,
+            energy=vehicle.energy,
+            first_registration=on,
+            region=region,
+            on=on,
+        )
+    ]
+    if y2 := utility_tax(category=vehicle.category, gross_weight_kg=vehicle.gross_weight_kg, on=on):
+        lines.append(y2)
+    y3 = malus.compute(co2=vehicle.co2, mass_kg=mass_kg, energy=vehicle.energy, on=on)
+    detail = _("CO2 %(co2)s g/km : %(a)s ; masse en ordre de marche %(kg)s kg : %(b)s") % {
+        "co2": vehicle.co2 if vehicle.co2 is not None else "—",
+        "a": _euros(y3.co2_cents),
+        "kg": mass_kg or "—",
+        "b": _euros(y3.weight_cents),
+    }
+    if y3.capped:
+        detail += " — " + _("plafonné à %(cap)s") % {"cap": _euros(y3.total_cents)}
+    lines.append(
+        TaxLine(
+            "Y3", _("Taxe sur les émissions de CO2 et sur la masse (malus)"), y3.total_cents, detail
+        )
+    )
+    lines.extend(_fixed_lines(on))
+    return TaxBreakdown(region=region, on=on, lines=tuple(lines))
