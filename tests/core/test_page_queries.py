@@ -104,7 +104,8 @@ def test_agent_work_list(client, django_assert_num_queries, files):
     session.save()
     url = reverse("instruction:worklist", args=[membership.authority.code])
     warm(client, url)
-    # user, second factor, membership, authority, tab counts, role, page of
-    # files (the tab's count is the paginator's: no COUNT of its own)
-    with django_assert_num_queries(7):
+    # user, second factor, memberships (read once for the agent check, the
+    # authority, the role and the switcher), tab counts, page of files (the
+    # tab's count is the paginator's: no COUNT of its own)
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200

@@ -148,3 +148,10 @@ def test_pages_follow_the_tab_count(agent_client, authority):
     tab = agent_client.get(URL + "?onglet=en_attente&page=9").content.decode()
     assert tab.count("Voir<span") == 2 and "Page suivante" not in tab
     assert all(d.display_number in tab for d in waiting)
+
+
+def test_authority_of_another_service_is_404(agent_client, other_authority):
+    """The authority comes from the agent's own memberships (read once per
+    request): a code they do not belong to is not found."""
+    response = agent_client.get(reverse("instruction:worklist", args=["999"]))
+    assert response.status_code == 404

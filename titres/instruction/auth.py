@@ -13,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 
+from .access import request_memberships
 from .models import AgentMembership
 
 NOT_AN_AGENT = gettext_lazy("Cet espace est réservé aux agents des services instructeurs.")
@@ -40,7 +41,7 @@ def agent_view(view):
             return redirect(
                 reverse("instruction:login") + "?" + urlencode({"next": request.get_full_path()})
             )
-        if not is_agent(user):
+        if not request_memberships(request):  # is_agent, the list kept for the view
             raise PermissionDenied(NOT_AN_AGENT)
         if not user.is_verified():
             return redirect(otp_step_url(user))

@@ -2,22 +2,24 @@
 the page context, the files the agent may see."""
 
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from titres.core import numbering
 from titres.procedures.models import Authority
 
 from .. import snpc
-from ..access import agent_demarches, can_act, is_chef, memberships_of
+from ..access import agent_demarches, can_act, is_chef, request_memberships
 from ..enums import AgentRole
-from ..models import AgentMembership
 
 
 def authority_of(request, code) -> tuple[Authority, str]:
-    membership = get_object_or_404(
-        AgentMembership.objects.select_related("authority"), user=request.user, authority__code=code
-    )
-    return membership.authority, membership.role
+    """The authority `code` and the agent's role there; 404 when the agent
+    is no member of it."""
+    for membership in request_memberships(request):
+        if membership.authority.code == code:
+            return membership.authority, membership.role
+    raise Http404
 
 
 def page_context(request, authority, role, **extra):
@@ -25,7 +27,7 @@ def page_context(request, authority, role, **extra):
         "authority": authority,
         "role": role,
         "role_label": AgentRole(role).label,
-        "memberships": memberships_of(request.user),
+        "memberships": request_memberships(request),
         "is_chef": is_chef(role),
         "can_act": can_act(role),
         **extra,
