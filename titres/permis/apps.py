@@ -11,7 +11,7 @@ class PermisConfig(AppConfig):
         # The téléprocédure "Permis de conduire" (seed 002).
         from titres.core.cog import register_commune_resolver
 
-        from . import extension, procedure
+        from . import elsewhere, extension, procedure
         from .communes import commune_name_by_insee
         from .echange import decisions as echange_decisions  # noqa: F401 (signal receivers)
         from .echange import procedure as echange
@@ -26,5 +26,6 @@ class PermisConfig(AppConfig):
         fabrication.register()
         extension.register()
         echange.register()
+        elsewhere.register()
         # FranceConnect's birthplace codes read as names (titres.core.cog).
         register_commune_resolver(commune_name_by_insee)

@@ -15,6 +15,7 @@ from titres.core.http import safe_next_url
 
 from . import conf, services, unsaved, wizard
 from .documents import pending_complement_documents, rules_for, rules_with_documents
+from .elsewhere import elsewhere_in
 from .enums import Category, DocumentStatus, MessageKind, Role, Status
 from .forms import ComplementForm, MessageForm, SearchForm, UploadForm
 from .registry import ProcedureNotFound, file_links, find_procedure, procedures_in
@@ -67,7 +68,10 @@ def demarche_list(request):
 
 
 def new(request):
-    categories = [(category, procedures_in(category.value, request.user)) for category in Category]
+    categories = [
+        (category, procedures_in(category.value, request.user), elsewhere_in(category.value))
+        for category in Category
+    ]
     return render(request, "procedures/new.html", {"categories": categories})
 
 
@@ -79,7 +83,11 @@ def category(request, category):
     return render(
         request,
         "procedures/category.html",
-        {"category": chosen, "procedures": procedures_in(chosen.value, request.user)},
+        {
+            "category": chosen,
+            "procedures": procedures_in(chosen.value, request.user),
+            "elsewhere": elsewhere_in(chosen.value),
+        },
     )
 
 
