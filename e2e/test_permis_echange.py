@@ -5,6 +5,7 @@ extension after the exam, and the driving school's list with a filter.
 axe-core and the page checks on every page."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -300,5 +301,5 @@ def test_school_list_with_a_filter(page, login_as, check_a11y):
     check_a11y(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter la sélection (CSV)").click()
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "MARTIN Camille" in body and "LEFORT" not in body
