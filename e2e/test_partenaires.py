@@ -100,3 +100,20 @@ def test_partner_edits_contacts_renews_and_revokes_a_token(page, login_as, check
     check_a11y(page)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_public_status_page(page, check_a11y):
+    from titres.partenaires.models import AvailabilityProbe
+
+    now = timezone.now()
+    AvailabilityProbe.objects.bulk_create(
+        AvailabilityProbe(at=now - dt.timedelta(minutes=i), ok=i != 3, latency_ms=5)
+        for i in range(1, 11)
+    )
+    page.goto("/partenaires/disponibilite/")
+    expect(page.locator("h1")).to_have_text("Disponibilité de l’API Titres")
+    table = page.get_by_role("table", name="Disponibilité mesurée par mois")
+    expect(table).to_contain_text("90,000 %")
+    expect(table).to_contain_text("Non tenu")
+    expect(table).to_contain_text("Pas de mesure")
+    check_a11y(page)

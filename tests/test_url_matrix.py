@@ -299,6 +299,8 @@ URLS: dict[str, Route] = {
     "partenaires:dashboard": Route(NONE),
     # No profile of the world is a partner's member (tests/partenaires).
     "partenaires:contacts": Route(NONE),
+    "partenaires:status": Route(PUBLIC),
+    "partenaires_api:status": Route(PUBLIC, opens=False),
     "partenaires:token_renew": Route(NONE, lambda w: [1]),
     "partenaires:token_revoke": Route(NONE, lambda w: [1]),
     "partenaires_api:permis": Route(NONE, opens=False),

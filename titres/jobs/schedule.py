@@ -39,6 +39,12 @@ DEFAULT_JOBS = (
         _("remet en file les tâches des workers morts (bail expiré)"),
     ),
     PeriodicJob(
+        "probe_availability",
+        "probe_availability",
+        MINUTE,
+        _("sonde la disponibilité du portail (page de disponibilité de l’API partenaires)"),
+    ),
+    PeriodicJob(
         "restore_suspended_accounts",
         "restore_suspended_accounts",
         5 * MINUTE,

@@ -10,7 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from . import errors
 from .auth import PartnerBearer
-from .endpoints import identite, permis, vehicules
+from .endpoints import identite, permis, status, vehicules
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ api = NinjaAPI(
 api.add_router("/", permis.router)
 api.add_router("/", vehicules.router)
 api.add_router("/", identite.router)
+api.add_router("/", status.router)
 
 
 def error_response(request, error: errors.ApiError) -> JsonResponse:

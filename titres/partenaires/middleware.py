@@ -16,8 +16,9 @@ from . import errors, inflight, retirements, tokens
 from .models import CallLog
 
 API_PREFIX = "/api/"
-# The contract and its browser: read by people and tools, not partner calls.
-NOT_LOGGED = ("/openapi.json", "/docs")
+# The contract, its browser and the public status: read by people and
+# tools, not partner calls.
+NOT_LOGGED = ("/openapi.json", "/docs", "/status")
 LAST_USE_PRECISION = dt.timedelta(days=1)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 

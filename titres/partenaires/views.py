@@ -5,7 +5,7 @@ partner (portal accounts the operator linked to it) see it; anyone else
 gets a 404, and another partner's token a 404."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services, stats
+from . import availability, services, stats
 from .enums import PartnerState, Scope
 from .forms import ContactsForm
 from .models import ApiToken, CallLog, Partner
@@ -142,3 +142,16 @@ def revoke(request, pk: int):
         )
         return redirect("partenaires:dashboard")
     return render(request, "partenaires/token_revoke.html", {"partner": partner, "token": token})
+
+
+@login_not_required
+@require_http_methods(["GET"])
+def status_page(request):
+    """Public: the measured availability against the 99.5 % commitment
+    (the same figures as /api/v1/status)."""
+    report = availability.report()
+    return render(
+        request,
+        "partenaires/status.html",
+        {"report": report, "months": [report["mois_en_cours"], report["mois_precedent"]]},
+    )
