@@ -304,6 +304,7 @@ URLS: dict[str, Route] = {
     "partenaires:token_renew": Route(NONE, lambda w: [1]),
     "partenaires:token_revoke": Route(NONE, lambda w: [1]),
     "partenaires_api:permis": Route(NONE, opens=False),
+    "partenaires_api:permis_france_connect": Route(NONE, opens=False),
     "partenaires_api:vehicule": Route(NONE, opens=False),
     "partenaires_api:titre_identite": Route(NONE, opens=False),
     "partenaires_api:pre_demande": Route(NONE, opens=False),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 UNKNOWN_TOKEN = "00101"  # noqa: S105 - an error code, not a secret
 EXPIRED_TOKEN = "00103"  # noqa: S105 - an error code, not a secret
 REVOKED_TOKEN = "00105"  # noqa: S105 - an error code, not a secret
+FC_TOKEN_INVALID = "00106"  # noqa: S105 - an error code, not a secret
 FORBIDDEN = "00100"
 IN_PROGRESS = "00015"
 BAD_PARAMETER = "00201"
@@ -17,6 +18,7 @@ OVER_QUOTA = "00429"
 INTERNAL = "00500"
 REGISTRY_UNAVAILABLE = "00502"
 REGISTRY_TIMEOUT = "00504"
+FC_UNAVAILABLE = "00503"
 # Seconds a partner should wait before calling again after a 502/504.
 RETRY_IN_SECONDS = 5
 
@@ -24,6 +26,7 @@ TITLES = {
     UNKNOWN_TOKEN: "Jeton absent ou inconnu",
     EXPIRED_TOKEN: "Jeton expiré",
     REVOKED_TOKEN: "Jeton révoqué ou suspendu",
+    FC_TOKEN_INVALID: "Jeton FranceConnect absent, invalide ou expiré",
     FORBIDDEN: "Accès interdit",
     IN_PROGRESS: "Requête identique déjà en cours",
     BAD_PARAMETER: "Paramètre absent ou invalide",
@@ -34,11 +37,13 @@ TITLES = {
     INTERNAL: "Erreur interne",
     REGISTRY_UNAVAILABLE: "Registre indisponible",
     REGISTRY_TIMEOUT: "Délai de réponse du registre dépassé",
+    FC_UNAVAILABLE: "FranceConnect indisponible",
 }
 STATUS = {
     UNKNOWN_TOKEN: 401,
     EXPIRED_TOKEN: 401,
     REVOKED_TOKEN: 401,
+    FC_TOKEN_INVALID: 401,
     FORBIDDEN: 403,
     IN_PROGRESS: 409,
     BAD_PARAMETER: 422,
@@ -49,6 +54,7 @@ STATUS = {
     INTERNAL: 502,
     REGISTRY_UNAVAILABLE: 502,
     REGISTRY_TIMEOUT: 504,
+    FC_UNAVAILABLE: 502,
 }
 
 

@@ -3,12 +3,15 @@ status; the points balance only with the `permis.points` scope."""
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from django.db.models import Prefetch, Q
+from ninja import Header, Query, Router, Schema
 
 from titres.permis import selectors
 from titres.permis.identifiers import compact, neph_is_valid
+from titres.permis.models import LicenceCategory, LicenceRecord
+from titres.permis.normalisation import normalise_first_names, normalise_name
 
-from .. import errors
+from .. import errors, franceconnect
 from ..enums import PERMIS_SCOPES, Scope
 from .common import Trace, bad_parameter, begin, envelope, parse_date, required_text, responses
 
@@ -60,6 +63,10 @@ def permis(
         raise errors.ApiError(
             errors.NOT_FOUND, "Aucun permis ne correspond à ce NEPH et à cet état civil."
         )
+    return call.answer(_licence(call, record))
+
+
+def _licence(call, record) -> dict:
     data = {}
     if call.has(Scope.PERMIS_VALIDITE):
         data.update(
@@ -72,4 +79,39 @@ def permis(
         ]
     if call.has(Scope.PERMIS_POINTS):
         data["solde_points"] = record.points_balance
-    return call.answer(data)
+    return data
+
+
+def _record_of(citizen: franceconnect.Citizen):
+    """The SNPC file whose civil status is the citizen's (birth or usage
+    name, first names in order, birth date); none when two files match —
+    the API never guesses between two people."""
+    name = normalise_name(citizen.family_name)
+    matches = list(
+        LicenceRecord.objects.filter(
+            Q(birth_name_normalised=name) | Q(usage_name_normalised=name),
+            birth_date=citizen.birthdate,
+            first_names_normalised=normalise_first_names(citizen.given_names),
+        ).prefetch_related(
+            Prefetch("categories", queryset=LicenceCategory.objects.order_by("obtained_on"))
+        )[:2]
+    )
+    return matches[0] if len(matches) == 1 else None
+
+
+@router.get(
+    "/permis-de-conduire/france_connect", response=responses(LicenceResponse), exclude_unset=True
+)
+def permis_france_connect(
+    request,
+    x_franceconnect_oauth: str | None = Header(None, alias=franceconnect.HEADER),
+    trace: Query[Trace] = None,
+):
+    """Le permis de l'usager identifié par FranceConnect : son jeton d'accès
+    FranceConnect (en-tête X-FranceConnect-OAuth) remplace NEPH et état civil."""
+    call = begin(request, PERMIS_SCOPES, trace)
+    citizen = franceconnect.citizen(x_franceconnect_oauth)
+    record = call.lookup(_record_of, citizen)
+    if record is None:
+        raise errors.ApiError(errors.NOT_FOUND, "Aucun permis au nom de cet usager.")
+    return call.answer(_licence(call, record))
