@@ -61,9 +61,11 @@ def demarche_list(request):
         queryset = search_demarches(
             queryset, query=form.cleaned_data["q"], status=form.cleaned_data["status"]
         )
-    page = Paginator(queryset.order_by("-updated_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # The rows (procedures_tags.demarche_rows) never read the answers, a JSON
+    # document per file; a row that did would show in the query pin
+    # (tests/core/test_page_queries.py).
+    queryset = queryset.defer("answers").order_by("-updated_at", "-id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "procedures/list.html", {"form": form, "page": page})
 
 
