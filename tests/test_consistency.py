@@ -226,6 +226,8 @@ PUBLIC_URLS: dict[str, str] = {
     "contact:sent": "numéro de la demande, pour le seul navigateur qui l'a envoyée (session)",
     "contact:ticket_by_link": "lecture d'une demande sans compte : le jeton envoyé par e-mail",
     "permis:photographers": "liste publique des photographes agréés",
+    "permis:results": "résultats du permis de conduire (NEPH + date de naissance, limité par IP)",
+    "permis:results_cepc": "certificat d’examen du permis (jeton signé, 30 minutes)",
     "vehicules:situation": "certificat de situation administrative (la carte grise est la clé)",
     "vehicules:situation_pdf": "certificat de situation administrative (jeton signé, 30 minutes)",
     # Account: before one is signed in, by definition.

@@ -246,6 +246,9 @@ URLS: dict[str, Route] = {
     "vehicules:demarches": Route(SIGNED_IN, opens=False),
     "vehicules:nouvelle_demande": Route(SIGNED_IN, opens=False),
     "vehicules:cession_declarer": Route(SIGNED_IN, opens=False),
+    # Résultats du permis de conduire: public by design (NEPH + birth date are the key).
+    "permis:results": Route(PUBLIC),
+    "permis:results_cepc": Route(PUBLIC, lambda w: ["jeton-invalide"], opens=False),
     # Certificat de situation administrative: public by design (the card is the key).
     "vehicules:situation": Route(PUBLIC),
     "vehicules:situation_pdf": Route(PUBLIC, lambda w: ["jeton-invalide"], opens=False),

@@ -9,6 +9,7 @@ from titres.core.audit import AuditCode
 class PermisEvent(AuditCode):
     CATEGORIES_ADDED = "permis.categories_added"
     EXAM_RECORDED = "permis.exam_recorded"
+    EXAM_RESULTS_CONSULTED = "permis.exam_results_consulted"
     FOREIGN_LICENCE_EXCHANGED = "permis.foreign_licence_exchanged"
     LICENCE_ISSUED = "permis.licence_issued"
     LICENCE_STATE_CHANGED = "permis.licence_state_changed"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, school, views
+from . import request_views, results_views, school, views
 from .stages import views as stage_views
 
 app_name = "permis"
@@ -10,6 +10,9 @@ urlpatterns = [
     path("mon-permis/<str:neph>/", views.record_detail, name="record"),
     path("communes/", views.communes_json, name="communes"),
     path("photographes/", views.photographers, name="photographers"),
+    # Résultats du permis de conduire: public, NEPH + birth date (issue 12).
+    path("resultats/", results_views.consulter, name="results"),
+    path("resultats/<str:token>/cepc.pdf", results_views.cepc, name="results_cepc"),
     # The téléprocédure "Permis de conduire" around the engine's wizard.
     path("demandes/candidats/", school.candidates, name="candidates"),
     path("demandes/candidats/export.csv", school.export_csv, name="candidates_export"),

@@ -135,6 +135,12 @@ def load() -> list[DemoCredential]:
         if record is not None and not record.practical_tests.exists():
             from ..exams import cepc_valid_until
 
+            # A first attempt failed, then the pass: the public results
+            # page (/permis/resultats/) shows both.
+            PracticalTest.objects.create(
+                record=record, category="B", taken_on=today - timedelta(days=20), passed=False,
+                centre=CENTRE,
+            )  # fmt: skip
             day = today - timedelta(days=10)
             test = PracticalTest.objects.create(
                 record=record, category="B", taken_on=day, passed=True, centre=CENTRE,
@@ -148,7 +154,10 @@ def load() -> list[DemoCredential]:
                     role="École de conduite : candidate en formation, permis B réussi",
                     identifier=f"NEPH {format_neph(record.neph)}",
                     secret=f"née le {record.birth_date:%d/%m/%Y}",
-                    note=f"{SCHOOL} : Nouvelle demande > Permis > fabrication du titre",
+                    note=(
+                        f"{SCHOOL} : Nouvelle demande > Permis > fabrication du titre ; "
+                        "résultats et CEPC sans compte sur /permis/resultats/"
+                    ),
                 )
             )
     return credentials
