@@ -54,6 +54,7 @@ def _places(db):
 
 def test_search_by_postal_code_nearest_first_with_the_map(page, check_a11y):
     page.goto("/")
+    page.get_by_role("button", name="Services associés").click()  # the header menu
     page.get_by_role("link", name="Trouver un lieu").first.click()
     expect(page.locator("h1")).to_have_text("Trouver un lieu près de chez vous")
     check_a11y(page)

@@ -205,6 +205,18 @@ URLS: dict[str, Route] = {
     "contact:my_ticket": Route(OWNER, _w("ticket_number")),
     # The token is the secret: whoever holds the e-mailed link reads it.
     "contact:ticket_by_link": Route(PUBLIC, lambda w: [w.anonymous_ticket, w.ticket_token]),
+    # --- information pages and the footer's legal pages (public by design) ----
+    "infos:faq": Route(PUBLIC),
+    "infos:guides": Route(PUBLIC),
+    "infos:guide": Route(PUBLIC, _w("guide_slug")),
+    "infos:news": Route(PUBLIC),
+    "infos:news_item": Route(PUBLIC, _w("news_slug")),
+    "infos:search": Route(PUBLIC, query={"q": "permis"}),
+    "infos:cerfa": Route(PUBLIC),
+    "infos:legal": Route(PUBLIC),
+    "infos:privacy": Route(PUBLIC),
+    "infos:cookies": Route(PUBLIC),
+    "infos:sitemap": Route(PUBLIC),
     "permis:candidates": Route(frozenset({"auto_ecole"})),
     "permis:candidates_export": Route(frozenset({"auto_ecole"})),
     "permis:request_confirmation": Route(OWNER, _w("number")),
@@ -370,6 +382,8 @@ class World:
     ticket_number: str = ""
     anonymous_ticket: str = ""
     ticket_token: str = ""
+    guide_slug: str = ""
+    news_slug: str = ""
     uuid: str = "00000000-0000-4000-8000-000000000000"  # an object nobody has
 
 
@@ -479,11 +493,18 @@ def world(settings, django_capture_on_commit_callbacks):
 
     ticket = TicketFactory(user=owner, email="")
     anonymous_ticket = TicketFactory()
+    from tests.infos.factories import ArticleFactory
+    from titres.infos.enums import ArticleKind
+
+    guide = ArticleFactory(kind=ArticleKind.GUIDE, published=True)
+    news = ArticleFactory(kind=ArticleKind.ACTUALITE, published=True)
     return World(
         ticket_number=ticket.number,
         anonymous_ticket=anonymous_ticket.number,
         ticket_token=access_token(anonymous_ticket),
         clients=clients,
+        guide_slug=guide.slug,
+        news_slug=news.slug,
         users=users,
         number=demarche.number,
         draft_number=draft.number,

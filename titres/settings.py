@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "titres.partenaires",
     "titres.annuaire",
     "titres.contact",
+    "titres.infos",
     # django-ninja's templates and static files: Swagger UI served from here.
     "ninja",
 ]
@@ -316,6 +317,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Contact given by the accessibility statement (/accessibilite/, RGAA).
 ACCESSIBILITY_CONTACT_EMAIL = env.str(
     "ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@titres.localhost"
+)
+# Mentions légales and données personnelles (/mentions-legales/,
+# /donnees-personnelles/): who hosts this installation, and the data
+# protection officer's address. Set them per deployment (docs/infos.md).
+LEGAL_HOSTING = env.str(
+    "LEGAL_HOSTING",
+    default="Agence nationale des titres sécurisés, sur des serveurs situés en France.",
+)
+PRIVACY_CONTACT_EMAIL = env.str(
+    "PRIVACY_CONTACT_EMAIL", default="donnees-personnelles@titres.localhost"
 )
 DEV_MAILBOX_ENABLED = env.bool("DEV_MAILBOX_ENABLED", default=DEBUG)
 SMS_BACKEND = env.str("SMS_BACKEND", default="titres.core.sms.LogSmsBackend")

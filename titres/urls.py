@@ -21,6 +21,7 @@ urlpatterns = [
     path("attestations/", include("titres.instruction.citizen_urls")),
     path("annuaire/", include("titres.annuaire.urls")),
     path("nous-contacter/", include("titres.contact.urls")),
+    path("", include("titres.infos.urls")),
     path("", include("titres.jobs.urls")),
     path("api/v1/", partner_api.urls),
     path("partenaires/", include("titres.partenaires.urls")),

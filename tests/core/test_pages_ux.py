@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_accessibility_statement_is_public_and_linked_from_every_footer(client):
     home = client.get("/").text
     assert f'href="{reverse("core:accessibility")}"' in home
-    assert "Accessibilité : partiellement conforme" in home
+    assert "Accessibilité : non conforme" in home
     page = client.get(reverse("core:accessibility"))
     assert page.status_code == 200
     text = page.text
@@ -29,7 +29,9 @@ def test_accessibility_statement_is_public_and_linked_from_every_footer(client):
         "Voies de recours",
     ):
         assert heading in text, heading
-    assert "partiellement conforme avec le référentiel général" in text
+    # No audit has been done: RGAA then requires "non conforme".
+    assert "non conforme avec le référentiel général" in text
+    assert "aucun audit de conformité n’a encore été réalisé" in text
     assert "Défenseur des droits" in text
     assert 'aria-current="page"' in text
 
