@@ -230,6 +230,18 @@ PUBLIC_URLS: dict[str, str] = {
     "permis:results_cepc": "certificat d’examen du permis (jeton signé, 30 minutes)",
     "vehicules:situation": "certificat de situation administrative (la carte grise est la clé)",
     "vehicules:situation_pdf": "certificat de situation administrative (jeton signé, 30 minutes)",
+    # Information pages and the legal pages of the footer (published content only).
+    "infos:faq": "questions fréquentes publiées",
+    "infos:guides": "guides « Tout savoir » publiés",
+    "infos:guide": "guide publié (un brouillon donne 404)",
+    "infos:news": "actualités publiées",
+    "infos:news_item": "actualité publiée (un brouillon donne 404)",
+    "infos:search": "recherche dans les pages publiées (longueur et débit bornés)",
+    "infos:cerfa": "liste des formulaires CERFA",
+    "infos:legal": "mentions légales (obligation légale)",
+    "infos:privacy": "données personnelles (RGPD, information des personnes)",
+    "infos:cookies": "gestion des cookies (obligation légale)",
+    "infos:sitemap": "plan du site",
     # Account: before one is signed in, by definition.
     "accounts:login": "connexion",
     "accounts:logout": "déconnexion (sans effet pour un inconnu)",
