@@ -61,6 +61,7 @@ LABELS = {
     "permis:photographers": _("Photographes agréés"),
     "vehicules:espace": _("Mon espace immatriculation"),
     "vehicules:cession_declarer": _("Déclarer la cession d’un véhicule"),
+    "vehicules:situation": _("Certificat de situation administrative (non-gage)"),
     "paiements:boutique": _("Acheter un timbre électronique"),
     "paiements:verifier": _("Vérifier un timbre électronique"),
     "paiements:rembourser": _("Demander le remboursement d’un timbre"),
