@@ -28,6 +28,7 @@ SECTIONS = {
     "identite": _("Carte d’identité et passeport"),
     "paiements": _("Timbres électroniques"),
     "annuaire": _("Services associés"),
+    "contact": _("Nous contacter"),
     "partenaires": _("Partenaires"),
     "instruction": _("Espace agents"),
 }
@@ -67,6 +68,9 @@ LABELS = {
     "paiements:rembourser": _("Demander le remboursement d’un timbre"),
     "annuaire:directory": _("Trouver un lieu près de chez vous"),
     "annuaire:ephoto_check": _("Vérifier un code photo-signature"),
+    "contact:home": _("Nous contacter"),
+    "contact:complaint": _("Faire une réclamation"),
+    "contact:my_tickets": _("Mes demandes de contact"),
     "identite:rdv_search": _("Prendre rendez-vous en mairie"),
     "instruction:login": _("Connexion des agents"),
 }
