@@ -72,6 +72,7 @@ LABELS = {
     "contact:complaint": _("Faire une réclamation"),
     "contact:my_tickets": _("Mes demandes de contact"),
     "identite:rdv_search": _("Prendre rendez-vous en mairie"),
+    "partenaires:status": _("Disponibilité de l’API partenaires"),
     "instruction:login": _("Connexion des agents"),
 }
 
