@@ -60,6 +60,7 @@ LABELS = {
     "procedures:new": _("Nouvelle demande"),
     "permis:my_licence": _("Mon permis de conduire"),
     "permis:photographers": _("Photographes agréés"),
+    "permis:results": _("Résultats du permis de conduire"),
     "vehicules:espace": _("Mon espace immatriculation"),
     "vehicules:cession_declarer": _("Déclarer la cession d’un véhicule"),
     "vehicules:situation": _("Certificat de situation administrative (non-gage)"),
