@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
 
 BENCH_DB = "titres_bench_search"
-PROCEDURE = "permis-bench"
+# The licence procedure: its search_values hook fills the entries.
+PROCEDURE = "permis-de-conduire"
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SYLLABLES = [
     "COR",
@@ -195,7 +196,7 @@ def generate(rows: int, batch: int, authority, owners) -> None:
         "first_names",
         "birth_date",
         "sex",
-        "neph",
+        "reference",
         "motif",
         "postal_code",
         "departement",
@@ -260,7 +261,12 @@ def generate(rows: int, batch: int, authority, owners) -> None:
             ) as copy:
                 for pk, _number, submitted, answers in demarche_rows:
                     values = entry_values(
-                        Demarche(answers=answers, submitted_at=submitted, created_at=submitted)
+                        Demarche(
+                            procedure_code=PROCEDURE,
+                            answers=answers,
+                            submitted_at=submitted,
+                            created_at=submitted,
+                        )
                     )
                     values["last_event"] = "soumettre"
                     copy.write_row((pk, *[values[f] for f in entry_fields]))
@@ -325,7 +331,7 @@ def measure(queries: int, authority, agent) -> None:
         page = Paginator(search_demarches(base(), criteria), 25).get_page(1)
         return page.paginator.count, list(page)
 
-    from titres.permis.normalisation import normalise_name
+    from titres.core.normalisation import normalise_name
 
     entry_table = DemarcheSearchEntry._meta.db_table
     demarche_table = Demarche._meta.db_table

@@ -66,7 +66,7 @@ def _corner_reachable(page):
     )
 
 
-def test_viewer_snpc_decision_labels_and_photo(page, login_agent, check_a11y):
+def test_viewer_decision_labels_and_photo(page, login_agent, check_a11y):
     from tests.procedures.factories import AuthorityFactory
     from titres.procedures.enums import Status
 
@@ -98,15 +98,15 @@ def test_viewer_snpc_decision_labels_and_photo(page, login_agent, check_a11y):
     check_a11y(page)
 
     # The difference is never validated in one click.
-    form = page.locator("#validation-snpc")
+    form = page.locator("#validation-registre")
     form.get_by_role("button", name="Valider la demande").click()
     expect(
         page.get_by_text("Des différences avec le dossier SNPC ne sont pas résolues")
     ).to_be_visible()
-    page.locator("#validation-snpc").get_by_text(
+    page.locator("#validation-registre").get_by_text(
         "Les données du dossier SNPC sont exactes", exact=False
     ).click()
-    page.locator("#validation-snpc").get_by_role("button", name="Valider la demande").click()
+    page.locator("#validation-registre").get_by_role("button", name="Valider la demande").click()
     expect(page.get_by_text("La demande est validée.")).to_be_visible()
     check_a11y(page)
     expect(

@@ -10,6 +10,7 @@ from tests.accounts.factories import UserFactory
 from tests.procedures.factories import AuthorityFactory, DemarcheFactory, DocumentFactory
 from titres.instruction.enums import AgentRole
 from titres.instruction.models import AgentMembership
+from titres.permis.procedure import CODE as PERMIS_CODE
 
 __all__ = [
     "AgentMembershipFactory",
@@ -73,5 +74,5 @@ class PermisDemarcheFactory(DemarcheFactory):
     """A driving-licence request with the answers layout of the permis
     wizard (etat_civil, motif, adresse)."""
 
-    procedure_code = "permis-test"
+    procedure_code = PERMIS_CODE
     answers = factory.LazyFunction(answers)

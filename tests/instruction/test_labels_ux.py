@@ -4,7 +4,7 @@ advanced search's options, its results and the work list."""
 import pytest
 from django.urls import reverse
 
-from titres.instruction.search import motif_label
+from titres.procedures.registry import motif_label
 
 from .factories import PermisDemarcheFactory, answers
 
@@ -57,7 +57,7 @@ def test_an_snpc_difference_cannot_be_validated_in_one_click(agent_client, diffe
     from titres.procedures.enums import Status
 
     page = agent_client.get(reverse("instruction:detail", args=[differing.number]))
-    assert 'id="validation-snpc"' in page.text
+    assert 'id="validation-registre"' in page.text
     assert "quelles données sont exactes ?" in page.text
     response = _post(agent_client, differing)
     assert (
@@ -66,7 +66,7 @@ def test_an_snpc_difference_cannot_be_validated_in_one_click(agent_client, diffe
     )
     differing.refresh_from_db()
     assert differing.status == Status.EN_COURS
-    response = _post(agent_client, differing, {"snpc_decision": "n-importe"})
+    response = _post(agent_client, differing, {"decision": "n-importe"})
     differing.refresh_from_db()
     assert differing.status == Status.EN_COURS
 
@@ -74,7 +74,7 @@ def test_an_snpc_difference_cannot_be_validated_in_one_click(agent_client, diffe
 def test_the_agents_decision_is_written_in_the_history(agent_client, agent, differing):
     from titres.procedures.enums import Status
 
-    response = _post(agent_client, differing, {"snpc_decision": "snpc"})
+    response = _post(agent_client, differing, {"decision": "snpc"})
     assert "La demande est validée." in response.text
     differing.refresh_from_db()
     assert differing.status == Status.VALIDEE
@@ -94,7 +94,7 @@ def test_no_difference_no_question(agent_client, authority):
         submitted=True, authority=authority, answers=answers(neph=record.neph)
     )
     page = agent_client.get(reverse("instruction:detail", args=[demarche.number]))
-    assert 'id="validation-snpc"' not in page.text
+    assert 'id="validation-registre"' not in page.text
     _post(agent_client, demarche)
     demarche.refresh_from_db()
     assert demarche.status == Status.VALIDEE
@@ -102,7 +102,10 @@ def test_no_difference_no_question(agent_client, authority):
 
 
 def test_file_of_an_unknown_procedure_reads_with_labels_and_french_dates(agent_client, authority):
-    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    # An older procedure code with the licence's answers layout.
+    demarche = PermisDemarcheFactory(
+        submitted=True, authority=authority, procedure_code="permis-ancien"
+    )
     page = agent_client.get(reverse("instruction:detail", args=[demarche.number])).text
     assert "<dt>Prénoms</dt>" in page and "<dt>Date de naissance</dt>" in page
     assert "<dd>01/01/1956</dd>" in page

@@ -83,7 +83,7 @@ def test_name_ignores_accents_and_case(agent_client, files):
         ({"prenom": "Raoul"}, "menard"),
         ({"date_naissance": "1956-01-01"}, "corneille"),
         ({"sexe": "F"}, "menard"),
-        ({"neph": "1234 5678 9012"}, "corneille"),
+        ({"reference": "1234 5678 9012"}, "corneille"),
         ({"departement": "57"}, "menard"),
         ({"code_postal": "54000"}, "corneille"),
         ({"motif": "perte"}, "menard"),

@@ -2,9 +2,9 @@ from datetime import date
 
 import pytest
 
+from titres.core.normalisation import normalise_commune, normalise_name
 from titres.permis.matching import MatchMethod
 from titres.permis.models import LicenceRecord
-from titres.permis.normalisation import normalise_commune, normalise_name
 from titres.permis.services import licence_refusal_reason, match_snpc_record
 
 from .factories import LicenceRecordFactory

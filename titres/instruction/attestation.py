@@ -11,10 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.procedures.enums import Status
-from titres.procedures.registry import Link
-
-from .production import is_permis
-from .search import civil_status, declared_neph
+from titres.procedures.registry import Link, find_procedure, person_of
 
 # The attestation never outlives the title's expected arrival by much.
 VALIDITY = timedelta(days=120)
@@ -22,16 +19,13 @@ AVAILABLE_STATUSES = frozenset({Status.VALIDEE, Status.EN_PRODUCTION})
 
 
 def is_available(demarche) -> bool:
-    """A procedure may say it gives no provisional right (e.g. the licence
-    inscription: the candidate has no licence yet)."""
-    from titres.procedures.registry import find_procedure
-
+    """Only for the procedures that say they give a provisional right
+    (`extra={"provisional_attestation": True}`: the licence renewal, not the
+    inscription, whose candidate has no licence yet), once validated."""
     definition = find_procedure(demarche.procedure_code)
-    if definition is not None and not (definition.extra or {}).get("provisional_attestation", True):
+    if definition is None or not (definition.extra or {}).get("provisional_attestation"):
         return False
-    return (
-        is_permis(demarche) and demarche.status in AVAILABLE_STATUSES and bool(demarche.decided_at)
-    )
+    return demarche.status in AVAILABLE_STATUSES and bool(demarche.decided_at)
 
 
 def file_links(demarche, user) -> list[Link]:
@@ -53,12 +47,13 @@ def valid_until(demarche) -> date:
     return timezone.localdate(demarche.decided_at) + VALIDITY
 
 
-def render(demarche, *, record=None) -> bytes:
+def render(demarche) -> bytes:
+    """The PDF, about the person the procedure names (`person` hook)."""
     from reportlab.lib.units import mm
 
     from titres.core.pdf import Document
 
-    status = civil_status(demarche.answers)
+    person = person_of(demarche)
     document = Document(
         _("Attestation provisoire de droits à conduire"),
         author=_("Agence nationale des titres sécurisés"),
@@ -71,26 +66,22 @@ def render(demarche, *, record=None) -> bytes:
     pdf.drawString(20 * mm, y, _("Attestation provisoire de droits à conduire"))
     y -= 12 * mm
     pdf.setFont("Helvetica", 11)
-    first_names = ", ".join(status["first_names"])
-    neph = (record.neph if record else "") or declared_neph(demarche.answers)
-    lines = [
-        (_("Nom de naissance"), status["birth_name"].upper()),
-        (_("Nom d’usage"), status["usage_name"].upper()),
-        (_("Prénoms"), first_names),
-        (
-            _("Date de naissance"),
-            status["birth_date"].strftime("%d/%m/%Y") if status["birth_date"] else "",
-        ),
-        (_("Numéro de dossier (NEPH)"), neph),
+    lines = []
+    if person is not None:
+        lines = [
+            (_("Nom de naissance"), person.last_name.upper()),
+            (_("Nom d’usage"), person.usage_name.upper()),
+            (_("Prénoms"), ", ".join(person.first_names)),
+            (
+                _("Date de naissance"),
+                person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+            ),
+            *person.details,
+        ]
+    lines += [
         (_("Numéro de la demande"), demarche.display_number),
-        (
-            _("Demande validée le"),
-            timezone.localtime(demarche.decided_at).strftime("%d/%m/%Y"),
-        ),
+        (_("Demande validée le"), timezone.localtime(demarche.decided_at).strftime("%d/%m/%Y")),
     ]
-    if record is not None:
-        categories = ", ".join(c.category for c in record.categories_in_order)
-        lines.append((_("Catégories"), categories))
     for label, value in lines:
         if not value:
             continue

@@ -6,7 +6,7 @@ from titres.core.journal import record_event
 from titres.instruction.audit import InstructionEvent
 from titres.procedures.selectors import demarches_owned_by
 
-from . import attestation, snpc
+from . import attestation
 
 
 def attestation_view(request, number):
@@ -17,8 +17,7 @@ def attestation_view(request, number):
     )
     if not attestation.is_available(demarche):
         raise Http404
-    match = snpc.match_for(demarche)
-    pdf = attestation.render(demarche, record=match.record if match else None)
+    pdf = attestation.render(demarche)
     record_event(
         InstructionEvent.ATTESTATION_DOWNLOADED,
         actor=request.user,

@@ -1,24 +1,24 @@
 """Demonstration data of the back office (idempotent): the authorities,
 three agents of the prefecture 543 (and of the vehicles' CERT), an agent of
 the ID titles' CERT (CERT-TES), all with a known password AND a known TOTP
-secret (and a static backup code, recreated at every load), and a few
-submitted files."""
+secret (and a static backup code, recreated at every load). The files they
+instruct come from the procedure apps' demos (e.g. permis.demo's licence
+requests for 543)."""
 
 from base64 import b32decode
-from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from titres.core.demo import DemoCredential
-from titres.procedures.enums import AuthorityKind, Role, Status
-from titres.procedures.models import Authority, Demarche, StatusChange
+from titres.procedures.enums import AuthorityKind
+from titres.procedures.models import Authority
 
 from .enums import AgentRole
 from .models import AgentMembership
-from .search import index_demarche
 
 PASSWORD = "Agent-Titres-2026!"  # noqa: S105 - demo account
 # Type it in an authenticator app (or use the backup code below).
@@ -35,6 +35,14 @@ AUTHORITIES = [
         AuthorityKind.CERT,
         [],
     ),
+    # ID cards and passports recorded at a town hall's counter go to this CERT
+    # (identite/services/counter.py creates it with the same code and name).
+    (
+        "CERT-TES",
+        "CERT titres d’identité (carte d’identité et passeport)",
+        AuthorityKind.CERT,
+        [],
+    ),
 ]
 AGENTS = [
     ("agent.instructeur", "Alice", "Instructrice", AgentRole.AGENT_INSTRUCTEUR),
@@ -44,14 +52,6 @@ AGENTS = [
 # The instructing centre of ID cards and passports: files recorded at a town
 # hall's counter go to it (titres/identite/services/counter.py).
 CERT_TES_AGENT = ("agent.cert-tes", "Denis", "Titres d’identité", AgentRole.AGENT_INSTRUCTEUR)
-CITIZEN = "demo-instruction-usager"
-FILES = [
-    ("CORNEILLE", ["Pierre"], date(1956, 1, 1), "M", "vol", "54000", 12),
-    ("MÉNARD", ["Raoul"], date(1981, 4, 19), "M", "perte", "54100", 9),
-    ("DELAUNAY", ["Antoine", "Louis"], date(1981, 4, 16), "M", "vol", "57000", 5),
-    ("OGER", ["David"], date(1972, 6, 22), "M", "deterioration", "88000", 2),
-    ("TESSIER", ["Étienne"], date(1981, 4, 19), "M", "vol", "55000", 1),
-]
 
 
 def _user(username, first_name, last_name):
@@ -80,46 +80,6 @@ def _devices(user):
     )
     if not static.token_set.filter(token=BACKUP_CODE).exists():
         StaticToken.objects.create(device=static, token=BACKUP_CODE)
-
-
-def _answers(name, first_names, birth, sex, motif, postal_code):
-    return {
-        "motif": {"motif": motif},
-        "etat_civil": {
-            "nom_naissance": name,
-            "nom_usage": "",
-            "prenoms": first_names,
-            "date_naissance": birth.isoformat(),
-            "sexe": sex,
-            "commune_naissance": "Nancy" if name == "CORNEILLE" else "",
-        },
-        "adresse": {"code_postal": postal_code},
-    }
-
-
-def _files(authority, owner):
-    if Demarche.objects.filter(owner=owner).exists():
-        return
-    for name, first_names, birth, sex, motif, postal_code, days in FILES:
-        submitted = timezone.now() - timedelta(days=days)
-        demarche = Demarche.objects.create(
-            procedure_code="permis-demo",
-            owner=owner,
-            status=Status.EN_COURS,
-            answers=_answers(name, first_names, birth, sex, motif, postal_code),
-            authority=authority,
-            submitted_at=submitted,
-        )
-        StatusChange.objects.create(
-            demarche=demarche,
-            from_status=Status.BROUILLON,
-            to_status=Status.EN_COURS,
-            event="soumettre",
-            label="Demande déposée",
-            actor=owner,
-            actor_role=Role.USAGER,
-        )
-        index_demarche(demarche)
 
 
 def load() -> list[DemoCredential]:
@@ -154,20 +114,14 @@ def load() -> list[DemoCredential]:
                 ),
             )
         )
-    credentials.append(_cert_tes_agent())
-    _files(authorities["543"], _user(CITIZEN, "Pierre", "Corneille"))
+    credentials.append(_cert_tes_agent(authorities["CERT-TES"]))
     return credentials
 
 
-def _cert_tes_agent() -> DemoCredential:
-    from django.urls import reverse
-
-    from titres.identite.services.counter import cert_authority
-
+def _cert_tes_agent(authority) -> DemoCredential:
     username, first_name, last_name, role = CERT_TES_AGENT
     user = _user(username, first_name, last_name)
     _devices(user)
-    authority = cert_authority()
     AgentMembership.objects.update_or_create(
         user=user, authority=authority, defaults={"role": role}
     )

@@ -44,17 +44,6 @@ class RejectReason(models.TextChoices):
     AUTRE = "autre", _("Autre motif")
 
 
-class SnpcDecision(models.TextChoices):
-    """Which data the agent found right when the request and the national
-    file differ (the choice is written in the file's history)."""
-
-    DEMANDE = (
-        "demande",
-        _("Les données de la demande sont exactes (le dossier SNPC est à corriger)"),
-    )
-    SNPC = "snpc", _("Les données du dossier SNPC sont exactes (elles sont retenues pour le titre)")
-
-
 class ProductionStatus(models.TextChoices):
     COMMANDE = "commande", _("Commande transmise à la fabrication")
     FABRIQUE = "fabrique", _("Titre fabriqué")

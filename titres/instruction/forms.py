@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from titres.procedures.enums import Status
+from titres.procedures.registry import motif_label
 
-from .enums import RejectReason, SnpcDecision, SortOrder
-from .search import motif_label
+from .enums import RejectReason, SortOrder
 
 
 class AgentLoginForm(DsfrBaseForm):
@@ -54,7 +54,12 @@ class SearchForm(DsfrBaseForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     sexe = forms.ChoiceField(label=_("Sexe"), choices=SEX_CHOICES, required=False)
-    neph = forms.CharField(label=_("Numéro de dossier (NEPH)"), max_length=20, required=False)
+    reference = forms.CharField(
+        label=_("Numéro du dossier ou du titre"),
+        help_text=_("NEPH, immatriculation…"),
+        max_length=30,
+        required=False,
+    )
     numero = forms.CharField(label=_("Numéro de demande"), max_length=30, required=False)
     annee = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, required=False)
     departement = forms.CharField(label=_("Département"), max_length=3, required=False)
@@ -88,16 +93,19 @@ class SearchForm(DsfrBaseForm):
 
 
 class ValidateForm(DsfrBaseForm):
-    """ "Valider la demande": when the request differs from the SNPC record,
-    the agent must say which data is right first."""
+    """ "Valider la demande": when the file differs from the registry its
+    procedure's agent panel compares it with, the agent must say which data
+    is right first (the panel's question and decisions)."""
 
-    snpc_decision = forms.ChoiceField(
-        label=_(
-            "Des différences avec le dossier SNPC sont signalées : quelles données sont exactes ?"
-        ),
-        choices=SnpcDecision.choices,
-        widget=forms.RadioSelect,
-    )
+    decision = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args, panel, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].label = panel.decision_question
+        self.fields["decision"].choices = [(d.value, d.label) for d in panel.decision_choices]
+        # DsfrBaseForm's __init__ already built the bound fields (with the
+        # default label): build them again with the panel's question.
+        self._bound_fields_cache.clear()
 
 
 class SuspendForm(DsfrBaseForm):

@@ -67,11 +67,16 @@ class Assignment(models.Model):
         return f"{self.demarche_id} → {self.agent_id}"
 
 
+# The file's main number (NEPH, plate, VIN...): letters and digits only.
+REFERENCE_LENGTH = 20
+
+
 class DemarcheSearchEntry(models.Model):
     """Denormalised, indexed copy of what agents search on (seed 002
     "Outil de recherche avancée"). Names are normalised (upper case, no
     accents) so "Cornéille" finds CORNEILLE. Filled by
-    `search.index_demarche` whenever a démarche is saved."""
+    `search.index_demarche` whenever a démarche is saved, from the values
+    the file's procedure gives (`ProcedureDefinition.search_values`)."""
 
     demarche = models.OneToOneField(
         Demarche, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
@@ -86,7 +91,7 @@ class DemarcheSearchEntry(models.Model):
     first_names = models.CharField(max_length=200, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)
-    neph = models.CharField(max_length=12, blank=True)
+    reference = models.CharField(max_length=REFERENCE_LENGTH, blank=True)
     motif = models.CharField(max_length=60, blank=True)
     postal_code = models.CharField(max_length=5, blank=True)
     departement = models.CharField(max_length=3, blank=True)
@@ -100,7 +105,7 @@ class DemarcheSearchEntry(models.Model):
         indexes = [
             models.Index(fields=["last_name", "birth_date"], name="instr_search_name_birth"),
             models.Index(fields=["usage_name", "birth_date"], name="instr_search_usage_birth"),
-            models.Index(fields=["neph"], name="instr_search_neph"),
+            models.Index(fields=["reference"], name="instr_search_reference"),
             models.Index(fields=["postal_code"], name="instr_search_cp"),
         ]
 

@@ -31,7 +31,7 @@ from django_tasks import task
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 from titres.instruction.audit import InstructionEvent
-from titres.procedures.enums import Category, Role, Status
+from titres.procedures.enums import Role, Status
 from titres.procedures.locks import lock_demarche
 from titres.procedures.models import Demarche
 from titres.procedures.notifications import demarche_url
@@ -82,13 +82,6 @@ def _enqueue(task_function, order_id: int) -> None:
             task_function.enqueue(order_id)
 
     transaction.on_commit(enqueue)
-
-
-def is_permis(demarche: Demarche) -> bool:
-    definition = find_procedure(demarche.procedure_code)
-    if definition is not None:
-        return str(definition.category) == Category.PERMIS
-    return demarche.procedure_code.startswith("permis")
 
 
 def _notify(order: ProductionOrder, step: str) -> None:
@@ -154,40 +147,20 @@ def _lock(order_id: int) -> ProductionOrder:
 
 
 def _new_title_number(demarche: Demarche) -> str:
-    if is_permis(demarche):
-        from titres.permis.services import next_title_number
-
-        return next_title_number(timezone.localdate())
+    """The procedure's own numbering (`new_title_number`, e.g. the licence
+    card's), else a generic one."""
+    definition = find_procedure(demarche.procedure_code)
+    if definition is not None and definition.new_title_number is not None:
+        return definition.new_title_number(demarche)
     return f"T{timezone.localdate():%y}{secrets.token_hex(4).upper()}"
 
 
-def _update_snpc(order: ProductionOrder) -> None:
-    """Record the new card on the holder's SNPC file; the old card is
-    marked according to the motif (lost, stolen, damaged, replaced)."""
-    demarche = order.demarche
-    if not is_permis(demarche):
-        return
-    from titres.permis.services import record_new_title
-
-    from .snpc import match_for
-
-    match = match_for(demarche)
-    if match is None or match.record is None:
-        record_event(
-            InstructionEvent.SNPC_NOT_UPDATED,
-            target=demarche,
-            data={"demarche": demarche.number, "motif": "dossier SNPC introuvable"},
-        )
-        return
-    from .search import declared_motif
-
-    record_new_title(
-        record=match.record,
-        actor=None,
-        number=order.title_number,
-        motif=declared_motif(demarche.answers),
-        demarche_number=demarche.number,
-    )
+def _title_produced(order: ProductionOrder) -> None:
+    """Tell the procedure the title exists (`title_produced`: e.g. the
+    licence records the new card in the SNPC)."""
+    definition = find_procedure(order.demarche.procedure_code)
+    if definition is not None and definition.title_produced is not None:
+        definition.title_produced(order.demarche, title_number=order.title_number)
 
 
 @transaction.atomic
@@ -204,7 +177,7 @@ def mark_produced(*, order_id: int, title_number: str = "") -> ProductionOrder:
         target=order,
         data={"demarche": order.demarche.number, "titre": order.title_number},
     )
-    _update_snpc(order)
+    _title_produced(order)
     _notify(order, "fabrique")
     return order
 

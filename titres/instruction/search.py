@@ -13,124 +13,51 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from titres.core import numbering
-from titres.permis.normalisation import normalise_first_names, normalise_name
+from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.procedures.enums import Status
 from titres.procedures.models import Demarche
-from titres.procedures.registry import FormStep, all_procedures
+from titres.procedures.registry import search_values_of
 
 from .enums import SortOrder
-from .models import DemarcheSearchEntry
+from .models import REFERENCE_LENGTH, DemarcheSearchEntry
 
 
-def _get(answers: dict, *paths: str, default=""):
-    """First non-empty value among dotted `paths` ("etat_civil.nom_naissance")."""
-    for path in paths:
-        node = answers
-        for part in path.split("."):
-            if not isinstance(node, dict):
-                node = None
-                break
-            node = node.get(part)
-        if node not in (None, "", [], {}):
-            return node
-    return default
-
-
-def _parse_date(value) -> date | None:
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text[:10], fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _first_names(value) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return [part.strip() for part in str(value or "").split(",") if part.strip()]
-
-
-def _sex(value) -> str:
-    text = str(value or "").strip().upper()
-    if text in {"H", "M", "HOMME", "MASCULIN"}:
-        return "M"
-    if text in {"F", "FEMME", "FEMININ", "FÉMININ"}:
-        return "F"
-    return ""
-
-
-def _digits(value, length: int) -> str:
+def _alnum(value, length: int) -> str:
+    """Letters and digits only, upper case: "1234 5678 9012" and
+    "ab-123-cd" are typed as they are printed."""
     text = "".join(c for c in str(value or "") if c.isalnum()).upper()
     return text[:length]
 
 
-def civil_status(answers: dict) -> dict:
-    """Declared civil status from the answers, tolerant of missing steps
-    (keys of permis.matching.match_snpc_record)."""
-    answers = answers or {}
-    return {
-        "birth_name": str(_get(answers, "etat_civil.nom_naissance", "etat_civil.nom")),
-        "usage_name": str(_get(answers, "etat_civil.nom_usage")),
-        "first_names": _first_names(_get(answers, "etat_civil.prenoms", "etat_civil.prenom")),
-        "sex": _sex(_get(answers, "etat_civil.sexe")),
-        "birth_date": _parse_date(_get(answers, "etat_civil.date_naissance")),
-        "birth_commune": str(_get(answers, "etat_civil.commune_naissance")),
-        "birth_departement": str(_get(answers, "etat_civil.departement_naissance")),
-        "birth_country": str(_get(answers, "etat_civil.pays_naissance")),
-    }
-
-
-def declared_neph(answers: dict) -> str:
-    return _digits(_get(answers or {}, "etat_civil.neph", "permis.neph", "neph"), 12)
-
-
-def motif_label(code: str) -> str:
-    """The label a person reads for a declared motif code ("vol" → "Vol du
-    titre"): taken from the "motif" field of the registered procedures'
-    forms; the code itself when no procedure knows it."""
-    for definition in all_procedures():
-        for step in definition.steps:
-            if not isinstance(step, FormStep):
-                continue
-            field = step.form_class.base_fields.get("motif")
-            for value, label in getattr(field, "choices", None) or ():
-                if value == code:
-                    return str(label)
-    return code
-
-
-def declared_motif(answers: dict) -> str:
-    motif = _get(answers or {}, "motif.motif", "motif")
-    return str(motif)[:60] if not isinstance(motif, dict) else ""
+def _departement(postal_code: str) -> str:
+    if not postal_code:
+        return ""
+    departement = postal_code[:3] if postal_code.startswith("97") else postal_code[:2]
+    if departement == "20":
+        departement = "2A" if postal_code < "20200" else "2B"
+    return departement
 
 
 def entry_values(demarche: Demarche) -> dict:
-    answers = demarche.answers or {}
-    status = civil_status(answers)
-    first_names = status["first_names"]
-    postal_code = _digits(_get(answers, "adresse.code_postal", "coordonnees.code_postal"), 5)
-    departement = ""
-    if postal_code:
-        departement = postal_code[:3] if postal_code.startswith("97") else postal_code[:2]
-        if departement == "20":
-            departement = "2A" if postal_code < "20200" else "2B"
-    departement = str(_get(answers, "adresse.departement", default=departement))[:3]
+    """The search entry of a file, from its procedure's `search_values`
+    hook (titres/procedures/backoffice.py): names and numbers normalised
+    here, so every procedure is searched alike."""
+    values = search_values_of(demarche)
+    first_names = [str(n).strip() for n in values.first_names if str(n).strip()]
+    postal_code = _alnum(values.postal_code, 5)
+    departement = str(values.departement or _departement(postal_code)).upper()[:3]
     submitted = demarche.submitted_at or demarche.created_at
     return {
-        "last_name_display": status["birth_name"][:100],
+        "last_name_display": str(values.last_name)[:100],
         "first_names_display": ", ".join(first_names)[:200],
-        "last_name": normalise_name(status["birth_name"])[:100],
-        "usage_name": normalise_name(status["usage_name"])[:100],
+        "last_name": normalise_name(values.last_name)[:100],
+        "usage_name": normalise_name(values.usage_name)[:100],
         "first_name": normalise_name(first_names[0])[:100] if first_names else "",
         "first_names": normalise_first_names(first_names)[:200],
-        "birth_date": status["birth_date"],
-        "sex": status["sex"],
-        "neph": declared_neph(answers),
-        "motif": declared_motif(answers),
+        "birth_date": values.birth_date,
+        "sex": values.sex if values.sex in {"M", "F"} else "",
+        "reference": _alnum(values.reference, REFERENCE_LENGTH),
+        "motif": str(values.motif)[:60],
         "postal_code": postal_code,
         "departement": departement,
         "year": timezone.localtime(submitted).year if submitted else None,
@@ -154,7 +81,7 @@ class Criteria:
     prenom: str = ""
     date_naissance: date | None = None
     sexe: str = ""
-    neph: str = ""
+    reference: str = ""
     numero: str = ""
     annee: int | None = None
     departement: str = ""
@@ -193,8 +120,8 @@ def search_demarches(queryset: QuerySet[Demarche], criteria: Criteria) -> QueryS
         q &= Q(search_entry__birth_date=c.date_naissance)
     if c.sexe:
         q &= Q(search_entry__sex=c.sexe)
-    if c.neph:
-        q &= Q(search_entry__neph=_digits(c.neph, 12))
+    if c.reference:
+        q &= Q(search_entry__reference=_alnum(c.reference, REFERENCE_LENGTH))
     if c.numero:
         q &= Q(number=numbering.normalize(c.numero))
     if c.annee:
@@ -202,7 +129,7 @@ def search_demarches(queryset: QuerySet[Demarche], criteria: Criteria) -> QueryS
     if c.departement:
         q &= Q(search_entry__departement=c.departement.strip().upper())
     if c.code_postal:
-        q &= Q(search_entry__postal_code=_digits(c.code_postal, 5))
+        q &= Q(search_entry__postal_code=_alnum(c.code_postal, 5))
     if c.modifie_du:
         q &= Q(updated_at__gte=_day_start(c.modifie_du))
     if c.modifie_au:

@@ -17,12 +17,12 @@ from titres.procedures import services as procedure_services
 from titres.procedures.enums import Role, Status
 from titres.procedures.locks import lock_demarche
 from titres.procedures.models import Demarche
+from titres.procedures.registry import agent_panel_of
 from titres.procedures.workflow import TransitionRefused, apply_transition
 
 from .access import role_on
-from .enums import ACTING_ROLES, AgentRole, RejectReason, SnpcDecision
+from .enums import ACTING_ROLES, AgentRole, RejectReason
 from .models import AgentMembership, Assignment, ProductionOrder
-from .snpc import match_for
 
 READ_ONLY = gettext_lazy("Votre rôle (lecture seule) ne permet pas d’agir sur les demandes.")
 
@@ -53,14 +53,18 @@ def record_file_view(
     )
 
 
-def record_snpc_view(*, record, demarche: Demarche, user, role: str | None, request=None) -> None:
+def record_registry_view(
+    *, consultation, demarche: Demarche, user, role: str | None, request=None
+) -> None:
+    """A registry record shown on the file page (the procedure's agent
+    panel says which event, record and data)."""
     record_event(
-        InstructionEvent.SNPC_VIEWED,
+        consultation.event,
         actor=user,
         actor_role=role or "",
         request=request,
-        target=record,
-        data={"neph": record.neph, "demarche": demarche.number},
+        target=consultation.target,
+        data={**consultation.data, "demarche": demarche.number},
     )
 
 
@@ -148,36 +152,25 @@ def _act(demarche, agent, event, *, comment="", request=None, data=None):
     return change
 
 
-SNPC_DECISION_REQUIRED = gettext_lazy(
-    "Des différences avec le dossier SNPC ne sont pas résolues : indiquez quelles données "
-    "sont exactes avant de valider la demande."
-)
-
-
 @transaction.atomic
-def validate(*, demarche: Demarche, agent, snpc_decision: str = "", request=None):
-    """Validate the file. If the request differs from the national file, the
-    agent's decision on which data is right is required and written in the
-    history (comment and data)."""
-    match = match_for(demarche)
-    differences = list(match.differences) if match else []
-    if not differences:
+def validate(*, demarche: Demarche, agent, decision: str = "", request=None):
+    """Validate the file. If its procedure's agent panel finds differences
+    with the registry that need a decision, the agent's decision on which
+    data is right is required and written in the history (comment and
+    data)."""
+    panel = agent_panel_of(demarche)
+    if panel is None or not panel.decision_required:
         return _act(demarche, agent, "valider", request=request)
-    if snpc_decision not in SnpcDecision.values:
-        raise ValidationError(SNPC_DECISION_REQUIRED)
-    labels = ", ".join(d.label for d in differences)
-    retained = (
-        _("données de la demande retenues")
-        if snpc_decision == SnpcDecision.DEMANDE
-        else _("données du dossier SNPC retenues")
-    )
+    chosen = next((d for d in panel.decision_choices if d.value == decision), None)
+    if chosen is None:
+        raise ValidationError(panel.decision_message)
     return _act(
         demarche,
         agent,
         "valider",
-        comment=_("Différences avec le dossier SNPC vérifiées (%(fields)s) : %(retained)s.")
-        % {"fields": labels, "retained": retained},
-        data={"snpc_differences": [d.field for d in differences], "snpc_decision": snpc_decision},
+        comment=panel.decision_comment
+        % {"fields": ", ".join(panel.differences), "retained": chosen.retained},
+        data={"differences": list(panel.differences), "decision": chosen.value},
         request=request,
     )
 
@@ -283,7 +276,7 @@ __all__ = [
     "bulk",
     "record_document_view",
     "record_file_view",
-    "record_snpc_view",
+    "record_registry_view",
     "reject",
     "suspend",
     "take",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from titres.core.journal import record_event
+from titres.core.normalisation import normalise_name
 from titres.permis.audit import PermisEvent
 
 from .models import (
@@ -14,7 +15,6 @@ from .models import (
     LicenceTitle,
     Photographer,
 )
-from .normalisation import normalise_name
 from .services import register_photo
 
 

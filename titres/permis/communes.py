@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .normalisation import normalise_commune
+from titres.core.normalisation import normalise_commune
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COMMUNES_FILE = DATA_DIR / "communes.csv.gz"

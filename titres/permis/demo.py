@@ -206,9 +206,74 @@ def load_authorities() -> None:
     default_authority()
 
 
+# Submitted licence requests for the back office's demo agents (authority 543).
+BACKOFFICE_CITIZEN = "demo-instruction-usager"
+BACKOFFICE_FILES = [
+    ("CORNEILLE", ["Pierre"], date(1956, 1, 1), "M", "vol", "54000", 12),
+    ("MÉNARD", ["Raoul"], date(1981, 4, 19), "M", "perte", "54100", 9),
+    ("DELAUNAY", ["Antoine", "Louis"], date(1981, 4, 16), "M", "vol", "57000", 5),
+    ("OGER", ["David"], date(1972, 6, 22), "M", "deterioration", "88000", 2),
+    ("TESSIER", ["Étienne"], date(1981, 4, 19), "M", "vol", "55000", 1),
+]
+
+
+def _backoffice_files() -> None:
+    """Idempotent: created once for the demo citizen (indexed for the
+    agents' search by the back office's post_save receiver)."""
+    from django.contrib.auth import get_user_model
+
+    from titres.procedures.enums import Role, Status
+    from titres.procedures.models import Authority, Demarche, StatusChange
+
+    from .procedure import CODE
+
+    owner, _created = get_user_model().objects.get_or_create(
+        username=BACKOFFICE_CITIZEN,
+        defaults={
+            "email": f"{BACKOFFICE_CITIZEN}@demo.titres.localhost",
+            "first_name": "Pierre",
+            "last_name": "Corneille",
+            "email_verified_at": timezone.now(),
+        },
+    )
+    if Demarche.objects.filter(owner=owner).exists():
+        return
+    authority = Authority.objects.get(code="543")
+    for name, first_names, birth, sex, motif, postal_code, days in BACKOFFICE_FILES:
+        demarche = Demarche.objects.create(
+            procedure_code=CODE,
+            owner=owner,
+            status=Status.EN_COURS,
+            answers={
+                "motif": {"motif": motif},
+                "etat_civil": {
+                    "nom_naissance": name,
+                    "nom_usage": "",
+                    "prenoms": first_names,
+                    "date_naissance": birth.isoformat(),
+                    "sexe": sex,
+                    "commune_naissance": "Nancy" if name == "CORNEILLE" else "",
+                },
+                "adresse": {"code_postal": postal_code},
+            },
+            authority=authority,
+            submitted_at=timezone.now() - timedelta(days=days),
+        )
+        StatusChange.objects.create(
+            demarche=demarche,
+            from_status=Status.BROUILLON,
+            to_status=Status.EN_COURS,
+            event="soumettre",
+            label="Demande déposée",
+            actor=owner,
+            actor_role=Role.USAGER,
+        )
+
+
 def load() -> list[DemoCredential]:
     ensure_reference_data()
     load_authorities()
+    _backoffice_files()
     credentials = []
     for person in PEOPLE:
         record = _upsert_person(person)

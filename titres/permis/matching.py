@@ -11,10 +11,11 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from titres.core.normalisation import normalise_commune, normalise_first_names, normalise_name
+
 from .enums import LicenceState
 from .identifiers import compact
 from .models import LicenceRecord
-from .normalisation import normalise_commune, normalise_first_names, normalise_name
 
 # Keys of the `civil_status` dict and how to compare each one.
 FIELD_LABELS = {

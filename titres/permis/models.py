@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from titres.core.normalisation import normalise_commune, normalise_first_names, normalise_name
+
 from .enums import (
     CATEGORY_ORDER,
     Category,
@@ -17,7 +19,6 @@ from .enums import (
     TitleStatus,
 )
 from .identifiers import format_ephoto_code, format_neph
-from .normalisation import normalise_commune, normalise_first_names, normalise_name
 
 TITLE_VALIDITY_YEARS = 15
 EPHOTO_VALIDITY = timedelta(days=183)  # six months

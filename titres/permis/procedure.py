@@ -26,7 +26,9 @@ from titres.procedures.registry import (
     register_procedure,
 )
 
+from . import backoffice
 from . import request_forms as rf
+from .backoffice import snpc_match
 
 logger = logging.getLogger(__name__)
 
@@ -363,35 +365,6 @@ def resolve_authority(demarche):
 # --- Submission --------------------------------------------------------------------
 
 
-def civil_status_of(answers: dict) -> dict:
-    """The request's état civil in the keys of match_snpc_record."""
-    ec = (answers or {}).get("etat_civil") or {}
-    status = {
-        "birth_name": ec.get("nom_naissance", ""),
-        "first_names": ec.get("prenoms", []),
-        "sex": ec.get("sexe", ""),
-        "birth_date": ec.get("date_naissance", ""),
-    }
-    if ec.get("nom_usage"):
-        status["usage_name"] = ec["nom_usage"]
-    if ec.get("pays_naissance"):
-        status["birth_country"] = ec["pays_naissance"]
-    else:
-        status["birth_commune"] = ec.get("commune_naissance", "")
-        status["birth_departement"] = ec.get("departement_naissance", "")
-    return status
-
-
-def snpc_match(demarche):
-    from .matching import match_snpc_record
-
-    answers = demarche.answers or {}
-    return match_snpc_record(
-        neph=((answers.get("etat_civil") or {}).get("neph") or None),
-        civil_status=civil_status_of(answers),
-    )
-
-
 def before_submit(demarche) -> None:
     """Step 7: a suspended, cancelled or invalidated licence is refused with
     the reason; a blocked draft (no e-photo code after 15 days) too."""
@@ -514,6 +487,8 @@ def definition() -> ProcedureDefinition:
         fixed_numbering=True,
         confirmation_url=confirmation_url,
         links=links,
+        extra={"provisional_attestation": True},
+        **backoffice.hooks(),
     )
 
 

@@ -29,8 +29,9 @@ def record_for_partner(*, neph: str, birth_name: str, first_names, birth_date):
     (birth or usage name, first names, birth date, compared normalised),
     else None. For the partner API (titres/partenaires), which must not
     learn whether the NEPH exists when the identity does not match."""
+    from titres.core.normalisation import normalise_first_names, normalise_name
+
     from .identifiers import compact
-    from .normalisation import normalise_first_names, normalise_name
 
     record = (
         LicenceRecord.objects.filter(neph=compact(neph))

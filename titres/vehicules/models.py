@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from titres.permis.normalisation import normalise_first_names, normalise_name
+from titres.core.normalisation import normalise_first_names, normalise_name
 
 from . import plates
 from .enums import (

@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from titres.permis.normalisation import normalise_name
+from titres.core.normalisation import normalise_name
 
 from . import plates
 from .enums import HolderRole, PersonKind, SituationKind

@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 
 from titres.core.rows import day, esc, number_url
 from titres.procedures.enums import Status
+from titres.procedures.registry import motif_label as _motif_label
 from titres.procedures.templatetags.procedures_tags import status_badge
-
-from ..search import motif_label as _motif_label
 
 register = template.Library()
 
@@ -26,6 +25,14 @@ def _entry(demarche):
         return None
 
 
+def _review_badge(label: str) -> str:
+    """The badge of the file's procedure `review_flag` (annotated by
+    views.common.review_annotation), e.g. "Écart SNPC à vérifier"."""
+    if not label:
+        return ""
+    return f' <p class="fr-badge fr-badge--sm fr-badge--warning">{esc(label)}</p>'
+
+
 @register.simple_tag
 def worklist_rows(demarches, now, bulk_open):
     """The rows of the work list, built in Python (titres.core.rows says why):
@@ -34,9 +41,6 @@ def worklist_rows(demarches, now, bulk_open):
     detail_url = number_url("instruction:detail")
     motifs = {}
     new_badge = f' <p class="fr-badge fr-badge--sm fr-badge--new">{esc(_("Complément reçu"))}</p>'
-    snpc_badge = (
-        f' <p class="fr-badge fr-badge--sm fr-badge--warning">{esc(_("Écart SNPC à vérifier"))}</p>'
-    )
     select_label = _("Sélectionner la demande %(n)s")
     see = esc(_("Voir"))
     rows = []
@@ -64,7 +68,7 @@ def worklist_rows(demarches, now, bulk_open):
             f"<td>{day(entry.birth_date) if entry else ''}</td>"
             f"<td>{motifs[motif]}</td><td>{day(d.submitted_at)}</td><td>{esc(since)}</td>"
             f"<td>{status_badge(d)}{new_badge if completed else ''}"
-            f"{snpc_badge if d.snpc_review else ''}</td>"
+            f"{_review_badge(d.review_flag)}</td>"
             f"<td>{esc(d.assigned_agent or '—')}</td>"
             f'<td><a class="fr-link" href="{esc(detail_url(d.number))}">{see}'
             f'<span class="fr-sr-only"> {esc(display)}</span></a></td></tr>\n'

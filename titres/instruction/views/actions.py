@@ -47,7 +47,7 @@ def action(request, number, name):
             services.validate(
                 demarche=demarche,
                 agent=request.user,
-                snpc_decision=request.POST.get("snpc_decision", ""),
+                decision=request.POST.get("decision", ""),
                 request=request,
             )
             messages.success(request, _("La demande est validée."))

@@ -1,14 +1,14 @@
 """What the back office pages share: the authority and role of the agent,
 the page context, the files the agent may see."""
 
-from django.db.models import F
+from django.db.models import Case, CharField, F, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from titres.core import numbering
 from titres.procedures.models import Authority
+from titres.procedures.registry import review_flags
 
-from .. import snpc
 from ..access import agent_demarches, can_act, is_chef, request_memberships
 from ..enums import AgentRole
 
@@ -34,6 +34,21 @@ def page_context(request, authority, role, **extra):
     }
 
 
+def review_annotation():
+    """The work list's badge of each row ("Écart SNPC à vérifier"): the
+    label of the file's procedure `review_flag` where its expression holds,
+    else "". One CASE in the list's own SQL, so the query count does not
+    depend on the rows."""
+    return Case(
+        *[
+            When(flag.expression(), procedure_code__in=codes, then=Value(str(flag.label)))
+            for flag, codes in review_flags()
+        ],
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def list_queryset(user, authority):
     return (
         agent_demarches(user)
@@ -42,7 +57,7 @@ def list_queryset(user, authority):
         # Read as `d.assigned_agent`: `d.assignment` on an unassigned file
         # raises (then dir() of the model) in the template, on every row.
         .annotate(
-            snpc_review=snpc.needs_review_annotation(),
+            review_flag=review_annotation(),
             assigned_agent=F("assignment__agent__username"),
         )
     )

@@ -63,7 +63,7 @@ def csv_export(request, authority, results):
         entry = getattr(demarche, "search_entry", None)
         writer.writerow(
             [
-                entry.neph if entry else "",
+                entry.reference if entry else "",
                 entry.last_name_display if entry else "",
                 entry.first_names_display if entry else "",
                 entry.birth_date.strftime("%d/%m/%Y") if entry and entry.birth_date else "",

@@ -7,17 +7,23 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from titres.procedures.enums import DocumentStatus, Status
-from titres.procedures.registry import FormStep, all_procedures, find_procedure
+from titres.procedures.registry import (
+    FormStep,
+    agent_panel_of,
+    all_procedures,
+    display_value,
+    find_procedure,
+    person_of,
+    photo_of,
+)
 from titres.procedures.selectors import history_of
 
-from .. import services, snpc, viewer
+from .. import services, viewer
 from ..access import can_act, is_chef, role_on
 from ..auth import agent_view
 from ..enums import ACTING_ROLES
 from ..forms import AssignForm, RejectForm, SuspendForm, ValidateForm
-from ..search import motif_label
 from .common import file_of, page_context
-from .photo import ephoto_of
 from .viewer import unavailable_reason
 
 
@@ -40,13 +46,11 @@ def _known_step(slug):
     return None
 
 
-def _generic_value(key, value) -> str:
+def _generic_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value if v not in (None, ""))
-    if key == "motif":
-        return motif_label(str(value))
     if isinstance(value, str) and ISO_DATE.match(value):
         return date.fromisoformat(value).strftime("%d/%m/%Y")
     return str(value)
@@ -70,8 +74,10 @@ def _sections(demarche):
         rows = []
         if isinstance(values, dict):
             for key, value in values.items():
-                label = fields[key].label if key in fields else key.replace("_", " ").capitalize()
-                rows.append((str(label), _generic_value(key, value)))
+                if key in fields:  # the known step's label and choices
+                    rows.append((str(fields[key].label), display_value(fields[key], value)))
+                else:
+                    rows.append((key.replace("_", " ").capitalize(), _generic_value(value)))
         else:
             rows.append((slug, str(values)))
         title = step.title if step else slug.replace("_", " ").capitalize()
@@ -82,16 +88,21 @@ def _sections(demarche):
 @agent_view
 @never_cache
 def demarche_detail(request, number):
-    """The file: the request's data beside the SNPC record, the documents
-    viewer, photo and signature, actions and history."""
+    """The file: the person concerned, the procedure's agent panel (the
+    request beside its registry: SNPC, SIV...), the documents viewer, photo
+    and signature, actions and history — what is shown of the answers comes
+    from the procedure's hooks only (titres/procedures/backoffice.py)."""
     demarche = file_of(request, number)
     role = role_on(request.user, demarche.authority_id)
     services.record_file_view(demarche=demarche, user=request.user, role=role, request=request)
-    match = snpc.match_for(demarche)
-    record = match.record if match else None
-    if record is not None:
-        services.record_snpc_view(
-            record=record, demarche=demarche, user=request.user, role=role, request=request
+    panel = agent_panel_of(demarche)
+    if panel is not None and panel.consultation is not None:
+        services.record_registry_view(
+            consultation=panel.consultation,
+            demarche=demarche,
+            user=request.user,
+            role=role,
+            request=request,
         )
     documents = [
         d
@@ -107,7 +118,6 @@ def demarche_detail(request, number):
     if viewable:
         services.record_document_view(document=current, user=request.user, request=request)
     index = documents.index(current) if current else 0
-    ephoto_code, ephoto = ephoto_of(demarche)
     agents = None
     if is_chef(role):
         from django.contrib.auth import get_user_model
@@ -127,10 +137,9 @@ def demarche_detail(request, number):
         demarche.authority,
         role,
         demarche=demarche,
-        match=match,
-        record=record,
-        rows=snpc.comparison(demarche, match),
-        differences=bool(match and match.differences),
+        panel=panel,
+        person=person_of(demarche),
+        photo=photo_of(demarche),
         sections=_sections(demarche),
         documents=documents,
         current=current,
@@ -141,13 +150,10 @@ def demarche_detail(request, number):
         unavailable_reason=unavailable_reason(current) if current and not viewable else "",
         pages=range(1, viewer.page_count(current) + 1) if viewable else [],
         page_count=viewer.page_count(current) if viewable else 0,
-        ephoto_code=ephoto_code,
-        photo_by_post=((demarche.answers or {}).get("photo") or {}).get("mode_photo") == "talon",
-        ephoto=ephoto,
         history=history_of(demarche),
         thread=thread,
         assignment=assignment,
-        validate_form=ValidateForm() if match and match.differences else None,
+        validate_form=ValidateForm(panel=panel) if panel and panel.decision_required else None,
         suspend_form=SuspendForm(),
         reject_form=RejectForm(),
         assign_form=AssignForm(agents=agents) if agents is not None else None,

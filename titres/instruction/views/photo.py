@@ -1,34 +1,15 @@
-"""The e-photo and signature of a file's applicant."""
+"""The photo and signature of a file's applicant, as the file's procedure
+gives them (`ProcedureDefinition.photo`)."""
 
 from django.http import Http404, HttpResponse
 from django.views.decorators.cache import never_cache
 
 from titres.core.journal import record_event
 from titres.instruction.audit import InstructionEvent
+from titres.procedures.registry import photo_of
 
 from ..auth import agent_view
 from .common import file_of
-
-
-def ephoto_of(demarche):
-    from ..search import _get
-
-    code = _get(
-        demarche.answers or {},
-        "photo.code_ephoto",
-        "photo.ephoto",
-        "photo.code",
-        "photo_signature.code_ephoto",
-        "ephoto.code",
-    )
-    if not code:
-        return "", None
-    try:
-        from titres.permis.identifiers import compact
-        from titres.permis.models import EPhoto
-    except ImportError:  # pragma: no cover
-        return str(code), None
-    return str(code), EPhoto.objects.filter(code=compact(str(code))).first()
 
 
 @agent_view
@@ -37,15 +18,15 @@ def ephoto_image(request, number, kind):
     if kind not in {"photo", "signature"}:
         raise Http404
     demarche = file_of(request, number)
-    _code, ephoto = ephoto_of(demarche)
-    field = getattr(ephoto, "image" if kind == "photo" else "signature", None) if ephoto else None
+    photo = photo_of(demarche)
+    field = (photo.image if kind == "photo" else photo.signature) if photo else None
     if not field:
         raise Http404
     record_event(
         InstructionEvent.PHOTO_VIEWED,
         actor=request.user,
         request=request,
-        target=ephoto,
+        target=photo.target,
         data={"demarche": demarche.number, "element": kind},
     )
     with field.open("rb") as handle:

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from django.core.exceptions import ValidationError
 from ninja import Query, Router, Schema
 
-from titres.permis.normalisation import normalise_first_names, normalise_name
+from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.vehicules import plates, selectors
 from titres.vehicules.enums import HolderRole, PersonKind, SituationKind
 

@@ -25,6 +25,7 @@ from titres.procedures.registry import (
     register_procedure,
 )
 
+from .. import backoffice
 from .. import procedure as licence
 from .. import request_forms as rf
 from ..identifiers import compact, format_neph, neph_is_valid
@@ -253,6 +254,10 @@ def definition() -> ProcedureDefinition:
             getattr(user, "profile", "particulier") in {"particulier", rules.SCHOOL_PROFILE}
         ),
         confirmation_title=gettext_lazy("Confirmation"),
+        # The CEPC is the provisional right until the card arrives; the
+        # attestation provisoire adds the validated request.
+        extra={"provisional_attestation": True},
+        **backoffice.hooks(),
     )
 
 

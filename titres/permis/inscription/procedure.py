@@ -28,6 +28,7 @@ from titres.procedures.registry import (
     register_procedure,
 )
 
+from .. import backoffice
 from .. import procedure as licence
 from .. import request_forms as rf
 from . import rules
@@ -199,7 +200,8 @@ def definition() -> ProcedureDefinition:
         links=links,
         # No card is made from an inscription: the title is requested after
         # the exam; the back office offers no "Transmettre à la production".
-        extra={"produces_title": False, "provisional_attestation": False},
+        extra={"produces_title": False},
+        **backoffice.hooks(),
     )
 
 

@@ -87,7 +87,7 @@ def attribute_neph(*, demarche, actor, request=None) -> LicenceRecord:
     licence_request.neph_attributed_at = timezone.now()
     licence_request.save(update_fields=["record", "neph_attributed_at"])
     # The NEPH joins the answers so the back office's SNPC view and search
-    # find the file by number (instruction.search.declared_neph reads "neph").
+    # find the file by number (permis.backoffice.declared_neph reads "neph").
     from titres.procedures.models import Demarche
 
     answers = {**(demarche.answers or {}), "neph": neph}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
-from titres.permis.normalisation import normalise_first_names, normalise_name
+from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.vehicules.audit import VehiculesEvent
 
 from .. import plates

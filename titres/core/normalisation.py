@@ -1,4 +1,5 @@
-"""Name normalisation shared by the SNPC search columns and the communes table.
+"""Name normalisation shared by the registries' search columns (SNPC, SIV),
+the agents' search and the communes table.
 
 Matching must not depend on accents, case, hyphens or apostrophes: the
 citizen types "Corneille", the file says "CORNEILLE"; "Saint-Étienne" and
