@@ -139,3 +139,48 @@ def test_a_rejected_fni_file_keeps_its_number_and_spends_the_allotted_one(filed_
     assert vehicle.plate == "3457TV59" and vehicle.plate_system == PlateSystem.FNI
     # Never given again: the next FNI change gets the next number.
     assert PlateSequence.objects.get(pk=1).next_index == 1
+
+
+def _agent_client(agent):
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=agent, name="Application", confirmed=True)
+    client = Client()
+    client.force_login(agent)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    return client
+
+
+def test_the_cert_sees_the_siv_panel_search_and_badge(filed_fni, cert_agent):
+    """Issue 15: the registry's vehicle and holder beside the file, through
+    the procedure's agent_panel hook; the plate finds the file."""
+    from django.urls import reverse
+
+    from titres.core.models import AuditEvent
+
+    demarche, vehicle = filed_fni
+    client = _agent_client(cert_agent)
+    page = client.get(reverse("instruction:detail", args=[demarche.number])).content.decode()
+    assert "Consultation SIV" in page and "Consultation SNPC" not in page
+    assert vehicle.vin in page and "3457 TV 59" in page
+    assert "Information de la demande et dossier SIV" in page
+    assert "Photo et signature" not in page
+    event = AuditEvent.objects.get(event="vehicules.siv_viewed")
+    assert event.data["immatriculation"] == vehicle.plate and event.actor == cert_agent
+    code = demarche.authority.code
+    found = client.get(reverse("instruction:search", args=[code]), {"reference": "3457-tv-59"})
+    assert demarche.display_number in found.content.decode()
+    assert (
+        "Situation SIV à vérifier"
+        not in client.get(
+            reverse("instruction:worklist", args=[code]) + "?onglet=toutes"
+        ).content.decode()
+    )
+    add_situation(vehicle=vehicle, kind=SituationKind.VOL, actor=None)
+    listing = client.get(reverse("instruction:worklist", args=[code]) + "?onglet=toutes")
+    assert "Situation SIV à vérifier" in listing.content.decode()
+    page = client.get(reverse("instruction:detail", args=[demarche.number])).content.decode()
+    assert page.count('class="titres-diff"') == 1

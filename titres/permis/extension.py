@@ -29,6 +29,7 @@ from titres.procedures.registry import (
     register_procedure,
 )
 
+from . import backoffice
 from . import procedure as licence
 from . import request_forms as rf
 from .enums import LicenceState
@@ -443,6 +444,8 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Confirmation"),
         confirmation_url=licence.confirmation_url,
         links=licence.links,
+        extra={"provisional_attestation": True},
+        **backoffice.hooks(),
     )
 
 

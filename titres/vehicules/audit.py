@@ -15,6 +15,7 @@ class VehiculesEvent(AuditCode):
     REGISTRY_IMPORTED = "vehicules.registry_imported"
     SITUATION_LIFTED = "vehicules.situation_lifted"
     SITUATION_REGISTERED = "vehicules.situation_registered"
+    SIV_VIEWED = "vehicules.siv_viewed"
     SIV_VIEWED_ADMIN = "vehicules.siv_viewed_admin"
     TITULAIRE_CHANGED = "vehicules.titulaire_changed"
     TAXES_PAID = "vehicules.taxes_paid"

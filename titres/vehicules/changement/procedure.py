@@ -32,7 +32,7 @@ from ..enums import PlateSystem
 from ..models import ChangeOfHolder, Vehicle
 from ..selectors import RegistryRefusal, situation_refusal
 from ..services.cession import use_code
-from . import forms, state
+from . import backoffice, forms, state
 
 CODE = "vehicule-changement-titulaire"
 AUTHORITY_CODE = "CERT-SIV"
@@ -306,6 +306,7 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=confirmation_url,
         links=links,
+        **backoffice.hooks(),
     )
 
 

@@ -1,0 +1,210 @@
+"""What the CERT's agents see of a change-of-holder file in the back office
+(the hooks of ProcedureDefinition, titres/procedures/backoffice.py): the
+search values (new holder, plate), the person (the new holder), and the
+SIV panel — the registry's vehicle and holders beside what the file says,
+differences highlighted. The only code that reads this procedure's answers
+for the back office."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from titres.core.normalisation import normalise_name
+from titres.procedures.backoffice import (
+    AgentPanel,
+    ComparisonRow,
+    Consultation,
+    Person,
+    ReviewFlag,
+    SearchValues,
+)
+
+from ..audit import VehiculesEvent
+from ..enums import BLOCKING_SITUATIONS
+from ..models import Situation
+from ..plates import canonical
+from . import state
+
+
+def _day(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _names(value) -> list[str]:
+    return [n for n in str(value or "").replace(",", " ").split() if n]
+
+
+def _fmt_day(value) -> str:
+    day = _day(value)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def search_values(demarche) -> SearchValues:
+    holder = state.holder_answers(demarche)
+    start = state.start_answers(demarche)
+    named = state.named_holder(demarche)
+    return SearchValues(
+        last_name=holder.get("nom_naissance") or named.get("nom_naissance", ""),
+        usage_name=holder.get("nom_usage", ""),
+        first_names=_names(holder.get("prenoms") or named.get("prenoms")),
+        birth_date=_day(holder.get("date_naissance") or named.get("date_naissance")),
+        sex=str(holder.get("sexe") or "")[:1].upper(),
+        reference=str(start.get("immatriculation") or ""),
+        postal_code=str(holder.get("code_postal") or ""),
+    )
+
+
+def person(demarche) -> Person:
+    """The new holder the certificate will name."""
+    holder = state.holder_answers(demarche)
+    named = state.named_holder(demarche)
+    start = state.start_answers(demarche)
+    return Person(
+        last_name=holder.get("nom_naissance") or named.get("nom_naissance", ""),
+        usage_name=holder.get("nom_usage", ""),
+        first_names=_names(holder.get("prenoms") or named.get("prenoms")),
+        birth_date=_day(holder.get("date_naissance") or named.get("date_naissance")),
+        sex=str(holder.get("sexe") or "")[:1].upper(),
+        details=[(str(_("Immatriculation")), str(start.get("immatriculation") or ""))]
+        if start.get("immatriculation")
+        else [],
+    )
+
+
+def _same_name(a: str, b: str) -> bool:
+    return normalise_name(a) == normalise_name(b)
+
+
+def agent_panel(demarche) -> AgentPanel:
+    """The SIV record of the vehicle beside the file: plate, formule / CI
+    date, the current holder beside the seller the file names, the buyer of
+    the declaration of sale beside the new holder, the situation."""
+    vehicle = state.vehicle_of(demarche)
+    start = state.start_answers(demarche)
+    holder = state.holder_answers(demarche)
+    declaration = state.declaration_of(demarche) if vehicle is not None else None
+    title = str(_("Consultation SIV"))
+    if vehicle is None:
+        return AgentPanel(
+            title=title, missing=str(_("Aucun véhicule du SIV n’est lié à ce dossier."))
+        )
+    typed_plate = str(start.get("immatriculation") or "")
+    titulaire = vehicle.titulaire
+    new_last = holder.get("nom_naissance", "")
+    new_first = holder.get("prenoms", "")
+    rows = [
+        ComparisonRow(
+            label=str(_("Immatriculation")),
+            declared=typed_plate,
+            recorded=vehicle.plate_display,
+            differs=bool(typed_plate) and canonical(typed_plate) != vehicle.plate,
+        )
+    ]
+    if start.get("numero_formule") or vehicle.is_siv:
+        declared_formule = str(start.get("numero_formule") or "").replace(" ", "").upper()
+        rows.append(
+            ComparisonRow(
+                label=str(_("Numéro de formule")),
+                declared=declared_formule,
+                recorded=vehicle.formule_number,
+                differs=bool(declared_formule) and declared_formule != vehicle.formule_number,
+            )
+        )
+    if start.get("date_ci") or not vehicle.is_siv:
+        rows.append(
+            ComparisonRow(
+                label=str(_("Date du CI")),
+                declared=_fmt_day(start.get("date_ci")),
+                recorded=vehicle.ci_date.strftime("%d/%m/%Y"),
+                differs=bool(start.get("date_ci"))
+                and _day(start.get("date_ci")) != vehicle.ci_date,
+            )
+        )
+    if declaration is not None:
+        rows.append(
+            ComparisonRow(
+                label=str(_("Vendeur (déclaration de cession) / titulaire")),
+                declared=declaration.seller_name,
+                recorded=titulaire.display_name if titulaire else "",
+                differs=titulaire is None
+                or not (
+                    _same_name(
+                        declaration.seller_last_name or declaration.seller_name, titulaire.last_name
+                    )
+                    or _same_name(declaration.seller_name, titulaire.display_name)
+                ),
+            )
+        )
+        buyer = f"{declaration.buyer_last_name.upper()} {declaration.buyer_first_names}".strip()
+        rows.append(
+            ComparisonRow(
+                label=str(_("Nouveau titulaire / acquéreur déclaré par le vendeur")),
+                declared=f"{new_last.upper()} {new_first}".strip(),
+                recorded=buyer or declaration.buyer_company_name,
+                differs=bool(declaration.buyer_last_name)
+                and not _same_name(new_last, declaration.buyer_last_name),
+            )
+        )
+    else:
+        rows.append(
+            ComparisonRow(
+                label=str(_("Titulaire actuel")),
+                declared="",
+                recorded=titulaire.display_name if titulaire else "",
+                differs=titulaire is None,
+            )
+        )
+    blocking = vehicle.blocking_situations()
+    rows.append(
+        ComparisonRow(
+            label=str(_("Situation administrative")),
+            declared="",
+            recorded=", ".join(str(s.get_kind_display()) for s in vehicle.active_situations())
+            or str(_("Aucune inscription")),
+            differs=bool(blocking),
+        )
+    )
+    return AgentPanel(
+        title=title,
+        template="vehicules/backoffice/_siv_record.html",
+        context={"vehicle": vehicle, "declaration": declaration},
+        caption=str(_("Information de la demande et dossier SIV")),
+        declared_label=str(_("Déclaré dans la demande")),
+        recorded_label=str(_("Dossier SIV")),
+        rows=rows,
+        consultation=Consultation(
+            event=VehiculesEvent.SIV_VIEWED, target=vehicle, data={"immatriculation": vehicle.plate}
+        ),
+    )
+
+
+REVIEW_FLAG = ReviewFlag(
+    label=gettext_lazy("Situation SIV à vérifier"),
+    # The vehicle carries a blocking registration (gage, opposition, vol…)
+    # now: the validation would be refused with the reason.
+    expression=lambda: Exists(
+        Situation.objects.filter(
+            vehicle__changes__demarche=OuterRef("pk"),
+            lifted_on__isnull=True,
+            kind__in=list(BLOCKING_SITUATIONS),
+        )
+    ),
+)
+
+
+def hooks() -> dict:
+    return {
+        "search_values": search_values,
+        "person": person,
+        "agent_panel": agent_panel,
+        "review_flag": REVIEW_FLAG,
+    }
