@@ -48,7 +48,7 @@ def country_choices(on: date) -> list:
 
 
 def _key(choice):
-    from ..normalisation import normalise_name
+    from titres.core.normalisation import normalise_name
 
     return normalise_name(choice[1])
 

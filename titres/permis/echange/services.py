@@ -100,7 +100,7 @@ def exchange_licence(*, demarche, actor, request=None) -> LicenceRecord:
         licence_request.record = record
         licence_request.save(update_fields=["record"])
     # The back office finds the file by number for the card's production
-    # (instruction.search.declared_neph reads "etat_civil.neph" first).
+    # (permis.backoffice.declared_neph reads "etat_civil.neph" first).
     etat_civil = dict(answers.get("etat_civil") or {})
     if etat_civil.get("neph") != record.neph:
         answers["_neph_declare"] = etat_civil.get("neph", "")
