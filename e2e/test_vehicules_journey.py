@@ -240,6 +240,10 @@ def cert_validates(page, check_a11y, demarche):
     ).to_be_visible()
     visit(page, check_a11y, "cert-1-liste")
     page.get_by_role("link", name=f"Voir {demarche.display_number}").click()
+    # The SIV panel (the procedure's agent_panel hook): the registry's vehicle
+    # and holder beside what the file says.
+    expect(page.get_by_role("heading", name="Consultation SIV")).to_be_visible()
+    expect(page.get_by_text("Information de la demande et dossier SIV")).to_be_visible()
     visit(page, check_a11y, "cert-2-dossier")
     page.get_by_role("button", name="Valider la demande").click()
     expect(page.get_by_text("La demande est validée.")).to_be_visible()

@@ -426,3 +426,27 @@ def test_a_suspended_garage_and_other_profiles_cannot_file(client):
     client.force_login(HabilitationFactory().user)
     assert client.get(step_url(demarche, "pour-commencer")).status_code == 404
     assert client.post(reverse("vehicules:payer", args=[demarche.number])).status_code == 404
+
+
+# --- back office -------------------------------------------------------------------
+
+
+def test_the_cert_sees_the_address_change_beside_the_siv(client, jeanne):
+    """The procedure's back-office hooks (certificat/backoffice.py): the
+    holder and the plate for the search, the SIV panel."""
+    from titres.instruction.models import DemarcheSearchEntry
+    from titres.procedures.registry import agent_panel_of, person_of
+
+    vehicle = VehicleFactory()
+    demarche = change_address(client, vehicle)
+    submit(client, demarche)
+    entry = DemarcheSearchEntry.objects.get(demarche=demarche)
+    assert (entry.last_name, entry.reference) == ("MOREAU", vehicle.plate)
+    assert person_of(demarche).display_name.startswith("MOREAU")
+    panel = agent_panel_of(demarche)
+    rows = {row.label: row for row in panel.rows}
+    assert panel.title == "Consultation SIV" and panel.consultation.target == vehicle
+    assert rows["Immatriculation"].recorded == vehicle.plate_display
+    assert not rows["Immatriculation"].differs and not rows["Titulaire"].differs
+    assert rows["Adresse"].declared.startswith("8 rue des Carmes")
+    assert rows["Situation administrative"].recorded == "Aucune inscription"

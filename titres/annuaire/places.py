@@ -12,8 +12,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from titres.core.normalisation import normalise_commune
 from titres.permis.communes import communes_for_postal_code, search_communes
-from titres.permis.normalisation import normalise_commune
 
 from . import geo
 

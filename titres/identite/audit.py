@@ -20,6 +20,7 @@ class IdentiteEvent(AuditCode):
     MEETING_POINT_CREATED = "identite.meeting_point_created"
     OPENING_SET = "identite.opening_set"
     PREDEMANDE_CREATED = "identite.predemande_created"
+    REGISTER_VIEWED = "identite.register_viewed"
     PREDEMANDE_EXPIRED = "identite.predemande_expired"
     PREDEMANDES_WITHDRAWN = "identite.predemandes_withdrawn"
     TITRE_AVAILABLE = "identite.titre_available"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from dsfr.forms import DsfrBaseForm
 
 from titres.core import numbering
+from titres.core.normalisation import normalise_name
 from titres.procedures.enums import Status
 from titres.procedures.selectors import demarches_owned_by
 
@@ -28,7 +29,6 @@ from .identifiers import compact, format_neph
 from .inscription.fabrication import CODE as FABRICATION_CODE
 from .inscription.procedure import CODE as INSCRIPTION_CODE
 from .models import LicenceTitle
-from .normalisation import normalise_name
 from .procedure import CODE as RENEWAL_CODE
 
 SCHOOL_PROFILE = "auto_ecole"

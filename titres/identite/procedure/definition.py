@@ -156,7 +156,7 @@ def _title_delivered(demarche) -> None:
 def register() -> None:
     if find_procedure(CODE) is not None:
         return
-    from . import hooks
+    from . import backoffice, hooks
 
     register_procedure(
         ProcedureDefinition(
@@ -178,5 +178,6 @@ def register() -> None:
             # The title waits at the town hall: the factory's delivery makes
             # it "disponible en mairie", the handover ends the file.
             extra={"on_title_delivered": _title_delivered},
+            **backoffice.hooks(),
         )
     )

@@ -24,7 +24,7 @@ from titres.procedures.registry import (
 
 from ..enums import CertificateOperationKind
 from ..services.registry import change_address, next_address_label
-from . import common, forms, state
+from . import backoffice, common, forms, state
 
 CODE = "vehicule-changement-adresse"
 
@@ -123,6 +123,7 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=common.confirmation_url,
         links=common.links,
+        **backoffice.hooks(),
     )
 
 

@@ -29,7 +29,7 @@ from ..enums import CertificateOperationKind
 from ..models import CertificateOperation
 from ..selectors import RegistryRefusal
 from ..services.registry import issue_duplicate
-from . import common, forms, state
+from . import backoffice, common, forms, state
 
 CODE = "vehicule-duplicata"
 
@@ -134,6 +134,7 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=common.confirmation_url,
         links=common.links,
+        **backoffice.hooks(),
     )
 
 

@@ -39,7 +39,7 @@ def _day(value) -> date | None:
         return None
 
 
-def _names(value) -> list[str]:
+def names_of(value) -> list[str]:
     return [n for n in str(value or "").replace(",", " ").split() if n]
 
 
@@ -55,7 +55,7 @@ def search_values(demarche) -> SearchValues:
     return SearchValues(
         last_name=holder.get("nom_naissance") or named.get("nom_naissance", ""),
         usage_name=holder.get("nom_usage", ""),
-        first_names=_names(holder.get("prenoms") or named.get("prenoms")),
+        first_names=names_of(holder.get("prenoms") or named.get("prenoms")),
         birth_date=_day(holder.get("date_naissance") or named.get("date_naissance")),
         sex=str(holder.get("sexe") or "")[:1].upper(),
         reference=str(start.get("immatriculation") or ""),
@@ -71,7 +71,7 @@ def person(demarche) -> Person:
     return Person(
         last_name=holder.get("nom_naissance") or named.get("nom_naissance", ""),
         usage_name=holder.get("nom_usage", ""),
-        first_names=_names(holder.get("prenoms") or named.get("prenoms")),
+        first_names=names_of(holder.get("prenoms") or named.get("prenoms")),
         birth_date=_day(holder.get("date_naissance") or named.get("date_naissance")),
         sex=str(holder.get("sexe") or "")[:1].upper(),
         details=[(str(_("Immatriculation")), str(start.get("immatriculation") or ""))]
@@ -80,27 +80,14 @@ def person(demarche) -> Person:
     )
 
 
-def _same_name(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     return normalise_name(a) == normalise_name(b)
 
 
-def agent_panel(demarche) -> AgentPanel:
-    """The SIV record of the vehicle beside the file: plate, formule / CI
-    date, the current holder beside the seller the file names, the buyer of
-    the declaration of sale beside the new holder, the situation."""
-    vehicle = state.vehicle_of(demarche)
-    start = state.start_answers(demarche)
-    holder = state.holder_answers(demarche)
-    declaration = state.declaration_of(demarche) if vehicle is not None else None
-    title = str(_("Consultation SIV"))
-    if vehicle is None:
-        return AgentPanel(
-            title=title, missing=str(_("Aucun véhicule du SIV n’est lié à ce dossier."))
-        )
+def card_rows(vehicle, start: dict) -> list[ComparisonRow]:
+    """The card the filer typed (plate, formule number or CI date) beside
+    the registry's."""
     typed_plate = str(start.get("immatriculation") or "")
-    titulaire = vehicle.titulaire
-    new_last = holder.get("nom_naissance", "")
-    new_first = holder.get("prenoms", "")
     rows = [
         ComparisonRow(
             label=str(_("Immatriculation")),
@@ -120,16 +107,69 @@ def agent_panel(demarche) -> AgentPanel:
             )
         )
     if start.get("date_ci") or not vehicle.is_siv:
+        declared_ci = _day(start.get("date_ci"))
         rows.append(
             ComparisonRow(
                 label=str(_("Date du CI")),
-                declared=_fmt_day(start.get("date_ci")),
+                declared=_fmt_day(declared_ci),
                 recorded=vehicle.ci_date.strftime("%d/%m/%Y"),
-                differs=bool(start.get("date_ci"))
-                and _day(start.get("date_ci")) != vehicle.ci_date,
+                differs=declared_ci is not None and declared_ci != vehicle.ci_date,
             )
         )
+    return rows
+
+
+def situation_row(vehicle) -> ComparisonRow:
+    """The registrations on the vehicle; a blocking one is highlighted."""
+    return ComparisonRow(
+        label=str(_("Situation administrative")),
+        recorded=", ".join(str(s.get_kind_display()) for s in vehicle.active_situations())
+        or str(_("Aucune inscription")),
+        differs=bool(vehicle.blocking_situations()),
+    )
+
+
+def siv_panel(vehicle, rows: list[ComparisonRow]) -> AgentPanel:
+    """The SIV block of a vehicle file: the registry's record (vehicle,
+    holders, situations), then `rows`; journaled as a consultation of the
+    SIV. Shared by the vehicle procedures."""
+    title = str(_("Consultation SIV"))
+    if vehicle is None:
+        return AgentPanel(
+            title=title, missing=str(_("Aucun véhicule du SIV n’est lié à ce dossier."))
+        )
+    return AgentPanel(
+        title=title,
+        template="vehicules/backoffice/_siv_record.html",
+        context={"vehicle": vehicle},
+        caption=str(_("Information de la demande et dossier SIV")),
+        declared_label=str(_("Déclaré dans la demande")),
+        recorded_label=str(_("Dossier SIV")),
+        rows=rows,
+        consultation=Consultation(
+            event=VehiculesEvent.SIV_VIEWED,
+            target=vehicle,
+            data={"immatriculation": vehicle.plate},
+        ),
+    )
+
+
+def agent_panel(demarche) -> AgentPanel:
+    """The SIV record of the vehicle beside the file: plate, formule / CI
+    date, the current holder beside the seller the file names, the buyer of
+    the declaration of sale beside the new holder, the situation."""
+    vehicle = state.vehicle_of(demarche)
+    if vehicle is None:
+        return siv_panel(None, [])
+    start = state.start_answers(demarche)
+    holder = state.holder_answers(demarche)
+    declaration = state.declaration_of(demarche)
+    titulaire = vehicle.titulaire
+    new_last = holder.get("nom_naissance", "")
+    new_first = holder.get("prenoms", "")
+    rows = card_rows(vehicle, start)
     if declaration is not None:
+        seller = declaration.seller_last_name or declaration.seller_name
         rows.append(
             ComparisonRow(
                 label=str(_("Vendeur (déclaration de cession) / titulaire")),
@@ -137,10 +177,8 @@ def agent_panel(demarche) -> AgentPanel:
                 recorded=titulaire.display_name if titulaire else "",
                 differs=titulaire is None
                 or not (
-                    _same_name(
-                        declaration.seller_last_name or declaration.seller_name, titulaire.last_name
-                    )
-                    or _same_name(declaration.seller_name, titulaire.display_name)
+                    same_name(seller, titulaire.last_name)
+                    or same_name(declaration.seller_name, titulaire.display_name)
                 ),
             )
         )
@@ -151,40 +189,19 @@ def agent_panel(demarche) -> AgentPanel:
                 declared=f"{new_last.upper()} {new_first}".strip(),
                 recorded=buyer or declaration.buyer_company_name,
                 differs=bool(declaration.buyer_last_name)
-                and not _same_name(new_last, declaration.buyer_last_name),
+                and not same_name(new_last, declaration.buyer_last_name),
             )
         )
     else:
         rows.append(
             ComparisonRow(
                 label=str(_("Titulaire actuel")),
-                declared="",
                 recorded=titulaire.display_name if titulaire else "",
                 differs=titulaire is None,
             )
         )
-    blocking = vehicle.blocking_situations()
-    rows.append(
-        ComparisonRow(
-            label=str(_("Situation administrative")),
-            declared="",
-            recorded=", ".join(str(s.get_kind_display()) for s in vehicle.active_situations())
-            or str(_("Aucune inscription")),
-            differs=bool(blocking),
-        )
-    )
-    return AgentPanel(
-        title=title,
-        template="vehicules/backoffice/_siv_record.html",
-        context={"vehicle": vehicle, "declaration": declaration},
-        caption=str(_("Information de la demande et dossier SIV")),
-        declared_label=str(_("Déclaré dans la demande")),
-        recorded_label=str(_("Dossier SIV")),
-        rows=rows,
-        consultation=Consultation(
-            event=VehiculesEvent.SIV_VIEWED, target=vehicle, data={"immatriculation": vehicle.plate}
-        ),
-    )
+    rows.append(situation_row(vehicle))
+    return siv_panel(vehicle, rows)
 
 
 REVIEW_FLAG = ReviewFlag(

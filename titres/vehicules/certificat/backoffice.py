@@ -1,0 +1,103 @@
+"""The back-office hooks of the address change and the duplicate
+(ProcedureDefinition, titres/procedures/backoffice.py): the holder and the
+plate for the search, the holder as the person, and the SIV panel — the
+card typed and the holder beside the registry, the new address beside the
+registered one. The only code that reads these procedures' answers for the
+back office."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from titres.procedures.backoffice import AgentPanel, ComparisonRow, Person, ReviewFlag, SearchValues
+
+from ..changement.backoffice import card_rows, names_of, same_name, situation_row, siv_panel
+from ..enums import BLOCKING_SITUATIONS, DuplicateReason
+from ..models import Situation
+from . import state
+
+
+def _address(demarche) -> dict:
+    return (demarche.answers or {}).get(state.ADDRESS) or {}
+
+
+def search_values(demarche) -> SearchValues:
+    start = state.start_answers(demarche)
+    last, first, born = state.holder_identity(demarche, start)
+    return SearchValues(
+        last_name=last,
+        first_names=names_of(first),
+        birth_date=born,
+        reference=str(start.get("immatriculation") or ""),
+        motif=str(start.get("motif") or ""),
+        postal_code=str(_address(demarche).get("code_postal") or ""),
+    )
+
+
+def person(demarche) -> Person:
+    start = state.start_answers(demarche)
+    last, first, born = state.holder_identity(demarche, start)
+    plate = str(start.get("immatriculation") or "")
+    return Person(
+        last_name=last,
+        first_names=names_of(first),
+        birth_date=born,
+        details=[(str(_("Immatriculation")), plate)] if plate else [],
+    )
+
+
+def agent_panel(demarche) -> AgentPanel:
+    vehicle = state.vehicle_of(demarche)
+    if vehicle is None:
+        return siv_panel(None, [])
+    start = state.start_answers(demarche)
+    last, first, _born = state.holder_identity(demarche, start)
+    titulaire = vehicle.titulaire
+    rows = card_rows(vehicle, start)
+    rows.append(
+        ComparisonRow(
+            label=str(_("Titulaire")),
+            declared=f"{last.upper()} {first}".strip(),
+            recorded=titulaire.display_name if titulaire else "",
+            differs=titulaire is None
+            or not (same_name(last, titulaire.last_name) or same_name(last, titulaire.usage_name)),
+        )
+    )
+    address = _address(demarche)
+    if address:
+        declared = " ".join(
+            str(address.get(k) or "") for k in ("adresse", "complement", "code_postal", "commune")
+        ).strip()
+        recorded = (
+            " ".join(p for p in (titulaire.address, titulaire.postal_code, titulaire.commune) if p)
+            if titulaire
+            else ""
+        )
+        # The new address differs from the registered one by nature: shown, not flagged.
+        rows.append(ComparisonRow(label=str(_("Adresse")), declared=declared, recorded=recorded))
+    rows.append(situation_row(vehicle))
+    return siv_panel(vehicle, rows)
+
+
+REVIEW_FLAG = ReviewFlag(
+    label=gettext_lazy("Situation SIV à vérifier"),
+    expression=lambda: Exists(
+        Situation.objects.filter(
+            vehicle__certificate_operations__demarche=OuterRef("pk"),
+            lifted_on__isnull=True,
+            kind__in=list(BLOCKING_SITUATIONS),
+        )
+    ),
+)
+
+
+def hooks() -> dict:
+    return {
+        "search_values": search_values,
+        "person": person,
+        "agent_panel": agent_panel,
+        "review_flag": REVIEW_FLAG,
+        "motifs": list(DuplicateReason.choices),
+    }
