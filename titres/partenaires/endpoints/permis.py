@@ -6,10 +6,10 @@ import datetime as dt
 from django.db.models import Prefetch, Q
 from ninja import Header, Query, Router, Schema
 
+from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.permis import selectors
 from titres.permis.identifiers import compact, neph_is_valid
 from titres.permis.models import LicenceCategory, LicenceRecord
-from titres.permis.normalisation import normalise_first_names, normalise_name
 
 from .. import errors, franceconnect
 from ..enums import PERMIS_SCOPES, Scope
