@@ -155,4 +155,16 @@ def test_photographers_table_scrolls_with_the_keyboard_at_375(page, check_a11y):
     page.keyboard.press("ArrowRight")
     wide = container.evaluate("(el) => el.scrollWidth > el.clientWidth")
     if wide:
-        assert container.evaluate("(el) => el.scrollLeft") > before
+        # The browser may scroll smoothly: wait for the keys to take effect
+        # instead of reading scrollLeft at once (it read 0 on a loaded machine).
+        container.evaluate(
+            """(el, before) => new Promise((resolve, reject) => {
+                const start = performance.now();
+                (function poll() {
+                    if (el.scrollLeft > before) return resolve();
+                    if (performance.now() - start > 5000) return reject(new Error("no scroll"));
+                    requestAnimationFrame(poll);
+                })();
+            })""",
+            before,
+        )
