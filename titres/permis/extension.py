@@ -24,7 +24,6 @@ from titres.procedures.registry import (
     DocumentsStep,
     FormStep,
     ProcedureDefinition,
-    SummaryStep,
     find_procedure,
     register_procedure,
 )
@@ -324,29 +323,14 @@ STEPS = [
         form_kwargs=licence._with_demarche,
         template_name="permis/wizard/step_adresse.html",
     ),
-    licence.PhotoStep(
-        slug="photo",
-        title=gettext_lazy("Photo / Signature"),
-        form_class=rf.PhotoForm,
-        form_kwargs=licence._with_demarche,
-        template_name="permis/wizard/step_photo.html",
-    ),
+    licence.photo_step(),
     DocumentsStep(slug="pieces", title=gettext_lazy("Pièces justificatives")),
-    SummaryStep(
-        slug="recapitulatif",
-        title=gettext_lazy("Récapitulatif"),
-        attestation=licence.ATTESTATION,
-        warning=licence.WARNING,
-        template_name="permis/wizard/step_summary.html",
-    ),
+    licence.summary_step(),
 ]
 
 
 def before_submit(demarche) -> None:
-    answers = demarche.answers or {}
-    if rf.ephoto_blocked(answers):
-        deadline = rf.ephoto_deadline(answers)
-        raise ValidationError(rf.BLOCKED_MESSAGE % {"date": deadline.strftime("%d/%m/%Y")})
+    licence.refuse_blocked_draft(demarche)
 
 
 def on_submitted(demarche, *, actor, request=None) -> None:

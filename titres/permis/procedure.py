@@ -261,6 +261,37 @@ def _release(demarche, *, actor, request=None) -> None:
         )
 
 
+def photo_step() -> PhotoStep:
+    """The e-photo step, the same in every licence procedure."""
+    return PhotoStep(
+        slug="photo",
+        title=gettext_lazy("Photo / Signature"),
+        form_class=rf.PhotoForm,
+        form_kwargs=_with_demarche,
+        template_name="permis/wizard/step_photo.html",
+    )
+
+
+def summary_step() -> SummaryStep:
+    """The récapitulatif with the licence procedures' sworn statement."""
+    return SummaryStep(
+        slug="recapitulatif",
+        title=gettext_lazy("Récapitulatif"),
+        attestation=ATTESTATION,
+        warning=WARNING,
+        template_name="permis/wizard/step_summary.html",
+    )
+
+
+def refuse_blocked_draft(demarche) -> None:
+    """A draft without an e-photo code 15 days on is blocked
+    (request_forms.ephoto_blocked): no licence procedure submits it."""
+    answers = demarche.answers or {}
+    if rf.ephoto_blocked(answers):
+        deadline = rf.ephoto_deadline(answers)
+        raise ValidationError(rf.BLOCKED_MESSAGE % {"date": deadline.strftime("%d/%m/%Y")})
+
+
 STEPS = [
     MotifStep(
         slug="motif",
@@ -289,13 +320,7 @@ STEPS = [
         form_kwargs=_with_demarche,
         template_name="permis/wizard/step_adresse.html",
     ),
-    PhotoStep(
-        slug="photo",
-        title=gettext_lazy("Photo / Signature"),
-        form_class=rf.PhotoForm,
-        form_kwargs=_with_demarche,
-        template_name="permis/wizard/step_photo.html",
-    ),
+    photo_step(),
     # Seed 002: "for loss, the loss declaration is made within the procedure
     # (a sworn statement screen, no upload)": part of step 5, stored under
     # answers["pieces"] (date_perte, lieu_perte, circonstances, attestation).
@@ -320,13 +345,7 @@ STEPS = [
         condition=needs_stamp,
         template_name="permis/wizard/step_paiement.html",
     ),
-    SummaryStep(
-        slug="recapitulatif",
-        title=gettext_lazy("Récapitulatif"),
-        attestation=ATTESTATION,
-        warning=WARNING,
-        template_name="permis/wizard/step_summary.html",
-    ),
+    summary_step(),
 ]
 
 
@@ -370,10 +389,7 @@ def before_submit(demarche) -> None:
     the reason; a blocked draft (no e-photo code after 15 days) too."""
     from .matching import licence_refusal_reason
 
-    answers = demarche.answers or {}
-    if rf.ephoto_blocked(answers):
-        deadline = rf.ephoto_deadline(answers)
-        raise ValidationError(rf.BLOCKED_MESSAGE % {"date": deadline.strftime("%d/%m/%Y")})
+    refuse_blocked_draft(demarche)
     reason = licence_refusal_reason(snpc_match(demarche).record)
     if reason:
         raise ValidationError(reason, code="licence")

@@ -22,7 +22,6 @@ from titres.procedures.registry import (
     DocumentsStep,
     FormStep,
     ProcedureDefinition,
-    SummaryStep,
     find_procedure,
     register_procedure,
 )
@@ -165,21 +164,9 @@ STEPS = [
         form_class=ForeignLicenceForm,
         form_kwargs=licence._with_demarche,
     ),
-    licence.PhotoStep(
-        slug="photo",
-        title=gettext_lazy("Photo / Signature"),
-        form_class=rf.PhotoForm,
-        form_kwargs=licence._with_demarche,
-        template_name="permis/wizard/step_photo.html",
-    ),
+    licence.photo_step(),
     DocumentsStep(slug="pieces", title=gettext_lazy("Pièces justificatives")),
-    SummaryStep(
-        slug="recapitulatif",
-        title=gettext_lazy("Récapitulatif"),
-        attestation=licence.ATTESTATION,
-        warning=licence.WARNING,
-        template_name="permis/wizard/step_summary.html",
-    ),
+    licence.summary_step(),
 ]
 
 
