@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from titres.core import numbering
-from titres.procedures.registry import Link
+from titres.procedures.registry import DocumentsStep, Link
 
 from ..changement.procedure import (
     CLIENT_ID_RULE,
@@ -28,6 +29,20 @@ def demarche_kwargs(demarche):
 
 def document_rules(demarche):
     return [MANDATE_RULE, CLIENT_ID_RULE] if state.under_mandate(demarche.answers or {}) else []
+
+
+def mandate_step() -> DocumentsStep:
+    """The mandate and the client's ID, asked only of a professional filing
+    for a client (the address change and the duplicate alike)."""
+    return DocumentsStep(
+        slug=state.MANDATE,
+        title=gettext_lazy("Mandat et pièce d’identité du client"),
+        condition=state.under_mandate,
+        help_text=gettext_lazy(
+            "Vous agissez pour votre client sous mandat : joignez le mandat d’immatriculation "
+            "(cerfa n° 13757) qu’il a signé et la copie de sa pièce d’identité."
+        ),
+    )
 
 
 def start_saver(kind: str):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from titres.procedures.enums import Category
 from titres.procedures.registry import (
-    DocumentsStep,
     FormStep,
     ProcedureDefinition,
     find_procedure,
@@ -89,15 +88,7 @@ STEPS = [
         form_kwargs=common.demarche_kwargs,
         on_save=common.start_saver(CertificateOperationKind.DUPLICATA),
     ),
-    DocumentsStep(
-        slug=state.MANDATE,
-        title=gettext_lazy("Mandat et pièce d’identité du client"),
-        condition=state.under_mandate,
-        help_text=gettext_lazy(
-            "Vous agissez pour votre client sous mandat : joignez le mandat d’immatriculation "
-            "(cerfa n° 13757) qu’il a signé et la copie de sa pièce d’identité."
-        ),
-    ),
+    common.mandate_step(),
     FormStep(
         slug=state.SUMMARY,
         title=gettext_lazy("Récapitulatif"),
