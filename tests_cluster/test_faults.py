@@ -225,12 +225,19 @@ def test_one_scheduler_active_and_the_other_takes_over(healed):
     cluster.kill(victim)
     other = {"scheduler1": "cluster-scheduler2", "scheduler2": "cluster-scheduler1"}[victim]
     _wait(lambda: holder() == other, 30, "the other scheduler did not take over")
-    leading = cluster.sql(
-        "SELECT count(*) FROM core_auditevent WHERE event = 'jobs.scheduler_leading' "
-        "AND data::text LIKE %s",
-        f"%{other}%",
-    )
-    assert leading[0][0] >= 1
+
+    def journaled():
+        # The lease row is written before the new leader has built its jobs
+        # and journaled that it leads: wait for the event rather than read it
+        # the instant the holder changes.
+        rows = cluster.sql(
+            "SELECT count(*) FROM core_auditevent WHERE event = 'jobs.scheduler_leading' "
+            "AND data::text LIKE %s",
+            f"%{other}%",
+        )
+        return rows[0][0] >= 1 or None
+
+    _wait(journaled, 15, "the new leader did not journal that it leads")
     assert cluster.readyz("/readyz/planificateur").status_code == 200
 
 
