@@ -13,7 +13,6 @@ bounding boxes avoid). Prints median and p95 and the ratio to the baseline;
 never judges a time."""
 
 import argparse
-import os
 import random
 import statistics
 import subprocess
@@ -26,14 +25,6 @@ sys.path.insert(0, str(ROOT))
 
 BENCH_DB = "titres_bench_annuaire"
 KINDS = ["pro_siv", "photographe", "cabine", "mairie", "point_numerique"]
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
-    import django
-
-    django.setup()
 
 
 def fill(places: int, rng: random.Random) -> list:
@@ -81,6 +72,8 @@ def timed(function, count):
 
 
 def run_one(label: str, url: str, places: int, searches: int) -> None:
+    from benchdb import setup_django
+
     setup_django(url)
     from titres.annuaire import geo, search
     from titres.annuaire.models import DirectoryEntry

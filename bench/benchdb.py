@@ -28,17 +28,17 @@ def dedicated_database(name: str) -> str:
 
 
 def setup_django(url: str, **environment: str) -> None:
-    """Django on the bench database `url`; `environment` adds defaults
-    (a variable already set by the caller wins)."""
+    """Django on the bench database `url`; `environment` are the bench's own
+    defaults, before the common ones (a variable already set in the shell wins)."""
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
+    for name, value in environment.items():
+        os.environ.setdefault(name, value)
     # No worker: tasks run inline (the benches send no e-mail).
     os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     # DEBUG is off and stamps are paid at the local demonstration bank:
     # PaiementsConfig.ready() refuses that without this flag.
     os.environ.setdefault("PAYMENT_ALLOW_LOCAL_WITHOUT_DEBUG", "1")
-    for name, value in environment.items():
-        os.environ.setdefault(name, value)
     import django
 
     django.setup()

@@ -14,7 +14,6 @@ checks and the journal cost. Prints figures, never judges a time; exits 1
 only if a balance is wrong."""
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -24,19 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
+from benchdb import dedicated_database, setup_django  # noqa: E402 - bench/ is the script's folder
 
 BENCH_DB = "titres_bench_cssr"
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
-    # The attestations are e-mailed by a task after commit: not timed here.
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    import django
-
-    django.setup()
 
 
 def prepare(count: int):
@@ -98,7 +87,10 @@ def main() -> int:
     parser.add_argument("--attendees", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    setup_django(dedicated_database(BENCH_DB))
+    # The attestations are e-mailed by a task after commit: not timed here.
+    setup_django(
+        dedicated_database(BENCH_DB), TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend"
+    )
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

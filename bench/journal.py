@@ -26,7 +26,6 @@ Exit status 1 when a chain does not verify or a writer failed.
 
 import argparse
 import multiprocessing
-import os
 import statistics
 import sys
 import threading
@@ -36,19 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
+from benchdb import dedicated_database, setup_django  # noqa: E402 - bench/ is the script's folder
 
 BENCH_DB = "titres_bench_journal"
 MAX_PROCESSES = 8
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    import django
-
-    django.setup()
 
 
 def locked_append(event, *, actor, data) -> float:

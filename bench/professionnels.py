@@ -15,7 +15,6 @@ measured in the same run:
 Exit status 1 if the page's query count exceeds the pinned number."""
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -25,21 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
+from benchdb import dedicated_database, setup_django  # noqa: E402 - bench/ is the script's folder
 
 BENCH_DB = "titres_bench_professionnels"
 # Session, user, habilitation, count, page (+ savepoints of the test client).
 PINNED_QUERIES = 12
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "titres.settings"
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
-    os.environ.setdefault("TWODDOC_ALLOW_DEV_KEYS", "1")
-    import django
-
-    django.setup()
 
 
 def professional(username):
@@ -257,7 +246,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=10)
     args = parser.parse_args()
     url = dedicated_database(BENCH_DB)
-    setup_django(url)
+    setup_django(url, TWODDOC_ALLOW_DEV_KEYS="1")
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
