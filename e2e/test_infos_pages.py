@@ -57,6 +57,31 @@ def test_visitor_reads_faq_search_guide_news_and_cerfa(page, check_a11y):
     check_a11y(page)
 
 
+def test_guides_of_the_newer_procedures_show_who_cost_and_start(page, check_a11y):
+    """Extension, exchange, address change, duplicate: each guide from the
+    list, its fees table (the duplicate's total from the tax table) and its
+    start button."""
+    from titres.paiements.models import format_amount
+    from titres.vehicules import taxes
+
+    total = format_amount(
+        taxes.compute_duplicate(on=__import__("datetime").date.today()).total_cents
+    )
+    for title, cell in (
+        ("Ajouter une catégorie à son permis (moto, remorque, poids lourd…)", "Gratuit"),
+        ("Échanger un permis étranger contre un permis français", "Gratuit"),
+        ("Changer l’adresse de sa carte grise", "Gratuit"),
+        ("Carte grise perdue, volée ou abîmée : demander un duplicata", total),
+    ):
+        page.goto("/tout-savoir/")
+        page.get_by_role("link", name=title).click()
+        expect(page.locator("h1")).to_have_text(title)
+        expect(page.get_by_role("heading", name="Qui peut faire la démarche")).to_be_visible()
+        expect(page.get_by_role("cell", name=cell).first).to_be_visible()
+        expect(page.get_by_role("link", name="Commencer la démarche")).to_be_visible()
+        check_a11y(page)
+
+
 @pytest.mark.parametrize(
     ("link", "heading"),
     [

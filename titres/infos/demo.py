@@ -18,6 +18,7 @@ from titres.core.demo import DemoCredential
 from titres.paiements.conf import STAMP_VALIDITY_MONTHS
 from titres.permis.models import EPHOTO_VALIDITY
 from titres.vehicules.models import CESSION_CODE_VALIDITY
+from titres.vehicules.situation import VALIDITY as SITUATION_VALIDITY
 
 from . import services
 from .enums import ArticleKind, ArticleStatus, Topic
@@ -27,6 +28,10 @@ ACTIVATION_HOURS = settings.ACCOUNT_ACTIVATION_HOURS
 RESET_MINUTES = settings.PASSWORD_RESET_TIMEOUT // 60
 EPHOTO_MONTHS = round(EPHOTO_VALIDITY.days / 30.5)
 CESSION_DAYS = CESSION_CODE_VALIDITY.days
+SITUATION_DAYS = SITUATION_VALIDITY.days
+# A public page, not a procedure of the engine (so no guide): its FAQ
+# answer links it; tests/infos/test_guides.py checks the address resolves.
+SITUATION_PATH = "/vehicules/situation/"
 
 FAQ = [
     (
@@ -168,6 +173,32 @@ alors plus responsable des infractions commises avec le véhicule.""",
     ),
     (
         Topic.IMMATRICULATION,
+        "certificat-de-situation-administrative",
+        "Comment obtenir un certificat de situation administrative (non-gage) ?",
+        f"""Le certificat de situation administrative dit si un véhicule est gagé, fait
+l’objet d’une opposition, est déclaré volé ou suspendu, et combien de
+titulaires il a eus. Le vendeur le remet à l’acheteur ; l’acheteur peut aussi le demander
+lui-même avant l’achat.
+
+**Qui peut l’obtenir ?** Toute personne qui a la carte grise du véhicule en main : il
+faut le numéro d’immatriculation et le numéro de formule (ou la date du certificat pour
+un ancien numéro 123 AB 01). Aucun compte n’est nécessaire.
+
+**Combien ça coûte ?** C’est gratuit.
+
+**Combien de temps ?** Le certificat s’affiche tout de suite, avec un PDF signé (2D-Doc)
+à télécharger. Il doit dater de moins de {SITUATION_DAYS} jours au moment de la vente.
+
+[Obtenir un certificat de situation administrative]({SITUATION_PATH})""",
+        "How do I get a certificate of administrative status (no lien)?",
+        f"""It says whether a vehicle is pledged, opposed, stolen or suspended. Anyone with
+the registration certificate in hand can get it, free and at once, without an account; it
+must be less than {SITUATION_DAYS} days old at the sale.
+
+[Get a certificate of administrative status]({SITUATION_PATH})""",
+    ),
+    (
+        Topic.IMMATRICULATION,
         "prix-carte-grise",
         "Combien coûte une carte grise ?",
         """Le prix dépend surtout de la **puissance fiscale** du véhicule (case P.6) et du
@@ -294,7 +325,7 @@ Formats acceptés : PDF, JPEG ou PNG, lisibles, sans page blanche.""",
         """## Les étapes
 
 1. Choisissez la ou les **catégories** de permis (par exemple B).
-2. Renseignez votre **état civil** et votre **adresse**.
+2. Renseignez votre **état civil** et votre adresse.
 3. Donnez votre **code photo-signature**.
 4. Déposez vos **pièces justificatives**.
 5. Validez : un **numéro NEPH** vous est attribué à l’enregistrement du dossier.
@@ -333,6 +364,104 @@ Vos résultats et votre CEPC se consultent avec votre NEPH et votre date de nais
         "",
     ),
     (
+        "permis-extension",
+        "extension-de-categorie",
+        "Ajouter une catégorie à son permis (moto, remorque, poids lourd…)",
+        "Après l’examen d’une nouvelle catégorie, demander le permis qui la porte.",
+        """## Qui peut faire la démarche
+
+Le **titulaire d’un permis français** qui vient de réussir l’examen d’une nouvelle
+catégorie, ou son **école de conduite** avec son mandat.
+
+## Les étapes
+
+1. Indiquez votre **numéro NEPH** (rubrique 5 du permis), votre date de naissance et les
+   **catégories à ajouter** : le portail vérifie auprès du fichier national que l’épreuve
+   pratique de chaque catégorie est réussie et que les catégories préalables sont
+   détenues.
+2. Vérifiez votre adresse, puis ajoutez le **code photo-signature** et les pièces.
+3. Validez : la préfecture instruit la demande et le nouveau permis, avec toutes vos
+   catégories, est envoyé à votre domicile.
+
+En attendant, le **certificat d’examen** (CEPC) vous permet de conduire la nouvelle
+catégorie en France pendant quatre mois. Comptez quelques semaines pour recevoir le
+titre ; suivez l’avancement dans **Mes démarches**.
+
+## Les pièces justificatives
+
+- un justificatif de domicile de moins de six mois ;
+- une pièce d’identité en cours de validité ;
+- si la catégorie demande un contrôle médical (poids lourd, transport en commun) :
+  l’avis du médecin agréé (cerfa 14880) ;
+- si l’école de conduite fait la démarche : votre mandat.""",
+        "Adding a category to your licence",
+        "After passing the exam of a new category, apply for the licence that carries it.",
+        """## Who can apply
+
+The **holder of a French licence** who has just passed the exam of a new category, or
+their **driving school** with their mandate.
+
+## Steps
+
+1. Give your **NEPH number**, your birth date and the **categories to add**.
+2. Check your address, then add the **photo-signature code** and the documents.
+3. Submit: the prefecture instructs the request and sends the new licence home.""",
+    ),
+    (
+        "permis-echange",
+        "echange-permis-etranger",
+        "Échanger un permis étranger contre un permis français",
+        "Pour les résidents en France titulaires d’un permis de l’Union européenne ou d’un "
+        "État qui pratique l’échange avec la France.",
+        """## Qui peut faire la démarche
+
+Toute personne qui a sa **résidence normale en France** (au moins 185 jours par an) et
+dont le permis a été délivré :
+
+- par un État de l’**Union européenne** ou de l’**Espace économique européen** :
+  l’échange n’est pas obligatoire, mais il est possible à tout moment ;
+- par un **État qui pratique l’échange réciproque** avec la France : la demande doit être
+  déposée dans l’**année qui suit** l’installation en France ; au-delà, il faut repasser
+  l’examen.
+
+Le formulaire vous dit tout de suite si votre pays et vos catégories sont échangeables.
+
+## Les étapes
+
+1. Renseignez votre **état civil** et votre adresse.
+2. Décrivez le **permis étranger** : pays, date de délivrance, catégories.
+3. Ajoutez le **code photo-signature** et les pièces.
+4. Validez : la préfecture vérifie le permis auprès de l’État qui l’a délivré. Comptez
+   plusieurs semaines, parfois plusieurs mois selon le pays ; une attestation de dépôt
+   vous permet de conduire pendant l’instruction.
+5. À la remise du permis français, vous rendez le permis étranger.
+
+## Les pièces justificatives
+
+- le permis étranger, recto et verso ;
+- sa **traduction officielle** (traducteur agréé ou consulat) s’il a été délivré hors de
+  l’Union européenne et de l’Espace économique européen ;
+- un justificatif de résidence normale en France (titre de séjour, ou pour un
+  ressortissant européen un justificatif de domicile et de résidence) ;
+- une pièce d’identité et un justificatif de domicile de moins de six mois.""",
+        "Exchanging a foreign licence for a French one",
+        "For residents of France holding a licence from the EU/EEA or from a State with "
+        "reciprocal exchange.",
+        """## Who can apply
+
+Anyone **normally resident in France** whose licence was issued by an EU/EEA State (at
+any time) or by a State with reciprocal exchange (within **one year** of settling in
+France).
+
+## Steps
+
+1. Fill in your civil status and address.
+2. Describe the foreign licence: country, issue date, categories.
+3. Add the photo-signature code and the documents (with an official translation for a
+   licence from outside the EU/EEA).
+4. Submit: the prefecture checks the licence with the issuing State.""",
+    ),
+    (
         "vehicule-changement-titulaire",
         "acheter-un-vehicule-d-occasion",
         "Acheter un véhicule d’occasion : la carte grise à son nom",
@@ -369,6 +498,83 @@ l’achat.
 3. Tick the **mandatory statements**.
 4. **Pay the taxes** by card: the amount is computed before payment.
 5. Download your **provisional certificate** (valid one month).""",
+    ),
+    (
+        "vehicule-changement-adresse",
+        "changer-d-adresse-carte-grise",
+        "Changer l’adresse de sa carte grise",
+        "Un mois après un déménagement, l’adresse du certificat d’immatriculation doit "
+        "être à jour.",
+        """## Qui peut faire la démarche
+
+Le **titulaire du certificat** d’immatriculation (ou un cotitulaire), ou un
+**professionnel de l’automobile habilité** avec le mandat du titulaire.
+
+Vous avez **un mois** après votre déménagement pour faire la démarche : sans elle, vous
+risquez une amende et les courriers (avis de contravention, rappels) partent à votre
+ancienne adresse.
+
+## Les étapes
+
+1. Saisissez le **numéro d’immatriculation** et le **numéro de formule** de la carte grise
+   (ou la date du certificat pour un ancien numéro 123 AB 01).
+2. Indiquez la **nouvelle adresse** : le portail vous dit ce que vous recevrez.
+3. Validez le récapitulatif : l’adresse est enregistrée tout de suite.
+
+Pour les **trois premiers changements** d’un numéro AB-123-CD, vous recevez par courrier
+une **étiquette à coller** sur la carte grise, sous quelques jours. Au **quatrième
+changement**, ou pour un ancien numéro, une **nouvelle carte grise** est fabriquée : vous
+téléchargez alors un certificat provisoire (CPI) pour circuler en attendant.
+
+## Les pièces justificatives
+
+Aucune pièce pour le titulaire ; un professionnel ajoute le mandat signé (cerfa 13757)
+et la pièce d’identité de son client.""",
+        "Changing the address on your registration certificate",
+        "Within one month of moving, update the address of the registration certificate.",
+        """## Steps
+
+1. Enter the **registration number** and the certificate's **document number**.
+2. Enter the **new address**: the portal tells you what you will receive.
+3. Confirm: the address is recorded at once. The first three changes bring a label to
+   stick on the certificate, the fourth a new certificate.""",
+    ),
+    (
+        "vehicule-duplicata",
+        "duplicata-carte-grise",
+        "Carte grise perdue, volée ou abîmée : demander un duplicata",
+        "Un nouveau certificat d’immatriculation au même numéro, et un certificat provisoire "
+        "pour circuler tout de suite.",
+        """## Qui peut faire la démarche
+
+Le **titulaire du certificat** d’immatriculation, ou un **professionnel de l’automobile
+habilité** avec son mandat.
+
+## Les étapes
+
+1. Saisissez le **numéro d’immatriculation** et choisissez le **motif de la demande** : perte, vol ou
+   détérioration. En cas de vol, déclarez-le d’abord au commissariat ou à la gendarmerie
+   et indiquez le **numéro du récépissé de plainte**.
+2. Lisez le récapitulatif : l’ancienne carte grise sera **annulée définitivement** et ne pourra plus
+   servir, même retrouvée.
+3. **Payez les taxes** par carte bancaire (montants ci-dessous).
+4. Téléchargez le **certificat provisoire d’immatriculation** (CPI), valable un mois : il
+   vous permet de circuler en France en attendant la nouvelle carte grise, envoyée à votre
+   domicile sous quelques jours.
+
+## Les pièces justificatives
+
+Aucune pièce pour le titulaire ; un professionnel ajoute le mandat signé (cerfa 13757)
+et la pièce d’identité de son client.""",
+        "Lost, stolen or damaged registration certificate: a duplicate",
+        "A new certificate with the same number, and a provisional certificate to drive at once.",
+        """## Steps
+
+1. Enter the **registration number** and the **reason for the request** (loss, theft, damage); for a
+   theft, the number of the police report.
+2. Read the summary: the old certificate will be cancelled.
+3. **Pay the taxes** by card.
+4. Download the **provisional certificate** (valid one month).""",
     ),
     (
         "identite-predemande",

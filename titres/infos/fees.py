@@ -4,8 +4,8 @@ paying reasons, the ID tariff rules of titres.identite.tarifs and the
 registration tax table of titres/vehicules/data/taxes.toml. When a rate
 changes there, the guide changes with it.
 
-A procedure without an entry here has no fees block (the guide's text says
-what applies)."""
+Every registered procedure has an entry, free ones included (a guide
+must say what it costs): tests/infos/test_guides.py fails otherwise."""
 
 from __future__ import annotations
 
@@ -63,6 +63,63 @@ def _permis_gratuit(today: date) -> list[FeeTable]:
             _("Coût de la démarche"),
             [FeeRow(_("Demande en ligne et fabrication du titre"), _("Gratuit"))],
             [_("Les frais de formation de l’école de conduite ne sont pas des frais de l’État.")],
+        )
+    ]
+
+
+def _permis_sans_frais(today: date) -> list[FeeTable]:
+    """Extension and exchange: the State charges nothing (no stamp); the
+    exam fees of a new category are the driving school's, not the portal's."""
+    return [
+        FeeTable(
+            _("Coût de la démarche"),
+            [FeeRow(_("Demande en ligne et fabrication du nouveau titre"), _("Gratuit"))],
+            [
+                _(
+                    "Aucun timbre fiscal n’est demandé. Seule la perte ou le vol d’un permis "
+                    "français est payant (voir le guide du renouvellement)."
+                )
+            ],
+        )
+    ]
+
+
+def _vehicule_adresse(today: date) -> list[FeeTable]:
+    return [
+        FeeTable(
+            _("Coût de la démarche"),
+            [
+                FeeRow(
+                    _("Étiquette à coller sur la carte grise (trois premiers changements)"),
+                    _("Gratuit"),
+                ),
+                FeeRow(
+                    _("Nouvelle carte grise (quatrième changement, ou ancien numéro FNI)"),
+                    _("Gratuit"),
+                ),
+            ],
+        )
+    ]
+
+
+def _vehicule_duplicata(today: date) -> list[FeeTable]:
+    """The same breakdown the procedure charges (taxes.compute_duplicate)."""
+    from titres.vehicules import taxes
+
+    breakdown = taxes.compute_duplicate(on=today)
+    rows = [
+        FeeRow(
+            f"{line.label} ({line.detail})" if line.detail else str(line.label),
+            format_amount(line.amount_cents),
+        )
+        for line in breakdown.lines
+    ]
+    rows.append(FeeRow(_("Total"), format_amount(breakdown.total_cents)))
+    return [
+        FeeTable(
+            _("Taxes d’un duplicata"),
+            rows,
+            [_("Le montant est le même quel que soit le motif (perte, vol ou détérioration).")],
         )
     ]
 
@@ -164,8 +221,12 @@ FEES: dict[str, Callable[[date], list[FeeTable]]] = {
     "permis-de-conduire": _permis_renouvellement,
     "permis-inscription": _permis_gratuit,
     "permis-fabrication": _permis_gratuit,
+    "permis-extension": _permis_sans_frais,
+    "permis-echange": _permis_sans_frais,
     "identite-predemande": _identite,
     "vehicule-changement-titulaire": _vehicule,
+    "vehicule-changement-adresse": _vehicule_adresse,
+    "vehicule-duplicata": _vehicule_duplicata,
 }
 
 
