@@ -6,10 +6,9 @@ a provisional right to drive (D3 → D4). Imported lazily: reportlab."""
 from reportlab.lib.units import mm
 
 from titres.core import twoddoc
-from titres.core.pdf import Document
+from titres.core.pdf import Document, Writer
 
 # The vehicle PDFs' line writer: a drawing helper with no app logic.
-from titres.vehicules.documents.common import Writer
 
 
 def cepc_fields(test) -> dict:

@@ -4,10 +4,9 @@ of holder (seed 003), with the numéro de démarche."""
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from titres.core.pdf import Document, amount
+from titres.core.pdf import Document, Writer, amount
 
 from ..professionnels.mandate import filer_label
-from .common import Writer
 from .cpi_pdf import holder_of, plate_shown
 
 

@@ -6,10 +6,10 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 
 from titres.core import twoddoc
-from titres.core.pdf import Document
+from titres.core.pdf import Document, Writer
 
 from ..enums import PersonKind
-from .common import Writer, first_given_name
+from .common import first_given_name
 
 
 def cession_fields(declaration) -> dict:

@@ -6,13 +6,12 @@ or tampered CPI."""
 from reportlab.lib.units import mm
 
 from titres.core import twoddoc
-from titres.core.pdf import Document, amount
+from titres.core.pdf import Document, Writer, amount
 
 from .. import plates
 from ..changement import state
 from ..enums import PlateSystem
 from ..professionnels.mandate import filer_label
-from .common import Writer
 
 
 def holder_of(demarche) -> dict:

@@ -4,11 +4,10 @@ address change or a duplicate, with the numéro de démarche."""
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from titres.core.pdf import Document, amount
+from titres.core.pdf import Document, Writer, amount
 
 from ..enums import CertificateOperationKind
 from ..professionnels.mandate import filer_label
-from .common import Writer
 from .cpi_pdf import registry_holder
 
 

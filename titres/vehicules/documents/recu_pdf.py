@@ -3,9 +3,7 @@
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from titres.core.pdf import Document, amount
-
-from .common import Writer
+from titres.core.pdf import Document, Writer, amount
 
 
 def receipt_pdf(record, payment) -> bytes:

@@ -6,9 +6,7 @@ end of the 15 days a buyer may rely on it (08)."""
 from reportlab.lib.units import mm
 
 from titres.core import twoddoc
-from titres.core.pdf import Document
-
-from .common import Writer
+from titres.core.pdf import Document, Writer
 
 
 def situation_fields(report) -> dict:
