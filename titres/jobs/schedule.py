@@ -87,6 +87,12 @@ DEFAULT_JOBS = (
         _("signale les titres non retirés en mairie depuis trois mois"),
     ),
     PeriodicJob(
+        "credit_probation_points",
+        "credit_probation_points",
+        DAY,
+        _("crédite les points annuels des permis probatoires à chaque anniversaire"),
+    ),
+    PeriodicJob(
         "reconcile_payments",
         "reconcile_payments",
         DAY,

@@ -15,6 +15,7 @@ class PermisEvent(AuditCode):
     LICENCE_STATE_CHANGED = "permis.licence_state_changed"
     NEPH_ATTRIBUTED = "permis.neph_attributed"
     POINTS_CREDITED = "permis.points_credited"
+    PROBATION_POINTS_CREDITED = "permis.probation_points_credited"
     STAGE_ATTENDEE_ADDED = "permis.stage_attendee_added"
     STAGE_ATTENDEE_CONFIRMED = "permis.stage_attendee_confirmed"
     STAGE_ATTENDEE_REMOVED = "permis.stage_attendee_removed"

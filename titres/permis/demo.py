@@ -330,4 +330,8 @@ def load() -> list[DemoCredential]:
     from .stages import demo as stages_demo
 
     credentials += stages_demo.load()
+    # A pending exchange and a pending extension (issue 19).
+    from . import requests_demo
+
+    credentials += requests_demo.load()
     return credentials

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from titres.core.journal import record_event
 
+from .. import probation
 from ..audit import PermisEvent
 from ..enums import HEAVY_CATEGORIES, LicenceState
 from ..models import LicenceCategory, LicenceRecord, LicenceRequest, add_years
@@ -68,6 +69,8 @@ def exchange_licence(*, demarche, actor, request=None) -> LicenceRecord:
             record.probation_start = start
             record.points_balance = record.points_ceiling(on)
             record.save(update_fields=["probation_start", "points_balance", "updated_at"])
+            # The ceiling given includes the anniversaries already past.
+            probation.settle_elapsed(record, on)
     else:
         record = LicenceRecord.objects.select_for_update().get(pk=licence_request.record_id)
     held = set(record.categories.values_list("category", flat=True))

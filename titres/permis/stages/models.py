@@ -112,6 +112,14 @@ class PointsCredit(models.Model):
         verbose_name_plural = _("mouvements de points")
         ordering = ["-on", "-id"]
         indexes = [models.Index(fields=["record", "reason", "on"], name="permis_points_reason")]
+        # One credit per probation anniversary, even if two runs overlap.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "reference"],
+                condition=models.Q(reason="probatoire"),
+                name="permis_points_probation_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.record_id} {self.delta:+d} ({self.on:%d/%m/%Y})"
