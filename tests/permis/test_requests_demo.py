@@ -10,6 +10,7 @@ from titres.permis import demo, requests_demo
 from titres.permis.echange.services import exchange_licence
 from titres.permis.extension import check_extension
 from titres.permis.models import LicenceRequest
+from titres.procedures.enums import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_pending_exchange_and_extension_are_loaded_once():
     ]
 
     exchange = LicenceRequest.objects.get(motif="echange").demarche
-    assert exchange.status == "en_cours"
+    assert exchange.status == Status.EN_COURS
     assert exchange.owner.username == "demo-echange"
     assert exchange.number in first[0].note
     with transaction.atomic():
@@ -36,7 +37,7 @@ def test_pending_exchange_and_extension_are_loaded_once():
     assert record.foreign_licences.get().country_code == "DE"
 
     extension = LicenceRequest.objects.get(motif="extension")
-    assert extension.demarche.status == "en_cours"
+    assert extension.demarche.status == Status.EN_COURS
     assert extension.demarche.owner.licence_link.record == extension.record
     assert check_extension(extension.record, ["BE"]).ok
     assert extension.record.neph_display in first[1].note
