@@ -4,47 +4,20 @@ against the local identity provider's userinfo (titres.devidp, served by
 the live server over real HTTP) and answers with that citizen's licence."""
 
 import datetime as dt
-import secrets
 
 import pytest
-from django.utils import timezone
 
 from tests.permis.factories import LicenceCategoryFactory, LicenceRecordFactory
 from titres.core import ratelimit
-from titres.devidp.demo import load as load_devidp
-from titres.devidp.models import DemoCitizen
-from titres.franceconnect.conf import DEFAULT_CLIENT_ID
 from titres.partenaires.enums import Scope
 
 from .factories import issue
-from .helpers import error, get
+from .fc import fc_get, fc_token
+from .helpers import error
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/api/v1/permis-de-conduire/france_connect"
-
-
-@pytest.fixture
-def provider(live_server, settings):
-    settings.SITE_URL = live_server.url
-    load_devidp()
-    ratelimit.reset()
-    return live_server
-
-
-def fc_token(slug="angela-dubois", *, scope="openid identite_pivot", lifetime=60):
-    """An access token the local provider issued to a partner's service
-    after the citizen signed in with FranceConnect."""
-    from oauth2_provider.models import AccessToken, Application
-
-    citizen = DemoCitizen.objects.get(slug=slug)
-    return AccessToken.objects.create(
-        user=citizen.user,
-        application=Application.objects.get(client_id=DEFAULT_CLIENT_ID),
-        token=secrets.token_urlsafe(30),
-        expires=timezone.now() + dt.timedelta(seconds=lifetime),
-        scope=scope,
-    ).token
 
 
 @pytest.fixture
@@ -64,8 +37,7 @@ def angela_licence():
 
 
 def call(client, secret, fc=None):
-    headers = {"HTTP_X_FRANCECONNECT_OAUTH": fc} if fc is not None else {}
-    return get(client, URL, secret, **headers)
+    return fc_get(client, URL, secret, fc)
 
 
 def test_the_citizens_own_licence(client, provider, angela_licence):

@@ -5,12 +5,14 @@ pré-demande by its number, for appointment software."""
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Header, Query, Router, Schema
 
+from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.identite import numbers, selectors
 from titres.identite.enums import UNKNOWN_STATUS, ApplicationStatus, TitleKind
+from titres.identite.models import IssuedTitle, PreDemande
 
-from .. import errors
+from .. import errors, franceconnect
 from ..enums import Scope
 from .common import Trace, bad_parameter, begin, envelope, optional_text, required_text, responses
 
@@ -33,8 +35,34 @@ class PreRequest(Schema):
     rendez_vous: list[Appointment]
 
 
+class OwnTitle(Schema):
+    numero: str
+    type_titre: str
+    etat: str
+    delivre_le: dt.date
+    valable_jusqu_au: dt.date
+
+
+class OwnTitles(Schema):
+    titres: list[OwnTitle]
+
+
+class OwnPreRequest(PreRequest):
+    numero: str
+    type_titre: str
+
+
+class OwnPreRequests(Schema):
+    pre_demandes: list[OwnPreRequest]
+
+
 TitleResponse = envelope("TitleResponse", Title)
 PreRequestResponse = envelope("PreRequestResponse", PreRequest)
+OwnTitlesResponse = envelope("OwnTitlesResponse", OwnTitles)
+OwnPreRequestsResponse = envelope("OwnPreRequestsResponse", OwnPreRequests)
+
+# A citizen has a few titles and pré-demandes; a bound keeps the answer small.
+MAX_OWN_ITEMS = 50
 
 
 @router.get("/titre-identite", response=responses(TitleResponse), exclude_unset=True)
@@ -84,14 +112,111 @@ def pre_demande(request, numero: str | None = None, trace: Query[Trace] = None):
     found = call.lookup(selectors.register_status, [number])[number]
     if found["status"] == UNKNOWN_STATUS:
         raise errors.ApiError(errors.NOT_FOUND, "Aucune pré-demande ne porte ce numéro.")
+    return call.answer(_pre_request(found))
+
+
+def _pre_request(found) -> dict:
     status = found["status"]
+    return {
+        "etat": status,
+        "libelle": str(ApplicationStatus(status).label),
+        "rendez_vous": [
+            {"lieu": a.place_label, "date": timezone.localtime(a.starts_at)}
+            for a in found["appointments"]
+        ],
+    }
+
+
+def _predemandes_of(citizen: franceconnect.Citizen):
+    """The pré-demandes made for this person: birth name, first names in
+    order and birth date of the pivot identity (the register keeps the
+    civil status the applicant typed, not normalised: compared here)."""
+    name = normalise_name(citizen.family_name)
+    first_names = normalise_first_names(citizen.given_names)
+    return [
+        p
+        for p in PreDemande.objects.filter(birth_date=citizen.birthdate).order_by("-created_at")[
+            : MAX_OWN_ITEMS * 4
+        ]
+        if normalise_name(p.last_name) == name
+        and normalise_first_names(p.first_names) == first_names
+    ][:MAX_OWN_ITEMS]
+
+
+def _titles_of(citizen: franceconnect.Citizen) -> list[IssuedTitle]:
+    """The titles issued from a démarche whose pré-demande is this person's
+    — the register of issued titles keeps no civil status of its own, so a
+    title issued outside the portal (no démarche) is not found this way."""
+    demarches = [p.demarche_id for p in _predemandes_of(citizen) if p.demarche_id]
+    return list(
+        IssuedTitle.objects.filter(demarche_id__in=demarches).order_by("-issued_on")[:MAX_OWN_ITEMS]
+    )
+
+
+@router.get(
+    "/titre-identite/france_connect", response=responses(OwnTitlesResponse), exclude_unset=True
+)
+def titre_identite_france_connect(
+    request,
+    x_franceconnect_oauth: str | None = Header(None, alias=franceconnect.HEADER),
+    trace: Query[Trace] = None,
+):
+    """Les cartes d'identité et passeports de l'usager identifié par
+    FranceConnect (son jeton d'accès FranceConnect, en-tête
+    X-FranceConnect-OAuth, remplace le numéro) : numéro, type, état, dates.
+    Ce sont ses propres données, d'où le numéro."""
+    call = begin(request, (Scope.IDENTITE_TITRE,), trace)
+    citizen = franceconnect.citizen(x_franceconnect_oauth)
+    titles = call.lookup(_titles_of, citizen)
+    if not titles:
+        raise errors.ApiError(errors.NOT_FOUND, "Aucun titre d’identité au nom de cet usager.")
+    today = timezone.localdate()
     return call.answer(
         {
-            "etat": status,
-            "libelle": str(ApplicationStatus(status).label),
-            "rendez_vous": [
-                {"lieu": a.place_label, "date": timezone.localtime(a.starts_at)}
-                for a in found["appointments"]
-            ],
+            "titres": [
+                {
+                    "numero": t.number,
+                    "type_titre": t.kind,
+                    "etat": t.state(today),
+                    "delivre_le": t.issued_on,
+                    "valable_jusqu_au": t.expires_on,
+                }
+                for t in titles
+            ]
         }
     )
+
+
+def _own_predemandes(citizen: franceconnect.Citizen) -> list[tuple]:
+    found = _predemandes_of(citizen)
+    statuses = selectors.register_status([p.number for p in found])
+    return [(p, statuses[p.number]) for p in found]
+
+
+@router.get(
+    "/pre-demande/france_connect",
+    response=responses(OwnPreRequestsResponse),
+    exclude_unset=True,
+)
+def pre_demande_france_connect(
+    request,
+    x_franceconnect_oauth: str | None = Header(None, alias=franceconnect.HEADER),
+    trace: Query[Trace] = None,
+):
+    """Les pré-demandes faites pour l'usager identifié par FranceConnect
+    (son jeton d'accès FranceConnect, en-tête X-FranceConnect-OAuth,
+    remplace le numéro), avec leur état et leurs rendez-vous actifs."""
+    call = begin(request, (Scope.IDENTITE_PREDEMANDE,), trace)
+    citizen = franceconnect.citizen(x_franceconnect_oauth)
+    found = call.lookup(_own_predemandes, citizen)
+    if not found:
+        raise errors.ApiError(errors.NOT_FOUND, "Aucune pré-demande au nom de cet usager.")
+    return call.answer({"pre_demandes": [_own(p, status) for p, status in found]})
+
+
+def _own(predemande, found) -> dict:
+    return {
+        "numero": predemande.number,
+        "type_titre": predemande.title,
+        **_pre_request(found),
+    }

@@ -6,13 +6,14 @@ import datetime as dt
 from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Header, Query, Router, Schema
 
 from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.vehicules import plates, selectors
 from titres.vehicules.enums import HolderRole, PersonKind, SituationKind
+from titres.vehicules.models import Holder
 
-from .. import errors
+from .. import errors, franceconnect
 from ..enums import VEHICULE_SCOPES, Scope
 from .common import (
     Trace,
@@ -90,7 +91,18 @@ class Vehicle(Schema):
     titulaire: HolderMatch | None = None
 
 
+class OwnVehicle(Schema):
+    immatriculation: Registration | None = None
+    situation: Situation | None = None
+    qualite: str | None = None
+
+
+class OwnVehicles(Schema):
+    vehicules: list[OwnVehicle]
+
+
 VehicleResponse = envelope("VehicleResponse", Vehicle)
+OwnVehiclesResponse = envelope("OwnVehiclesResponse", OwnVehicles)
 
 
 def _ratio(given: str, stored: str) -> float:
@@ -234,3 +246,62 @@ def vehicule(
             vehicle, nom=nom, prenoms=prenoms, birth_date=birth_date, siret=siret
         )
     return call.answer(data)
+
+
+# A citizen holds at most a few vehicles; a bound keeps the answer small.
+MAX_OWN_VEHICLES = 50
+
+
+def _vehicles_of(citizen: franceconnect.Citizen) -> list[tuple]:
+    """(vehicle, role) for each vehicle whose current titulaire or
+    cotitulaire is this natural person: birth or usage name, first names in
+    order and birth date of the pivot identity (the same rule as the
+    licence's FranceConnect call)."""
+    name = normalise_name(citizen.family_name)
+    holders = (
+        Holder.objects.filter(
+            person_kind=PersonKind.PHYSIQUE,
+            role__in=(HolderRole.TITULAIRE, HolderRole.COTITULAIRE),
+            until__isnull=True,
+            birth_date=citizen.birthdate,
+            first_names_normalised=normalise_first_names(citizen.given_names),
+        )
+        .only("vehicle_id", "role", "last_name", "usage_name")
+        .order_by("vehicle_id")
+    )
+    roles = {
+        h.vehicle_id: h.role
+        for h in holders
+        if name in (normalise_name(h.last_name), normalise_name(h.usage_name))
+    }
+    vehicles = selectors.vehicles_with_registry().filter(pk__in=list(roles)[:MAX_OWN_VEHICLES])
+    return [(v, roles[v.pk]) for v in vehicles.order_by("plate")]
+
+
+@router.get("/vehicule/france_connect", response=responses(OwnVehiclesResponse), exclude_unset=True)
+def vehicule_france_connect(
+    request,
+    x_franceconnect_oauth: str | None = Header(None, alias=franceconnect.HEADER),
+    trace: Query[Trace] = None,
+):
+    """Les véhicules dont l'usager identifié par FranceConnect est titulaire ou
+    cotitulaire : son jeton d'accès FranceConnect (en-tête
+    X-FranceConnect-OAuth) remplace le numéro d'immatriculation. Pour
+    chacun, l'extrait, la situation et sa qualité (titulaire, cotitulaire)
+    selon le périmètre du jeton."""
+    call = begin(request, VEHICULE_SCOPES, trace)
+    citizen = franceconnect.citizen(x_franceconnect_oauth)
+    found = call.lookup(_vehicles_of, citizen)
+    if not found:
+        raise errors.ApiError(errors.NOT_FOUND, "Aucun véhicule au nom de cet usager.")
+    vehicles = []
+    for vehicle, role in found:
+        item = {}
+        if call.has(Scope.VEHICULE_IMMATRICULATION):
+            item["immatriculation"] = _registration(vehicle)
+        if call.has(Scope.VEHICULE_SITUATION):
+            item["situation"] = _situation(vehicle)
+        if call.has(Scope.VEHICULE_TITULAIRE):
+            item["qualite"] = role
+        vehicles.append(item)
+    return call.answer({"vehicules": vehicles})
