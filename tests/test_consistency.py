@@ -298,6 +298,9 @@ PUBLIC_URLS: dict[str, str] = {
     "partenaires_api:titre_identite": "API partenaires (jeton)",
     "partenaires_api:pre_demande": "API partenaires (jeton)",
     "partenaires_api:permis_france_connect": "API partenaires (jeton et jeton FranceConnect)",
+    "partenaires_api:vehicule_france_connect": "API partenaires (jeton et jeton FranceConnect)",
+    "partenaires_api:titre_identite_france_connect": "API partenaires (jeton et jeton FranceConnect)",
+    "partenaires_api:pre_demande_france_connect": "API partenaires (jeton et jeton FranceConnect)",
     # The measured availability (seed 004 §3): public, a ceiling per IP.
     "partenaires_api:status": "API partenaires : disponibilité mesurée",
     "partenaires:status": "page publique de disponibilité de l'API partenaires",
