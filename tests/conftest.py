@@ -46,9 +46,11 @@ def _portal_notices_read():
     (off, none), so pinned query counts do not depend on when the interval
     ran out. tests/annuaire clears them to test the reading itself."""
     from titres.annuaire import announcements, maintenance
+    from titres.infos import latest
 
     maintenance.prime()
     announcements.prime()
+    latest.prime()
     yield
 
 

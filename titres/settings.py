@@ -126,6 +126,7 @@ TEMPLATES = [
                 "titres.core.context_processors.site_config",  # dsfr's, cached
                 "titres.core.context_processors.portal",
                 "titres.annuaire.context_processors.notices",
+                "titres.infos.context_processors.home_news",  # lazy, cached
             ],
         },
     },

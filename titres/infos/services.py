@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from titres.core.journal import record_event
 
+from . import latest
 from .audit import InfosEvent
 from .enums import ArticleStatus
 from .models import Article
@@ -60,6 +61,8 @@ def create_article(*, actor, request=None, **fields) -> Article:
     _stamp_publication(article)
     article.full_clean()
     article.save()
+    # The home page's latest news are cached (latest.py): read them again.
+    transaction.on_commit(latest.forget_cached)
     record_event(
         InfosEvent.ARTICLE_CREATED,
         actor=actor,
@@ -98,6 +101,7 @@ def update_article(*, article: Article, actor, request=None, **fields) -> Articl
         return article
     article.full_clean()
     article.save()
+    transaction.on_commit(latest.forget_cached)
     event = _publication_event(stored.status, article) or InfosEvent.ARTICLE_CHANGED
     record_event(
         event,
