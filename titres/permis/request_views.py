@@ -53,7 +53,7 @@ def confirmation(request, number):
         return redirect("procedures:resume", number=demarche.number)
     definition = get_procedure(demarche.procedure_code)
     steps = definition.applicable_steps(demarche)
-    sections = [(s, s.summary(demarche)) for s in steps if s.kind != "summary"]
+    sections = [(s, s.summary(demarche)) for s in steps if not s.is_summary]
     return render(
         request,
         "permis/demande/confirmation.html",

@@ -21,14 +21,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from . import unsaved
 from .backoffice import AgentPanel, Person, Photo, ReviewFlag, SearchValues
 from .documents import document_errors, rules_with_documents
 from .enums import Category
 from .rules import DocumentRule
+from .stepping import StepRequest, SubmissionRefused
 
 if TYPE_CHECKING:
     from .models import Authority, Demarche
@@ -77,6 +82,11 @@ class Step:
       `acting_for`). `actor` is the user saving the step, `request` the HTTP
       request or None. Hooks take exactly these arguments: a misspelt one
       fails loudly (TypeError) instead of silently getting nothing.
+
+    Each kind answers its own requests: `handle(step_request)` builds the
+    page, validates what was sent and saves it through the StepRequest
+    (procedures/stepping.py); the engine's view only dispatches. This base
+    step has no form: pressing a button keeps its stored answers and moves on.
     """
 
     slug: str
@@ -87,8 +97,28 @@ class Step:
     on_save: Callable[..., None] | None = None
     help_text: str = ""
 
-    kind = "base"
     default_template = "procedures/wizard/step_form.html"
+    # The récapitulatif: left out of the sections listing the answers.
+    is_summary = False
+    # A draft resumes at the first applicable step of this kind never saved.
+    resumes_until_saved = False
+    # Its answers are listed on the agent's file page (documents are shown
+    # in their own block there).
+    answers_for_agent = True
+
+    def handle(self, step_request: StepRequest) -> HttpResponse:
+        if step_request.action:
+            stored = (step_request.demarche.answers or {}).get(self.slug, {})
+            return step_request.save(stored)
+        return step_request.render()
+
+    def handle_closed(self, request, demarche: Demarche, definition: ProcedureDefinition):
+        """A request to this step once the file was submitted: it can no
+        longer change."""
+        messages.info(
+            request, str(_("Cette démarche a été validée : elle ne peut plus être modifiée."))
+        )
+        return redirect("procedures:detail", number=demarche.number)
 
     def applies(self, demarche: Demarche) -> bool:
         return self.condition is None or bool(self.condition(demarche.answers or {}))
@@ -118,7 +148,11 @@ class FormStep(Step):
     form_class: type[forms.BaseForm]
     form_kwargs: Callable[[Demarche], dict] | None = None
 
-    kind = "form"
+    resumes_until_saved = True
+
+    def handle(self, step_request: StepRequest) -> HttpResponse:
+        form = self.get_form(step_request.demarche, data=step_request.data)
+        return handle_form(self, step_request, form)
 
     def get_form(self, demarche: Demarche, data=None, files=None) -> forms.BaseForm:
         kwargs = self.form_kwargs(demarche) if self.form_kwargs else {}
@@ -150,6 +184,33 @@ class FormStep(Step):
             (str(field_.label), display_value(field_, stored.get(name)))
             for name, field_ in form.fields.items()
         ]
+
+
+def handle_form(step: Step, step_request: StepRequest, form, extra: dict | None = None):
+    """A step's form: shown with what was typed and not saved yet, saved
+    when valid, kept unsaved when the citizen goes back with it incomplete.
+    `step` has `clean_answers(form)`; `extra` is added to the page's context."""
+    request, demarche = step_request.request, step_request.demarche
+    unsaved.restore(request, demarche, step.slug, form)
+    context = {"form": form, **(extra or {})}
+    if not step_request.action:
+        return step_request.render(context)
+    if form.is_valid():
+        try:
+            response = step_request.save(step.clean_answers(form))
+        except ValidationError as error:
+            # Refused by the step's on_save (e.g. the stamp checked by the
+            # form was reserved by another file meanwhile): nothing was
+            # saved; the message goes on the form.
+            form.add_error(None, error)
+            return step_request.render(context, status=400)
+        unsaved.forget(request, demarche, step.slug)
+        return response
+    if step_request.action == "previous" and step_request.position.previous:
+        # Incomplete: keep what was typed, so going back never loses it.
+        unsaved.keep(request, demarche, step.slug, form)
+        return step_request.previous()
+    return step_request.render(context)
 
 
 def display_value(field_: forms.Field, value) -> str:
@@ -193,8 +254,17 @@ class DocumentsStep(Step):
     form_title: str = ""
     form_help_text: str = ""
 
-    kind = "documents"
     default_template = "procedures/wizard/step_documents.html"
+    answers_for_agent = False
+
+    def handle(self, step_request: StepRequest) -> HttpResponse:
+        form = self.get_form(step_request.demarche, data=step_request.data)
+        uploads = step_request.upload_context()
+        if form is not None:
+            return handle_form(self, step_request, form, extra=uploads)
+        if step_request.action:
+            return step_request.save({})  # no form applies: nothing to keep
+        return step_request.render(uploads)
 
     def form_applies(self, demarche: Demarche) -> bool:
         if self.form_class is None:
@@ -260,8 +330,44 @@ class SummaryStep(Step):
         "la pré-demande ne pourra plus être modifiée."
     )
 
-    kind = "summary"
     default_template = "procedures/wizard/step_summary.html"
+    is_summary = True
+    answers_for_agent = False
+
+    def handle(self, step_request: StepRequest) -> HttpResponse:
+        action = step_request.action
+        if action and action != "submit":  # "previous" or "save" from the récapitulatif
+            return super().handle(step_request)
+        demarche = step_request.demarche
+        form = self.get_form(demarche, data=step_request.data)
+        errors: list[tuple[str, str]] = []
+        if action == "submit" and form.is_valid():
+            try:
+                return step_request.submit()
+            except SubmissionRefused as refusal:
+                errors = refusal.errors
+        problems: dict[str, list[str]] = {}
+        for step_slug, message in errors:
+            problems.setdefault(step_slug, []).append(message)
+        context = {
+            "form": form,
+            "errors": errors,
+            "sections": [
+                (s, s.summary(demarche), problems.get(s.slug, []))
+                for s in step_request.position.steps
+                if not s.is_summary
+            ],
+            "general_errors": problems.get("", []),
+        }
+        # Sent and not submitted (attestation not ticked, refusal): 400.
+        return step_request.render(context, status=400 if action else 200)
+
+    def handle_closed(self, request, demarche: Demarche, definition: ProcedureDefinition):
+        if request.method == "POST":
+            # "Valider" sent twice (double click, back button): the file is
+            # already submitted, show its confirmation again.
+            return redirect(definition.get_confirmation_url(demarche))
+        return super().handle_closed(request, demarche, definition)
 
     def get_form(self, demarche: Demarche, data=None, files=None) -> forms.Form:
         from dsfr.forms import DsfrBaseForm

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from titres.core import numbering
 from titres.core.http import safe_next_url
 
-from . import conf, services, unsaved, wizard
+from . import conf, services, wizard
 from .documents import pending_complement_documents, rules_for, rules_with_documents
 from .elsewhere import elsewhere_in
 from .enums import Category, DocumentStatus, MessageKind, Role, Status
@@ -26,6 +26,7 @@ from .selectors import (
     messages_owned_by,
     search_demarches,
 )
+from .stepping import StepRequest, SubmissionRefused
 from .validation import ACCEPTED_FORMATS, UploadRejected
 from .workflow import TRANSITIONS, TransitionRefused
 
@@ -116,7 +117,7 @@ def detail(request, number):
         sections = [
             (step, step.summary(demarche))
             for step in definition.applicable_steps(demarche)
-            if step.kind != "summary"
+            if not step.is_summary
         ]
     thread = demarche.messages.select_related("author").prefetch_related("documents")
     return render(
@@ -187,7 +188,45 @@ def abandon(request, number):
 # --- Wizard ------------------------------------------------------------------
 
 
+class WizardStepRequest(StepRequest):
+    """The engine's operations offered to a step (see stepping.py)."""
+
+    def save(self, answers: dict):
+        services.save_step(
+            demarche=self.demarche,
+            step_slug=self.step.slug,
+            answers=answers,
+            actor=self.request.user,
+            request=self.request,
+        )
+        return _after_save(self.request, self.definition, self.demarche, self.step, self.action)
+
+    def previous(self):
+        return redirect(wizard.step_url(self.demarche, self.position.previous))
+
+    def submit(self):
+        try:
+            services.submit_demarche(
+                demarche=self.demarche, actor=self.request.user, request=self.request
+            )
+        except TransitionRefused as error:
+            raise SubmissionRefused(error.errors or [("", error.message)])
+        except ValidationError as error:
+            raise SubmissionRefused([("", message) for message in error.messages])
+        messages.success(
+            self.request,
+            _("Votre demande n° %(number)s a été validée et transmise.")
+            % {"number": self.demarche.display_number},
+        )
+        return redirect(self.definition.get_confirmation_url(self.demarche))
+
+    def upload_context(self) -> dict:
+        return _documents_context(self.demarche, back=self.request.path)
+
+
 def step(request, number, slug):
+    """Loads the citizen's file and the step, then lets the step answer
+    (Step.handle): the engine knows no kind of step."""
     demarche = _owned(request, number)
     definition = _definition(demarche)
     try:
@@ -195,107 +234,18 @@ def step(request, number, slug):
     except ProcedureNotFound:
         raise Http404
     if not demarche.is_draft:
-        if request.method == "POST" and current.kind == "summary":
-            # "Valider" sent twice (double click, back button): the file is
-            # already submitted, show its confirmation again.
-            return redirect(definition.get_confirmation_url(demarche))
-        messages.info(request, _("Cette démarche a été validée : elle ne peut plus être modifiée."))
-        return redirect("procedures:detail", number=demarche.number)
+        return current.handle_closed(request, demarche, definition)
     where = wizard.position(definition, demarche, slug)
     if where is None:
         # The step does not apply given earlier answers: go on to the next one.
         return redirect(
             wizard.step_url(demarche, wizard.next_applicable_after(definition, demarche, slug))
         )
-
-    action = request.POST.get("action", "next") if request.method == "POST" else ""
-    form = None
-    errors = []
-    refused = False
-    if current.kind in ("form", "documents"):
-        # A documents step may carry a form (DocumentsStep.form_class); None otherwise.
-        form = current.get_form(demarche, data=request.POST if action else None)
-        unsaved.restore(request, demarche, current.slug, form)
-    elif current.kind == "summary":
-        form = current.get_form(demarche, data=request.POST if action == "submit" else None)
-
-    if request.method == "POST":
-        if current.kind == "form" or (current.kind == "documents" and form is not None):
-            if form.is_valid():
-                try:
-                    services.save_step(
-                        demarche=demarche,
-                        step_slug=current.slug,
-                        answers=current.clean_answers(form),
-                        actor=request.user,
-                        request=request,
-                    )
-                except ValidationError as error:
-                    # Refused by the step's on_save (e.g. the stamp checked by
-                    # the form was reserved by another file meanwhile):
-                    # nothing was saved; the message goes on the field.
-                    form.add_error(None, error)
-                    refused = True
-                else:
-                    unsaved.forget(request, demarche, current.slug)
-                    return _after_save(request, definition, demarche, current, action)
-            if action == "previous" and where.previous:
-                # Incomplete: keep what was typed, so going back never loses it.
-                unsaved.keep(request, demarche, current.slug, form)
-                return redirect(wizard.step_url(demarche, where.previous))
-        elif current.kind == "summary" and action == "submit":
-            refused = True  # 400 unless the submission succeeds
-            if form.is_valid():
-                try:
-                    services.submit_demarche(demarche=demarche, actor=request.user, request=request)
-                except TransitionRefused as error:
-                    errors = error.errors or [("", error.message)]
-                except ValidationError as error:
-                    errors = [("", message) for message in error.messages]
-                else:
-                    messages.success(
-                        request,
-                        _("Votre demande n° %(number)s a été validée et transmise.")
-                        % {"number": demarche.display_number},
-                    )
-                    return redirect(definition.get_confirmation_url(demarche))
-        else:
-            if current.kind != "summary" or action != "submit":
-                stored = (demarche.answers or {}).get(current.slug, {})
-                if current.kind == "documents":
-                    stored = {}  # its form (if any) does not apply: nothing to keep
-                services.save_step(
-                    demarche=demarche,
-                    step_slug=current.slug,
-                    answers=stored,
-                    actor=request.user,
-                    request=request,
-                )
-                return _after_save(request, definition, demarche, current, action)
-
-    context = {
-        "demarche": demarche,
-        "definition": definition,
-        "step": current,
-        "position": where,
-        "form": form,
-        "errors": errors,
-        "step_titles": {s.slug: s.title for s in where.steps},
-    }
-    if current.kind == "documents":
-        context.update(_documents_context(demarche, back=request.path))
-    if current.kind == "summary":
-        problems = {}
-        for step_slug, message in errors:
-            problems.setdefault(step_slug, []).append(message)
-        context["sections"] = [
-            (s, s.summary(demarche), problems.get(s.slug, []))
-            for s in where.steps
-            if s.kind != "summary"
-        ]
-        context["general_errors"] = problems.get("", [])
-    status = 400 if errors or refused else 200
-    return render(request, current.get_template_name(), context, status=status)
+    return current.handle(
+        WizardStepRequest(
+            request=request, demarche=demarche, definition=definition, step=current, position=where
+        )
+    )
 
 
 def _after_save(request, definition, demarche, current, action):

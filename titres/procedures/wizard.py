@@ -63,7 +63,7 @@ def resume_step(definition: ProcedureDefinition, demarche) -> Step:
     steps = definition.applicable_steps(demarche)
     answered = set((demarche.answers or {}).keys())
     for step in steps:
-        if step.kind == "form" and step.slug not in answered:
+        if step.resumes_until_saved and step.slug not in answered:
             return step
     for step in steps:
         if step.slug == demarche.last_step:

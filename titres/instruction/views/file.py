@@ -65,7 +65,7 @@ def _sections(demarche):
         return [
             (step.title, step.summary(demarche))
             for step in definition.applicable_steps(demarche)
-            if step.kind not in {"summary", "documents"}
+            if step.answers_for_agent
         ]
     sections = []
     for slug, values in (demarche.answers or {}).items():

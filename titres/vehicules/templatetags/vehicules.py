@@ -6,7 +6,7 @@ from django import forms, template
 from django.utils.translation import gettext as _
 
 from titres.core.pdf import amount
-from titres.procedures.registry import display_value, find_procedure
+from titres.procedures.registry import FormStep, display_value, find_procedure
 
 from ..changement import state
 from ..changement.payment import breakdown_for
@@ -64,7 +64,7 @@ def recap_sections(demarche):
     for step in definition.applicable_steps(demarche):
         if step.slug in (state.SUMMARY, state.PAYMENT):
             break
-        if step.kind != "form":
+        if not isinstance(step, FormStep):
             rows = step.summary(demarche)
         else:
             stored = (demarche.answers or {}).get(step.slug) or {}
