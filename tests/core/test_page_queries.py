@@ -9,6 +9,7 @@ the commit."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -84,9 +85,14 @@ def test_wizard_step(client, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("files", [3, 60])
-def test_agent_work_list(client, django_assert_num_queries, files):
-    membership = AgentMembershipFactory()
+@pytest.mark.parametrize("staff", [False, True])
+def test_agent_work_list(client, django_assert_num_queries, files, staff):
+    membership = AgentMembershipFactory(user=UserFactory(is_staff=staff))
     agent = membership.user
+    if staff:
+        # A staff agent holding a global permission (PermissionPolicy): the
+        # list no longer asks for its permissions (two queries, issue 17).
+        agent.user_permissions.add(Permission.objects.get(codename="instruire_demarche"))
     device = TOTPDevice.objects.create(user=agent, name="Application", confirmed=True)
     for index in range(files):
         index_demarche(

@@ -68,6 +68,26 @@ def agent_demarches(user):
     )
 
 
+def authority_demarches(request, authority):
+    """`agent_demarches(request.user).filter(authority=authority)`, in SQL
+    the work list's database plans and Django compiles in a fraction of the
+    time (issue 17: the two membership subqueries and, for a staff agent,
+    the two permission queries of `PermissionPolicy` were a third of the
+    page).
+
+    The same files: when the request's agent is a member of `authority`
+    (`request_memberships`, read once per request) and passes
+    MembershipPolicy's own check (active, second factor verified), that
+    policy grants every submitted file of the authority; the other
+    policies can only add files, which the restriction to `authority`
+    removes again. Anyone else gets nothing, as `agent_demarches` gives."""
+    user = request.user
+    member = any(m.authority_id == authority.pk for m in request_memberships(request))
+    if not member or POLICY.agent_filter(user) is None:
+        return Demarche.objects.none()
+    return Demarche.objects.filter(authority=authority).exclude(status=Status.BROUILLON)
+
+
 def role_on(user, authority_id) -> str | None:
     return (
         AgentMembership.objects.filter(user=user, authority_id=authority_id)

@@ -9,7 +9,7 @@ from titres.core import numbering
 from titres.procedures.models import Authority
 from titres.procedures.registry import review_flags
 
-from ..access import agent_demarches, can_act, is_chef, request_memberships
+from ..access import agent_demarches, authority_demarches, can_act, is_chef, request_memberships
 from ..enums import AgentRole
 
 
@@ -49,10 +49,11 @@ def review_annotation():
     )
 
 
-def list_queryset(user, authority):
+def list_queryset(request, authority):
+    """The files of `authority` the request's agent may see, with what the
+    list rows read."""
     return (
-        agent_demarches(user)
-        .filter(authority=authority)
+        authority_demarches(request, authority)
         .select_related("search_entry")
         # Read as `d.assigned_agent`: `d.assignment` on an unassigned file
         # raises (then dir() of the model) in the template, on every row.

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from titres.core import numbering
 
 from .. import services, stats
-from ..access import agent_demarches, is_chef, memberships_of
+from ..access import agent_demarches, authority_demarches, is_chef, memberships_of
 from ..auth import agent_view
 from ..enums import TAB_STATUSES, Tab
 from ..forms import SearchForm
@@ -56,9 +56,8 @@ def worklist(request, code):
     if tab not in Tab.values:
         tab = Tab.A_TRAITER
     mine = request.GET.get("mien") == "1"
-    base = agent_demarches(request.user).filter(authority=authority)
-    counts = stats.counts(base, agent=request.user)
-    queryset = list_queryset(request.user, authority)
+    counts = stats.counts(authority_demarches(request, authority), agent=request.user)
+    queryset = list_queryset(request, authority)
     statuses = TAB_STATUSES[Tab(tab)]
     if statuses:
         queryset = queryset.filter(status__in=statuses)
@@ -118,7 +117,7 @@ def search(request, code):
     results = None
     page = None
     if request.GET and form.is_valid():
-        results = search_demarches(list_queryset(request.user, authority), _criteria(form))
+        results = search_demarches(list_queryset(request, authority), _criteria(form))
         if request.GET.get("format") == "csv":
             return csv_export(request, authority, results)
         page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
