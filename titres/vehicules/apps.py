@@ -18,3 +18,7 @@ class VehiculesConfig(AppConfig):
         # « Je change d’adresse » and « Je demande un duplicata » (issue 18).
         adresse.register()
         duplicata.register()
+        # « Immatriculation d’un véhicule neuf » for dealers (issue 18).
+        from .neuf import procedure as new_vehicle
+
+        new_vehicle.register()

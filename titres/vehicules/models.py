@@ -496,4 +496,5 @@ class CertificateOperation(models.Model):
 
 # The professionals' space's models live with it; imported here so that
 # Django registers them with the app.
+from .neuf.models import NewRegistration  # noqa: E402, F401
 from .professionnels.models import BatchLine, BatchSubmission, BulkDownload  # noqa: E402, F401

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import cession, changement, espace, operation, pro, pro_batch, pro_list, situation
+from .views import (
+    cession,
+    changement,
+    espace,
+    neuf,
+    operation,
+    pro,
+    pro_batch,
+    pro_list,
+    situation,
+)
 
 app_name = "vehicules"
 urlpatterns = [
@@ -65,5 +75,7 @@ urlpatterns = [
         name="operation_finalisation",
     ),
     path("operation/<str:number>/cpi.pdf", operation.cpi, name="operation_cpi"),
+    path("neuf/<str:number>/finalisation/", neuf.finalisation, name="neuf_finalisation"),
+    path("neuf/<str:number>/cpi.pdf", neuf.cpi, name="neuf_cpi"),
     path("operation/<str:number>/accuse.pdf", operation.accuse, name="operation_accuse"),
 ]

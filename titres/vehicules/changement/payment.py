@@ -102,7 +102,7 @@ def start_tax_payment(*, demarche: Demarche, actor, request=None) -> str:
     started = start_card_payment(
         amount_cents=breakdown.total_cents,
         label=_("Taxes d’immatriculation — véhicule %(plate)s")
-        % {"plate": record.vehicle.plate_display},
+        % {"plate": getattr(record, "payment_subject", None) or record.vehicle.plate_display},
         email=demarche.owner.email,
         idempotency_key=f"demarche:{demarche.number}:taxes:{record.payment_attempt}",
         actor=actor,

@@ -26,9 +26,13 @@ PAGE_SIZE = 25
 # Bound of one CSV export (the list itself is paginated).
 MAX_EXPORT_ROWS = 20_000
 
-# A file's vehicle: a change of holder's, or an address change's / a
-# duplicate's.
-PLATE = Coalesce("changement_titulaire__vehicle__plate", "operation_certificat__vehicle__plate")
+# A file's vehicle: a change of holder's, an address change's / a
+# duplicate's, or a new vehicle's (once registered).
+PLATE = Coalesce(
+    "changement_titulaire__vehicle__plate",
+    "operation_certificat__vehicle__plate",
+    "immatriculation_neuf__vehicle__plate",
+)
 
 SORTS = {
     "-maj": ("-updated_at", "-id"),
@@ -115,6 +119,7 @@ def filtered_files(user, data: dict):
         files = files.filter(
             Q(changement_titulaire__vehicle__plate__startswith=prefix)
             | Q(operation_certificat__vehicle__plate__startswith=prefix)
+            | Q(immatriculation_neuf__vehicle__plate__startswith=prefix)
         )
     if data.get("client"):
         files = files.filter(acting_for__nom__icontains=data["client"].strip())

@@ -150,9 +150,11 @@ def _create_holders(vehicle: Vehicle, holders: list[HolderData], since: date) ->
 
 
 @transaction.atomic
-def register_vehicle(*, data: VehicleData, actor, request=None) -> Vehicle:
+def register_vehicle(
+    *, data: VehicleData, actor, request=None, demarche_number: str = ""
+) -> Vehicle:
     """Enter a vehicle in the registry with its holders (imports, demo
-    data, administration)."""
+    data, administration, a dealer's new vehicle: `demarche_number`)."""
     plate = plates.parse_plate(data.plate, allow_special=True)
     vehicle = Vehicle(
         plate=plate.canonical,
@@ -181,6 +183,7 @@ def register_vehicle(*, data: VehicleData, actor, request=None) -> Vehicle:
         actor=actor,
         request=request,
         data={"titulaires": [h.as_json() for h in data.holders]},
+        demarche_number=demarche_number,
     )
     return vehicle
 

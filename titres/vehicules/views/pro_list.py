@@ -109,15 +109,17 @@ def export_csv(request):
         ]
     )
     for demarche in files.iterator(chunk_size=2000):
-        record = getattr(demarche, "changement_titulaire", None) or getattr(
-            demarche, "operation_certificat", None
+        record = (
+            getattr(demarche, "changement_titulaire", None)
+            or getattr(demarche, "operation_certificat", None)
+            or getattr(demarche, "immatriculation_neuf", None)
         )
         acting_for = demarche.acting_for or {}
         writer.writerow(
             [
                 demarche.display_number,
                 demarche.title,
-                record.vehicle.plate_display if record else "",
+                record.vehicle.plate_display if record and record.vehicle else "",
                 acting_for.get("nom", ""),
                 acting_for.get("prenoms", ""),
                 demarche.get_status_display(),
