@@ -119,6 +119,7 @@ def test_demo_guides_of_the_new_procedures_render(client):
         "echange-permis-etranger",
         "changer-d-adresse-carte-grise",
         "duplicata-carte-grise",
+        "immatriculer-vehicule-neuf",
     ):
         page = client.get(reverse("infos:guide", args=[slug])).content.decode()
         assert "Qui peut faire la démarche" in page
@@ -134,3 +135,16 @@ def test_the_situation_certificate_is_explained_in_the_faq_with_a_working_link(c
     assert "Comment obtenir un certificat de situation administrative (non-gage) ?" in page
     assert f'href="{reverse("vehicules:situation")}"' in page
     assert f"moins de {demo.SITUATION_DAYS} jours" in page
+
+
+@pytest.mark.django_db
+def test_new_vehicle_guide_shows_the_malus_of_the_day_from_the_table(client):
+    from titres.vehicules import malus
+
+    demo.load()
+    year = malus.year_on(timezone.localdate())
+    page = client.get(reverse("infos:guide", args=["immatriculer-vehicule-neuf"])).content.decode()
+    assert "Malus CO2" in page
+    assert f"{year.co2_cap_from} g/km et plus" in page
+    assert format_amount(year.co2_cap_cents) in page
+    assert "habilité SIV" in page

@@ -577,6 +577,47 @@ et la pièce d’identité de son client.""",
 4. Download the **provisional certificate** (valid one month).""",
     ),
     (
+        "vehicule-immatriculation-neuf",
+        "immatriculer-vehicule-neuf",
+        "Immatriculer un véhicule neuf (professionnels habilités)",
+        "Le concessionnaire immatricule le véhicule neuf de son client : un numéro SIV est "
+        "attribué et un certificat provisoire est délivré aussitôt.",
+        """## Qui peut faire la démarche
+
+Seul un **professionnel de l’automobile habilité SIV** par la préfecture, depuis son espace
+professionnel, pour un client particulier ou une société (raison sociale et numéro SIRET).
+
+## Les étapes
+
+1. Recopiez les données du **certificat de conformité** : numéro d’identification du
+   véhicule (VIN), marque, type, dénomination commerciale, énergie, puissance fiscale,
+   émissions de CO2 et masse en ordre de marche.
+2. Renseignez le **client** qui sera titulaire de la carte grise.
+3. Déposez les **pièces justificatives**.
+4. Vérifiez le récapitulatif : les taxes y sont calculées, malus compris.
+5. **Payez les taxes** par carte bancaire : le numéro d’immatriculation est attribué et le
+   véhicule inscrit au nom du client.
+6. Téléchargez le **certificat provisoire d’immatriculation** (CPI), valable un mois ; la
+   carte grise est envoyée au client.
+
+## Les pièces justificatives
+
+- le certificat de conformité du véhicule ;
+- le mandat d’immatriculation signé par le client (cerfa 13757) ;
+- la pièce d’identité du client, ou l’extrait K-bis de la société.""",
+        "Registering a new vehicle (habilitated professionals)",
+        "The dealer registers the client's new vehicle: an SIV number is allotted and a "
+        "provisional certificate issued at once.",
+        """## Steps
+
+1. Copy the data of the **certificate of conformity** (VIN, make, type, energy, fiscal power,
+   CO2, mass in running order).
+2. Enter the **client** who will hold the certificate (a person or a company).
+3. Upload the certificate of conformity, the signed mandate and the client's identity document.
+4. Check the summary, then **pay the taxes** by card, malus included.
+5. Download the **provisional certificate** (valid one month).""",
+    ),
+    (
         "identite-predemande",
         "pre-demande-carte-identite-passeport",
         "Carte d’identité et passeport : la pré-demande en ligne",

@@ -217,6 +217,67 @@ def _vehicule(today: date) -> list[FeeTable]:
     ]
 
 
+def _vehicule_neuf(today: date) -> list[FeeTable]:
+    """A new vehicle pays the regional tax at the full rate and the fixed
+    taxes (the tables of a change of holder), plus the malus of the day,
+    read from data/malus.toml as taxes.compute_first_registration does."""
+    from titres.vehicules import malus
+
+    tables = _vehicule(today)[:2]
+    year = malus.year_on(today)
+
+    def kg(value: int) -> str:
+        return f"{value:,}".replace(",", "\u202f")
+
+    co2 = [
+        FeeRow(
+            _("Moins de %(g)s g/km") % {"g": year.co2_threshold},
+            format_amount(0),
+        ),
+        FeeRow(
+            _("%(g)s g/km") % {"g": year.co2_threshold},
+            format_amount(year.co2_cents[0]),
+        ),
+        FeeRow(
+            _("%(g)s g/km") % {"g": year.co2_cap_from - 1},
+            format_amount(year.co2_cents[-1]),
+        ),
+        FeeRow(
+            _("%(g)s g/km et plus") % {"g": year.co2_cap_from},
+            format_amount(year.co2_cap_cents),
+        ),
+    ]
+    weight = [
+        FeeRow(
+            _("Au-delà de %(kg)s kg, par kilogramme") % {"kg": kg(tranche.above_kg)},
+            format_amount(tranche.cents_per_kg),
+        )
+        for tranche in year.tranches
+    ]
+    tables.append(
+        FeeTable(
+            _("Malus CO2 (émissions WLTP du certificat de conformité)"),
+            co2,
+            [
+                _("Un montant par gramme entre ces bornes ; barème en vigueur depuis le %(d)s.")
+                % {"d": year.starts.strftime("%d/%m/%Y")}
+            ],
+        )
+    )
+    tables.append(
+        FeeTable(
+            _("Malus au poids (masse en ordre de marche)"),
+            weight,
+            [
+                _("Les deux malus ensemble ne dépassent pas %(cap)s.")
+                % {"cap": format_amount(year.combined_cap_cents)},
+                _("Le récapitulatif de la démarche calcule le montant exact du véhicule."),
+            ],
+        )
+    )
+    return tables
+
+
 FEES: dict[str, Callable[[date], list[FeeTable]]] = {
     "permis-de-conduire": _permis_renouvellement,
     "permis-inscription": _permis_gratuit,
@@ -227,6 +288,7 @@ FEES: dict[str, Callable[[date], list[FeeTable]]] = {
     "vehicule-changement-titulaire": _vehicule,
     "vehicule-changement-adresse": _vehicule_adresse,
     "vehicule-duplicata": _vehicule_duplicata,
+    "vehicule-immatriculation-neuf": _vehicule_neuf,
 }
 
 
