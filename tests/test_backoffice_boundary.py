@@ -141,7 +141,7 @@ def test_a_domain_import_is_found_in_a_sample():
         "titres.permis.models.LicenceRequest",
         "titres.vehicules.models",
     ]
-    assert domain_imports("from titres.procedures.registry import person_of\n") == []
+    assert domain_imports("from titres.procedures.hooks import person_of\n") == []
 
 
 def test_an_answer_key_is_found_in_a_sample():

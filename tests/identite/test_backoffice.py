@@ -11,7 +11,7 @@ from titres.identite.audit import IdentiteEvent
 from titres.identite.enums import TitleKind
 from titres.identite.models import IssuedTitle
 from titres.identite.procedure.definition import CODE
-from titres.procedures.registry import agent_panel_of, person_of, search_values_of
+from titres.procedures.hooks import agent_panel_of, person_of, search_values_of
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ advanced search's options, its results and the work list."""
 import pytest
 from django.urls import reverse
 
-from titres.procedures.registry import motif_label
+from titres.procedures.hooks import motif_label
 
 from .factories import PermisDemarcheFactory, answers
 

@@ -435,7 +435,7 @@ def test_the_cert_sees_the_address_change_beside_the_siv(client, jeanne):
     """The procedure's back-office hooks (certificat/backoffice.py): the
     holder and the plate for the search, the SIV panel."""
     from titres.instruction.models import DemarcheSearchEntry
-    from titres.procedures.registry import agent_panel_of, person_of
+    from titres.procedures.hooks import agent_panel_of, person_of
 
     vehicle = VehicleFactory()
     demarche = change_address(client, vehicle)

@@ -103,6 +103,20 @@ def test_rejection_leaves_the_registry(filed_fni, cert_agent):
     assert demarche.status == Status.REJETEE
 
 
+def test_a_vehicle_file_offers_the_siv_reasons_and_not_the_snpc_ones(filed_fni, cert_agent):
+    demarche, _vehicle = filed_fni
+    reasons = dict(instruction.reject_reasons(demarche))
+    assert reasons["donnees_siv"] == "Données du véhicule ou du titulaire incohérentes avec le SIV"
+    assert "situation_bloquante" in reasons and "mandat" in reasons
+    assert "identite_incoherente" not in reasons and "conformite" not in reasons
+    instruction.reject(demarche=demarche, agent=cert_agent, reason="donnees_siv")
+    demarche.refresh_from_db()
+    assert demarche.status == Status.REJETEE
+    assert demarche.history.last().comment == (
+        "Données du véhicule ou du titulaire incohérentes avec le SIV"
+    )
+
+
 def _text(pdf: bytes) -> str:
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 

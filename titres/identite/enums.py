@@ -41,3 +41,12 @@ class AppointmentStatus(models.TextChoices):
 class AppointmentSource(models.TextChoices):
     PORTAL = "portal", _("Portail")
     VENDOR = "vendor", _("Logiciel d’un éditeur")
+
+
+class IdentityRejectReason(models.TextChoices):
+    """Reasons for rejecting an ID card or passport file that come from its
+    own checks (the back office adds the reasons common to every file)."""
+
+    ETAT_CIVIL = "etat_civil", _("État civil non établi par l’acte de naissance")
+    NATIONALITE = "nationalite", _("Nationalité française non justifiée")
+    PHOTO_NON_CONFORME = "photo", _("Photo ou signature non conforme")

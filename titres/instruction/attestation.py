@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.procedures.enums import Status
-from titres.procedures.registry import Link, find_procedure, person_of
+from titres.procedures.hooks import person_of
+from titres.procedures.registry import Link, find_procedure
 
 # The attestation never outlives the title's expected arrival by much.
 VALIDITY = timedelta(days=120)

@@ -33,12 +33,12 @@ TAB_STATUSES = {
 
 
 class RejectReason(models.TextChoices):
-    """Reasons offered to the agent when rejecting a file (plus free text)."""
+    """Reasons offered to the agent when rejecting any file (plus free
+    text); each procedure adds those of its own checks (`reject_reasons`
+    of its ProcedureDefinition: SNPC, SIV, civil status…), listed between
+    the first and the others (reasons_for)."""
 
     PIECES_NON_CONFORMES = "pieces_non_conformes", _("Pièces justificatives non conformes")
-    IDENTITE_INCOHERENTE = "identite_incoherente", _("État civil incohérent avec le dossier SNPC")
-    DROITS_INSUFFISANTS = "droits", _("Droits à conduire suspendus, annulés ou invalidés")
-    PHOTO_NON_CONFORME = "photo", _("Photo ou signature non conforme")
     FRAUDE = "fraude", _("Suspicion de fraude documentaire")
     HORS_COMPETENCE = "hors_competence", _("Demande hors de la compétence de l’autorité")
     AUTRE = "autre", _("Autre motif")

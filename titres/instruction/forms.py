@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from titres.procedures.enums import Status
-from titres.procedures.registry import motif_label
+from titres.procedures.hooks import motif_label
 
-from .enums import RejectReason, SortOrder
+from .enums import SortOrder
+from .services import reject_reasons
 
 
 class AgentLoginForm(DsfrBaseForm):
@@ -117,13 +118,22 @@ class SuspendForm(DsfrBaseForm):
 
 
 class RejectForm(DsfrBaseForm):
-    reason = forms.ChoiceField(label=_("Motif du rejet"), choices=RejectReason.choices)
+    """The reasons are the file's (services.reject_reasons): a licence
+    offers the SNPC's, a vehicle the SIV's."""
+
+    reason = forms.ChoiceField(label=_("Motif du rejet"), choices=())
     text = forms.CharField(
         label=_("Précisions (communiquées au télédéclarant)"),
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, demarche, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = reject_reasons(demarche)
+        # DsfrBaseForm's __init__ already built the bound fields.
+        self._bound_fields_cache.clear()
 
 
 class AssignForm(DsfrBaseForm):

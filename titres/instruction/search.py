@@ -15,8 +15,8 @@ from django.utils import timezone
 from titres.core import numbering
 from titres.core.normalisation import normalise_first_names, normalise_name
 from titres.procedures.enums import Status
+from titres.procedures.hooks import search_values_of
 from titres.procedures.models import Demarche
-from titres.procedures.registry import search_values_of
 
 from .enums import SortOrder
 from .models import REFERENCE_LENGTH, DemarcheSearchEntry

@@ -15,9 +15,9 @@ from titres.core.journal import record_event
 from titres.instruction.audit import InstructionEvent
 from titres.procedures import services as procedure_services
 from titres.procedures.enums import Role, Status
+from titres.procedures.hooks import agent_panel_of, reject_reasons_of
 from titres.procedures.locks import lock_demarche
 from titres.procedures.models import Demarche
-from titres.procedures.registry import agent_panel_of
 from titres.procedures.workflow import TransitionRefused, apply_transition
 
 from .access import role_on
@@ -189,20 +189,27 @@ def suspend(*, demarche: Demarche, agent, body: str, request=None):
     return message
 
 
-def reject_comment(reason: str, text: str) -> str:
-    try:
-        label = str(RejectReason(reason).label)
-    except ValueError:
+def reject_reasons(demarche: Demarche) -> list[tuple[str, str]]:
+    """The reasons offered to reject this file: missing or wrong documents,
+    then those of its procedure's own checks, then the reasons common to
+    every file (fraud, competence, other)."""
+    first, *others = RejectReason.choices
+    return [first, *reject_reasons_of(demarche), *others]
+
+
+def reject_comment(demarche: Demarche, reason: str, text: str) -> str:
+    label = dict(reject_reasons(demarche)).get(reason)
+    if label is None:
         raise ValidationError(_("Choisissez un motif de rejet dans la liste."))
     text = (text or "").strip()
     if reason == RejectReason.AUTRE and not text:
         raise ValidationError(_("Précisez le motif du rejet."))
-    return f"{label}. {text}".strip() if text else label
+    return f"{label}. {text}".strip() if text else str(label)
 
 
 @transaction.atomic
 def reject(*, demarche: Demarche, agent, reason: str, text: str = "", request=None):
-    comment = reject_comment(reason, text)
+    comment = reject_comment(demarche, reason, text)
     return _act(
         demarche, agent, "rejeter", comment=comment, request=request, data={"motif": reason}
     )

@@ -28,6 +28,7 @@ from titres.procedures.backoffice import (
 )
 
 from . import request_forms as rf
+from .enums import LicenceRejectReason
 from .identifiers import compact
 from .matching import FIELD_LABELS, MatchResult, match_snpc_record
 from .models import EPhoto, LicenceRecord, LicenceRequest
@@ -343,6 +344,7 @@ def hooks() -> dict:
         "agent_panel": agent_panel,
         "review_flag": REVIEW_FLAG,
         "motifs": rf.MOTIF_CHOICES,
+        "reject_reasons": list(LicenceRejectReason.choices),
         "new_title_number": new_title_number,
         "title_produced": title_produced,
     }

@@ -68,3 +68,12 @@ OLD_TITLE_STATUS_BY_MOTIF = {
 class PhotographerKind(models.TextChoices):
     PHOTOGRAPHE = "photographe", _("Photographe agréé")
     CABINE = "cabine", _("Cabine photo agréée")
+
+
+class LicenceRejectReason(models.TextChoices):
+    """Reasons for rejecting a licence file that come from its own checks
+    (the back office adds the reasons common to every file)."""
+
+    IDENTITE_INCOHERENTE = "identite_incoherente", _("État civil incohérent avec le dossier SNPC")
+    DROITS_INSUFFISANTS = "droits", _("Droits à conduire suspendus, annulés ou invalidés")
+    PHOTO_NON_CONFORME = "photo", _("Photo ou signature non conforme")

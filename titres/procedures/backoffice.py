@@ -17,7 +17,7 @@ changing the hook beside it, and the tests of that app catch it):
 
 and, for the work list, `review_flag`: a badge on the rows whose registry
 comparison needs a look. A procedure without a hook simply shows nothing in
-that place. The back office reads them through `registry.search_values_of`,
+that place. The back office reads them through `hooks.search_values_of`,
 `person_of`, `photo_of`, `agent_panel_of` and `review_flags`. See
 docs/procedures.md ("The back office's hooks").
 """

@@ -412,7 +412,9 @@ class ProcedureDefinition:
     docs/procedures.md "The back office's hooks"): `search_values`,
     `person`, `photo`, `agent_panel` (functions of the démarche),
     `review_flag` (the work list's badge), `motifs` ((code, label) of the
-    motif codes given in `search_values`), `new_title_number(demarche)` and
+    motif codes given in `search_values`), `reject_reasons` ((code, label)
+    offered to the agent who rejects a file, besides the reasons common to
+    every file), `new_title_number(demarche)` and
     `title_produced(demarche, *, title_number)` (the title factory made the
     title: e.g. record it in the national file).
     """
@@ -439,6 +441,7 @@ class ProcedureDefinition:
     agent_panel: Callable[[Demarche], AgentPanel | None] | None = None
     review_flag: ReviewFlag | None = None
     motifs: Sequence[tuple[str, str]] = ()
+    reject_reasons: Sequence[tuple[str, str]] = ()
     new_title_number: Callable[[Demarche], str] | None = None
     title_produced: Callable[..., None] | None = None
     extra: dict = field(default_factory=dict)
@@ -560,54 +563,3 @@ def file_links(demarche: Demarche, user) -> list[Link]:
     for provider in _FILE_LINK_PROVIDERS:
         links += list(provider(demarche, user))
     return links
-
-
-# --- What the agents' back office asks a procedure (see backoffice.py) ---------------
-
-
-def hook_of(demarche: Demarche, name: str):
-    """The procedure's hook `name` for this file, or None (unknown
-    procedure or hook not given)."""
-    definition = find_procedure(demarche.procedure_code)
-    return getattr(definition, name, None) if definition is not None else None
-
-
-def search_values_of(demarche: Demarche) -> SearchValues:
-    hook = hook_of(demarche, "search_values")
-    return hook(demarche) if hook else SearchValues()
-
-
-def person_of(demarche: Demarche) -> Person | None:
-    hook = hook_of(demarche, "person")
-    return hook(demarche) if hook else None
-
-
-def photo_of(demarche: Demarche) -> Photo | None:
-    hook = hook_of(demarche, "photo")
-    return hook(demarche) if hook else None
-
-
-def agent_panel_of(demarche: Demarche) -> AgentPanel | None:
-    hook = hook_of(demarche, "agent_panel")
-    return hook(demarche) if hook else None
-
-
-def review_flags() -> list[tuple[ReviewFlag, list[str]]]:
-    """Each distinct review flag with the codes of the procedures using it."""
-    flags: dict[int, tuple[ReviewFlag, list[str]]] = {}
-    for definition in all_procedures():
-        flag = definition.review_flag
-        if flag is not None:
-            flags.setdefault(id(flag), (flag, []))[1].append(definition.code)
-    return list(flags.values())
-
-
-def motif_label(code: str) -> str:
-    """The label a person reads for a motif code given in `search_values`
-    ("vol" → "Vol du titre"), from the procedures' `motifs`; the code
-    itself when no procedure declares it."""
-    for definition in all_procedures():
-        for value, label in definition.motifs:
-            if value == code:
-                return str(label)
-    return code

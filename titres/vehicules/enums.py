@@ -122,3 +122,17 @@ ADDRESS_LABELS_PER_CERTIFICATE = 3
 # Situations that stop a duplicate: a stolen vehicle or a suspended
 # certificate gets no new card.
 DUPLICATE_BLOCKING_SITUATIONS = frozenset({SituationKind.VOL, SituationKind.SUSPENSION})
+
+
+class VehicleRejectReason(models.TextChoices):
+    """Reasons for rejecting a vehicle file that come from its own checks
+    (the back office adds the reasons common to every file); each vehicle
+    procedure offers those that apply to it (its backoffice.hooks)."""
+
+    DONNEES_SIV = "donnees_siv", _("Données du véhicule ou du titulaire incohérentes avec le SIV")
+    SITUATION = (
+        "situation_bloquante",
+        _("Situation administrative du véhicule bloquante (gage, opposition, vol)"),
+    )
+    CONFORMITE = "conformite", _("Certificat de conformité incohérent avec les données déclarées")
+    MANDAT = "mandat", _("Mandat ou pièce d’identité du client absent ou non conforme")

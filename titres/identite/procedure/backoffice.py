@@ -21,7 +21,7 @@ from titres.procedures.backoffice import (
 )
 
 from ..audit import IdentiteEvent
-from ..enums import Motif
+from ..enums import IdentityRejectReason, Motif
 from ..models import IssuedTitle, TitleState
 from . import rules
 
@@ -135,4 +135,5 @@ def hooks() -> dict:
         "person": person,
         "agent_panel": agent_panel,
         "motifs": list(Motif.choices),
+        "reject_reasons": list(IdentityRejectReason.choices),
     }

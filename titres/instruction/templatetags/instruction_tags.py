@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from titres.core.rows import day, esc, number_url
 from titres.procedures.enums import Status
-from titres.procedures.registry import motif_label as _motif_label
+from titres.procedures.hooks import motif_label as _motif_label
 from titres.procedures.templatetags.procedures_tags import status_badge
 
 register = template.Library()

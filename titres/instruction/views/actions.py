@@ -60,7 +60,7 @@ def action(request, number, name):
                 _("La demande a été suspendue. Le télédéclarant est informé de votre demande."),
             )
         elif name == "rejeter":
-            form = RejectForm(request.POST)
+            form = RejectForm(request.POST, demarche=demarche)
             if not form.is_valid():
                 raise ValidationError(_("Choisissez un motif de rejet dans la liste."))
             services.reject(

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from titres.core import numbering
+from titres.procedures.hooks import review_flags
 from titres.procedures.models import Authority
-from titres.procedures.registry import review_flags
 
 from ..access import agent_demarches, authority_demarches, can_act, is_chef, request_memberships
 from ..enums import AgentRole

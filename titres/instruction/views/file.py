@@ -7,15 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from titres.procedures.enums import DocumentStatus, Status
-from titres.procedures.registry import (
-    FormStep,
-    agent_panel_of,
-    all_procedures,
-    display_value,
-    find_procedure,
-    person_of,
-    photo_of,
-)
+from titres.procedures.hooks import agent_panel_of, person_of, photo_of
+from titres.procedures.registry import FormStep, all_procedures, display_value, find_procedure
 from titres.procedures.selectors import history_of
 
 from .. import services, viewer
@@ -155,7 +148,7 @@ def demarche_detail(request, number):
         assignment=assignment,
         validate_form=ValidateForm(panel=panel) if panel and panel.decision_required else None,
         suspend_form=SuspendForm(),
-        reject_form=RejectForm(),
+        reject_form=RejectForm(demarche=demarche),
         assign_form=AssignForm(agents=agents) if agents is not None else None,
         can_take=can_act(role)
         and demarche.status in {Status.EN_COURS, Status.VALIDEE, Status.EN_ATTENTE_USAGER}

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from titres.core.journal import record_event
 from titres.instruction.audit import InstructionEvent
-from titres.procedures.registry import photo_of
+from titres.procedures.hooks import photo_of
 
 from ..auth import agent_view
 from .common import file_of

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from titres.procedures.backoffice import AgentPanel, ComparisonRow, Person, ReviewFlag, SearchValues
 
 from ..changement.backoffice import card_rows, names_of, same_name, situation_row, siv_panel
-from ..enums import BLOCKING_SITUATIONS, DuplicateReason
+from ..enums import BLOCKING_SITUATIONS, DuplicateReason, VehicleRejectReason
 from ..models import Situation
 from . import state
 
@@ -100,4 +100,12 @@ def hooks() -> dict:
         "agent_panel": agent_panel,
         "review_flag": REVIEW_FLAG,
         "motifs": list(DuplicateReason.choices),
+        "reject_reasons": [
+            (reason.value, reason.label)
+            for reason in (
+                VehicleRejectReason.DONNEES_SIV,
+                VehicleRejectReason.SITUATION,
+                VehicleRejectReason.MANDAT,
+            )
+        ],
     }

@@ -24,7 +24,7 @@ from titres.procedures.backoffice import (
 )
 
 from ..audit import VehiculesEvent
-from ..enums import BLOCKING_SITUATIONS
+from ..enums import BLOCKING_SITUATIONS, VehicleRejectReason
 from ..models import Situation
 from ..plates import canonical
 from . import state
@@ -224,4 +224,12 @@ def hooks() -> dict:
         "person": person,
         "agent_panel": agent_panel,
         "review_flag": REVIEW_FLAG,
+        "reject_reasons": [
+            (reason.value, reason.label)
+            for reason in (
+                VehicleRejectReason.DONNEES_SIV,
+                VehicleRejectReason.SITUATION,
+                VehicleRejectReason.MANDAT,
+            )
+        ],
     }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from titres.procedures.backoffice import ComparisonRow, Person, SearchValues
 
 from ..changement.backoffice import names_of, situation_row, siv_panel
+from ..enums import VehicleRejectReason
 from . import state
 
 
@@ -86,4 +87,12 @@ def agent_panel(demarche):
 
 
 def hooks() -> dict:
-    return {"search_values": search_values, "person": person, "agent_panel": agent_panel}
+    return {
+        "search_values": search_values,
+        "person": person,
+        "agent_panel": agent_panel,
+        "reject_reasons": [
+            (reason.value, reason.label)
+            for reason in (VehicleRejectReason.CONFORMITE, VehicleRejectReason.MANDAT)
+        ],
+    }
