@@ -1,6 +1,7 @@
 """The holder's licence page at 375 px: each table (categories, exam
-results, cards) scrolls inside its DSFR wrapper, the page itself never
-scrolls sideways; axe-core and the page checks (screenshots desktop and
+results, cards, points history) scrolls inside its DSFR wrapper, the page
+itself never scrolls sideways, the holder's names keep a margin from the
+right edge; axe-core and the page checks (screenshots desktop and
 375 px under var/screenshots/)."""
 
 from datetime import date, timedelta
@@ -21,9 +22,22 @@ def test_licence_page_tables_scroll_at_375_px(page, login_as, check_a11y):
         holder_user,
     )
     from titres.permis import exams
+    from titres.permis.models import PointsCredit
 
     today = timezone.localdate()
-    record = LicenceRecordFactory(probation_start=today - timedelta(days=400), points_balance=8)
+    record = LicenceRecordFactory(
+        birth_name="CORNEILLE-DESMARAIS",
+        first_names="Pierre Jean-Baptiste",
+        probation_start=today - timedelta(days=400),
+        points_balance=8,
+    )
+    PointsCredit.objects.create(
+        record=record,
+        delta=2,
+        balance_after=8,
+        reason="probatoire",
+        on=today - timedelta(days=35),
+    )
     for code in ("A2", "B", "BE"):
         LicenceCategoryFactory(record=record, category=code, obtained_on=date(2024, 6, 12))
     LicenceTitleFactory(record=record, issued_on=today - timedelta(days=400))
@@ -48,7 +62,15 @@ def test_licence_page_tables_scroll_at_375_px(page, login_as, check_a11y):
     page.goto(f"/permis/mon-permis/{record.neph}/")
     expect(page.get_by_role("table", name="Résultats d’examen")).to_be_visible()
     containers = page.locator(".fr-table__container")
-    assert containers.count() == 3
+    assert containers.count() == 4
+    expect(page.get_by_role("table", name="Historique des points")).to_contain_text(
+        "Crédit annuel du permis probatoire"
+    )
+    # Every value of the holder's block ends at least 8 px from the edge.
+    rights = page.locator(".titres-permis-dl dd").evaluate_all(
+        "(els) => els.map((el) => el.getBoundingClientRect().right)"
+    )
+    assert rights and max(rights) <= 375 - 8, rights
     overflow = page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
@@ -60,4 +82,5 @@ def test_licence_page_tables_scroll_at_375_px(page, login_as, check_a11y):
     assert exam.evaluate("(el) => el.scrollWidth > el.clientWidth")
     page.screenshot(path="var/screenshots/permis-record-375.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path="var/screenshots/permis-record-1280.png", full_page=True)
     check_a11y(page)

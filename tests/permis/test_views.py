@@ -197,3 +197,41 @@ def test_attempts_are_limited_while_redis_is_down(client, citizen, settings):
     response = _link(client, record.neph)
     assert _errors(response) == ["Trop de tentatives infructueuses. Réessayez dans une heure."]
     assert not LicenceHolderLink.objects.exists()
+
+
+def test_the_record_shows_the_points_history_newest_first(client, citizen):
+    from titres.permis.models import PointsCredit
+
+    record = LicenceRecordFactory(points_balance=7)
+    LicenceHolderLinkFactory(user=citizen, record=record)
+    PointsCredit.objects.create(
+        record=record, delta=2, balance_after=8, reason="probatoire", on=date(2024, 6, 1)
+    )
+    PointsCredit.objects.create(
+        record=record, delta=-3, balance_after=5, reason="infraction", on=date(2025, 2, 10)
+    )
+    PointsCredit.objects.create(
+        record=record, delta=2, balance_after=7, reason="stage", on=date(2025, 9, 20)
+    )
+    PointsCredit.objects.create(
+        record=record, delta=-1, balance_after=6, reason="snpc_code_inconnu", on=date(2025, 10, 1)
+    )
+    page = client.get(reverse("permis:record", kwargs={"neph": record.neph})).content.decode()
+    assert "Historique des points" in page
+    rows = [
+        "01/10/2025</td><td>Retrait de points</td><td>−1</td><td>6 points",
+        "20/09/2025</td><td>Stage de sensibilisation à la sécurité routière</td><td>+2</td>"
+        "<td>7 points",
+        "10/02/2025</td><td>Retrait de points (infraction)</td><td>−3</td><td>5 points",
+        "01/06/2024</td><td>Crédit annuel du permis probatoire</td><td>+2</td><td>8 points",
+    ]
+    positions = [page.index(row) for row in rows]
+    assert positions == sorted(positions)
+    assert "snpc_code_inconnu" not in page
+
+
+def test_a_record_without_movement_says_so(client, citizen):
+    record = LicenceRecordFactory()
+    LicenceHolderLinkFactory(user=citizen, record=record)
+    page = client.get(reverse("permis:record", kwargs={"neph": record.neph})).content.decode()
+    assert "Aucun mouvement de points enregistré." in page

@@ -77,3 +77,12 @@ class LicenceRejectReason(models.TextChoices):
     IDENTITE_INCOHERENTE = "identite_incoherente", _("État civil incohérent avec le dossier SNPC")
     DROITS_INSUFFISANTS = "droits", _("Droits à conduire suspendus, annulés ou invalidés")
     PHOTO_NON_CONFORME = "photo", _("Photo ou signature non conforme")
+
+
+class PointsReason(models.TextChoices):
+    """Why a licence's points balance changed (PointsCredit.reason): the
+    label the holder reads in the history of their points."""
+
+    PROBATOIRE = "probatoire", _("Crédit annuel du permis probatoire")
+    STAGE = "stage", _("Stage de sensibilisation à la sécurité routière")
+    INFRACTION = "infraction", _("Retrait de points (infraction)")

@@ -23,11 +23,11 @@ from django.utils import timezone
 from titres.core.journal import record_event
 
 from .audit import PermisEvent
-from .enums import LicenceState
+from .enums import LicenceState, PointsReason
 from .models import LicenceRecord, add_years
 from .stages.models import PointsCredit
 
-REASON = "probatoire"
+REASON = PointsReason.PROBATOIRE.value
 YEARLY_POINTS = 2
 YEARLY_POINTS_AAC = 3
 

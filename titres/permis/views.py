@@ -14,6 +14,8 @@ from .matching import licence_refusal_reason
 from .models import Departement
 from .selectors import active_photographers, linked_record, records_visible_to
 
+POINTS_HISTORY_ROWS = 100
+
 
 def my_licence(request):
     """The citizen's licence if attached, else the form to attach it."""
@@ -44,6 +46,9 @@ def record_detail(request, neph):
         "permis/record.html",
         {
             "record": record,
+            # Newest first; a licence has a few movements a year, the cap
+            # only bounds a page built from data we receive.
+            "points_history": record.points_history.all()[:POINTS_HISTORY_ROWS],
             "state_alert": licence_refusal_reason(record),
             "is_valid": record.state == LicenceState.VALIDE,
         },

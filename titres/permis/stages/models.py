@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..enums import PointsReason
+
 
 class SessionStatus(models.TextChoices):
     OUVERTE = "ouverte", _("Ouverte")
@@ -123,3 +125,19 @@ class PointsCredit(models.Model):
 
     def __str__(self):
         return f"{self.record_id} {self.delta:+d} ({self.on:%d/%m/%Y})"
+
+    @property
+    def delta_display(self) -> str:
+        """ "+2", "−1" (a true minus sign, as printed figures use) or "0"."""
+        if self.delta > 0:
+            return f"+{self.delta}"
+        return f"−{-self.delta}" if self.delta < 0 else "0"
+
+    @property
+    def reason_label(self) -> str:
+        """What the holder reads: the reason's label, or, for a reason the
+        SNPC sent that we do not know, whether points were lost or given."""
+        try:
+            return str(PointsReason(self.reason).label)
+        except ValueError:
+            return str(_("Retrait de points") if self.delta < 0 else _("Crédit de points"))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from titres.core.journal import record_event
 
 from ..audit import PermisEvent
-from ..enums import LicenceState
+from ..enums import LicenceState, PointsReason
 from ..identifiers import compact, neph_is_valid
 from ..matching import match_snpc_record
 from ..models import LicenceRecord, add_years
@@ -27,7 +27,7 @@ from .models import AttendeeStatus, PointsCredit, SessionStatus, StageAttendee, 
 CSSR_PROFILE = "centre_sensibilisation"
 STAGE_POINTS = 4
 MAX_ATTENDEES = 20  # arrêté du 26 juin 2012, art. 6: 6 to 20 attendees
-REASON = "stage"
+REASON = PointsReason.STAGE.value
 
 
 def _check_centre(user) -> None:
