@@ -260,6 +260,8 @@ URLS: dict[str, Route] = {
     "vehicules:cession_declarer": Route(SIGNED_IN, opens=False),
     # Résultats du permis de conduire: public by design (NEPH + birth date are the key).
     "permis:results": Route(PUBLIC),
+    # Agents holding permis.record_exam_result (the world's agent A does).
+    "permis:exam_results": Route(AGENTS_A),
     "permis:results_cepc": Route(PUBLIC, lambda w: ["jeton-invalide"], opens=False),
     # Certificat de situation administrative: public by design (the card is the key).
     "vehicules:situation": Route(PUBLIC),
@@ -482,6 +484,9 @@ def world(settings, django_capture_on_commit_callbacks):
             "operateur": operator,
         }
     )
+    from django.contrib.auth.models import Permission
+
+    users["agent_a"].user_permissions.add(Permission.objects.get(codename="record_exam_result"))
     clients = {"anonyme": _client()}
     clients.update({name: _client(user, verified=name in VERIFIED) for name, user in users.items()})
 

@@ -8,6 +8,7 @@ requests for 543)."""
 from base64 import b32decode
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -19,6 +20,7 @@ from titres.procedures.models import Authority
 
 from .enums import AgentRole
 from .models import AgentMembership
+from .tools import registered_tools
 
 PASSWORD = "Agent-Titres-2026!"  # noqa: S105 - demo account
 # Type it in an authenticator app (or use the backup code below).
@@ -111,11 +113,29 @@ def load() -> list[DemoCredential]:
                     f"Espace agent /agent/connexion/ ; clé TOTP (base32) {TOTP_SECRET}, "
                     f"ou code de secours {BACKUP_CODE} (à usage unique, recréé à chaque "
                     "chargement)"
+                    + (
+                        " ; saisit aussi les résultats d’examen du permis"
+                        if username == AGENTS[0][0]
+                        else ""
+                    )
                 ),
             )
         )
+    _grant_tools(get_user_model().objects.get(username=AGENTS[0][0]))
     credentials.append(_cert_tes_agent(authorities["CERT-TES"]))
     return credentials
+
+
+def _grant_tools(user):
+    """The demo instructor may open every screen other apps offer agents
+    (e.g. the licence exam results), through one group per screen — the
+    way an operator would give it to real agents."""
+    for tool in registered_tools():
+        app_label, codename = tool.permission.split(".", 1)
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        group, _created = Group.objects.get_or_create(name=str(tool.label)[:150])
+        group.permissions.add(permission)
+        user.groups.add(group)
 
 
 def _cert_tes_agent(authority) -> DemoCredential:

@@ -10,6 +10,7 @@ class PermisConfig(AppConfig):
     def ready(self):
         # The téléprocédure "Permis de conduire" (seed 002).
         from titres.core.cog import register_commune_resolver
+        from titres.instruction.tools import AgentTool, register_agent_tool
 
         from . import elsewhere, extension, procedure
         from .communes import commune_name_by_insee
@@ -27,5 +28,12 @@ class PermisConfig(AppConfig):
         extension.register()
         echange.register()
         elsewhere.register()
+        register_agent_tool(
+            AgentTool(
+                label=_("Résultats d’examen"),
+                url_name="permis:exam_results",
+                permission="permis.record_exam_result",
+            )
+        )
         # FranceConnect's birthplace codes read as names (titres.core.cog).
         register_commune_resolver(commune_name_by_insee)

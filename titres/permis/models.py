@@ -263,6 +263,10 @@ class PracticalTest(models.Model):
         verbose_name = _("épreuve pratique")
         verbose_name_plural = _("épreuves pratiques")
         ordering = ["-taken_on", "-id"]
+        # Agents entering the examination centres' results (examiner.py).
+        permissions = [
+            ("record_exam_result", _("Peut saisir les résultats d’examen du permis de conduire"))
+        ]
 
     def __str__(self):
         return f"{self.category} {self.taken_on:%d/%m/%Y} ({'réussie' if self.passed else 'échec'})"

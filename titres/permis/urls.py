@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, results_views, school, views
+from . import examiner, request_views, results_views, school, views
 from .stages import views as stage_views
 
 app_name = "permis"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("photographes/", views.photographers, name="photographers"),
     # Résultats du permis de conduire: public, NEPH + birth date (issue 12).
     path("resultats/", results_views.consulter, name="results"),
+    path("agent/resultats-examen/", examiner.exam_results, name="exam_results"),
     path("resultats/<str:token>/cepc.pdf", results_views.cepc, name="results_cepc"),
     # The téléprocédure "Permis de conduire" around the engine's wizard.
     path("demandes/candidats/", school.candidates, name="candidates"),

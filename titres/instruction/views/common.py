@@ -11,6 +11,7 @@ from titres.procedures.models import Authority
 
 from ..access import agent_demarches, authority_demarches, can_act, is_chef, request_memberships
 from ..enums import AgentRole
+from ..tools import tools_for
 
 
 def authority_of(request, code) -> tuple[Authority, str]:
@@ -30,6 +31,7 @@ def page_context(request, authority, role, **extra):
         "memberships": request_memberships(request),
         "is_chef": is_chef(role),
         "can_act": can_act(role),
+        "agent_tools": tools_for(request.user),
         **extra,
     }
 
