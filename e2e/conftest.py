@@ -139,3 +139,14 @@ def _reference_data(db):
     from titres.permis.communes import ensure_reference_data
 
     ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_agent_tools():
+    """The agents' menu entries are kept a minute per process: a journey's
+    agent never inherits those of an earlier journey's agent with the same id."""
+    from titres.instruction.tools import forget_visibility
+
+    forget_visibility()
+    yield
+    forget_visibility()

@@ -63,3 +63,14 @@ def _fresh_site_config():
     forget_site_config()
     yield
     forget_site_config()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_agent_tools():
+    """Which agent tools an account sees is kept a minute per process: a
+    test's agents never inherit another test's (SQLite reuses their ids)."""
+    from titres.instruction.tools import forget_visibility
+
+    forget_visibility()
+    yield
+    forget_visibility()
