@@ -24,3 +24,15 @@ def _urls_loaded():
     from django.urls import reverse
 
     reverse("contact:home")
+
+
+@pytest.fixture
+def clamd(settings):
+    """The engine's antivirus pointed at a local clamd that finds EICAR."""
+    from tests.procedures.fake_clamd import FakeClamd
+
+    server = FakeClamd()
+    settings.CLAMAV_URL = server.url
+    settings.CLAMAV_TIMEOUT = "5"
+    yield server
+    server.close()

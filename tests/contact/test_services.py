@@ -137,6 +137,78 @@ def test_an_image_with_too_many_pixels_is_refused(monkeypatch):
     assert "trop grande" in error.value.message
 
 
+INFECTED = "« Pièce jointe » : un fichier infecté a été supprimé, déposez-en un autre."
+
+
+def test_the_attachment_goes_through_the_antivirus(clamd):
+    content = samples.png()
+    ticket = send(attachment=SimpleUploadedFile("capture.png", content))
+    assert clamd.received == [content]
+    assert ticket.attachment_type == "image/png"
+
+
+def test_an_infected_attachment_is_refused_and_nothing_is_kept(clamd, mailoutbox, settings):
+    from tests.procedures.fake_clamd import infected_png
+
+    upload = SimpleUploadedFile("facture.png", infected_png(), content_type="image/png")
+    with pytest.raises(services.ContactError) as error:
+        send(attachment=upload)
+    assert error.value.field == "attachment"
+    # The engine's own refusal (titres/procedures/validation.py).
+    assert error.value.message == INFECTED
+    assert not Ticket.objects.exists()
+    assert not events("contact.ticket_opened").exists()
+    assert mailoutbox == []
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_an_infected_complaint_attachment_is_refused(clamd):
+    from tests.procedures.fake_clamd import infected_png
+
+    with pytest.raises(services.ContactError) as error:
+        complain(
+            timezone.localdate() - timedelta(days=3),
+            attachment=SimpleUploadedFile("preuve.png", infected_png()),
+        )
+    assert error.value.message == INFECTED
+    assert not Ticket.objects.exists()
+
+
+def test_a_file_that_is_not_a_document_never_reaches_the_antivirus(clamd):
+    with pytest.raises(services.ContactError):
+        send(attachment=SimpleUploadedFile("note.txt", b"du texte brut"))
+    assert clamd.received == []
+
+
+def test_an_unreachable_antivirus_refuses_the_attachment(settings):
+    # Fail closed, like a supporting document that stays "en analyse".
+    settings.CLAMAV_URL = "tcp://127.0.0.1:1"
+    settings.CLAMAV_TIMEOUT = "1"
+    with pytest.raises(services.ContactError) as error:
+        send(attachment=SimpleUploadedFile("capture.png", samples.png()))
+    assert error.value.field == "attachment"
+    assert error.value.message == (
+        "« Pièce jointe » : l’analyse antivirus n’a pas pu être faite, "
+        "réessayez dans quelques minutes."
+    )
+    assert not Ticket.objects.exists()
+
+
+def test_without_antivirus_in_production_the_attachment_is_refused(settings, monkeypatch):
+    from titres.procedures import conf
+
+    settings.DEBUG = False
+    settings.CLAMAV_URL = ""
+    monkeypatch.delenv("PROCEDURES_ALLOW_NO_ANTIVIRUS", raising=False)
+    monkeypatch.setattr(conf, "STARTED_WITH_DEBUG", False)
+    with pytest.raises(services.ContactError) as error:
+        send(attachment=SimpleUploadedFile("capture.png", samples.png()))
+    assert "l’analyse antivirus n’a pas pu être faite" in error.value.message
+    # Without an attachment the message still goes through.
+    assert send().number
+
+
 # --- complaints -------------------------------------------------------------------
 
 

@@ -107,6 +107,49 @@ def test_an_attachment_is_accepted(client):
     assert Ticket.objects.get().attachment_name == "capture.png"
 
 
+def test_an_infected_attachment_reshows_the_form_with_everything_typed(client, clamd):
+    from tests.procedures.fake_clamd import infected_png
+
+    typed = form(
+        subject="Mon timbre fiscal",
+        message="Le paiement a été débité deux fois, voici le relevé.",
+        email="releve@exemple.fr",
+        name="Dominique Durand",
+    )
+    upload = SimpleUploadedFile("releve.png", infected_png())
+    response = client.post(write_url(Category.PAIEMENT), {**typed, "attachment": upload})
+    assert response.status_code == 200
+    assert response.context["form"].errors["attachment"] == [
+        "« Pièce jointe » : un fichier infecté a été supprimé, déposez-en un autre."
+    ]
+    assert not Ticket.objects.exists()
+    page = response.content.decode()
+    assert "« Pièce jointe » : un fichier infecté a été supprimé" in page
+    for value in ("Mon timbre fiscal", "Le paiement a été débité deux fois", "releve@exemple.fr"):
+        assert value in page
+    assert 'value="Dominique Durand"' in page
+    # A new CAPTCHA is asked, then the message goes through without the file.
+    response = client.post(write_url(Category.PAIEMENT), typed)
+    ticket = Ticket.objects.get()
+    assert response.url == reverse("contact:sent", args=[ticket.number])
+    assert ticket.subject == "Mon timbre fiscal" and not ticket.attachment
+
+
+def test_an_infected_attachment_keeps_the_complaint_typed(client, clamd):
+    from tests.procedures.fake_clamd import infected_png
+
+    event_on = (timezone.localdate() - timedelta(days=2)).isoformat()
+    data = form(subject="Titre perdu", message="Mon titre n’est jamais arrivé.")
+    data.update(event_on=event_on, attachment=SimpleUploadedFile("preuve.png", infected_png()))
+    response = client.post(reverse("contact:complaint"), data)
+    assert response.context["form"].errors["attachment"] == [
+        "« Pièce jointe » : un fichier infecté a été supprimé, déposez-en un autre."
+    ]
+    page = response.content.decode()
+    assert f'value="{event_on}"' in page and "Mon titre n’est jamais arrivé." in page
+    assert not Ticket.objects.exists()
+
+
 def test_sending_is_rate_limited_per_address(client):
     for index in range(5):
         client.post(write_url(), form(subject=f"Question {index}"))

@@ -19,7 +19,8 @@ from titres.core import numbering
 from titres.core.files import delete_on_rollback
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email, site_url
-from titres.procedures.validation import UploadRejected, inspect_upload
+from titres.procedures.antivirus import inspect_and_scan
+from titres.procedures.validation import FileInfo, UploadRejected
 
 from . import workdays
 from .audit import ContactEvent
@@ -91,9 +92,11 @@ def _new_number() -> str:
             return number
 
 
-def _store_attachment(ticket: Ticket, attachment: UploadedFile | None) -> None:
+def _checked_attachment(attachment: UploadedFile | None) -> FileInfo | None:
+    """The engine's checks of a supporting document, antivirus included, run
+    before the ticket's transaction opens (a scan may take seconds)."""
     if attachment is None:
-        return
+        return None
     if attachment.size > MAX_ATTACHMENT_BYTES:
         raise ContactError(
             _("La pièce jointe dépasse la taille maximale autorisée (%(max)s Mo).")
@@ -101,9 +104,12 @@ def _store_attachment(ticket: Ticket, attachment: UploadedFile | None) -> None:
             field="attachment",
         )
     try:
-        info = inspect_upload(attachment, size=attachment.size)
+        return inspect_and_scan(attachment, size=attachment.size, label=_("Pièce jointe"))
     except UploadRejected as error:
         raise ContactError(error.message, field="attachment") from None
+
+
+def _store_attachment(ticket: Ticket, attachment: UploadedFile, info: FileInfo) -> None:
     attachment.seek(0)
     ticket.attachment.save(f"piece{info.extension}", attachment, save=False)
     delete_on_rollback(ticket.attachment.storage, ticket.attachment.name)
@@ -146,7 +152,6 @@ def _acknowledge(ticket: Ticket) -> None:
     )
 
 
-@transaction.atomic
 def open_ticket(
     *,
     category: str,
@@ -178,7 +183,6 @@ def open_ticket(
     )
 
 
-@transaction.atomic
 def open_complaint(
     *,
     subject: str,
@@ -234,6 +238,8 @@ def _open(
         raise ContactError(
             _("La date de l’événement ne peut pas être dans le futur."), field="event_on"
         )
+    # Checked and scanned before the transaction: a clamd round trip never holds it.
+    checked = _checked_attachment(attachment)
     ticket = Ticket(
         kind=kind,
         category=category,
@@ -249,25 +255,27 @@ def _open(
         event_on=event_on,
         is_late=event_on is not None and is_late_complaint(event_on, received_on),
     )
-    _store_attachment(ticket, attachment)
-    _create(ticket)
-    TicketMessage.objects.create(
-        ticket=ticket, author_kind=AuthorKind.USAGER, author=user, body=message.strip()
-    )
-    record_event(
-        event,
-        actor=user,
-        request=request,
-        target=ticket,
-        data={
-            "number": ticket.number,
-            "category": ticket.category,
-            "due_on": ticket.due_on,
-            "late": ticket.is_late,
-            "attachment": bool(ticket.attachment),
-        },
-    )
-    _acknowledge(ticket)
+    with transaction.atomic():
+        if checked is not None:
+            _store_attachment(ticket, attachment, checked)
+        _create(ticket)
+        TicketMessage.objects.create(
+            ticket=ticket, author_kind=AuthorKind.USAGER, author=user, body=message.strip()
+        )
+        record_event(
+            event,
+            actor=user,
+            request=request,
+            target=ticket,
+            data={
+                "number": ticket.number,
+                "category": ticket.category,
+                "due_on": ticket.due_on,
+                "late": ticket.is_late,
+                "attachment": bool(ticket.attachment),
+            },
+        )
+        _acknowledge(ticket)
     return ticket
 
 

@@ -9,6 +9,11 @@ other case the scan is refused like an unreachable clamd (the document stays
 
 A document stays "en_analyse" when clamd cannot be reached; `manage.py
 scan_documents` re-queues the pending ones (run it from cron when clamd was down).
+
+Files that are not supporting documents of a démarche (the contact form's
+attachment) have no "en_analyse" state to wait in: `inspect_and_scan` runs
+the same format checks and the same scanner at once, before anything is
+stored, and refuses with the same messages.
 """
 
 import logging
@@ -19,6 +24,7 @@ from urllib.parse import urlparse
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from titres.core.journal import record_event
@@ -27,6 +33,7 @@ from titres.procedures.audit import ProceduresEvent
 from . import conf
 from .enums import DocumentStatus
 from .models import Document
+from .validation import FileInfo, UploadRejected, infected_message, inspect_upload
 
 logger = logging.getLogger("titres.procedures.antivirus")
 
@@ -125,6 +132,36 @@ def get_scanner():
     if conf.no_antivirus_refusal():
         return RefusingScanner()
     return NoScanner()
+
+
+def inspect_and_scan(fileobj, *, size: int | None, label: str) -> FileInfo:
+    """Check an upload like a supporting document (format, bounds, active
+    content), then scan it now with the engine's scanner.
+
+    Raises UploadRejected with the message to show: the engine's refusal for
+    an infected file, and a refusal when no scan could be made (fail closed,
+    as documents never leave "en_analyse" unscanned)."""
+    info = inspect_upload(fileobj, size=size)
+    fileobj.seek(0)
+    try:
+        result = get_scanner().scan(fileobj)
+    except ScannerUnavailable as error:
+        logger.error("Analyse antivirus impossible pour « %s » : %s", label, error)
+        raise UploadRejected(
+            _(
+                "« %(label)s » : l’analyse antivirus n’a pas pu être faite, "
+                "réessayez dans quelques minutes."
+            )
+            % {"label": label}
+        ) from None
+    finally:
+        fileobj.seek(0)
+    if not result.clean:
+        logger.warning(
+            "Fichier infecté refusé (« %s », %s, sha256 %s)", label, result.signature, info.sha256
+        )
+        raise UploadRejected(infected_message(label))
+    return info
 
 
 @task(queue_name="documents")

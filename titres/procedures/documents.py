@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from .enums import DocumentStatus, Status
 from .rules import COMPLEMENT_RULE, DocumentRule
+from .validation import infected_message
 
 LIVE = [DocumentStatus.EN_ANALYSE, DocumentStatus.VALIDE]
 
@@ -45,10 +46,7 @@ def document_errors(demarche) -> list[str]:
         live = [d for d in documents if d.status in LIVE]
         pages = sum(d.pages for d in live)
         if any(d.status == DocumentStatus.INFECTE for d in documents):
-            errors.append(
-                _("« %(label)s » : un fichier infecté a été supprimé, déposez-en un autre.")
-                % {"label": rule.label}
-            )
+            errors.append(infected_message(str(rule.label)))
         if not live:
             if rule.required:
                 errors.append(

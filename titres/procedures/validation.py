@@ -294,6 +294,13 @@ def inspect_upload(fileobj, *, size: int | None = None) -> FileInfo:
     )
 
 
+def infected_message(label: str) -> str:
+    """The refusal of a file the antivirus found infected (never kept)."""
+    return _("« %(label)s » : un fichier infecté a été supprimé, déposez-en un autre.") % {
+        "label": label
+    }
+
+
 def pages_message(label: str, max_pages: int, pages: int, existing: int) -> str:
     return ngettext(
         "« %(label)s » : %(max)s page maximum (ce fichier en compte %(pages)s, "
