@@ -133,6 +133,32 @@ def test_legal_pages_are_linked_from_every_footer(client):
         assert f'href="{reverse(name)}"' in nav, name
 
 
+def _services_menu(page: str) -> str:
+    start = page.index('id="menu-services"')
+    return page[start : page.index("</ul>", start)]
+
+
+def test_services_menu_offers_the_administrative_situation_certificate(client):
+    from django.urls import resolve
+
+    url = reverse("vehicules:situation")
+    menu = _services_menu(client.get("/").content.decode())
+    assert f'href="{url}">Certificat de situation administrative</a>' in menu
+    assert resolve(url).url_name == "situation"
+    # Public: no account is needed to reach it, and the menu marks it current.
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'href="{url}" aria-current="page">' in _services_menu(page)
+    assert 'aria-controls="menu-services" aria-current="true"' in page
+
+
+def test_services_menu_is_translated(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/").content.decode()
+    assert ">Certificate of administrative situation</a>" in _services_menu(page)
+
+
 def test_privacy_page_lists_the_retention_rules_the_portal_applies(client):
     from titres.core.data_retention import rules
 
