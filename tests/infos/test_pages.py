@@ -79,6 +79,40 @@ def test_guide_shows_fees_from_the_tariff_data_and_its_cerfa(client):
     assert reverse("procedures:start", args=["identite-predemande"]) in page
 
 
+def _guide_forms(client, code) -> list[str]:
+    import re
+
+    guide = ArticleFactory(kind=ArticleKind.GUIDE, published=True, procedure_code=code)
+    page = client.get(reverse("infos:guide", args=[guide.slug])).content.decode()
+    block = page[page.index("Formulaires CERFA de cette démarche") :]
+    return re.findall(r"<li>n° (\d+) — ", block[: block.index("</ul>")])
+
+
+@pytest.mark.parametrize(
+    ("code", "numbers"),
+    [
+        # service-public.fr F1726: 13750 (« duplicata » box) and, after a loss
+        # or a theft, the declaration 13753; never the new-vehicle form 13749.
+        ("vehicule-duplicata", ["13750", "13753", "13757"]),
+        ("vehicule-immatriculation-neuf", ["13749", "13757"]),
+        ("vehicule-changement-titulaire", ["13750", "15776", "13757"]),
+        ("vehicule-changement-adresse", ["13750", "13757"]),
+    ],
+)
+def test_each_vehicle_guide_lists_the_forms_of_its_own_procedure(client, code, numbers):
+    assert _guide_forms(client, code) == numbers
+
+
+def test_licence_and_identity_guides_list_the_forms_of_their_category(client):
+    assert _guide_forms(client, "permis-inscription") == [
+        "14866",
+        "14948",
+        "14880",
+        "14882",
+    ]
+    assert _guide_forms(client, "identite-predemande") == ["12100", "12101", "14011"]
+
+
 def test_vehicle_guide_lists_each_region_rate_from_the_tax_table(client):
     from titres.vehicules import taxes
 
@@ -183,7 +217,7 @@ def test_cerfa_page_lists_the_forms_and_flags_the_unverified(client):
     from titres.infos.cerfa import FORMS
 
     page = client.get(reverse("infos:cerfa")).content.decode()
-    for number in ("13750", "15776", "13757", "14866", "14948", "14880"):
+    for number in ("13750", "13749", "13753", "15776", "13757", "14866", "14948", "14880"):
         assert f"<td data-raw-ok>{number}</td>" in page
     unverified = [form for form in FORMS if not form.verified]
     assert page.count("intitulé à confirmer</p>") == len(unverified)

@@ -8,7 +8,14 @@ exact title could not be confirmed: the page says so. Version suffixes
 download always serves the current one.
 
 `online` names the portal procedure that replaces the paper form when it
-exists (the form is then not needed for an online request)."""
+exists (the form is then not needed for an online request).
+
+`procedures` names the portal procedures whose « Tout savoir » guide lists
+the form. Empty: every procedure of its category (the licence and identity
+forms, not narrowed yet). The vehicle forms are narrowed because a category
+holds forms that exclude each other: 13749 is only for a new vehicle, 15776
+only for a sale (service-public.fr F1726 for the duplicate: 13750 with the
+« duplicata » box, and 13753 after a loss or theft)."""
 
 from __future__ import annotations
 
@@ -27,6 +34,16 @@ class Cerfa:
     category: str
     verified: bool = True
     online: str = ""  # a procedure code of the portal, or ""
+    procedures: tuple[str, ...] = ()
+
+
+# The vehicle procedures a professional may file with a mandate (13757).
+_MANDATED = (
+    "vehicule-changement-titulaire",
+    "vehicule-changement-adresse",
+    "vehicule-duplicata",
+    "vehicule-immatriculation-neuf",
+)
 
 
 FORMS: tuple[Cerfa, ...] = (
@@ -40,12 +57,29 @@ FORMS: tuple[Cerfa, ...] = (
         ),
         Category.IMMATRICULATION,
         online="vehicule-changement-titulaire",
+        procedures=(
+            "vehicule-changement-titulaire",
+            "vehicule-changement-adresse",
+            "vehicule-duplicata",
+        ),
     ),
     Cerfa(
         "13749",
         _("Demande de certificat d’immatriculation d’un véhicule neuf"),
         _("Première immatriculation d’un véhicule neuf (souvent faite par le vendeur)."),
         Category.IMMATRICULATION,
+        procedures=("vehicule-immatriculation-neuf",),
+    ),
+    Cerfa(
+        "13753",
+        _("Déclaration de perte ou de vol d’un certificat d’immatriculation"),
+        _(
+            "Jointe à la demande de duplicata : remplie par le titulaire après une perte ; "
+            "après un vol, remplie puis tamponnée par le commissariat ou la gendarmerie. "
+            "Inutile pour une carte grise abîmée."
+        ),
+        Category.IMMATRICULATION,
+        procedures=("vehicule-duplicata",),
     ),
     Cerfa(
         "15776",
@@ -56,6 +90,7 @@ FORMS: tuple[Cerfa, ...] = (
             "cession en ligne."
         ),
         Category.IMMATRICULATION,
+        procedures=("vehicule-changement-titulaire",),
     ),
     Cerfa(
         "13757",
@@ -65,6 +100,7 @@ FORMS: tuple[Cerfa, ...] = (
             "d’immatriculation à votre place."
         ),
         Category.IMMATRICULATION,
+        procedures=_MANDATED,
     ),
     # --- Permis de conduire -----------------------------------------------------
     Cerfa(
@@ -132,6 +168,15 @@ FORMS: tuple[Cerfa, ...] = (
         Category.IDENTITE,
     ),
 )
+
+
+def for_procedure(code: str, category: str) -> list[Cerfa]:
+    """The forms a procedure's guide lists (see `procedures` above)."""
+    return [
+        form
+        for form in FORMS
+        if code in form.procedures or (not form.procedures and form.category == category)
+    ]
 
 
 def by_category() -> list[tuple[str, list[Cerfa]]]:

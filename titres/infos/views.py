@@ -62,7 +62,7 @@ def guide(request, slug):
             "article": article,
             "procedure": procedure,
             "fee_tables": fees.fees_for(article.procedure_code),
-            "forms": [f for f in cerfa.FORMS if f.category == category],
+            "forms": cerfa.for_procedure(article.procedure_code, category),
         },
     )
 
