@@ -30,6 +30,26 @@ def test_queue_highlights_overdue_tickets_and_filters_them(operator_client):
     assert "En retard" in filtered and "À temps" not in filtered
 
 
+def test_queue_writes_dates_and_operators_as_people_read_them(operator_client, operator):
+    from django.utils.formats import date_format
+
+    operator.first_name, operator.last_name = "Odile", "Martin"
+    operator.save()
+    due = timezone.localdate() - timedelta(days=1)
+    late = TicketFactory(due_on=due, assigned_to=operator)
+    page = operator_client.get(LIST).content.decode()
+    assert (
+        f'<strong class="contact-overdue">{date_format(due, "DATE_FORMAT")} — en retard</strong>'
+        in page
+    )
+    assert "<h1>Demandes de contact et réclamations</h1>" in page
+    # The column and the filter name the operator, not only the login.
+    assert page.count("Odile Martin (operatrice)") == 2
+    ticket_page = operator_client.get(f"{LIST}{late.pk}/change/").content.decode()
+    assert ">Odile Martin (operatrice)</option>" in ticket_page
+    assert late.display_number in ticket_page
+
+
 def test_operator_answers_from_the_ticket_page(
     operator_client, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -13,7 +13,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -55,6 +57,20 @@ def operators():
     return get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
 
 
+def operator_label(user) -> str:
+    """An operator as colleagues know them: the name, then the login (a bare
+    login such as the demo's "operateur" reads like a code)."""
+    full = user.get_full_name()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+class AssigneeFilter(admin.RelatedOnlyFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        assigned = model_admin.get_queryset(request).values_list("assigned_to", flat=True)
+        users = get_user_model().objects.filter(pk__in=assigned).order_by("username")
+        return [(user.pk, operator_label(user)) for user in users]
+
+
 class AnswerForm(forms.Form):
     body = forms.CharField(
         label=_("Réponse (envoyée par e-mail et visible par l’usager sur le portail)"),
@@ -74,6 +90,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = operators()
+        self.fields["assignee"].label_from_instance = operator_label
 
 
 class LetterComplaintForm(forms.Form):
@@ -100,15 +117,18 @@ class LetterComplaintForm(forms.Form):
 
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
+    # What an operator triages on comes first (number, due date, status):
+    # beside the admin's menu and the filters the table scrolls sideways,
+    # and the due date must not be the part that scrolls out of sight.
     list_display = (
         "number_column",
+        "due_column",
+        "status",
+        "subject",
         "kind",
         "category",
-        "subject",
-        "status",
         "received_on",
-        "due_column",
-        "assigned_to",
+        "assignee_column",
         "late_column",
     )
     list_filter = (
@@ -117,7 +137,7 @@ class TicketAdmin(admin.ModelAdmin):
         "category",
         "channel",
         DueFilter,
-        ("assigned_to", admin.RelatedOnlyFieldListFilter),
+        ("assigned_to", AssigneeFilter),
         "is_late",
     )
     search_fields = ("number", "subject", "email", "name", "demarche_number")
@@ -127,7 +147,7 @@ class TicketAdmin(admin.ModelAdmin):
     change_form_template = "contact/admin/ticket_change.html"
     change_list_template = "contact/admin/ticket_changelist.html"
     fields = (
-        "number",
+        "number_column",
         "kind",
         "category",
         "channel",
@@ -144,7 +164,7 @@ class TicketAdmin(admin.ModelAdmin):
         "is_late",
         "attachment_name",
         "mairie_request",
-        "assigned_to",
+        "assignee_column",
         "created_at",
         "answered_at",
         "closed_at",
@@ -158,10 +178,19 @@ class TicketAdmin(admin.ModelAdmin):
     @admin.display(description=_("réponse due le"), ordering="due_on")
     def due_column(self, obj):
         if obj.is_overdue():
+            # Written like the other dates of the queue, not as ISO.
             return format_html(
-                '<strong class="contact-overdue">{} — {}</strong>', obj.due_on, _("en retard")
+                '<strong class="contact-overdue">{} — {}</strong>',
+                date_format(obj.due_on, "DATE_FORMAT"),
+                _("en retard"),
             )
         return obj.due_on
+
+    @admin.display(description=_("attribué à"), ordering="assigned_to__username")
+    def assignee_column(self, obj):
+        if not obj.assigned_to_id:
+            return self.get_empty_value_display()
+        return operator_label(obj.assigned_to)
 
     @admin.display(description=_("tardive"), boolean=True, ordering="is_late")
     def late_column(self, obj):
@@ -197,6 +226,12 @@ class TicketAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The admin's default title ("Sélectionnez l’objet … à afficher")
+        # runs under the object tools on a laptop screen.
+        title = capfirst(self.model._meta.verbose_name_plural)
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     # --- list actions ---------------------------------------------------
 
@@ -354,7 +389,10 @@ class TicketAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     _("Réclamation %(number)s enregistrée ; réponse due le %(due)s.")
-                    % {"number": ticket.display_number, "due": ticket.due_on},
+                    % {
+                        "number": ticket.display_number,
+                        "due": date_format(ticket.due_on, "DATE_FORMAT"),
+                    },
                     messages.SUCCESS,
                 )
                 return self._back(ticket)
