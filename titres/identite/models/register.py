@@ -62,6 +62,9 @@ class PreDemande(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("pré-demande")
         verbose_name_plural = _("pré-demandes")
+        # The partner API finds a citizen's pré-demandes by birth date, the
+        # latest first, then compares the names (not normalised in the table).
+        indexes = [models.Index(fields=["birth_date", "-created_at"])]
 
     def __str__(self):
         return self.number
