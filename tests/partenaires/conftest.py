@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 
 from titres.core import ratelimit
@@ -19,3 +21,20 @@ def provider(live_server, settings):
     load_devidp()
     ratelimit.reset()
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_call_log_queue(settings):
+    """Each test opens its own connection; its queue (under the test's own
+    cache prefix) is removed afterwards, whatever it left in Redis."""
+    from titres.partenaires import calllog
+
+    calllog.reset()
+    yield
+    if settings.REDIS_URL:
+        import redis
+
+        # A test may have pointed REDIS_URL at a closed port.
+        with contextlib.suppress(redis.RedisError):
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5).delete(*calllog.keys())
+    calllog.reset()

@@ -14,3 +14,13 @@ def get(client, url, secret, query=None, **headers):
 def error(response):
     [item] = response.json()["errors"]
     return item
+
+
+def logged_calls():
+    """The call log as a reader sees it: the rows still queued in Redis
+    (REDIS_URL set, calllog.py) written first."""
+    from titres.partenaires import calllog
+    from titres.partenaires.models import CallLog
+
+    calllog.flush()
+    return CallLog.objects

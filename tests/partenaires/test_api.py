@@ -11,6 +11,7 @@ from titres.partenaires.models import ApiToken, CallLog
 from titres.permis.identifiers import make_neph
 
 from .factories import RECIPIENT, PartnerFactory, issue
+from .helpers import logged_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -275,7 +276,7 @@ def test_call_log_keeps_a_keyed_hash_of_the_parameters(client, record):
     token, secret = issue()
     call(client, secret, params(record), HTTP_X_REQUEST_ID="appel-2026-0002")
     call(client, "inconnu", params(record))
-    ok, refused = CallLog.objects.order_by("at", "pk")
+    ok, refused = logged_calls().order_by("at", "pk")
     assert (ok.token, ok.status_code, ok.error_code, ok.path) == (token, 200, "", URL)
     assert ok.request_id == "appel-2026-0002" and ok.ip == "127.0.0.1"
     assert (refused.token, refused.status_code, refused.error_code) == (None, 401, "00101")

@@ -13,7 +13,7 @@ from titres.partenaires import inflight, tokens
 from titres.partenaires.enums import Scope
 
 from .factories import issue
-from .helpers import TRACE, error, get
+from .helpers import TRACE, error, get, logged_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -76,11 +76,9 @@ def test_swagger_ui_is_served_from_this_site(client):
 
 
 def test_docs_and_contract_are_not_partner_calls(client):
-    from titres.partenaires.models import CallLog
-
     client.get("/api/v1/docs")
     client.get("/api/v1/openapi.json")
-    assert not CallLog.objects.exists()
+    assert not logged_calls().exists()
 
 
 def test_wrong_method_is_a_json_405(client):

@@ -10,7 +10,7 @@ from titres.vehicules.enums import HolderRole, PersonKind, SituationKind
 from titres.vehicules.models import Situation
 
 from .factories import issue
-from .helpers import error, get
+from .helpers import error, get, logged_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -223,15 +223,13 @@ def test_recipient_is_required_00203(client, vehicle):
 
 
 def test_calls_are_quota_counted_and_logged(client, vehicle):
-    from titres.partenaires.models import CallLog
-
     token, secret = issue(scopes=ALL)
     first = get(client, URL, secret, {"immatriculation": "FG-123-HJ", **JEANNE})
     second = get(client, URL, secret, {"immatriculation": "FG-123-HJ", **JEANNE})
     assert (first["RateLimit-Remaining"], second["RateLimit-Remaining"]) == ("19", "18")
-    logs = list(CallLog.objects.filter(token=token).order_by("pk"))
+    logs = list(logged_calls().filter(token=token).order_by("pk"))
     assert [(log.path, log.status_code) for log in logs] == [(URL, 200), (URL, 200)]
-    logged = " ".join(str(v) for v in CallLog.objects.values_list())
+    logged = " ".join(str(v) for v in logged_calls().values_list())
     assert "FG123HJ" not in logged and "FG-123-HJ" not in logged and "Moreau" not in logged
 
 

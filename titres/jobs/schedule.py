@@ -38,6 +38,15 @@ DEFAULT_JOBS = (
         MINUTE,
         _("remet en file les tâches des workers morts (bail expiré)"),
     ),
+    # The dashboards flush before they read; this bounds what waits in Redis
+    # (a minute of calls) without a run, a JobRun and an audit event every
+    # few seconds. SCHEDULER_PERIODS="flush_call_logs=10" if it must be less.
+    PeriodicJob(
+        "flush_call_logs",
+        "flush_call_logs",
+        MINUTE,
+        _("écrit en base le journal des appels de l’API partenaires mis en attente dans Redis"),
+    ),
     PeriodicJob(
         "probe_availability",
         "probe_availability",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import retirements, services, stats
+from . import calllog, retirements, services, stats
 from .models import ApiToken, AvailabilityProbe, CallLog, Partner, Retirement
 
 USAGE_WINDOW = dt.timedelta(days=30)
@@ -93,6 +93,7 @@ class PartnerAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         partner = get_object_or_404(Partner, pk=pk)
+        calllog.flush_before_reading()
         calls = CallLog.objects.filter(token__partner=partner).select_related("token")
         return render(
             request,
@@ -202,6 +203,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class CallLogAdmin(admin.ModelAdmin):
     list_display = ["at", "token", "path", "status_code", "error_code", "latency_ms"]
     list_filter = ["status_code"]
+
+    def changelist_view(self, request, extra_context=None):
+        # The calls still queued in Redis first: operators look for the
+        # call a partner just reported.
+        calllog.flush_before_reading()
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

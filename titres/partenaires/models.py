@@ -125,6 +125,10 @@ class CallLog(models.Model):
     error_code = models.CharField(max_length=5, blank=True)
     latency_ms = models.PositiveIntegerField()
     request_id = models.CharField(max_length=128)
+    # Set when the row is made (calllog.record), before it waits in Redis:
+    # the flush writes a batch again after a crash without doubling it
+    # (ignore_conflicts). Null for the rows written before it existed.
+    entry_id = models.UUIDField(null=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("appel")

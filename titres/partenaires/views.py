@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import availability, services, stats
+from . import availability, calllog, services, stats
 from .enums import PartnerState, Scope
 from .forms import ContactsForm
 from .models import ApiToken, CallLog, Partner
@@ -65,6 +65,9 @@ def dashboard(request):
         }
         for token in partner.tokens.order_by("-created_at")
     ]
+    # The calls still queued in Redis (calllog.py) first: the partner sees
+    # the call it just made.
+    calllog.flush_before_reading()
     calls = CallLog.objects.filter(token__partner=partner).select_related("token")
     return render(
         request,
