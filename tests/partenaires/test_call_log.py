@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from tests.accounts.factories import UserFactory
+from tests.accounts.conftest import verified_login
+from tests.accounts.factories import TermsVersionFactory, UserFactory
 from tests.permis.factories import LicenceRecordFactory
 from titres.accounts.enums import Profile
 from titres.jobs.schedule import job_named
@@ -266,3 +267,20 @@ def test_without_redis_each_call_is_inserted_directly(client, record, settings):
     out = io.StringIO()
     call_command("flush_call_logs", stdout=out)
     assert out.getvalue().strip() == "Pas de REDIS_URL : chaque appel est écrit directement."
+
+
+@needs_redis
+def test_the_operators_pages_show_a_call_still_queued(client, record, queued):
+    token, secret = issue()
+    licence_call(client, secret, record, HTTP_X_REQUEST_ID="appel-2026-0500")
+    TermsVersionFactory(version=1)
+    verified_login(client, UserFactory(operator=True, username="operateur"))
+    usage = client.get(f"/gestion/partenaires/partner/{token.partner.pk}/utilisation/")
+    assert usage.context["series"][0].total == 1
+    licence_call(client, secret, record, HTTP_X_REQUEST_ID="appel-2026-0600")
+    assert not CallLog.objects.filter(request_id="appel-2026-0600").exists()
+    listing = client.get("/gestion/partenaires/calllog/")
+    assert {c.request_id for c in listing.context["cl"].result_list} == {
+        "appel-2026-0500",
+        "appel-2026-0600",
+    }
