@@ -51,10 +51,20 @@ class ConformityForm(DsfrBaseForm):
     type_variante = forms.CharField(label=_("Type, variante, version (champ D.2)"), max_length=40)
     marque = forms.CharField(label=_("Marque (champ D.1)"), max_length=40)
     denomination = forms.CharField(label=_("Dénomination commerciale (champ D.3)"), max_length=60)
+    # The options read "CTTE — camionnette": the code is what the dealer
+    # finds printed on the certificate, so it is shown on purpose
+    # (data-raw-ok tells the e2e page check so).
     genre = forms.ChoiceField(
-        label=_("Genre national (champ J.1)"), choices=Category.choices, initial=Category.VP
+        label=_("Genre national (champ J.1)"),
+        choices=Category.choices,
+        initial=Category.VP,
+        widget=forms.Select(attrs={"data-raw-ok": ""}),
     )
-    energie = forms.ChoiceField(label=_("Énergie (champ P.3)"), choices=Energy.choices)
+    energie = forms.ChoiceField(
+        label=_("Énergie (champ P.3)"),
+        choices=Energy.choices,
+        widget=forms.Select(attrs={"data-raw-ok": ""}),
+    )
     puissance_fiscale = forms.IntegerField(
         label=_("Puissance administrative en CV (champ P.6)"), min_value=1, max_value=99
     )
