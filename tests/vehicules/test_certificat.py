@@ -240,6 +240,8 @@ def test_duplicate_after_theft(client, jeanne, django_capture_on_commit_callback
     )
     page = client.get(step_url(demarche, "paiement")).content.decode()
     assert "non due pour un duplicata" in page
+    # The payment step's own sentence (one template for the three procedures).
+    assert "La taxe régionale n’est pas due pour un duplicata." in page
     assert "13,76 €" in page  # Y4 11 € + Y5 2,76 €
     payment = pay_taxes(client, demarche, django_capture_on_commit_callbacks)
     assert payment.state == PaymentState.ACCEPTE and payment.amount_cents == 1376

@@ -45,6 +45,7 @@ def test_full_journey_with_a_code_de_cession(
     page = client.get(step_url(demarche, "paiement")).content.decode()
     assert "Taxe régionale" in page and "5 CV × 43,00 € (Auvergne-Rhône-Alpes)" in page
     assert "228,76 €" in page  # 215 + 11 + 2.76
+    assert "Aucun malus n’est dû pour un véhicule déjà immatriculé en France." in page
     payment = pay_taxes(client, demarche, django_capture_on_commit_callbacks)
     assert payment.state == PaymentState.ACCEPTE and payment.amount_cents == 22876
     demarche.refresh_from_db()

@@ -35,6 +35,7 @@ def test_a_dealer_registers_a_new_vehicle_for_a_person(client, django_capture_on
     # under 1,500 kg), Y4, Y5.
     assert "Y3 — Taxe sur les émissions de CO2 et sur la masse (malus) : 983,00 €" in page
     assert "masse en ordre de marche 1450 kg : 0,00 €" in page
+    assert "Les taxes d’une première immatriculation en France sont payées en ligne" in page
     payment = pay_taxes(client, demarche, django_capture_on_commit_callbacks)
     assert payment.state == PaymentState.ACCEPTE
     demarche.refresh_from_db()

@@ -23,7 +23,7 @@ from titres.procedures.registry import (
 )
 
 from .. import taxes
-from ..changement.payment import register_payable
+from ..changement.payment import PaymentStep, register_payable
 from ..enums import CertificateOperationKind
 from ..models import CertificateOperation
 from ..selectors import RegistryRefusal
@@ -96,13 +96,15 @@ STEPS = [
         form_kwargs=common.demarche_kwargs,
         template_name="vehicules/changement/step_summary.html",
     ),
-    FormStep(
+    PaymentStep(
         slug=state.PAYMENT,
         title=gettext_lazy("Paiement des taxes"),
         form_class=forms.PaiementForm,
         form_kwargs=common.demarche_kwargs,
-        required=False,
-        template_name="vehicules/certificat/step_payment.html",
+        intro=gettext_lazy(
+            "Les taxes sont payées en ligne par carte bancaire sur la page sécurisée de la "
+            "banque. La taxe régionale n’est pas due pour un duplicata."
+        ),
     ),
 ]
 

@@ -24,6 +24,7 @@ from titres.paiements.models import Payment
 from titres.paiements.services import start_card_payment
 from titres.paiements.signals import payment_accepted
 from titres.procedures.models import Demarche
+from titres.procedures.registry import FormStep, handle_form
 from titres.procedures.services import submit_demarche
 from titres.procedures.workflow import TransitionRefused
 
@@ -66,6 +67,23 @@ def _change_of_holder_breakdown(demarche, on):
 
 
 register_payable(PROCEDURE_TAG, model=ChangeOfHolder, breakdown=_change_of_holder_breakdown)
+
+
+@dataclass(kw_only=True)
+class PaymentStep(FormStep):
+    """« Paiement des taxes » of every payable procedure: the taxes due and
+    « Valider », which starts the card payment (vehicules:payer). The
+    procedures differ only by the sentence above the taxes (`intro`: which
+    taxes are due and why), given to the one template as `payment_intro`."""
+
+    intro: str
+    required: bool = False
+
+    default_template = "vehicules/changement/step_payment.html"
+
+    def handle(self, step_request):
+        form = self.get_form(step_request.demarche, data=step_request.data)
+        return handle_form(self, step_request, form, extra={"payment_intro": self.intro})
 
 
 def breakdown_for(demarche, on=None):

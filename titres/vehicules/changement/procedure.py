@@ -33,6 +33,7 @@ from ..models import ChangeOfHolder, Vehicle
 from ..selectors import RegistryRefusal, situation_refusal
 from ..services.cession import use_code
 from . import backoffice, forms, state
+from .payment import PaymentStep
 
 CODE = "vehicule-changement-titulaire"
 AUTHORITY_CODE = "CERT-SIV"
@@ -276,13 +277,16 @@ STEPS = [
         form_kwargs=demarche_kwargs,
         template_name="vehicules/changement/step_summary.html",
     ),
-    FormStep(
+    PaymentStep(
         slug=state.PAYMENT,
         title=gettext_lazy("Paiement des taxes"),
         form_class=forms.PaiementForm,
         form_kwargs=demarche_kwargs,
-        required=False,
-        template_name="vehicules/changement/step_payment.html",
+        intro=gettext_lazy(
+            "Les taxes sont payées en ligne par carte bancaire (numéro de la carte, date "
+            "d’expiration, cryptogramme) sur la page sécurisée de la banque. Aucun malus "
+            "n’est dû pour un véhicule déjà immatriculé en France."
+        ),
     ),
 ]
 

@@ -27,7 +27,7 @@ from titres.procedures.rules import DocumentRule
 
 from .. import taxes
 from ..allotment import allot_plate
-from ..changement.payment import register_payable
+from ..changement.payment import PaymentStep, register_payable
 from ..changement.procedure import CLIENT_ID_RULE, MANDATE_RULE, one_month_after, resolve_authority
 from ..enums import HolderRole, PersonKind
 from ..models import Vehicle
@@ -235,13 +235,16 @@ STEPS = [
         form_kwargs=demarche_kwargs,
         template_name="vehicules/changement/step_summary.html",
     ),
-    FormStep(
+    PaymentStep(
         slug=state.PAYMENT,
         title=gettext_lazy("Paiement des taxes"),
         form_class=forms.PaiementForm,
         form_kwargs=demarche_kwargs,
-        required=False,
-        template_name="vehicules/neuf/step_payment.html",
+        intro=gettext_lazy(
+            "Les taxes d’une première immatriculation en France sont payées en ligne par carte "
+            "bancaire sur la page sécurisée de la banque : taxe régionale à taux plein, malus "
+            "CO2 et masse, taxe fixe et redevance d’acheminement."
+        ),
     ),
 ]
 
