@@ -65,6 +65,10 @@ def test_a_dealer_registers_a_new_vehicle_for_a_person(client, django_capture_on
     assert [m.to for m in mail.outbox if "Demande d’immatriculation" in m.subject] == [
         ["claire.lefevre@example.org"]
     ]
+    [sent] = [m for m in mail.outbox if "Demande d’immatriculation" in m.subject]
+    body = " ".join(sent.body.split())
+    assert "sous mandat, une demande d’immatriculation d’un véhicule neuf pour le véhicule" in body
+    assert record.cpi_number in body
     final = client.get(reverse("vehicules:neuf_finalisation", args=[demarche.number]))
     text = final.content.decode()
     assert "AA-002-AA" in text and "LEFÈVRE Claire" in text

@@ -74,6 +74,9 @@ def test_garage_files_a_change_of_holder_for_a_client_under_mandate(
     assert len(to_client) == 1
     assert demarche.display_number in to_client[0].body
     assert record.cpi_number in to_client[0].body and "Garage du Centre" in to_client[0].body
+    assert "sous mandat, une demande de changement de titulaire pour le véhicule" in " ".join(
+        to_client[0].body.split()
+    )
     listed = client.get(reverse("vehicules:pro_espace")).content.decode()
     assert demarche.display_number in listed and "MERCIER Pierre" in listed
 

@@ -26,6 +26,8 @@ from ..services.registry import change_address, next_address_label
 from . import backoffice, common, forms, state
 
 CODE = "vehicule-changement-adresse"
+# What the client's e-mail says was filed in their name (professionnels/mandate.py).
+MANDATE_OPERATION = gettext_lazy("une demande de changement d’adresse")
 
 
 def outcome(demarche) -> dict | None:
@@ -62,6 +64,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
         common.issue_cpi(operation)
     operation.registered_at = timezone.now()
     operation.save()
+    common.notify_mandate_client(demarche, operation, vehicle, filed=MANDATE_OPERATION)
 
 
 STEPS = [

@@ -18,6 +18,7 @@ from ..changement.procedure import (
     resolve_authority,
 )
 from ..models import CertificateOperation, Vehicle
+from ..professionnels.mandate import notify_client
 from . import state
 
 __all__ = ["resolve_authority"]
@@ -79,6 +80,16 @@ def lock_operation(demarche) -> tuple[CertificateOperation, Vehicle]:
     operation = CertificateOperation.objects.select_for_update().get(demarche=demarche)
     vehicle = Vehicle.objects.select_for_update().get(pk=operation.vehicle_id)
     return operation, vehicle
+
+
+def notify_mandate_client(demarche, operation: CertificateOperation, vehicle, *, filed) -> None:
+    """At submission, the client of a professional's file under mandate
+    gets the change of holder's e-mail (mandate.notify_client) with
+    `vehicle` as the registry now has it (new plate or formule)."""
+    if not state.under_mandate(demarche.answers or {}):
+        return
+    operation.vehicle = vehicle
+    notify_client(demarche, operation, filed=filed)
 
 
 def issue_cpi(operation: CertificateOperation) -> None:

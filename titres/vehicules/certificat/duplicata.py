@@ -31,6 +31,8 @@ from ..services.registry import issue_duplicate
 from . import backoffice, common, forms, state
 
 CODE = "vehicule-duplicata"
+# What the client's e-mail says was filed in their name (professionnels/mandate.py).
+MANDATE_OPERATION = gettext_lazy("une demande de duplicata du certificat d’immatriculation")
 
 
 def breakdown(demarche, on):
@@ -78,6 +80,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     operation.registered_at = timezone.now()
     common.issue_cpi(operation)
     operation.save()
+    common.notify_mandate_client(demarche, operation, vehicle, filed=MANDATE_OPERATION)
 
 
 STEPS = [

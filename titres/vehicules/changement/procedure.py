@@ -36,6 +36,8 @@ from . import backoffice, forms, state
 from .payment import PaymentStep
 
 CODE = "vehicule-changement-titulaire"
+# What the client's e-mail says was filed in their name (professionnels/mandate.py).
+MANDATE_OPERATION = gettext_lazy("une demande de changement de titulaire")
 AUTHORITY_CODE = "CERT-SIV"
 AUTHORITY_NAME = "CERT immatriculation des véhicules (compétence nationale)"
 
@@ -194,7 +196,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     if state.under_mandate(demarche.answers or {}):
         from ..professionnels.mandate import notify_client
 
-        notify_client(demarche, record)
+        notify_client(demarche, record, filed=MANDATE_OPERATION)
 
 
 def on_abandoned(demarche, *, actor) -> None:

@@ -37,6 +37,8 @@ from . import backoffice, forms, state
 from .models import NewRegistration
 
 CODE = state.CODE
+# What the client's e-mail says was filed in their name (professionnels/mandate.py).
+MANDATE_OPERATION = gettext_lazy("une demande d’immatriculation d’un véhicule neuf")
 
 CONFORMITY_RULE = DocumentRule(
     code="certificat_conformite",
@@ -175,7 +177,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     def notify():
         from ..professionnels.mandate import notify_client
 
-        notify_client(demarche, record)
+        notify_client(demarche, record, filed=MANDATE_OPERATION)
 
     transaction.on_commit(notify)
 

@@ -32,14 +32,25 @@ def client_name(demarche) -> str:
     return f"{acting_for.get('nom', '').upper()} {acting_for.get('prenoms', '')}".strip()
 
 
-def notify_client(demarche, record) -> None:
-    """Sent after the submission commits (notify_email queues on commit):
-    the client learns that a file is registered in their name, by whom,
-    and its number — the CPI is the professional's to hand over."""
+def notify_client(demarche, record, *, filed: str) -> None:
+    """The client's e-mail for every file a professional submits under
+    mandate (change of holder, new vehicle, address change, duplicate),
+    when the professional gave an address. Sent after the submission
+    commits (notify_email queues on commit): the client learns that a file
+    is registered in their name, by whom, and its number — the CPI, if one
+    is issued, is the professional's to hand over; an address change's
+    label comes by post.
+
+    `filed` says what was filed (« une demande de changement
+    d’adresse »): translated now, in the language the e-mail is rendered
+    in (notify_email keeps the current one), since the task's context is
+    JSON. `record` is the procedure's record: `vehicle`, `cpi_number`,
+    `cpi_valid_until` and, for an address change, `label_number`."""
     acting_for = demarche.acting_for or {}
     email = acting_for.get("email")
     if not email:
         return
+    valid_until = record.cpi_valid_until
     notify_email(
         template=EMAILS + "mandat_enregistre",
         to=email,
@@ -47,10 +58,12 @@ def notify_client(demarche, record) -> None:
             "client": client_name(demarche),
             "professional": acting_for.get("professionnel", ""),
             "habilitation": acting_for.get("habilitation", ""),
+            "operation": str(filed),
             "number": demarche.display_number,
             "plate": record.vehicle.plate_display,
-            "cpi_number": record.cpi_number,
-            "cpi_valid_until": f"{record.cpi_valid_until:%d/%m/%Y}",
+            "cpi_number": record.cpi_number or "",
+            "cpi_valid_until": f"{valid_until:%d/%m/%Y}" if valid_until else "",
+            "label_number": getattr(record, "label_number", None),
             "site_url": settings.SITE_URL + reverse("core:home"),
         },
     )
