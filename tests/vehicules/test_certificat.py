@@ -452,3 +452,72 @@ def test_the_cert_sees_the_address_change_beside_the_siv(client, jeanne):
     assert not rows["Immatriculation"].differs and not rows["Titulaire"].differs
     assert rows["Adresse"].declared.startswith("8 rue des Carmes")
     assert rows["Situation administrative"].recorded == "Aucune inscription"
+
+
+def test_the_cert_sees_the_duplicates_motif_beside_the_cancelled_certificate(
+    client, jeanne, django_capture_on_commit_callbacks
+):
+    """The duplicate's SIV panel: the motif and, after a theft, the police
+    report number as declared, beside the certificate cancelled at
+    submission; on the agent's file page too."""
+    from django.test import Client
+
+    from tests.instruction.factories import AgentMembershipFactory
+    from titres.procedures.registry import agent_panel_of
+
+    vehicle = VehicleFactory()
+    old_formule = vehicle.formule_number
+    demarche = duplicate_until_payment(
+        client, vehicle, motif="vol", numero_plainte="PV 2026/004512"
+    )
+    pay_taxes(client, demarche, django_capture_on_commit_callbacks)
+    demarche.refresh_from_db()
+    rows = {row.label: row for row in agent_panel_of(demarche).rows}
+    motif = rows["Motif du duplicata"]
+    assert (motif.declared, motif.recorded, motif.differs) == ("Vol", "Vol", False)
+    report = rows["Numéro du récépissé de dépôt de plainte"]
+    assert (report.declared, report.recorded, report.differs) == (
+        "PV 2026/004512",
+        "PV 2026/004512",
+        False,
+    )
+    cancelled = CancelledCertificate.objects.get(vehicle=vehicle)
+    assert rows["Certificat annulé"].recorded == (
+        f"{old_formule}, annulé le {cancelled.cancelled_on:%d/%m/%Y}"
+    )
+    # What the registry cancelled differs from what was declared: flagged.
+    cancelled.reason = DuplicateReason.PERTE
+    cancelled.police_report_number = ""
+    cancelled.save()
+    rows = {row.label: row for row in agent_panel_of(demarche).rows}
+    assert rows["Motif du duplicata"].recorded == "Perte" and rows["Motif du duplicata"].differs
+    assert rows["Numéro du récépissé de dépôt de plainte"].differs
+
+    agent = AgentMembershipFactory(authority=demarche.authority).user
+    agent.is_verified = lambda: True
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=agent, name="Application", confirmed=True)
+    back_office = Client()
+    back_office.force_login(agent)
+    session = back_office.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    page = back_office.get(reverse("instruction:detail", args=[demarche.number])).content.decode()
+    assert "Motif du duplicata" in page and "PV 2026/004512" in page
+    assert "Certificat annulé" in page
+
+
+def test_a_lost_certificates_panel_has_no_police_report_row(client, jeanne):
+    from titres.procedures.registry import agent_panel_of
+
+    vehicle = VehicleFactory()
+    demarche = duplicate_until_payment(client, vehicle, motif="perte")
+    demarche.refresh_from_db()
+    labels = [row.label for row in agent_panel_of(demarche).rows]
+    assert "Motif du duplicata" in labels
+    assert "Numéro du récépissé de dépôt de plainte" not in labels
+    # Not filed yet: nothing cancelled to show.
+    assert "Certificat annulé" not in labels
+    rows = {row.label: row for row in agent_panel_of(demarche).rows}
+    assert rows["Motif du duplicata"].declared == "Perte" and not rows["Motif du duplicata"].differs

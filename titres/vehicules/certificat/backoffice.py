@@ -15,7 +15,7 @@ from titres.procedures.backoffice import AgentPanel, ComparisonRow, Person, Revi
 
 from ..changement.backoffice import card_rows, names_of, same_name, situation_row, siv_panel
 from ..enums import BLOCKING_SITUATIONS, DuplicateReason, VehicleRejectReason
-from ..models import Situation
+from ..models import CancelledCertificate, Situation
 from . import state
 
 
@@ -77,8 +77,58 @@ def agent_panel(demarche) -> AgentPanel:
         )
         # The new address differs from the registered one by nature: shown, not flagged.
         rows.append(ComparisonRow(label=str(_("Adresse")), declared=declared, recorded=recorded))
+    if start.get("motif"):
+        rows.extend(duplicate_rows(demarche, vehicle, start))
     rows.append(situation_row(vehicle))
     return siv_panel(vehicle, rows)
+
+
+def duplicate_rows(demarche, vehicle, start: dict) -> list[ComparisonRow]:
+    """The duplicate's motif (and, after a theft, the police report
+    number) as the filer declared it beside the certificate the registry
+    cancelled at submission (CancelledCertificate of this démarche): the
+    agent checks that what was cancelled is what was declared."""
+    motif = str(start.get("motif") or "")
+    cancelled = (
+        CancelledCertificate.objects.filter(vehicle=vehicle, demarche_number=demarche.number)
+        .order_by("-id")
+        .first()
+    )
+    labels = dict(DuplicateReason.choices)
+    rows = [
+        ComparisonRow(
+            label=str(_("Motif du duplicata")),
+            declared=str(labels.get(motif, motif)),
+            recorded=str(cancelled.get_reason_display()) if cancelled else "",
+            differs=cancelled is not None and cancelled.reason != motif,
+        )
+    ]
+    declared_report = str(start.get("numero_plainte") or "")
+    recorded_report = cancelled.police_report_number if cancelled else ""
+    if motif == DuplicateReason.VOL or declared_report or recorded_report:
+        rows.append(
+            ComparisonRow(
+                label=str(_("Numéro du récépissé de dépôt de plainte")),
+                declared=declared_report,
+                recorded=recorded_report,
+                # A theft without the number is refused at filing; shown
+                # flagged if it ever reaches the agent.
+                differs=not declared_report
+                or (cancelled is not None and recorded_report != declared_report),
+            )
+        )
+    if cancelled is not None:
+        rows.append(
+            ComparisonRow(
+                label=str(_("Certificat annulé")),
+                recorded=_("%(number)s, annulé le %(day)s")
+                % {
+                    "number": cancelled.formule_number or cancelled.plate,
+                    "day": cancelled.cancelled_on.strftime("%d/%m/%Y"),
+                },
+            )
+        )
+    return rows
 
 
 REVIEW_FLAG = ReviewFlag(
