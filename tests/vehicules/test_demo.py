@@ -43,9 +43,57 @@ def test_demo_garage_has_client_files_created_once(settings):
     demo.load()
     garage = get_user_model().objects.get(username="demo-garage")
     files = list(pro_files(garage))
-    assert len(files) == 4
-    assert Demarche.objects.filter(owner=garage).count() == 4
+    assert len(files) == 5  # four changes of holder, one new vehicle
+    assert Demarche.objects.filter(owner=garage).count() == 5
     assert {f.acting_for["qualite"] for f in files} == {"professionnel_mandataire"}
-    assert len({f.changement_titulaire.vehicle_id for f in files}) == 4
+    changes = [f for f in files if f.procedure_code == "vehicule-changement-titulaire"]
+    assert len({f.changement_titulaire.vehicle_id for f in changes}) == 4
     line = [c for c in credentials if c.identifier == "demo-garage"][0]
     assert line.secret == "/vehicules/professionnel/"
+
+
+def test_demo_garage_has_a_new_vehicle_registered_once(settings, client):
+    """The dealer's new vehicle: filed through the procedure's submission
+    (number allotted, vehicle in the registry with the client as
+    titulaire, CPI), printed with its finalisation page, created once."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from titres.procedures.models import Demarche
+    from titres.vehicules.models import RegistryEntry
+    from titres.vehicules.neuf.models import NewRegistration
+    from titres.vehicules.professionnels.demo import NEW_VEHICLE_VIN
+
+    settings.DEBUG = True
+    accounts_demo.load()
+    credentials = demo.load()
+    [line] = [c for c in credentials if c.role.endswith("véhicule neuf immatriculé")]
+    record = NewRegistration.objects.select_related("vehicle", "demarche").get()
+    vehicle = record.vehicle
+    assert vehicle.vin == NEW_VEHICLE_VIN and line.identifier == vehicle.plate_display
+    assert vehicle.titulaire.display_name == "BERNARD Sophie"
+    assert record.demarche.status == "EN_COURS" and record.paid_at and record.cpi_number
+    assert [t["code"] for t in record.taxes["lines"]] == ["Y1", "Y3", "Y4", "Y5"]
+    assert RegistryEntry.objects.filter(vehicle=vehicle, kind="immatriculation").exists()
+    assert record.cpi_number in line.note and "BERNARD Sophie" in line.note
+    garage = get_user_model().objects.get(username="demo-garage")
+    client.force_login(garage)
+    page = client.get(line.secret)
+    assert page.status_code == 200 and vehicle.plate_display in page.content.decode()
+    cpi = client.get(reverse("vehicules:neuf_cpi", args=[record.demarche.number]))
+    assert cpi.status_code == 200 and cpi.content.startswith(b"%PDF-")
+
+    again = demo.load()
+    assert NewRegistration.objects.count() == 1
+    assert Demarche.objects.filter(procedure_code=record.demarche.procedure_code).count() == 1
+    assert [c for c in again if c.role.endswith("véhicule neuf immatriculé")] == [line]
+
+
+def test_the_demo_command_prints_the_new_vehicle(settings, capsys):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    [printed] = [row for row in out.splitlines() if "véhicule neuf immatriculé" in row]
+    assert "/vehicules/" in printed and "BERNARD Sophie" in printed

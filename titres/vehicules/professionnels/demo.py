@@ -1,5 +1,6 @@
 """Demo files of the demo garage (accounts' `demo-garage`, habilitation
-SIV-08-2024-0042): a few clients' changes of holder in several states,
+SIV-08-2024-0042): a few clients' changes of holder in several states, and
+a new vehicle registered for a client (its number allotted, its CPI),
 created once then left alone (make demo-reset reloads them)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from titres.core import numbering
@@ -17,6 +19,9 @@ from titres.procedures.models import Demarche, StatusChange
 from ..changement import state
 from ..changement.procedure import CODE, one_month_after, resolve_authority
 from ..models import ChangeOfHolder, Vehicle
+from ..neuf import procedure as new_vehicle
+from ..neuf import state as new_vehicle_state
+from ..neuf.models import NewRegistration
 
 GARAGE_USERNAME = "demo-garage"
 # (client last name, first names, birth date, postal code, commune, status, days ago)
@@ -26,6 +31,40 @@ CLIENTS = [
     ("GARNIER", "Nadia", "1995-07-14", "08200", "Sedan", Status.EN_ATTENTE_USAGER, 6),
     ("ROUSSEAU", "Paul", "1978-02-28", "75011", "Paris", Status.BROUILLON, 0),
 ]
+
+
+# The new vehicle's file: the certificate of conformity and the client as
+# the dealer typed them (the steps' stored answers).
+NEW_VEHICLE_VIN = "VF1RJB00071234567"
+NEW_VEHICLE_ANSWERS = {
+    new_vehicle_state.CONFORMITY: {
+        "vin": NEW_VEHICLE_VIN,
+        "type_variante": "RJB1E2MT6",
+        "marque": "RENAULT",
+        "denomination": "Clio",
+        "genre": "VP",
+        "energie": "ES",
+        "puissance_fiscale": 4,
+        "co2": 124,
+        "masse_ordre_marche": 1320,
+        "ptac": 1720,
+        "places": 5,
+    },
+    new_vehicle_state.CLIENT: {
+        "kind": new_vehicle_state.CLIENT_PERSON,
+        "nom": "Bernard",
+        "prenoms": "Sophie",
+        "date_naissance": "1988-09-12",
+        "raison_sociale": "",
+        "siret": "",
+        "adresse": "12 avenue Jean Jaurès",
+        "complement": "",
+        "code_postal": "08000",
+        "commune": "Charleville-Mézières",
+        "email": "",
+    },
+    new_vehicle_state.SUMMARY: {"exactitude": True, "sanctions": True},
+}
 
 
 def _answers(client, vehicle):
@@ -72,6 +111,7 @@ def load() -> list[DemoCredential]:
             f"{habilitation.organisation_name}, habilitation {habilitation.number}",
         )
     ]
+    credentials += _new_vehicle_file(garage, habilitation)
     if Demarche.objects.filter(owner=garage, procedure_code=CODE).exists():
         return credentials
     busy = ChangeOfHolder.objects.values_list("vehicle_id", flat=True)
@@ -123,3 +163,70 @@ def load() -> list[DemoCredential]:
                 actor_role=Role.USAGER,
             )
     return credentials
+
+
+def _new_vehicle_file(garage, habilitation) -> list[DemoCredential]:
+    """The dealer's new vehicle, filed and paid: submitted through the
+    procedure's own `on_submitted` (a number allotted from the sequence,
+    the vehicle in the registry with the client as titulaire, the CPI), so
+    the demo shows what a real filing leaves. Once: found again afterwards."""
+    demarche = (
+        Demarche.objects.filter(owner=garage, procedure_code=new_vehicle.CODE)
+        .exclude(status=Status.BROUILLON)
+        .order_by("pk")
+        .first()
+    )
+    if demarche is None:
+        if Vehicle.objects.filter(vin=NEW_VEHICLE_VIN).exists():
+            return []  # registered meanwhile by hand: nothing to show
+        client = NEW_VEHICLE_ANSWERS[new_vehicle_state.CLIENT]
+        demarche = Demarche.objects.create(
+            procedure_code=new_vehicle.CODE,
+            owner=garage,
+            number=numbering.generate(length=11),
+            status=Status.EN_COURS,
+            answers=NEW_VEHICLE_ANSWERS,
+            acting_for={
+                "nom": client["nom"],
+                "prenoms": client["prenoms"],
+                "date_naissance": client["date_naissance"],
+                "raison_sociale": "",
+                "siret": "",
+                "qualite": "professionnel_mandataire",
+                "email": "",
+                "professionnel": habilitation.organisation_name,
+                "habilitation": habilitation.number,
+            },
+            authority=resolve_authority(None),
+            submitted_at=timezone.now(),
+        )
+        taxes = new_vehicle.breakdown(demarche, timezone.localdate())
+        NewRegistration.objects.create(
+            demarche=demarche,
+            taxes=taxes.as_json(),
+            amount_cents=taxes.total_cents,
+            paid_at=timezone.now(),
+        )
+        new_vehicle.on_submitted(demarche, actor=garage)
+        StatusChange.objects.create(
+            demarche=demarche,
+            from_status=Status.BROUILLON,
+            to_status=Status.EN_COURS,
+            event="soumettre",
+            label="Demande déposée",
+            actor=garage,
+            actor_role=Role.USAGER,
+        )
+    record = new_vehicle_state.record_of(demarche)
+    if record is None or record.vehicle is None:
+        return []
+    vehicle = record.vehicle
+    return [
+        DemoCredential(
+            "Professionnel habilité SIV : véhicule neuf immatriculé",
+            vehicle.plate_display,
+            reverse("vehicules:neuf_finalisation", args=[demarche.number]),
+            f"{vehicle.make} {vehicle.commercial_name} de {vehicle.titulaire.display_name}, "
+            f"démarche {demarche.display_number}, CPI {record.cpi_number}",
+        )
+    ]
