@@ -199,3 +199,16 @@ def test_other_profiles_suspended_and_other_dealers_get_404(client):
     assert response.status_code == 404
     for url in urls:
         assert client.get(url).status_code == 404
+
+
+def test_the_dealers_pages_read_in_english(client, settings):
+    """The new vehicle's strings have their English msgstr (titres/vehicules/locale)."""
+    garage(client)
+    demarche = new_vehicle_until_payment(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get(step_url(demarche, "certificat-conformite"), HTTP_ACCEPT_LANGUAGE="en")
+    text = form.content.decode()
+    assert "Make (field D.1)" in text and "Marque (champ D.1)" not in text
+    assert "Mass in running order in kg (field G.1)" in text
+    payment = client.get(step_url(demarche, "paiement"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "The taxes of a first registration in France are paid online" in payment.content.decode()
