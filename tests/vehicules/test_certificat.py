@@ -521,3 +521,19 @@ def test_a_lost_certificates_panel_has_no_police_report_row(client, jeanne):
     assert "Certificat annulé" not in labels
     rows = {row.label: row for row in agent_panel_of(demarche).rows}
     assert rows["Motif du duplicata"].declared == "Perte" and not rows["Motif du duplicata"].differs
+
+
+def test_an_fni_duplicates_cancelled_certificate_is_named_by_its_plate(
+    client, jeanne, django_capture_on_commit_callbacks
+):
+    from titres.procedures.registry import agent_panel_of
+
+    vehicle = VehicleFactory(plate="3457TV59", plate_system=PlateSystem.FNI, formule_number="")
+    demarche = duplicate_until_payment(
+        client, vehicle, motif="deterioration", date_ci=vehicle.ci_date.strftime("%d/%m/%Y")
+    )
+    pay_taxes(client, demarche, django_capture_on_commit_callbacks)
+    demarche.refresh_from_db()
+    rows = {row.label: row for row in agent_panel_of(demarche).rows}
+    assert rows["Motif du duplicata"].declared == "Détérioration"
+    assert rows["Certificat annulé"].recorded.startswith("3457 TV 59, annulé le ")

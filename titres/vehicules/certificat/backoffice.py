@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 from titres.procedures.backoffice import AgentPanel, ComparisonRow, Person, ReviewFlag, SearchValues
 
 from ..changement.backoffice import card_rows, names_of, same_name, situation_row, siv_panel
-from ..enums import BLOCKING_SITUATIONS, DuplicateReason, VehicleRejectReason
+from ..enums import BLOCKING_SITUATIONS, DuplicateReason, PlateSystem, VehicleRejectReason
 from ..models import CancelledCertificate, Situation
+from ..plates import display_form
 from . import state
 
 
@@ -123,7 +124,9 @@ def duplicate_rows(demarche, vehicle, start: dict) -> list[ComparisonRow]:
                 label=str(_("Certificat annulé")),
                 recorded=_("%(number)s, annulé le %(day)s")
                 % {
-                    "number": cancelled.formule_number or cancelled.plate,
+                    # An SIV certificate has a formule number, an FNI one only its plate.
+                    "number": cancelled.formule_number
+                    or display_form(PlateSystem.FNI, cancelled.plate),
                     "day": cancelled.cancelled_on.strftime("%d/%m/%Y"),
                 },
             )
