@@ -463,7 +463,7 @@ def test_the_cert_sees_the_duplicates_motif_beside_the_cancelled_certificate(
     from django.test import Client
 
     from tests.instruction.factories import AgentMembershipFactory
-    from titres.procedures.registry import agent_panel_of
+    from titres.procedures.hooks import agent_panel_of
 
     vehicle = VehicleFactory()
     old_formule = vehicle.formule_number
@@ -509,7 +509,7 @@ def test_the_cert_sees_the_duplicates_motif_beside_the_cancelled_certificate(
 
 
 def test_a_lost_certificates_panel_has_no_police_report_row(client, jeanne):
-    from titres.procedures.registry import agent_panel_of
+    from titres.procedures.hooks import agent_panel_of
 
     vehicle = VehicleFactory()
     demarche = duplicate_until_payment(client, vehicle, motif="perte")
@@ -526,7 +526,7 @@ def test_a_lost_certificates_panel_has_no_police_report_row(client, jeanne):
 def test_an_fni_duplicates_cancelled_certificate_is_named_by_its_plate(
     client, jeanne, django_capture_on_commit_callbacks
 ):
-    from titres.procedures.registry import agent_panel_of
+    from titres.procedures.hooks import agent_panel_of
 
     vehicle = VehicleFactory(plate="3457TV59", plate_system=PlateSystem.FNI, formule_number="")
     demarche = duplicate_until_payment(

@@ -95,6 +95,7 @@ NOT_PAGES = {
     "identite:api_appointments": "API de coordination des rendez-vous (JSON)",
     "identite:api_status": "API de coordination des rendez-vous (JSON)",
     "instruction:home": "redirige vers la connexion ou la liste des agents",
+    "permis:exam_results": "écran des agents habilités (second facteur et permission)",
     "instruction:logout": "action de déconnexion",
     "instruction:otp_enrol": "étape du second facteur des agents",
     "instruction:otp_verify": "étape du second facteur des agents",
