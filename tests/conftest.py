@@ -74,3 +74,14 @@ def _fresh_agent_tools():
     forget_visibility()
     yield
     forget_visibility()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fixed_parts():
+    """The header's and footer's parts kept per process ({% fixedpart %})
+    never outlive a test (some override URLs or settings)."""
+    from titres.core.templatetags.titres_fragments import forget_parts
+
+    forget_parts()
+    yield
+    forget_parts()
