@@ -26,7 +26,7 @@ from titres.instruction.views.common import page_context
 
 from . import exams
 from .enums import Category
-from .identifiers import compact, neph_is_valid
+from .identifiers import cleaned_neph
 from .models import LicenceRecord
 
 PERMISSION = "permis.record_exam_result"
@@ -46,12 +46,7 @@ class CandidateForm(DsfrBaseForm):
     )
 
     def clean_neph(self):
-        neph = compact(self.cleaned_data["neph"])
-        if not neph_is_valid(neph):
-            raise forms.ValidationError(
-                _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
-            )
-        return neph
+        return cleaned_neph(self.cleaned_data["neph"])
 
 
 class ResultForm(DsfrBaseForm):

@@ -32,7 +32,7 @@ from . import backoffice
 from . import procedure as licence
 from . import request_forms as rf
 from .enums import LicenceState
-from .identifiers import compact, format_neph, neph_is_valid
+from .identifiers import cleaned_neph, format_neph
 from .inscription import rules
 from .inscription.categories import category_choices, category_errors, medical_required
 
@@ -177,12 +177,7 @@ class ExtensionForm(DsfrBaseForm):
         self.check = None
 
     def clean_neph(self):
-        neph = compact(self.cleaned_data["neph"])
-        if not neph_is_valid(neph):
-            raise ValidationError(
-                _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
-            )
-        return neph
+        return cleaned_neph(self.cleaned_data["neph"])
 
     def clean_categories(self):
         categories = self.cleaned_data["categories"]

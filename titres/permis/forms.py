@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from .identifiers import compact, neph_is_valid
+from .identifiers import cleaned_neph
 
 
 class LinkRecordForm(DsfrBaseForm):
@@ -21,12 +21,7 @@ class LinkRecordForm(DsfrBaseForm):
     )
 
     def clean_neph(self):
-        neph = compact(self.cleaned_data["neph"])
-        if not neph_is_valid(neph):
-            raise forms.ValidationError(
-                _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
-            )
-        return neph
+        return cleaned_neph(self.cleaned_data["neph"])
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]

@@ -24,6 +24,8 @@ error and every transposition of adjacent characters.
 import re
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.iso7064 import mod_37_36
 
@@ -43,6 +45,18 @@ def compact(value: str | None) -> str:
 def neph_is_valid(value: str | None) -> bool:
     neph = compact(value)
     return len(neph) == NEPH_LENGTH and neph.isdigit() and luhn.is_valid(neph)
+
+
+def cleaned_neph(value: str | None, *, required: bool = True) -> str:
+    """A NEPH as a form field's `clean_neph` returns it: compacted, or the
+    forms' one French message when it is not a valid one ("" accepted when
+    not `required`)."""
+    neph = compact(value)
+    if (neph or required) and not neph_is_valid(neph):
+        raise ValidationError(
+            _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
+        )
+    return neph
 
 
 def make_neph(*, year: int, departement: str, sequence: int) -> str:

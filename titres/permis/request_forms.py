@@ -23,7 +23,7 @@ from dsfr.forms import DsfrBaseForm
 from .address import PostalAddressMixin, commune_field, postal_code_field
 from .communes import default_prefecture, prefecture_choices
 from .enums import Sex
-from .identifiers import compact, format_ephoto_code, neph_is_valid
+from .identifiers import cleaned_neph, compact, format_ephoto_code
 
 # --- Motifs ------------------------------------------------------------------
 
@@ -331,12 +331,7 @@ class EtatCivilForm(DsfrBaseForm):
         return " ".join(self.cleaned_data["nom_usage"].split()).upper()
 
     def clean_neph(self):
-        neph = compact(self.cleaned_data["neph"])
-        if neph and not neph_is_valid(neph):
-            raise ValidationError(
-                _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
-            )
-        return neph
+        return cleaned_neph(self.cleaned_data["neph"], required=False)
 
     def clean(self):
         data = super().clean()

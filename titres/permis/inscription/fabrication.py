@@ -28,7 +28,7 @@ from titres.procedures.registry import (
 from .. import backoffice
 from .. import procedure as licence
 from .. import request_forms as rf
-from ..identifiers import compact, format_neph, neph_is_valid
+from ..identifiers import cleaned_neph, format_neph
 from . import rules
 
 CODE = "permis-fabrication"
@@ -71,12 +71,7 @@ class FabricationForm(DsfrBaseForm):
         self.check = None
 
     def clean_neph(self):
-        neph = compact(self.cleaned_data["neph"])
-        if not neph_is_valid(neph):
-            raise ValidationError(
-                _("Le numéro de dossier (NEPH) doit comporter 12 chiffres et être valide.")
-            )
-        return neph
+        return cleaned_neph(self.cleaned_data["neph"])
 
     def clean(self):
         from titres.procedures.models import Demarche
