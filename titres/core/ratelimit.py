@@ -40,7 +40,7 @@ import time
 
 from django.conf import settings
 from limits import parse
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 logger = logging.getLogger(__name__)
@@ -154,3 +154,27 @@ def hit_with_stats(scope: str, key: str, limit: str) -> tuple[bool, int, float]:
         allowed = _fallback.hit(item, *identifiers)
         stats = _fallback.get_window_stats(item, *identifiers)
     return allowed, stats.remaining, max(0.0, stats.reset_time - time.time())
+
+
+def shared_storage() -> RedisStorage | None:
+    """The Redis storage the counters live in right now, for a caller that
+    counts several limits in one round trip with its own script
+    (partenaires.admission); None when they are in process memory (no
+    REDIS_URL, or FALLBACK_SECONDS after a failure): then call `hit`."""
+    if _degraded():
+        return None
+    _get_limiter()
+    return _storage if isinstance(_storage, RedisStorage) else None
+
+
+def storage_key(storage: RedisStorage, scope: str, key: str, limit: str) -> str:
+    """The Redis key `hit` counts `key` under for `limit`: a script that
+    counts there shares the counters with `hit` and `hit_with_stats`."""
+    return storage.prefixed_key(parse(limit).key_for(_prefix(), scope, _digest(key)))
+
+
+def shared_storage_failed(scope: str) -> None:
+    """The caller's script failed: count in this process for
+    FALLBACK_SECONDS, as `hit` does after a failure (logged the same way)."""
+    _storage_failed()
+    logger.exception(FALLBACK_LOG, scope, FALLBACK_SECONDS)

@@ -1,6 +1,10 @@
 """Bearer authentication of partner calls: the token must exist, match its
 hash, be neither revoked nor expired, belong to an active partner, be used
-from an allowed address, and be within its quota."""
+from an allowed address, and be within its quota. The token is read first
+(no Redis), then the IP's and the token's quotas and the in-flight marker
+are settled in one round trip (admission.py); the refusals keep their
+order: IP over its ceiling, then the token's, then its quota, then the
+same request in progress."""
 
 import ipaddress
 
@@ -9,7 +13,7 @@ from ninja.security import HttpBearer
 
 from titres.core.journal import client_ip
 
-from . import errors, inflight, quota, tokens
+from . import admission, errors, inflight, quota, tokens
 from .enums import PartnerState
 from .models import ApiToken
 
@@ -24,69 +28,79 @@ class PartnerBearer(HttpBearer):
     def __call__(self, request):
         ip = client_ip(request)
         request.partner_ip = ip
-        if ip and not quota.hit_ip(ip):
+        token, refusal = _check(request, ip)
+        # Quotas and in-flight marker in one Redis round trip, once the token
+        # is known: a refused token (refusal) counts for its IP only.
+        verdict = admission.admit(request, ip, token if refusal is None else None)
+        if not verdict.ip_allowed:
             raise errors.ApiError(
                 errors.OVER_QUOTA,
                 "Trop de requêtes depuis cette adresse IP : réessayez dans une seconde.",
                 headers={"Retry-After": "1"},
             )
-        header = request.headers.get("Authorization", "")
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
-            raise errors.ApiError(
-                errors.UNKNOWN_TOKEN,
-                "L’en-tête « Authorization: Bearer <jeton> » est absent.",
-            )
-        secret = secret.strip()
-        key_id = tokens.split(secret)
-        token = (
-            ApiToken.objects.select_related("partner").filter(key_id=key_id).first()
-            if key_id
-            else None
-        )
-        if token is None or not tokens.matches(secret, token.key_hash):
-            raise errors.ApiError(errors.UNKNOWN_TOKEN, "Ce jeton n’existe pas.")
         request.partner_token = token
-        if token.revoked_at is not None:
-            raise errors.ApiError(
-                errors.REVOKED_TOKEN,
-                f"Ce jeton a été révoqué le {timezone.localtime(token.revoked_at):%d/%m/%Y}.",
-            )
-        partner = token.partner
-        if partner.state != PartnerState.ACTIVE:
-            # Seed 004 §5: a suspended partner's tokens are blacklisted until
-            # the operator reactivates it (a terminated one's are revoked).
-            since = timezone.localtime(partner.state_since or partner.created_at)
-            raise errors.ApiError(
-                errors.REVOKED_TOKEN,
-                f"L’accès de votre organisation est {partner.get_state_display().lower()} "
-                f"depuis le {since:%d/%m/%Y} : {partner.state_reason}",
-            )
-        if token.expires_at <= timezone.now():
-            raise errors.ApiError(
-                errors.EXPIRED_TOKEN,
-                f"Ce jeton a expiré le {timezone.localtime(token.expires_at):%d/%m/%Y} : "
-                + (
-                    "il a été renouvelé, utilisez le nouveau jeton."
-                    if hasattr(token, "renewed_by")
-                    else "demandez son renouvellement depuis votre tableau de bord."
-                ),
-            )
-        if token.ip_allowlist and not _allowed(ip, token.ip_allowlist):
-            raise errors.ApiError(
-                errors.FORBIDDEN,
-                f"L’adresse IP {ip} n’est pas autorisée pour ce jeton.",
-            )
-        allowed, headers = quota.hit(request, token)
-        request.partner_quota_headers = headers
-        if not allowed:
+        if refusal is not None:
+            raise refusal
+        request.partner_quota_headers = verdict.headers
+        if not verdict.token_allowed:
             raise errors.ApiError(
                 errors.OVER_QUOTA,
                 f"Plus de {quota.TOKEN_LIMIT_AMOUNT} appels par seconde avec ce jeton.",
-                headers={"Retry-After": headers["RateLimit-Reset"]},
+                headers={"Retry-After": verdict.headers["RateLimit-Reset"]},
             )
-        inflight.acquire(request, token, request.partner_params_hash)
+        if verdict.in_flight:
+            raise inflight.busy()
         return token
+
+
+def _check(request, ip) -> tuple[ApiToken | None, errors.ApiError | None]:
+    """The token of the Authorization header (None when unknown) and why it
+    is refused (None when it may call)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None, errors.ApiError(
+            errors.UNKNOWN_TOKEN,
+            "L’en-tête « Authorization: Bearer <jeton> » est absent.",
+        )
+    secret = secret.strip()
+    key_id = tokens.split(secret)
+    token = (
+        ApiToken.objects.select_related("partner").filter(key_id=key_id).first() if key_id else None
+    )
+    if token is None or not tokens.matches(secret, token.key_hash):
+        return None, errors.ApiError(errors.UNKNOWN_TOKEN, "Ce jeton n’existe pas.")
+    if token.revoked_at is not None:
+        return token, errors.ApiError(
+            errors.REVOKED_TOKEN,
+            f"Ce jeton a été révoqué le {timezone.localtime(token.revoked_at):%d/%m/%Y}.",
+        )
+    partner = token.partner
+    if partner.state != PartnerState.ACTIVE:
+        # Seed 004 §5: a suspended partner's tokens are blacklisted until
+        # the operator reactivates it (a terminated one's are revoked).
+        since = timezone.localtime(partner.state_since or partner.created_at)
+        return token, errors.ApiError(
+            errors.REVOKED_TOKEN,
+            f"L’accès de votre organisation est {partner.get_state_display().lower()} "
+            f"depuis le {since:%d/%m/%Y} : {partner.state_reason}",
+        )
+    if token.expires_at <= timezone.now():
+        return token, errors.ApiError(
+            errors.EXPIRED_TOKEN,
+            f"Ce jeton a expiré le {timezone.localtime(token.expires_at):%d/%m/%Y} : "
+            + (
+                "il a été renouvelé, utilisez le nouveau jeton."
+                if hasattr(token, "renewed_by")
+                else "demandez son renouvellement depuis votre tableau de bord."
+            ),
+        )
+    if token.ip_allowlist and not _allowed(ip, token.ip_allowlist):
+        return token, errors.ApiError(
+            errors.FORBIDDEN,
+            f"L’adresse IP {ip} n’est pas autorisée pour ce jeton.",
+        )
+    return token, None
 
 
 def _allowed(ip: str | None, networks: list[str]) -> bool:

@@ -3,7 +3,8 @@ slowing it, never lost once the partner has its answer.
 
 With REDIS_URL, the middleware serialises the row (JSON, the parameters
 already a keyed hash) and RPUSHes it onto a Redis list before the answer
-leaves: one round trip instead of an INSERT and its commit. Redis is the
+leaves: one round trip instead of an INSERT and its commit, which also
+removes the call's in-flight marker (inflight.py) when it is in that Redis. Redis is the
 store that outlives the web process (it must run with `appendonly yes`,
 docs/deployment.md). If the push fails (Redis down or hung), the row is
 inserted directly, as without Redis, and this process keeps inserting
@@ -135,16 +136,24 @@ def reset() -> None:
         _direct_until = 0.0
 
 
-def record(*, at: dt.datetime, **fields) -> None:
-    """Log one call (the FIELDS of CallLog, `at` its moment)."""
+def record(*, at: dt.datetime, delete: tuple[str, ...] = (), **fields) -> bool:
+    """Log one call (the FIELDS of CallLog, `at` its moment). `delete`:
+    Redis keys removed in the same round trip as the push (the call's
+    in-flight marker). True when they were; False when the row did not go
+    through Redis (then the caller removes them its own way)."""
     global _direct_until
     row = {name: fields[name] for name in FIELDS}
     row["entry_id"] = uuid.uuid4().hex
     client = _redis()
     if client is not None and time.monotonic() >= _direct_until:
         try:
-            client.rpush(_key(QUEUE), json.dumps({**row, "at": at.isoformat()}))
-            return
+            # One round trip, no MULTI: the push must not wait on the DEL.
+            pipe = client.pipeline(transaction=False)
+            if delete:
+                pipe.delete(*delete)
+            pipe.rpush(_key(QUEUE), json.dumps({**row, "at": at.isoformat()}))
+            pipe.execute()
+            return True
         except redis.RedisError:
             _direct_until = time.monotonic() + FALLBACK_SECONDS
             logger.exception(
@@ -152,6 +161,7 @@ def record(*, at: dt.datetime, **fields) -> None:
                 FALLBACK_SECONDS,
             )
     CallLog.objects.create(at=at, **row)
+    return False
 
 
 def _write(items: list[bytes]) -> int:

@@ -74,8 +74,9 @@ class PartnerApiMiddleware:
                 )
             else:
                 response = self.get_response(request)
-        finally:
+        except BaseException:
             inflight.release(request)
+            raise
         if response.status_code >= 400 and "application/json" not in response.get(
             "Content-Type", ""
         ):
@@ -85,14 +86,25 @@ class PartnerApiMiddleware:
             response[name] = value
         for name, value in retirements.headers_for(request.path_info).items():
             response[name] = value
-        if not request.path_info.endswith(NOT_LOGGED):
-            self._log(request, response, started)
+        # The in-flight marker goes with the call log row (one round trip)
+        # when both are in the same Redis, else on its own.
+        released = False
+        try:
+            released = not request.path_info.endswith(NOT_LOGGED) and self._log(
+                request, response, started
+            )
+        finally:
+            if not released:
+                inflight.release(request)
         return response
 
-    def _log(self, request, response, started):
+    def _log(self, request, response, started) -> bool:
+        """Hand the row over; True when the in-flight marker went with it."""
         token = getattr(request, "partner_token", None)
-        calllog.record(
+        marker = getattr(request, "partner_inflight_redis_key", None)
+        released = calllog.record(
             at=timezone.now(),
+            delete=(marker,) if marker else (),
             token_id=token.pk if token is not None else None,
             method=request.method[:8],
             path=request.path_info[:200],
@@ -111,3 +123,4 @@ class PartnerApiMiddleware:
             now = timezone.now()
             if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:
                 type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        return released and marker is not None

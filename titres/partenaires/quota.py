@@ -1,7 +1,9 @@
 """Exact quotas: 20 calls per second per token (seed 004 §3) with the
 `limits` library's moving window on Redis (shared by every app server:
 titres.core.ratelimit), so no burst of 2x at a window's edge; plus a
-ceiling per IP address."""
+ceiling per IP address. Before an endpoint runs, admission.py counts both
+(and sets the in-flight marker) in one Redis round trip, with the same
+windows; these functions are its path without the shared Redis."""
 
 import math
 import os
@@ -24,12 +26,17 @@ def hit(request, token) -> tuple[bool, dict]:
     allowed, remaining, reset = ratelimit.hit_with_stats(
         "partenaires:token", token.key_id, TOKEN_LIMIT
     )
-    headers = {
+    return allowed, headers(remaining, reset)
+
+
+def headers(remaining: int, reset_in: float) -> dict:
+    """RateLimit-* headers: hits left in the window, seconds until its
+    oldest hit leaves it."""
+    return {
         "RateLimit-Limit": str(TOKEN_LIMIT_AMOUNT),
         "RateLimit-Remaining": str(max(0, remaining)),
-        "RateLimit-Reset": str(max(1, math.ceil(reset))),
+        "RateLimit-Reset": str(max(1, math.ceil(max(0.0, reset_in)))),
     }
-    return allowed, headers
 
 
 def hit_ip(ip: str) -> bool:
