@@ -99,6 +99,31 @@ def test_points_only_with_their_scope(client, record):
     assert body["meta"]["withheld"] == ["permis.categories", "permis.validite"]
 
 
+def test_a_licence_call_reads_the_token_and_the_file_in_two_selects(client, record):
+    """Issue 20: the token with its partner, then the file with its
+    categories (joined); the answer as when they were three."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, secret = issue()
+    assert call(client, secret, params(record)).status_code == 200  # writes last_used_at
+    with CaptureQueriesContext(connection) as queries:
+        response = call(client, secret, params(record))
+    selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2, selects
+    assert [c["categorie"] for c in response.json()["data"]["categories"]] == ["B", "A2"]
+
+
+def test_a_file_without_categories_is_answered_too(client):
+    bare = LicenceRecordFactory(
+        birth_name="Dupont", first_names="Marie, Anne", birth_date=dt.date(1990, 4, 2)
+    )
+    _, secret = issue()
+    response = call(client, secret, params(bare))
+    assert response.status_code == 200
+    assert response.json()["data"]["categories"] == []
+
+
 def test_categories_only(client, record):
     _, secret = issue(scopes=[Scope.PERMIS_CATEGORIES])
     data = call(client, secret, params(record)).json()["data"]

@@ -52,21 +52,21 @@ def permis(
     nom = required_text("nom", nom)
     prenoms = required_text("prenoms", prenoms)
     birth_date = parse_date("date_naissance", date_naissance)
-    record = call.lookup(
+    found = call.lookup(
         selectors.record_for_partner,
         neph=compact(neph),
         birth_name=nom,
         first_names=prenoms,
         birth_date=birth_date,
     )
-    if record is None:
+    if found is None:
         raise errors.ApiError(
             errors.NOT_FOUND, "Aucun permis ne correspond à ce NEPH et à cet état civil."
         )
-    return call.answer(_licence(call, record))
+    return call.answer(_licence(call, *found))
 
 
-def _licence(call, record) -> dict:
+def _licence(call, record, categories) -> dict:
     data = {}
     if call.has(Scope.PERMIS_VALIDITE):
         data.update(
@@ -75,7 +75,7 @@ def _licence(call, record) -> dict:
     if call.has(Scope.PERMIS_CATEGORIES):
         data["categories"] = [
             {"categorie": c.category, "obtenue_le": c.obtained_on, "valide_jusqu_au": c.valid_until}
-            for c in record.categories.all()
+            for c in categories
         ]
     if call.has(Scope.PERMIS_POINTS):
         data["solde_points"] = record.points_balance
@@ -114,4 +114,4 @@ def permis_france_connect(
     record = call.lookup(_record_of, citizen)
     if record is None:
         raise errors.ApiError(errors.NOT_FOUND, "Aucun permis au nom de cet usager.")
-    return call.answer(_licence(call, record))
+    return call.answer(_licence(call, record, record.categories.all()))
