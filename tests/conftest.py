@@ -85,3 +85,12 @@ def _fresh_fixed_parts():
     forget_parts()
     yield
     forget_parts()
+
+
+@pytest.fixture(autouse=True)
+def _local_bank_notifies_in_process(settings):
+    """The local bank calls the portal in-process: in "auto" it would first
+    POST to SITE_URL (127.0.0.1:8000), where a developer's `make run` may be
+    listening. tests/paiements/test_notifications.py sets the HTTP modes
+    itself; the browser journeys keep "auto" against their live server."""
+    settings.PAYMENT_LOCAL_NOTIFY = "direct"

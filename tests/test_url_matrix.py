@@ -436,7 +436,6 @@ def world(settings, django_capture_on_commit_callbacks):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CLAMAV_URL = ""
     settings.PAYMENT_PROVIDER = "local"
-    settings.PAYMENT_LOCAL_NOTIFY = "direct"
     settings.PAYMENT_SECRET_KEY = "cle-de-test-hmac"
 
     authority_a = AuthorityFactory(code="543", name="Préfecture A", departements=["54"])

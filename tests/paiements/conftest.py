@@ -3,10 +3,8 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _payments_settings(settings):
-    """The local bank notifies the portal by calling the handler directly:
-    no HTTP server runs during unit tests (and SITE_URL may point at
-    someone's development server)."""
+    """The local bank and its keys (tests/conftest.py already makes it
+    notify the portal in-process)."""
     settings.PAYMENT_PROVIDER = "local"
-    settings.PAYMENT_LOCAL_NOTIFY = "direct"
     settings.PAYMENT_SECRET_KEY = "cle-de-test-hmac"
     settings.PAYMENT_MERCHANT_ID = "032060919912121"

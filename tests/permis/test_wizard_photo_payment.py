@@ -332,7 +332,6 @@ def test_shop_purchase_comes_back_into_the_journey(
     from tests.paiements.helpers import CARDS, open_purchase, pay
 
     settings.PAYMENT_PROVIDER = "local"
-    settings.PAYMENT_LOCAL_NOTIFY = "direct"
     settings.PAYMENT_SECRET_KEY = "cle-de-test-hmac"
     demarche = _draft_at_payment(client)
     back = reverse("permis:stamp_return", args=[demarche.number])
