@@ -60,8 +60,9 @@ def cpi_fields(**overrides) -> dict:
         "60": "Hélène",
         "6W": "69003",
         "6X": "Lyon",
-        "6N": dt.date(2026, 11, 30),
-        "08": dt.date(2026, 12, 30),
+        "6N": dt.date.today() - dt.timedelta(days=3),
+        # A CPI is valid one month: relative to today so the fixture never expires.
+        "08": dt.date.today() + dt.timedelta(days=27),
     }
     values.update(overrides)
     return values

@@ -175,13 +175,14 @@ def test_signature_date_outside_the_certificate_validity():
 
 
 def test_expired_cpi():
-    text = twoddoc.encode("Z1", cpi_fields(**{"08": dt.date(2026, 12, 30)}))
-    assert twoddoc.verify(text, today=dt.date(2026, 12, 30)).status is twoddoc.Status.AUTHENTIC
-    result = twoddoc.verify(text, today=dt.date(2026, 12, 31))
+    ends = TODAY + dt.timedelta(days=27)
+    text = twoddoc.encode("Z1", cpi_fields(**{"08": ends}))
+    assert twoddoc.verify(text, today=ends).status is twoddoc.Status.AUTHENTIC
+    result = twoddoc.verify(text, today=ends + dt.timedelta(days=1))
     assert result.status is twoddoc.Status.EXPIRED
     assert result.signature_valid and not result.authentic
-    assert result.expires_on == dt.date(2026, 12, 30)
-    assert result.detail == "fin de validité le 30/12/2026"
+    assert result.expires_on == ends
+    assert result.detail == f"fin de validité le {ends:%d/%m/%Y}"
     assert result.field("01").value == "VEH-2026-000123"  # an expired document still shows
 
 
