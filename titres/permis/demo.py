@@ -222,8 +222,9 @@ def _backoffice_files() -> None:
     agents' search by the back office's post_save receiver)."""
     from django.contrib.auth import get_user_model
 
-    from titres.procedures.enums import Role, Status
-    from titres.procedures.models import Authority, Demarche, StatusChange
+    from titres.procedures.demo_support import record_submission
+    from titres.procedures.enums import Status
+    from titres.procedures.models import Authority, Demarche
 
     from .procedure import CODE
 
@@ -259,15 +260,7 @@ def _backoffice_files() -> None:
             authority=authority,
             submitted_at=timezone.now() - timedelta(days=days),
         )
-        StatusChange.objects.create(
-            demarche=demarche,
-            from_status=Status.BROUILLON,
-            to_status=Status.EN_COURS,
-            event="soumettre",
-            label="Demande déposée",
-            actor=owner,
-            actor_role=Role.USAGER,
-        )
+        record_submission(demarche, owner)
 
 
 def load() -> list[DemoCredential]:

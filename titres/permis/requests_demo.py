@@ -45,8 +45,9 @@ def _citizen(username, first_name, last_name):
 
 
 def _submitted(code, owner, answers, days):
-    from titres.procedures.enums import Role, Status
-    from titres.procedures.models import Authority, Demarche, StatusChange
+    from titres.procedures.demo_support import record_submission
+    from titres.procedures.enums import Status
+    from titres.procedures.models import Authority, Demarche
 
     demarche = Demarche.objects.create(
         procedure_code=code,
@@ -56,10 +57,7 @@ def _submitted(code, owner, answers, days):
         authority=Authority.objects.get(code="543"),
         submitted_at=timezone.now() - timedelta(days=days),
     )
-    StatusChange.objects.create(
-        demarche=demarche, from_status=Status.BROUILLON, to_status=Status.EN_COURS,
-        event="soumettre", label="Demande déposée", actor=owner, actor_role=Role.USAGER,
-    )  # fmt: skip
+    record_submission(demarche, owner)
     return demarche
 
 

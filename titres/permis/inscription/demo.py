@@ -60,6 +60,7 @@ def _answers(name, first_name, sex, birth: date) -> dict:
 def load() -> list[DemoCredential]:
     from django.contrib.auth import get_user_model
 
+    from titres.procedures.demo_support import record_submission
     from titres.procedures.enums import Role, Status
     from titres.procedures.models import Demarche, StatusChange
 
@@ -96,10 +97,7 @@ def load() -> list[DemoCredential]:
                 decided_at=timezone.now() - timedelta(days=50) if registered else None,
                 taken_at=timezone.now() - timedelta(days=50) if registered else None,
             )
-            StatusChange.objects.create(
-                demarche=demarche, from_status=Status.BROUILLON, to_status=Status.EN_COURS,
-                event="soumettre", label="Demande déposée", actor=school, actor_role=Role.USAGER,
-            )  # fmt: skip
+            record_submission(demarche, school)
             existing = LicenceRequest.objects.create(
                 demarche=demarche, motif=MOTIF, categories=["B"], match_method="aucune"
             )

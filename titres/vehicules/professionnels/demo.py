@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from titres.core import numbering
 from titres.core.demo import DemoCredential
-from titres.procedures.enums import Role, Status
-from titres.procedures.models import Demarche, StatusChange
+from titres.procedures.demo_support import record_submission
+from titres.procedures.enums import Status
+from titres.procedures.models import Demarche
 
 from ..changement import state
 from ..changement.procedure import CODE, one_month_after, resolve_authority
@@ -153,15 +154,7 @@ def load() -> list[DemoCredential]:
             cpi_valid_until=one_month_after(when.date()) if filed else None,
         )
         if filed:
-            StatusChange.objects.create(
-                demarche=demarche,
-                from_status=Status.BROUILLON,
-                to_status=Status.EN_COURS,
-                event="soumettre",
-                label="Demande déposée",
-                actor=garage,
-                actor_role=Role.USAGER,
-            )
+            record_submission(demarche, garage)
     return credentials
 
 
@@ -208,15 +201,7 @@ def _new_vehicle_file(garage, habilitation) -> list[DemoCredential]:
             paid_at=timezone.now(),
         )
         new_vehicle.on_submitted(demarche, actor=garage)
-        StatusChange.objects.create(
-            demarche=demarche,
-            from_status=Status.BROUILLON,
-            to_status=Status.EN_COURS,
-            event="soumettre",
-            label="Demande déposée",
-            actor=garage,
-            actor_role=Role.USAGER,
-        )
+        record_submission(demarche, garage)
     record = new_vehicle_state.record_of(demarche)
     if record is None or record.vehicle is None:
         return []
