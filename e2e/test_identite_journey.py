@@ -8,15 +8,15 @@ hands the title over → "Terminée". A minor's pré-demande filed by a parent.
 axe-core on every page, screenshots at 1280 and 375 px."""
 
 import datetime
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.journeys import screenshots
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
-SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 EMAIL = "lea.durand@example.fr"
 
 
@@ -30,12 +30,7 @@ def _commune_centres(db):
 
 
 def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=str(SHOTS / f"identite-{name}-1280.png"), full_page=True)
-    page.set_viewport_size({"width": 375, "height": 800})
-    page.screenshot(path=str(SHOTS / f"identite-{name}-375.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshots(page, f"identite-{name}")
 
 
 def _town_halls():

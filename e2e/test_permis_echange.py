@@ -11,6 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.journeys import sample_pdf, upload
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 PASSWORD = "Agent-Titres-2026!"
@@ -67,14 +69,6 @@ def _photo():
     )
 
 
-def _pdf(tmp_path, name):
-    from tests.procedures import samples
-
-    path = tmp_path / name
-    path.write_bytes(samples.pdf(1))
-    return path
-
-
 def _next(page):
     page.get_by_role("button", name="Étape suivante").click()
 
@@ -82,12 +76,6 @@ def _next(page):
 def _step(page, number, total, title):
     expect(page.locator(".fr-stepper__state")).to_have_text(f"Étape {number} sur {total}")
     expect(page.locator(".fr-stepper__title")).to_contain_text(title)
-
-
-def _upload(page, label, path):
-    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
-    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
-    expect(page.locator("li", has_text=path.name)).to_be_visible()
 
 
 def _address(page):
@@ -155,9 +143,9 @@ def test_eu_licence_exchanged(page, browser, live_server, login_as, check_a11y, 
     # An EU licence needs no translation.
     _step(page, 5, 7, "Pièces justificatives")
     expect(page.get_by_text("Traduction officielle du permis étranger")).to_have_count(0)
-    _upload(page, "Pièce d’identité", _pdf(tmp_path, "identite.pdf"))
-    _upload(page, "Permis de conduire étranger", _pdf(tmp_path, "permis-de.pdf"))
-    _upload(page, "Justificatif de résidence normale en France", _pdf(tmp_path, "bail.pdf"))
+    upload(page, "Pièce d’identité", sample_pdf(tmp_path, "identite.pdf"))
+    upload(page, "Permis de conduire étranger", sample_pdf(tmp_path, "permis-de.pdf"))
+    upload(page, "Justificatif de résidence normale en France", sample_pdf(tmp_path, "bail.pdf"))
     check_a11y(page)
     _next(page)
 
@@ -242,8 +230,8 @@ def test_category_extension(page, browser, live_server, login_as, check_a11y, tm
     page.get_by_label("Code « photo numérique »").fill(photo.code_display)
     _next(page)
     _step(page, 4, 6, "Pièces justificatives")
-    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
-    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
+    upload(page, "Pièce d’identité", sample_pdf(tmp_path, "cni.pdf"))
+    upload(page, "Justificatif de domicile de moins de 3 mois", sample_pdf(tmp_path, "facture.pdf"))
     check_a11y(page)
     _next(page)
     _step(page, 5, 6, "Récapitulatif")

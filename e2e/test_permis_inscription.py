@@ -7,6 +7,8 @@ d'inscription. axe-core and the page checks on every page."""
 import pytest
 from playwright.sync_api import expect
 
+from e2e.journeys import sample_pdf, upload
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 PASSWORD = "Agent-Titres-2026!"
@@ -57,14 +59,6 @@ def _photo():
     )
 
 
-def _pdf(tmp_path, name):
-    from tests.procedures import samples
-
-    path = tmp_path / name
-    path.write_bytes(samples.pdf(1))
-    return path
-
-
 def _next(page):
     page.get_by_role("button", name="Étape suivante").click()
 
@@ -72,12 +66,6 @@ def _next(page):
 def _step(page, number, title):
     expect(page.locator(".fr-stepper__state")).to_have_text(f"Étape {number} sur 7")
     expect(page.locator(".fr-stepper__title")).to_contain_text(title)
-
-
-def _upload(page, label, path):
-    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
-    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
-    expect(page.locator("li", has_text=path.name)).to_be_visible()
 
 
 def _birth_date_17():
@@ -150,15 +138,17 @@ def test_school_registers_a_candidate_and_gets_the_neph(
     # Documents of a 17-year-old filed by a school: ASSR, JDC and the mandate.
     _step(page, 5, "Pièces justificatives")
     check_a11y(page)
-    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
-    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
-    _upload(page, "ASSR 2 ou attestation de sécurité routière (ASR)", _pdf(tmp_path, "assr.pdf"))
-    _upload(
+    upload(page, "Pièce d’identité", sample_pdf(tmp_path, "cni.pdf"))
+    upload(page, "Justificatif de domicile de moins de 3 mois", sample_pdf(tmp_path, "facture.pdf"))
+    upload(
+        page, "ASSR 2 ou attestation de sécurité routière (ASR)", sample_pdf(tmp_path, "assr.pdf")
+    )
+    upload(
         page,
         "Certificat de participation à la JDC ou attestation de recensement",
-        _pdf(tmp_path, "jdc.pdf"),
+        sample_pdf(tmp_path, "jdc.pdf"),
     )
-    _upload(page, "Mandat du candidat à l’école de conduite", _pdf(tmp_path, "mandat.pdf"))
+    upload(page, "Mandat du candidat à l’école de conduite", sample_pdf(tmp_path, "mandat.pdf"))
     check_a11y(page)
     _next(page)
 

@@ -10,6 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.journeys import sample_pdf, upload
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 CARD_3DS = "4970 1000 0000 0022"  # titres/paiements/localbank/cards.py
@@ -42,14 +44,6 @@ def _photo():
     photo = register_photo(photographer=photographer)
     assert EPhoto.objects.filter(pk=photo.pk).exists()
     return photo
-
-
-def _pdf(tmp_path, name, pages=1):
-    from tests.procedures import samples
-
-    path = tmp_path / name
-    path.write_bytes(samples.pdf(pages))
-    return path
 
 
 def _next(page):
@@ -119,12 +113,6 @@ def _fill_first_steps(page, check_a11y, motif_label, photo):
     _next(page)
 
 
-def _upload(page, label, path):
-    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
-    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
-    expect(page.locator("li", has_text=path.name)).to_be_visible()
-
-
 def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     page, login_as, check_a11y, mailbox, tmp_path
 ):
@@ -140,9 +128,11 @@ def test_theft_with_documents_and_a_stamp_bought_on_the_way(
     _expect_step(page, 5, "Pièces justificatives")
     expect(page.get_by_text("Déclaration de perte")).to_have_count(0)
     check_a11y(page)
-    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf", 2))
-    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf", 2))
-    _upload(page, "Récépissé de déclaration de vol", _pdf(tmp_path, "recepisse.pdf"))
+    upload(
+        page, "Justificatif de domicile de moins de 3 mois", sample_pdf(tmp_path, "facture.pdf", 2)
+    )
+    upload(page, "Pièce d’identité", sample_pdf(tmp_path, "cni.pdf", 2))
+    upload(page, "Récépissé de déclaration de vol", sample_pdf(tmp_path, "recepisse.pdf"))
     expect(page.get_by_text("Document valide")).to_have_count(3)
     check_a11y(page)
     _next(page)
@@ -248,8 +238,8 @@ def test_expiration_is_free_without_payment_step(page, login_as, check_a11y, tmp
     _expect_step(page, 5, "Pièces justificatives")
     expect(page.get_by_text("Récépissé de déclaration de vol")).to_have_count(0)
     expect(page.get_by_text("Déclaration de perte")).to_have_count(0)
-    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
-    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
+    upload(page, "Justificatif de domicile de moins de 3 mois", sample_pdf(tmp_path, "facture.pdf"))
+    upload(page, "Pièce d’identité", sample_pdf(tmp_path, "cni.pdf"))
     check_a11y(page)
     _next(page)
 
@@ -281,8 +271,8 @@ def test_loss_is_declared_inside_the_documents_step(page, login_as, check_a11y, 
     # Step 5: the sworn loss declaration (no upload for the loss) with the documents.
     _expect_step(page, 5, "Pièces justificatives")
     expect(page.get_by_role("heading", name="Déclaration de perte")).to_be_visible()
-    _upload(page, "Justificatif de domicile de moins de 3 mois", _pdf(tmp_path, "facture.pdf"))
-    _upload(page, "Pièce d’identité", _pdf(tmp_path, "cni.pdf"))
+    upload(page, "Justificatif de domicile de moins de 3 mois", sample_pdf(tmp_path, "facture.pdf"))
+    upload(page, "Pièce d’identité", sample_pdf(tmp_path, "cni.pdf"))
     page.get_by_label("Date de la perte").fill("02/03/2024")
     page.get_by_label("Lieu de la perte").fill("Nancy")
     _next(page)

@@ -3,16 +3,14 @@ forged text, bad input; the published certificates. Screenshots at 1280 px
 and 375 px go to var/screenshots/."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from e2e.journeys import screenshots
 from titres.core import twoddoc
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
-
-SHOTS = Path("var/screenshots")
 
 
 def _cession_text():
@@ -39,11 +37,8 @@ def _cession_text():
 
 
 def _shots(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(path=str(SHOTS / f"twoddoc-{name}-1280.png"), full_page=True)
+    screenshots(page, f"twoddoc-{name}")
     page.set_viewport_size({"width": 375, "height": 800})
-    page.screenshot(path=str(SHOTS / f"twoddoc-{name}-375.png"), full_page=True)
     # Nothing wider than the phone's screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -6,12 +6,12 @@ page; screenshots at 1280 and 375 px in var/screenshots/."""
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.journeys import screenshots
 from tests.vehicules.factories import HolderFactory, VehicleFactory
 from titres.devidp.demo import load as load_devidp
 from titres.procedures.models import Demarche
@@ -26,15 +26,8 @@ def sale_day():
     return timezone.localdate() - timedelta(days=1)
 
 
-SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-
-
 def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"vehicules-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshots(page, f"vehicules-{name}")
 
 
 def visit(page, check_a11y, name):

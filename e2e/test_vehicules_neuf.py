@@ -6,13 +6,12 @@ with a 3-D Secure card, reads the number allotted and downloads the CPI.
 axe-core and the page checks on every page; screenshots at 1280 and 375 px
 in var/screenshots/vehicules-neuf/ (or E2E_SHOTS_DIR)."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from e2e.journeys import SHOTS, sample_pdf, screenshots, upload
 from e2e.test_vehicules_journey import pay_with_3ds
 from tests.accounts.factories import HabilitationFactory
 from titres.procedures.models import Demarche
@@ -21,10 +20,6 @@ from titres.vehicules.neuf.models import NewRegistration
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
-SHOTS = Path(
-    os.environ.get("E2E_SHOTS_DIR")
-    or Path(__file__).resolve().parent.parent / "var" / "screenshots" / "vehicules-neuf"
-)
 VIN = "VF1RJA00068123456"
 
 
@@ -34,32 +29,9 @@ def _setup(settings):
     settings.PAYMENT_PROVIDER = "local"
 
 
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    size = page.viewport_size
-    for width in (1280, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"neuf-{name}-{width}.png"), full_page=True)
-    page.set_viewport_size(size)
-
-
 def visit(page, check_a11y, name):
     check_a11y(page)
-    shoot(page, name)
-
-
-def _pdf(tmp_path, name):
-    from tests.procedures import samples
-
-    path = tmp_path / name
-    path.write_bytes(samples.pdf(1))
-    return path
-
-
-def _upload(page, label, path):
-    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
-    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
-    expect(page.locator("li", has_text=path.name)).to_be_visible()
+    screenshots(page, f"neuf-{name}", SHOTS / "vehicules-neuf")
 
 
 def test_dealer_registers_a_new_vehicle_for_a_client(page, check_a11y, login_as, tmp_path, mailbox):
@@ -106,9 +78,9 @@ def test_dealer_registers_a_new_vehicle_for_a_client(page, check_a11y, login_as,
 
     # 3. The supporting documents.
     expect(page.locator(".fr-stepper__title")).to_contain_text("Pièces justificatives")
-    _upload(page, "Certificat de conformité européen du véhicule", _pdf(tmp_path, "coc.pdf"))
-    _upload(page, "Mandat d’immatriculation (cerfa n° 13757)", _pdf(tmp_path, "mandat.pdf"))
-    _upload(page, "Pièce d’identité du client", _pdf(tmp_path, "cni-client.pdf"))
+    upload(page, "Certificat de conformité européen du véhicule", sample_pdf(tmp_path, "coc.pdf"))
+    upload(page, "Mandat d’immatriculation (cerfa n° 13757)", sample_pdf(tmp_path, "mandat.pdf"))
+    upload(page, "Pièce d’identité du client", sample_pdf(tmp_path, "cni-client.pdf"))
     visit(page, check_a11y, "3-pieces")
     page.get_by_role("button", name="Étape suivante").click()
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from e2e.journeys import sample_pdf, upload
 from e2e.test_vehicules_journey import fill_holder_and_pay, shoot
 from tests.accounts.factories import HabilitationFactory
 from tests.vehicules.factories import VehicleFactory, declared
@@ -26,20 +27,6 @@ def _setup(settings):
 def visit(page, check_a11y, name):
     check_a11y(page)
     shoot(page, f"pro-{name}")
-
-
-def _pdf(tmp_path, name):
-    from tests.procedures import samples
-
-    path = tmp_path / name
-    path.write_bytes(samples.pdf(1))
-    return path
-
-
-def _upload(page, label, path):
-    page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
-    page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
-    expect(page.locator("li", has_text=path.name)).to_be_visible()
 
 
 def test_garage_files_for_a_client_under_mandate(page, check_a11y, login_as, tmp_path, mailbox):
@@ -72,8 +59,8 @@ def test_garage_files_for_a_client_under_mandate(page, check_a11y, login_as, tmp
     expect(page.locator(".fr-stepper__title")).to_contain_text(
         "Mandat et pièce d’identité du client"
     )
-    _upload(page, "Mandat d’immatriculation (cerfa n° 13757)", _pdf(tmp_path, "mandat.pdf"))
-    _upload(page, "Pièce d’identité du client", _pdf(tmp_path, "cni-client.pdf"))
+    upload(page, "Mandat d’immatriculation (cerfa n° 13757)", sample_pdf(tmp_path, "mandat.pdf"))
+    upload(page, "Pièce d’identité du client", sample_pdf(tmp_path, "cni-client.pdf"))
     visit(page, check_a11y, "2-mandat")
     page.get_by_role("button", name="Étape suivante").click()
 
