@@ -35,6 +35,7 @@ from .enums import LicenceState
 from .identifiers import cleaned_neph, format_neph
 from .inscription import rules
 from .inscription.categories import category_choices, category_errors, medical_required
+from .submission import spend_ephoto_code
 
 CODE = "permis-extension"
 MOTIF = "extension"
@@ -336,7 +337,6 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     from titres.procedures.workflow import TransitionRefused
 
     from .models import LicenceRequest
-    from .services import use_ephoto_code
 
     answers = dict(demarche.answers or {})
     record = record_of(demarche)
@@ -347,18 +347,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
         raise TransitionRefused(
             check.errors[0], code="snpc", errors=[("permis", e) for e in check.errors]
         )
-    photo = None
-    if rf.photo_mode(answers) != rf.TALON:
-        try:
-            photo = use_ephoto_code(
-                code=(answers.get("photo") or {}).get("code_ephoto") or "",
-                holder=actor,
-                reference=demarche.number,
-            )
-        except ValidationError as error:
-            raise TransitionRefused(
-                error.messages[0], code="ephoto", errors=[("photo", error.messages[0])]
-            )
+    photo = spend_ephoto_code(demarche, answers, actor)
     answers["etat_civil"] = licence_civil_status(record)
     match = {
         "method": "neph",

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -29,6 +28,7 @@ from titres.procedures.registry import (
 from . import backoffice
 from . import request_forms as rf
 from .backoffice import snpc_match
+from .submission import store_snpc_match
 
 logger = logging.getLogger(__name__)
 
@@ -431,10 +431,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
             error.messages[0], code="ephoto", errors=[("photo", error.messages[0])]
         )
 
-    result = snpc_match(demarche)
-    match = {**result.as_dict(), "exact": result.is_exact, "date": timezone.now().isoformat()}
-    demarche.answers = {**answers, "_snpc": match}
-    demarche.save(update_fields=["answers", "updated_at"])
+    result, match = store_snpc_match(demarche, answers)
     LicenceRequest.objects.create(
         demarche=demarche,
         motif=motif_of(answers),

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +29,7 @@ from .. import procedure as licence
 from .. import request_forms as rf
 from ..inscription import rules
 from ..inscription.categories import medical_required
+from ..submission import spend_ephoto_code, store_snpc_match
 from .countries import EEE, table
 from .forms import ForeignLicenceForm, held_categories
 
@@ -180,28 +179,12 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     """Inside the submission transaction: the e-photo code is used and the
     SNPC asked whether the person already has a French file (completed on
     validation) — a doubtful match is left to the agent."""
-    from titres.procedures.workflow import TransitionRefused
 
     from ..models import LicenceRequest
-    from ..services import use_ephoto_code
 
     answers = demarche.answers or {}
-    photo = None
-    if rf.photo_mode(answers) != rf.TALON:
-        try:
-            photo = use_ephoto_code(
-                code=(answers.get("photo") or {}).get("code_ephoto") or "",
-                holder=actor,
-                reference=demarche.number,
-            )
-        except ValidationError as error:
-            raise TransitionRefused(
-                error.messages[0], code="ephoto", errors=[("photo", error.messages[0])]
-            )
-    result = licence.snpc_match(demarche)
-    match = {**result.as_dict(), "exact": result.is_exact, "date": timezone.now().isoformat()}
-    demarche.answers = {**answers, "_snpc": match}
-    demarche.save(update_fields=["answers", "updated_at"])
+    photo = spend_ephoto_code(demarche, answers, actor)
+    result, match = store_snpc_match(demarche, answers)
     LicenceRequest.objects.create(
         demarche=demarche,
         motif=MOTIF,

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,6 +28,7 @@ from titres.procedures.registry import (
 from .. import backoffice
 from .. import procedure as licence
 from .. import request_forms as rf
+from ..submission import spend_ephoto_code, store_snpc_match
 from . import rules
 from .categories import table
 from .forms import CategoriesForm, InscriptionEtatCivilForm
@@ -95,28 +94,12 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     """Inside the submission transaction: use the e-photo code (unless the
     paper slip comes by post) and store the SNPC match for the agent — for
     a first licence, a file found in the national file is the anomaly."""
-    from titres.procedures.workflow import TransitionRefused
 
     from ..models import LicenceRequest
-    from ..services import use_ephoto_code
 
     answers = demarche.answers or {}
-    photo = None
-    if rf.photo_mode(answers) != rf.TALON:
-        try:
-            photo = use_ephoto_code(
-                code=(answers.get("photo") or {}).get("code_ephoto") or "",
-                holder=actor,
-                reference=demarche.number,
-            )
-        except ValidationError as error:
-            raise TransitionRefused(
-                error.messages[0], code="ephoto", errors=[("photo", error.messages[0])]
-            )
-    result = licence.snpc_match(demarche)
-    match = {**result.as_dict(), "exact": result.is_exact, "date": timezone.now().isoformat()}
-    demarche.answers = {**answers, "_snpc": match}
-    demarche.save(update_fields=["answers", "updated_at"])
+    photo = spend_ephoto_code(demarche, answers, actor)
+    result, match = store_snpc_match(demarche, answers)
     LicenceRequest.objects.create(
         demarche=demarche,
         motif=MOTIF,
