@@ -407,6 +407,8 @@ class ProcedureDefinition:
       `procedures:confirmation` page).
     - `links(demarche) -> [Link]`: links shown on the file's page (e.g. a
       receipt); other apps add theirs with `register_file_link`.
+    - `notices(demarche) -> [str]`: sentences shown on the file's page in
+      an information box (e.g. what a rejection undid: refund, CPI withdrawn).
 
     What the agents' back office knows of the files (procedures/backoffice.py,
     docs/procedures.md "The back office's hooks"): `search_values`,
@@ -433,6 +435,7 @@ class ProcedureDefinition:
     confirmation_title: str | None = None
     confirmation_url: Callable[[Demarche], str | None] | None = None
     links: Callable[[Demarche], Iterable[Link]] | None = None
+    notices: Callable[[Demarche], Iterable[str]] | None = None
     fixed_numbering: bool = False
     listed: bool = True
     search_values: Callable[[Demarche], SearchValues] | None = None

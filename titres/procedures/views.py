@@ -133,6 +133,9 @@ def detail(request, number):
             "message_form": MessageForm() if _messages_open(demarche) else None,
             "can_abandon": _can_abandon(demarche),
             "links": file_links(demarche, request.user),
+            "notices": list(definition.notices(demarche))
+            if definition and definition.notices
+            else [],
         },
     )
 

@@ -11,7 +11,7 @@ class VehiculesConfig(AppConfig):
         # The téléprocédure "J'achète ou je reçois un véhicule d'occasion"
         # (seed 003), the listener that files it once the taxes are paid and the
         # one that applies the CERT's decisions to the registry.
-        from .certificat import adresse, duplicata
+        from .certificat import adresse, duplicata  # (their decisions.py: the rejection undone)
         from .changement import decisions, payment, procedure  # noqa: F401
 
         procedure.register()

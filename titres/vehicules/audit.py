@@ -28,3 +28,6 @@ class VehiculesEvent(AuditCode):
     SITUATION_CERTIFICATE_ISSUED = "vehicules.situation_certificate_issued"
     ADDRESS_CHANGED = "vehicules.address_changed"
     DUPLICATE_ISSUED = "vehicules.duplicate_issued"
+    ADDRESS_CHANGE_REVERTED = "vehicules.address_change_reverted"
+    DUPLICATE_REVERTED = "vehicules.duplicate_reverted"
+    OPERATION_REVERTED = "vehicules.operation_reverted"

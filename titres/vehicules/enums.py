@@ -96,6 +96,8 @@ class RegistryEventKind(models.TextChoices):
     CHANGEMENT_TITULAIRE = "changement_titulaire", _("Changement de titulaire")
     CHANGEMENT_ADRESSE = "changement_adresse", _("Changement d’adresse")
     DUPLICATA = "duplicata", _("Duplicata du certificat")
+    CHANGEMENT_ADRESSE_ANNULE = "adresse_annulee", _("Changement d’adresse annulé")
+    DUPLICATA_ANNULE = "duplicata_annule", _("Duplicata annulé, certificat rétabli")
     CORRECTION = "correction", _("Correction")
 
 

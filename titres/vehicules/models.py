@@ -413,6 +413,13 @@ class AddressChange(models.Model):
     postal_code = models.CharField(_("nouveau code postal"), max_length=5)
     commune = models.CharField(_("nouvelle commune"), max_length=100)
     demarche_number = models.CharField(_("démarche"), max_length=20, blank=True)
+    # Each holder's address before the change ({holder id: [address,
+    # postal code, commune]}): a rejected change gives every holder back
+    # their own, a cotitulaire's may differ from the titulaire's.
+    old_holder_addresses = models.JSONField(default=dict, blank=True, editable=False)
+    # A rejected change undone: the old address is back, its label is not
+    # counted against the certificate's three.
+    reverted_on = models.DateField(_("annulé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("changement d’adresse")
@@ -446,6 +453,8 @@ class CancelledCertificate(models.Model):
     )
     cancelled_on = models.DateField(_("annulé le"))
     demarche_number = models.CharField(_("démarche"), max_length=20, blank=True)
+    # The duplicate was rejected: this certificate stands for the vehicle again.
+    restored_on = models.DateField(_("rétabli le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificat annulé")
@@ -483,7 +492,15 @@ class CertificateOperation(models.Model):
     old_plate = models.CharField(_("immatriculation avant"), max_length=12, blank=True)
     new_plate = models.CharField(_("immatriculation après"), max_length=12, blank=True)
     new_formule = models.CharField(_("nouveau numéro de formule"), max_length=11, blank=True)
+    # The certificate as it was before submission (the card the filer typed):
+    # the SIV panel compares with it, a rejection restores it.
+    old_formule = models.CharField(_("numéro de formule avant"), max_length=11, blank=True)
+    old_ci_date = models.DateField(_("date du CI avant"), null=True, blank=True)
     registered_at = models.DateTimeField(_("inscrit au SIV le"), null=True, blank=True)
+    # Rejected: the registry put back as it was (when nothing changed it
+    # since), the CPI withdrawn.
+    reverted_at = models.DateTimeField(_("annulée au SIV le"), null=True, blank=True)
+    registry_restored = models.BooleanField(_("registre rétabli"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

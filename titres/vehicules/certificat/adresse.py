@@ -23,7 +23,7 @@ from titres.procedures.registry import (
 
 from ..enums import CertificateOperationKind
 from ..services.registry import change_address, next_address_label
-from . import backoffice, common, forms, state
+from . import backoffice, common, decisions, forms, state
 
 CODE = "vehicule-changement-adresse"
 # What the client's e-mail says was filed in their name (professionnels/mandate.py).
@@ -46,6 +46,8 @@ def on_submitted(demarche, *, actor, request=None) -> None:
     operation, vehicle = common.lock_operation(demarche)
     answers = (demarche.answers or {}).get(state.ADDRESS) or {}
     operation.old_plate = vehicle.plate
+    operation.old_formule = vehicle.formule_number
+    operation.old_ci_date = vehicle.ci_date
     change = change_address(
         vehicle=vehicle,
         address=forms.full_address(answers),
@@ -117,6 +119,7 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=common.confirmation_url,
         links=common.links,
+        notices=decisions.notices,
         **backoffice.hooks(),
     )
 

@@ -108,7 +108,8 @@ def links(demarche) -> list[Link]:
         return []
     operation = CertificateOperation.objects.filter(demarche=demarche).first()
     found = []
-    if operation is not None and operation.cpi_number:
+    # A rejected file's CPI is withdrawn (certificat/decisions.py).
+    if operation is not None and operation.cpi_number and operation.reverted_at is None:
         found.append(
             Link(
                 label=_("Certificat provisoire d’immatriculation (CPI)"),

@@ -28,7 +28,7 @@ from ..enums import CertificateOperationKind
 from ..models import CertificateOperation
 from ..selectors import RegistryRefusal
 from ..services.registry import issue_duplicate
-from . import backoffice, common, forms, state
+from . import backoffice, common, decisions, forms, state
 
 CODE = "vehicule-duplicata"
 # What the client's e-mail says was filed in their name (professionnels/mandate.py).
@@ -65,6 +65,8 @@ def on_submitted(demarche, *, actor, request=None) -> None:
             refusal.messages[0], code=refusal.code, errors=[(state.START, refusal.messages[0])]
         )
     operation.old_plate = vehicle.plate
+    operation.old_formule = vehicle.formule_number
+    operation.old_ci_date = vehicle.ci_date
     issue_duplicate(
         vehicle=vehicle,
         reason=start["motif"],
@@ -130,6 +132,7 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=common.confirmation_url,
         links=common.links,
+        notices=decisions.notices,
         **backoffice.hooks(),
     )
 

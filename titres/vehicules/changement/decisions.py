@@ -26,6 +26,7 @@ from ..models import ChangeOfHolder
 from ..selectors import RegistryRefusal, situation_refusal
 from ..services.registry import HolderData, change_holder
 from . import state
+from .payment import refund_taxes
 from .procedure import CODE
 
 
@@ -99,31 +100,6 @@ def _on_status_changed(sender, demarche, change, event, **kwargs):
         record = ChangeOfHolder.objects.filter(demarche=demarche).first()
         if record is not None and record.paid_at and not record.refunded_at:
             actor = change.actor
-            transaction.on_commit(lambda: refund_taxes(record_id=record.pk, actor=actor))
-
-
-@transaction.atomic
-def refund_taxes(*, record_id: int, actor=None) -> ChangeOfHolder:
-    """The taxes of a rejected file go back to the card (idempotent)."""
-    from titres.core.journal import record_event
-    from titres.paiements.services import refund_card_payment
-
-    from ..audit import VehiculesEvent
-
-    record = ChangeOfHolder.objects.select_for_update().select_related("demarche").get(pk=record_id)
-    if record.refunded_at is not None or not record.payment_reference:
-        return record
-    refund_card_payment(
-        reference=record.payment_reference,
-        actor=actor,
-        reason=f"Demande {record.demarche.number} rejetée",
-    )
-    record.refunded_at = timezone.now()
-    record.save(update_fields=["refunded_at"])
-    record_event(
-        VehiculesEvent.TAXES_REFUNDED,
-        actor=actor,
-        target=record.demarche,
-        data={"reference": record.payment_reference, "montant": record.amount_cents},
-    )
-    return record
+            transaction.on_commit(
+                lambda: refund_taxes(model=ChangeOfHolder, record_id=record.pk, actor=actor)
+            )

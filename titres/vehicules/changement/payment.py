@@ -181,6 +181,32 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
     return demarche
 
 
+@transaction.atomic
+def refund_taxes(*, model: type, record_id: int, actor=None):
+    """The taxes of a rejected file go back to the card (idempotent): the
+    record (`model`: a PAYABLE's, ChangeOfHolder or CertificateOperation)
+    gets its `refunded_at`, the provider refunds, the ledger records it."""
+    from titres.paiements.services import refund_card_payment
+
+    record = model.objects.select_for_update().select_related("demarche").get(pk=record_id)
+    if record.refunded_at is not None or not record.payment_reference:
+        return record
+    refund_card_payment(
+        reference=record.payment_reference,
+        actor=actor,
+        reason=f"Demande {record.demarche.number} rejetée",
+    )
+    record.refunded_at = timezone.now()
+    record.save(update_fields=["refunded_at"])
+    record_event(
+        VehiculesEvent.TAXES_REFUNDED,
+        actor=actor,
+        target=record.demarche,
+        data={"reference": record.payment_reference, "montant": record.amount_cents},
+    )
+    return record
+
+
 @receiver(payment_accepted)
 def _on_payment_accepted(sender, payment, **kwargs):
     record_payment(payment)

@@ -91,6 +91,8 @@ REGISTRY_EVENTS = {
     RegistryEventKind.CORRECTION: VehiculesEvent.RECORD_CORRECTED,
     RegistryEventKind.CHANGEMENT_ADRESSE: VehiculesEvent.ADDRESS_CHANGED,
     RegistryEventKind.DUPLICATA: VehiculesEvent.DUPLICATE_ISSUED,
+    RegistryEventKind.CHANGEMENT_ADRESSE_ANNULE: VehiculesEvent.ADDRESS_CHANGE_REVERTED,
+    RegistryEventKind.DUPLICATA_ANNULE: VehiculesEvent.DUPLICATE_REVERTED,
 }
 
 
@@ -372,7 +374,10 @@ def next_address_label(vehicle: Vehicle) -> int | None:
     if not vehicle.is_siv or not vehicle.formule_number:
         return None
     used = AddressChange.objects.filter(
-        vehicle=vehicle, formule_number=vehicle.formule_number, label_number__isnull=False
+        vehicle=vehicle,
+        formule_number=vehicle.formule_number,
+        label_number__isnull=False,
+        reverted_on__isnull=True,  # a rejected change's label was never sent
     ).count()
     return used + 1 if used < ADDRESS_LABELS_PER_CERTIFICATE else None
 
@@ -429,6 +434,7 @@ def change_address(
         postal_code=postal_code,
         commune=commune,
         demarche_number=demarche_number,
+        old_holder_addresses={str(h.pk): [h.address, h.postal_code, h.commune] for h in holders},
     )
     Holder.objects.filter(pk__in=[h.pk for h in holders]).update(
         address=address, postal_code=postal_code, commune=commune

@@ -52,13 +52,14 @@ def finalisation(request, number):
             "total": definition.stepper_total(demarche),
             "filer": filer_label(demarche),
             "plate_display": operation.vehicle.plate_display,
+            "notices": definition.notices(demarche) if definition.notices else [],
         },
     )
 
 
 def cpi(request, number):
     operation = _operation(request, number)
-    if operation.demarche.is_draft or not operation.cpi_number:
+    if operation.demarche.is_draft or not operation.cpi_number or operation.reverted_at:
         raise Http404
     return _pdf(
         cpi_pdf(operation, holder=registry_holder(operation.vehicle)),

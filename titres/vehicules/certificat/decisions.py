@@ -1,0 +1,156 @@
+"""A rejected address change or duplicate is undone. Unlike the change of
+holder (written to the registry at the CERT's validation), these two
+procedures write the registry at submission (adresse.on_submitted,
+duplicata.on_submitted); the CERT's `rejeter`, heard from the engine's
+`status_changed` signal inside the transition's transaction, therefore
+puts the registry back as it was (services/reverts.py: the cancelled
+certificate restored, the old address and certificate back), withdraws
+the CPI, journals it, and after commit refunds the duplicate's taxes
+through the payment provider and e-mails the filer. The file page and the
+finalisation page say what happened (`notices`)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from titres.core.journal import record_event
+from titres.core.notifications import notify_email
+from titres.core.pdf import amount
+from titres.procedures.notifications import demarche_url
+from titres.procedures.workflow import status_changed
+
+from ..audit import VehiculesEvent
+from ..changement.payment import refund_taxes
+from ..enums import CertificateOperationKind, PlateSystem
+from ..models import CertificateOperation
+from ..plates import display_form
+from ..services.reverts import restore_cancelled_certificate, revert_address_change
+from . import common, state
+
+CODES = ("vehicule-changement-adresse", "vehicule-duplicata")
+
+
+@receiver(status_changed, dispatch_uid="vehicules_certificat_decisions")
+def _on_status_changed(sender, demarche, change, event, **kwargs):
+    if event == "rejeter" and demarche.procedure_code in CODES:
+        revert_operation(demarche, actor=change.actor)
+
+
+def revert_operation(demarche, *, actor, request=None) -> CertificateOperation | None:
+    """Undo what the submission wrote (once: a second call does nothing)."""
+    if not CertificateOperation.objects.filter(demarche=demarche).exists():
+        return None
+    operation, vehicle = common.lock_operation(demarche)
+    if operation.reverted_at is not None or operation.registered_at is None:
+        return operation
+    expected = {
+        "vehicle": vehicle,
+        "demarche_number": demarche.number,
+        "actor": actor,
+        "expected_plate": operation.new_plate,
+        "expected_formule": operation.new_formule,
+        "request": request,
+    }
+    if operation.kind == CertificateOperationKind.DUPLICATA:
+        undone = restore_cancelled_certificate(**expected)
+    else:
+        undone = revert_address_change(
+            **expected,
+            old_plate=operation.old_plate,
+            old_formule=operation.old_formule,
+            old_ci_date=operation.old_ci_date,
+        )
+    operation.reverted_at = timezone.now()
+    operation.registry_restored = undone is not None
+    operation.save(update_fields=["reverted_at", "registry_restored"])
+    record_event(
+        VehiculesEvent.OPERATION_REVERTED,
+        actor=actor,
+        request=request,
+        target=demarche,
+        data={
+            "operation": operation.kind,
+            "registre_retabli": operation.registry_restored,
+            "cpi_retire": operation.cpi_number,
+        },
+    )
+    if operation.paid_at and not operation.refunded_at and operation.payment_reference:
+        pk = operation.pk
+        transaction.on_commit(
+            lambda: refund_taxes(model=CertificateOperation, record_id=pk, actor=actor)
+        )
+    _notify(demarche, operation)
+    return operation
+
+
+def _old_card(operation: CertificateOperation) -> str:
+    if operation.old_formule:
+        return operation.old_formule
+    return display_form(PlateSystem.FNI, operation.old_plate) if operation.old_plate else ""
+
+
+def notices(demarche) -> list[str]:
+    """What the filer reads about a rejected file on its pages and in the
+    e-mail: the registry put back (or why not), the CPI withdrawn, the
+    taxes refunded."""
+    operation = state.operation_of(demarche)
+    if operation is None or operation.reverted_at is None:
+        return []
+    lines = [_("Votre demande a été rejetée : elle est annulée dans le système d’immatriculation.")]
+    if not operation.registry_restored:
+        lines.append(
+            _(
+                "Le véhicule a fait l’objet d’une autre opération depuis le dépôt de la demande : "
+                "le système d’immatriculation reste tel que cette opération l’a laissé."
+            )
+        )
+    elif operation.kind == CertificateOperationKind.DUPLICATA:
+        lines.append(
+            _("Votre carte grise n° %(card)s est de nouveau valable.")
+            % {"card": _old_card(operation)}
+        )
+    else:
+        lines.append(_("L’adresse inscrite sur votre carte grise redevient l’ancienne adresse."))
+        if operation.new_certificate:
+            lines.append(
+                _("Votre carte grise n° %(card)s est de nouveau valable.")
+                % {"card": _old_card(operation)}
+            )
+    if operation.cpi_number:
+        lines.append(
+            _(
+                "Le certificat provisoire d’immatriculation n° %(cpi)s est retiré : il ne vaut "
+                "plus titre de circulation."
+            )
+            % {"cpi": operation.cpi_number}
+        )
+    if operation.paid_at:
+        lines.append(
+            _(
+                "Les taxes payées (%(amount)s) sont remboursées sur la carte bancaire qui a servi "
+                "au paiement, sous quelques jours."
+            )
+            % {"amount": amount(operation.amount_cents)}
+        )
+    return lines
+
+
+def _notify(demarche, operation) -> None:
+    """The filer's e-mail (after commit), besides the status change's."""
+    email = demarche.owner.email
+    if not email:
+        return
+    notify_email(
+        template="vehicules/emails/operation_annulee",
+        to=email,
+        context={
+            "number": demarche.display_number,
+            "title": str(demarche.title),
+            "plate": operation.vehicle.plate_display,
+            "lines": [str(line) for line in notices(demarche)],
+            "url": demarche_url(demarche),
+        },
+    )
