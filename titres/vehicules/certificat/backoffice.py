@@ -13,10 +13,17 @@ from django.utils.translation import gettext_lazy
 
 from titres.procedures.backoffice import AgentPanel, ComparisonRow, Person, ReviewFlag, SearchValues
 
-from ..changement.backoffice import card_rows, names_of, same_name, situation_row, siv_panel
+from ..changement.backoffice import (
+    Card,
+    card_rows,
+    names_of,
+    same_name,
+    situation_row,
+    siv_panel,
+)
 from ..enums import BLOCKING_SITUATIONS, DuplicateReason, PlateSystem, VehicleRejectReason
 from ..models import CancelledCertificate, Situation
-from ..plates import display_form
+from ..plates import display_form, parse_plate
 from . import state
 
 
@@ -56,7 +63,11 @@ def agent_panel(demarche) -> AgentPanel:
     start = state.start_answers(demarche)
     last, first, _born = state.holder_identity(demarche, start)
     titulaire = vehicle.titulaire
-    rows = card_rows(vehicle, start)
+    operation = state.operation_of(demarche)
+    before = card_before(operation)
+    rows = card_rows(vehicle, start, before)
+    if before is not None and Card.of(vehicle) != before:
+        rows.append(current_certificate_row(vehicle))
     rows.append(
         ComparisonRow(
             label=str(_("Titulaire")),
@@ -82,6 +93,30 @@ def agent_panel(demarche) -> AgentPanel:
         rows.extend(duplicate_rows(demarche, vehicle, start))
     rows.append(situation_row(vehicle))
     return siv_panel(vehicle, rows)
+
+
+def card_before(operation) -> Card | None:
+    """The certificate the filer held when filing (written at submission,
+    `CertificateOperation.old_*`): the card they typed is compared with it,
+    not with the new certificate the submission made. None before
+    submission (and for files submitted before it was kept)."""
+    if operation is None or operation.registered_at is None or operation.old_ci_date is None:
+        return None
+    system = parse_plate(operation.old_plate, allow_special=True).system
+    return Card(operation.old_plate, system, operation.old_formule, operation.old_ci_date)
+
+
+def current_certificate_row(vehicle) -> ComparisonRow:
+    """The certificate the registry holds now, when it is no longer the
+    one the filer held (the submission made a new one): shown, not flagged."""
+    return ComparisonRow(
+        label=str(_("Certificat en cours au SIV")),
+        recorded=_("%(number)s, date du CI %(day)s")
+        % {
+            "number": vehicle.formule_number or vehicle.plate_display,
+            "day": vehicle.ci_date.strftime("%d/%m/%Y"),
+        },
+    )
 
 
 def duplicate_rows(demarche, vehicle, start: dict) -> list[ComparisonRow]:

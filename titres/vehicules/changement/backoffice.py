@@ -7,6 +7,7 @@ for the back office."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef
@@ -24,9 +25,9 @@ from titres.procedures.backoffice import (
 )
 
 from ..audit import VehiculesEvent
-from ..enums import BLOCKING_SITUATIONS, VehicleRejectReason
+from ..enums import BLOCKING_SITUATIONS, PlateSystem, VehicleRejectReason
 from ..models import Situation
-from ..plates import canonical
+from ..plates import canonical, display_form
 from . import state
 
 
@@ -84,36 +85,58 @@ def same_name(a: str, b: str) -> bool:
     return normalise_name(a) == normalise_name(b)
 
 
-def card_rows(vehicle, start: dict) -> list[ComparisonRow]:
+@dataclass(frozen=True)
+class Card:
+    """A registration certificate as the filer holds it: the plate, its
+    system, the numéro de formule (SIV) and the date (I)."""
+
+    plate: str
+    plate_system: str
+    formule_number: str
+    ci_date: date
+
+    @classmethod
+    def of(cls, vehicle) -> Card:
+        return cls(vehicle.plate, vehicle.plate_system, vehicle.formule_number, vehicle.ci_date)
+
+    @property
+    def is_siv(self) -> bool:
+        return self.plate_system == PlateSystem.SIV
+
+
+def card_rows(vehicle, start: dict, card: Card | None = None) -> list[ComparisonRow]:
     """The card the filer typed (plate, formule number or CI date) beside
-    the registry's."""
+    the registry's — `card`, the certificate as it was when the file was
+    filed, when the submission itself replaced it (an address change's or
+    a duplicate's new certificate), else the vehicle's current one."""
+    card = card or Card.of(vehicle)
     typed_plate = str(start.get("immatriculation") or "")
     rows = [
         ComparisonRow(
             label=str(_("Immatriculation")),
             declared=typed_plate,
-            recorded=vehicle.plate_display,
-            differs=bool(typed_plate) and canonical(typed_plate) != vehicle.plate,
+            recorded=display_form(card.plate_system, card.plate),
+            differs=bool(typed_plate) and canonical(typed_plate) != card.plate,
         )
     ]
-    if start.get("numero_formule") or vehicle.is_siv:
+    if start.get("numero_formule") or card.is_siv:
         declared_formule = str(start.get("numero_formule") or "").replace(" ", "").upper()
         rows.append(
             ComparisonRow(
                 label=str(_("Numéro de formule")),
                 declared=declared_formule,
-                recorded=vehicle.formule_number,
-                differs=bool(declared_formule) and declared_formule != vehicle.formule_number,
+                recorded=card.formule_number,
+                differs=bool(declared_formule) and declared_formule != card.formule_number,
             )
         )
-    if start.get("date_ci") or not vehicle.is_siv:
+    if start.get("date_ci") or not card.is_siv:
         declared_ci = _day(start.get("date_ci"))
         rows.append(
             ComparisonRow(
                 label=str(_("Date du CI")),
                 declared=_fmt_day(declared_ci),
-                recorded=vehicle.ci_date.strftime("%d/%m/%Y"),
-                differs=declared_ci is not None and declared_ci != vehicle.ci_date,
+                recorded=card.ci_date.strftime("%d/%m/%Y"),
+                differs=declared_ci is not None and declared_ci != card.ci_date,
             )
         )
     return rows
