@@ -297,6 +297,7 @@ URLS: dict[str, Route] = {
     # The new vehicle's pages are a professional's: a citizen's file number opens nothing.
     "vehicules:neuf_finalisation": Route(OWNER, _w("number"), opens=False),
     "vehicules:neuf_cpi": Route(OWNER, _w("number"), opens=False),
+    "vehicules:neuf_accuse": Route(OWNER, _w("number"), opens=False),
     # --- ID card / passport pre-requests and town halls -------------------------
     "identite:rdv_search": Route(PUBLIC, opens=False),
     "identite:rdv_book": Route(SIGNED_IN, lambda w: [1, "2030-01-01T09:00"], opens=False),

@@ -3,9 +3,12 @@ conformity, the client (a person or a company), the taxes with the malus,
 the payment, the new number allotted, the registry and the CPI; every
 refusal."""
 
+from io import BytesIO
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from pypdf import PdfReader
 
 from tests.accounts.factories import HabilitationFactory, UserFactory
 from titres.accounts.enums import HabilitationStatus, Profile
@@ -100,6 +103,44 @@ def test_a_company_client_is_the_holder(client, django_capture_on_commit_callbac
     final = client.get(reverse("vehicules:neuf_finalisation", args=[demarche.number]))
     assert "SIRET 73282932000074" in final.content.decode()
     assert not [m for m in mail.outbox if "Demande d’immatriculation" in m.subject]
+    text = _accuse_text(client, demarche)
+    assert "Raison sociale Transports Lorrains" in text and "SIRET 73282932000074" in text
+    assert "Nom et prénoms" not in text
+
+
+def _accuse_text(client, demarche) -> str:
+    response = client.get(reverse("vehicules:neuf_accuse", args=[demarche.number]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    return " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(BytesIO(response.content)).pages
+    )
+
+
+def test_the_dealer_downloads_the_accuse_in_the_clients_name(
+    client, django_capture_on_commit_callbacks
+):
+    garage(client)
+    demarche = new_vehicle_until_payment(client)
+    # A draft has no accusé yet.
+    response = client.get(reverse("vehicules:neuf_accuse", args=[demarche.number]))
+    assert response.status_code == 404
+    pay_taxes(client, demarche, django_capture_on_commit_callbacks)
+    demarche.refresh_from_db()
+    record = NewRegistration.objects.get(demarche=demarche)
+    url = reverse("vehicules:neuf_accuse", args=[demarche.number])
+    for page in ("vehicules:neuf_finalisation", "procedures:detail"):
+        assert url in client.get(reverse(page, args=[demarche.number])).content.decode(), page
+    text = _accuse_text(client, demarche)
+    assert f"Numéro de votre démarche {demarche.display_number}" in text
+    assert "Démarche Immatriculation d’un véhicule neuf" in text
+    assert f"Numéro d’immatriculation attribué {record.vehicle.plate_display}" in text
+    assert "VIN VF1RJA00068123456" in text
+    assert "Nom et prénoms LEFÈVRE Claire" in text
+    assert "Adresse 4 place Stanislas, 54000 Nancy" in text
+    assert "Télédéclarant Garage du Centre (mandataire, habilitation SIV n°" in text
+    assert "Y3 983,00 € — " in text
+    assert f"Référence du paiement {record.payment_reference}" in text
+    assert f"certificat provisoire (CPI) n° {record.cpi_number}" in text
 
 
 def test_not_filed_before_payment(client):
@@ -179,6 +220,7 @@ def test_other_profiles_suspended_and_other_dealers_get_404(client):
     urls = [
         reverse("vehicules:neuf_finalisation", args=[demarche.number]),
         reverse("vehicules:neuf_cpi", args=[demarche.number]),
+        reverse("vehicules:neuf_accuse", args=[demarche.number]),
     ]
     other = HabilitationFactory()
     client.force_login(other.user)

@@ -77,5 +77,6 @@ urlpatterns = [
     path("operation/<str:number>/cpi.pdf", operation.cpi, name="operation_cpi"),
     path("neuf/<str:number>/finalisation/", neuf.finalisation, name="neuf_finalisation"),
     path("neuf/<str:number>/cpi.pdf", neuf.cpi, name="neuf_cpi"),
+    path("neuf/<str:number>/accuse.pdf", neuf.accuse, name="neuf_accuse"),
     path("operation/<str:number>/accuse.pdf", operation.accuse, name="operation_accuse"),
 ]

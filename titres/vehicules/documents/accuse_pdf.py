@@ -45,3 +45,52 @@ def accuse_pdf(record) -> bytes:
         size=9,
     )
     return doc.bytes()
+
+
+def new_vehicle_accuse_pdf(record) -> bytes:
+    """The same accusé for a dealer's new vehicle (`NewRegistration`), in
+    the name of the client the vehicle is registered to (a person, or a
+    company with its SIRET), as the registry holds them since submission.
+    Like the change of holder's, it carries the démarche's number as a QR
+    code (no 2D-Doc: the CPI carries one)."""
+    demarche = record.demarche
+    vehicle = record.vehicle
+    holder = vehicle.titulaire
+    doc = Document("Accusé d’enregistrement", subject=demarche.display_number)
+    doc.letterhead(20 * mm, doc.height - 20 * mm)
+    w = Writer(doc, doc.height - 38 * mm)
+    doc.qr_code(demarche.display_number, doc.width - 50 * mm, doc.height - 50 * mm, 30 * mm)
+    w.title("Récapitulatif de la demande — Accusé d’enregistrement")
+    w.row("Numéro de votre démarche", demarche.display_number)
+    w.row("Démarche", "Immatriculation d’un véhicule neuf")
+    w.row("Enregistrée le", timezone.localtime(demarche.submitted_at).strftime("%d/%m/%Y à %H:%M"))
+    w.row("Statut", demarche.get_status_display())
+    w.section("Véhicule")
+    w.row("Numéro d’immatriculation attribué", vehicle.plate_display)
+    w.row("VIN", vehicle.vin)
+    w.row("Marque et modèle", f"{vehicle.make} {vehicle.commercial_name}")
+    w.row("Type, variante, version", vehicle.vehicle_type)
+    w.section("Titulaire")
+    if holder is not None and holder.is_company:
+        w.row("Raison sociale", holder.company_name)
+        w.row("SIRET", holder.siret)
+    elif holder is not None:
+        w.row("Nom et prénoms", holder.display_name)
+    if holder is not None:
+        w.row("Adresse", f"{holder.address}, {holder.postal_code} {holder.commune}")
+    w.row("Télédéclarant", filer_label(demarche))
+    w.section("Paiement des taxes")
+    for line in (record.taxes or {}).get("lines", []):
+        # The code as the label (the column is narrow), the amount first.
+        w.row(line["code"], f"{amount(line['amount_cents'])} — {line['label']}")
+    w.row("Référence du paiement", record.payment_reference)
+    w.row("Montant payé", amount(record.amount_cents))
+    w.section("Suite de la démarche")
+    w.text(
+        "La demande est transmise au Centre d’Expertise et de Ressources Titres (CERT). La carte "
+        "grise sera envoyée par courrier à l’adresse du titulaire. Le certificat provisoire (CPI) "
+        f"n° {record.cpi_number} permet de circuler en France jusqu’au "
+        f"{record.cpi_valid_until:%d/%m/%Y}.",
+        size=9,
+    )
+    return doc.bytes()

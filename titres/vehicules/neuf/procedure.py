@@ -202,7 +202,13 @@ def links(demarche):
             url=reverse("vehicules:neuf_cpi", args=[demarche.number]),
             detail="PDF",
             download=True,
-        )
+        ),
+        Link(
+            label=_("Récapitulatif de la demande — accusé d’enregistrement"),
+            url=reverse("vehicules:neuf_accuse", args=[demarche.number]),
+            detail="PDF",
+            download=True,
+        ),
     ]
 
 

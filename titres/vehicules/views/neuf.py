@@ -1,5 +1,5 @@
 """The new vehicle's registration after submission: « Finalisation » (the
-number allotted, the CPI) and the CPI. The payment pages are the change of
+number allotted, the CPI), the CPI and the accusé d'enregistrement. The payment pages are the change of
 holder's (views/changement.py, through changement.payment.PAYABLE)."""
 
 from django.http import Http404
@@ -9,6 +9,7 @@ from titres.core import numbering
 from titres.procedures.registry import find_procedure
 from titres.procedures.selectors import demarches_owned_by
 
+from ..documents.accuse_pdf import new_vehicle_accuse_pdf
 from ..documents.cpi_pdf import cpi_pdf, registry_holder
 from ..neuf.models import NewRegistration
 from ..neuf.procedure import CODE
@@ -60,3 +61,11 @@ def cpi(request, number):
     return _pdf(
         cpi_pdf(record, holder=registry_holder(record.vehicle)), f"cpi-{record.cpi_number}.pdf"
     )
+
+
+@pro_required
+def accuse(request, number):
+    record = _record(request, number)
+    if record.demarche.is_draft or record.vehicle is None:
+        raise Http404
+    return _pdf(new_vehicle_accuse_pdf(record), f"accuse-{record.demarche.number}.pdf")
