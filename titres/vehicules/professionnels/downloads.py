@@ -1,23 +1,34 @@
 """Bulk download of CPIs and accusés: one ZIP of the selected files, built
-by a background task that counts its progress (shown as a progress bar)."""
+by a background task that counts its progress (shown as a progress bar).
+
+Every procedure a professional files for a client has its documents in
+the archive, each with the PDFs its own pages give (`documents_of`): a
+change of holder (CPI and accusé), a new vehicle (CPI and accusé, in the
+registered client's name), an address change or a duplicate (the accusé,
+and the CPI when a new certificate is coming and the file was not
+rejected: a withdrawn CPI is never handed out again)."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
 import zipfile
+from collections.abc import Callable
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
 
 from ..audit import VehiculesEvent
-from ..documents.accuse_pdf import accuse_pdf
-from ..documents.cpi_pdf import cpi_pdf
-from ..models import ChangeOfHolder
+from ..documents.accuse_pdf import accuse_pdf, new_vehicle_accuse_pdf
+from ..documents.cpi_pdf import cpi_pdf, registry_holder
+from ..documents.operation_pdf import operation_accuse_pdf
+from ..models import CertificateOperation, ChangeOfHolder
+from ..neuf.models import NewRegistration
 from .models import BulkDownload, JobState
 
 logger = logging.getLogger(__name__)
@@ -33,8 +44,61 @@ class DownloadRefused(Exception):
 
 
 def downloadable(files):
-    """Filed démarches only (a draft has neither CPI nor accusé)."""
-    return files.exclude(submitted_at=None).exclude(changement_titulaire__cpi_number="")
+    """Filed démarches that have documents: a change of holder with its
+    CPI, an address change or a duplicate, a new vehicle once registered
+    (a draft has neither CPI nor accusé)."""
+    return files.exclude(submitted_at=None).filter(
+        (Q(changement_titulaire__isnull=False) & ~Q(changement_titulaire__cpi_number=""))
+        | Q(operation_certificat__isnull=False)
+        | Q(immatriculation_neuf__vehicle__isnull=False)
+    )
+
+
+def documents_of(record) -> list[tuple[str, Callable[[], bytes]]]:
+    """(file name, PDF builder) of one file's documents, as its pages give
+    them (views/changement.py, views/operation.py, views/neuf.py)."""
+    number = record.demarche.display_number
+    accuse = f"accuse-{number}.pdf"
+    if isinstance(record, ChangeOfHolder):
+        if not record.cpi_number:
+            return []
+        return [
+            (f"cpi-{record.cpi_number}.pdf", lambda: cpi_pdf(record)),
+            (accuse, lambda: accuse_pdf(record)),
+        ]
+    if isinstance(record, NewRegistration):
+        if record.vehicle is None:
+            return []
+        return [
+            (
+                f"cpi-{record.cpi_number}.pdf",
+                lambda: cpi_pdf(record, holder=registry_holder(record.vehicle)),
+            ),
+            (accuse, lambda: new_vehicle_accuse_pdf(record)),
+        ]
+    found = []
+    if record.cpi_number and record.reverted_at is None:
+        found.append(
+            (
+                f"cpi-{record.cpi_number}.pdf",
+                lambda: cpi_pdf(record, holder=registry_holder(record.vehicle)),
+            )
+        )
+    return [*found, (accuse, lambda: operation_accuse_pdf(record))]
+
+
+def records_of(download) -> dict:
+    """démarche number → its procedure's record, the owner's files only
+    (one query per kind of record, whatever the number of files)."""
+    records = {}
+    for model in (ChangeOfHolder, CertificateOperation, NewRegistration):
+        for record in model.objects.select_related("vehicle", "demarche__owner").filter(
+            demarche__number__in=download.numbers,
+            demarche__owner=download.owner,
+            demarche__submitted_at__isnull=False,
+        ):
+            records[record.demarche.number] = record
+    return records
 
 
 @transaction.atomic
@@ -80,24 +144,15 @@ def build_archive(download_id: str) -> str:
     if download is None or download.state == JobState.PRETE:
         return "absent" if download is None else download.state
     BulkDownload.objects.filter(pk=download.pk).update(state=JobState.EN_COURS, done=0)
-    records = {
-        record.demarche.number: record
-        for record in ChangeOfHolder.objects.select_related("vehicle", "demarche__owner").filter(
-            demarche__number__in=download.numbers, demarche__owner=download.owner
-        )
-    }
+    records = records_of(download)
     try:
         with tempfile.TemporaryFile() as spool:
             with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 for done, number in enumerate(download.numbers, start=1):
                     record = records.get(number)
-                    if record is not None and record.cpi_number:
+                    for name, build in documents_of(record) if record is not None else []:
                         folder = f"{record.demarche.display_number}-{record.vehicle.plate_display}"
-                        archive.writestr(f"{folder}/cpi-{record.cpi_number}.pdf", cpi_pdf(record))
-                        archive.writestr(
-                            f"{folder}/accuse-{record.demarche.display_number}.pdf",
-                            accuse_pdf(record),
-                        )
+                        archive.writestr(f"{folder}/{name}", build())
                     BulkDownload.objects.filter(pk=download.pk).update(done=done)
             spool.seek(0)
             download.archive.save("archive.zip", File(spool), save=False)
