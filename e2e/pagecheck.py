@@ -109,3 +109,40 @@ def check_page(page, *, test_name: str, index: int) -> list[str]:
     finally:
         page.set_viewport_size(size)
     return found
+
+
+CELLS_CUT = """(selector) => {
+  const cut = [];
+  const table = document.querySelector(selector);
+  if (!table) return [`aucun tableau ${selector}`];
+  for (const cell of table.querySelectorAll("tbody td, tbody th")) {
+    const rect = cell.getBoundingClientRect();
+    if (rect.width === 0) continue;
+    // The box the cell shows through: the nearest ancestor that scrolls or
+    // clips horizontally (DSFR's .fr-table__container), else the window.
+    let right = window.innerWidth, left = 0;
+    for (let p = cell.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") {
+        const box = p.getBoundingClientRect();
+        right = Math.min(box.right, right);
+        left = Math.max(box.left, left);
+        break;
+      }
+    }
+    const text = (cell.textContent || "").replace(/\\s+/g, " ").trim().slice(0, 40);
+    if (rect.right > right + 1 || rect.left < left - 1) {
+      cut.push(`cellule hors de la zone visible : « ${text} » (${Math.round(rect.left)}–${Math.round(rect.right)} px, zone ${Math.round(left)}–${Math.round(right)} px)`);
+    } else if (cell.scrollWidth > cell.clientWidth + 1) {
+      cut.push(`texte de cellule coupé : « ${text} » (${cell.scrollWidth} px dans ${cell.clientWidth} px)`);
+    }
+  }
+  return cut;
+}"""
+
+
+def cells_cut(page, selector: str) -> list[str]:
+    """The body cells of the table `selector` that a person cannot read
+    whole at the current width: outside the box they show through (a
+    horizontal scroll box hides them until scrolled: at 375 px a wide
+    table shows its first columns only) or with their text overflowing."""
+    return page.evaluate(CELLS_CUT, selector)

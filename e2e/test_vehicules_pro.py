@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.journeys import sample_pdf, upload
+from e2e.pagecheck import cells_cut
 from e2e.test_vehicules_journey import fill_holder_and_pay, shoot
 from tests.accounts.factories import HabilitationFactory
 from tests.vehicules.factories import VehicleFactory, declared
@@ -83,3 +84,16 @@ def test_garage_files_for_a_client_under_mandate(page, check_a11y, login_as, tmp
     expect(row).to_contain_text("MERCIER Pierre")
     expect(row).to_contain_text("FG-123-HJ")
     visit(page, check_a11y, "3-liste")
+    # The recent files read whole at 375 px (one block per file), not cut
+    # by a horizontal scroll box; a row per file at 1280 px.
+    table = "#dernieres-demarches table"
+    assert cells_cut(page, table) == []
+    page.set_viewport_size({"width": 375, "height": 900})
+    try:
+        assert cells_cut(page, table) == []
+        # Each value under its column's label (the cell's ::before).
+        label = row.locator("td").nth(3).evaluate("td => getComputedStyle(td, '::before').content")
+        assert label == '"Client (titulaire)"'
+        assert page.locator(table).evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
