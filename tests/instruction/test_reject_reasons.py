@@ -73,3 +73,14 @@ def test_every_procedure_declares_distinct_reasons_apart_from_the_common_ones():
         assert len(codes) == len(set(codes)), definition.code
         assert not common & set(codes), definition.code
         assert all(str(label) for _code, label in definition.reject_reasons), definition.code
+
+
+def test_the_reject_form_renders_the_files_reasons(authority):
+    """RejectForm sets its choices per file after DsfrBaseForm built the
+    bound fields (PerFileForm.fields_changed): the rendering shows them."""
+    from titres.instruction.forms import RejectForm
+
+    demarche = PermisDemarcheFactory(submitted=True, authority=authority)
+    html = str(RejectForm(demarche=demarche)["reason"])
+    assert "État civil incohérent avec le dossier SNPC" in html
+    assert "Pièces justificatives non conformes" in html

@@ -36,7 +36,7 @@ class RejectReason(models.TextChoices):
     """Reasons offered to the agent when rejecting any file (plus free
     text); each procedure adds those of its own checks (`reject_reasons`
     of its ProcedureDefinition: SNPC, SIV, civil status…), listed between
-    the first and the others (reasons_for)."""
+    the first and the others (`services.reject_reasons`)."""
 
     PIECES_NON_CONFORMES = "pieces_non_conformes", _("Pièces justificatives non conformes")
     FRAUDE = "fraude", _("Suspicion de fraude documentaire")

@@ -93,7 +93,17 @@ class SearchForm(DsfrBaseForm):
         return data
 
 
-class ValidateForm(DsfrBaseForm):
+class PerFileForm(DsfrBaseForm):
+    """A decision form whose fields depend on the file (its panel's question,
+    its procedure's reasons), set after DsfrBaseForm's __init__."""
+
+    def fields_changed(self) -> None:
+        """DsfrBaseForm's __init__ already built the bound fields (with the
+        declared label and choices): build them again from the fields."""
+        self._bound_fields_cache.clear()
+
+
+class ValidateForm(PerFileForm):
     """ "Valider la demande": when the file differs from the registry its
     procedure's agent panel compares it with, the agent must say which data
     is right first (the panel's question and decisions)."""
@@ -104,9 +114,7 @@ class ValidateForm(DsfrBaseForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].label = panel.decision_question
         self.fields["decision"].choices = [(d.value, d.label) for d in panel.decision_choices]
-        # DsfrBaseForm's __init__ already built the bound fields (with the
-        # default label): build them again with the panel's question.
-        self._bound_fields_cache.clear()
+        self.fields_changed()
 
 
 class SuspendForm(DsfrBaseForm):
@@ -117,7 +125,7 @@ class SuspendForm(DsfrBaseForm):
     )
 
 
-class RejectForm(DsfrBaseForm):
+class RejectForm(PerFileForm):
     """The reasons are the file's (services.reject_reasons): a licence
     offers the SNPC's, a vehicle the SIV's."""
 
@@ -132,8 +140,7 @@ class RejectForm(DsfrBaseForm):
     def __init__(self, *args, demarche, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = reject_reasons(demarche)
-        # DsfrBaseForm's __init__ already built the bound fields.
-        self._bound_fields_cache.clear()
+        self.fields_changed()
 
 
 class AssignForm(DsfrBaseForm):
