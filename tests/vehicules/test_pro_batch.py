@@ -15,7 +15,13 @@ from titres.vehicules.enums import CessionState
 from titres.vehicules.models import CessionDeclaration
 from titres.vehicules.professionnels import batch as batch_module
 from titres.vehicules.professionnels.batch import COLUMNS, template_csv
-from titres.vehicules.professionnels.models import BatchSubmission, JobState
+from titres.vehicules.professionnels.models import (
+    BatchSubmission,
+    JobState,
+    PurchaseProof,
+    StockVehicle,
+)
+from titres.vehicules.professionnels.stock import stock_of
 from titres.vehicules.services.cession import check_code
 
 from .factories import VehicleFactory
@@ -108,7 +114,9 @@ def test_fifty_lines_with_three_bad_ones(client, django_capture_on_commit_callba
     assert AuditEvent.objects.filter(event="vehicules.pro_batch_submitted").count() == 1
 
 
-def test_achat_makes_the_professional_the_buyer(client, django_capture_on_commit_callbacks):
+def test_achat_puts_the_vehicle_in_the_professionals_stock(
+    client, django_capture_on_commit_callbacks
+):
     habilitation = garage(client, organisation_name="Garage du Centre", siret="35600000000048")
     vehicle = VehicleFactory()
     line = cession_line(
@@ -122,10 +130,41 @@ def test_achat_makes_the_professional_the_buyer(client, django_capture_on_commit
         acquereur_commune="Charleville-Mézières",
     )
     upload(client, [line], django_capture_on_commit_callbacks)
-    declaration = CessionDeclaration.objects.get(vehicle=vehicle)
-    assert declaration.buyer_siret == habilitation.siret
-    assert declaration.buyer_company_name == "Garage du Centre"
-    assert declaration.seller_last_name == "MOREAU"
+    # The same service as the screen's déclaration d'achat, the same stock.
+    entry = StockVehicle.objects.get(vehicle=vehicle)
+    assert entry.owner == habilitation.user and entry.in_stock
+    assert entry.seller_name == "MOREAU Jeanne"
+    assert entry.proof == PurchaseProof.CERTIFICAT
+    assert (entry.address, entry.postal_code) == ("12 avenue Jean Jaurès", "08000")
+    assert not CessionDeclaration.objects.exists()
+    line = BatchSubmission.objects.get().lines.get()
+    assert line.accepted and line.registration_number == entry.registration_number
+    assert line.code == ""
+    assert list(stock_of(habilitation.user)) == [entry]
+
+
+def test_achat_line_refused_like_the_screen(client, django_capture_on_commit_callbacks):
+    garage(client)
+    vehicle = VehicleFactory(gage=True)
+    no_address = VehicleFactory()
+    lines = [
+        cession_line(vehicle, type="achat"),
+        cession_line(
+            no_address,
+            type="achat",
+            acquereur_adresse="",
+            acquereur_code_postal="",
+            acquereur_commune="",
+        ),
+    ]
+    upload(client, lines, django_capture_on_commit_callbacks)
+    messages = [line.message for line in BatchSubmission.objects.get().lines.all()]
+    assert messages[0].startswith("Ce véhicule est gagé : le changement de titulaire")
+    assert messages[1] == (
+        "Indiquez l’adresse de votre établissement : elle figure sur le certificat de cession "
+        "de la revente."
+    )
+    assert not StockVehicle.objects.exists()
 
 
 @pytest.mark.parametrize(

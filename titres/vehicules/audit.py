@@ -25,6 +25,7 @@ class VehiculesEvent(AuditCode):
     PRO_BULK_DOWNLOAD_REQUESTED = "vehicules.pro_bulk_download_requested"
     PRO_BATCH_SUBMITTED = "vehicules.pro_batch_submitted"
     PRO_BATCH_CODES_DELIVERED = "vehicules.pro_batch_codes_delivered"
+    PURCHASE_DECLARED = "vehicules.purchase_declared"
     SITUATION_CERTIFICATE_ISSUED = "vehicules.situation_certificate_issued"
     ADDRESS_CHANGED = "vehicules.address_changed"
     DUPLICATE_ISSUED = "vehicules.duplicate_issued"

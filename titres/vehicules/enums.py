@@ -93,6 +93,7 @@ class RegistryEventKind(models.TextChoices):
     SITUATION_LEVEE = "situation_levee", _("Levée d’une inscription")
     CESSION = "cession", _("Déclaration de cession")
     CESSION_ANNULEE = "cession_annulee", _("Déclaration de cession annulée")
+    ACHAT_PROFESSIONNEL = "achat_professionnel", _("Déclaration d’achat (professionnel)")
     CHANGEMENT_TITULAIRE = "changement_titulaire", _("Changement de titulaire")
     CHANGEMENT_ADRESSE = "changement_adresse", _("Changement d’adresse")
     DUPLICATA = "duplicata", _("Duplicata du certificat")

@@ -514,4 +514,9 @@ class CertificateOperation(models.Model):
 # The professionals' space's models live with it; imported here so that
 # Django registers them with the app.
 from .neuf.models import NewRegistration  # noqa: E402, F401
-from .professionnels.models import BatchLine, BatchSubmission, BulkDownload  # noqa: E402, F401
+from .professionnels.models import (  # noqa: E402, F401
+    BatchLine,
+    BatchSubmission,
+    BulkDownload,
+    StockVehicle,
+)

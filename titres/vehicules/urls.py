@@ -9,6 +9,7 @@ from .views import (
     pro,
     pro_batch,
     pro_list,
+    pro_stock,
     situation,
 )
 
@@ -21,6 +22,9 @@ urlpatterns = [
     path("professionnel/", pro.espace, name="pro_espace"),
     path("professionnel/nouvelle-demande/", pro.nouvelle_demande, name="pro_nouvelle_demande"),
     path("professionnel/demarches/", pro_list.demarches, name="pro_demarches"),
+    path("professionnel/stock/", pro_stock.stock, name="pro_stock"),
+    path("professionnel/stock/achat/", pro_stock.achat, name="pro_stock_achat"),
+    path("professionnel/stock/<uuid:pk>/revente/", pro_stock.revente, name="pro_stock_revente"),
     path("professionnel/lots/", pro_batch.lots, name="pro_lots"),
     path("professionnel/lots/modele.csv", pro_batch.modele, name="pro_lot_modele"),
     path("professionnel/lots/<uuid:pk>/", pro_batch.lot, name="pro_lot"),

@@ -5,11 +5,13 @@ Format (docs/vehicules.md, template at /vehicules/professionnel/lots/modele.csv)
 UTF-8 (BOM accepted), `;` separated, the header line below, at most
 MAX_LINES lines. `type` is `cession` (the client, the vehicle's holder,
 sells to the buyer named on the line) or `achat` (the professional buys the
-client's vehicle for resale: the buyer is the professional's company).
+client's vehicle for resale: a déclaration d'achat into the professional's
+stock, the establishment's address in the acquereur_adresse columns).
 
 Each line runs in its own transaction through the same service as the
-seller's screen (`declare_cession`): a refused line leaves nothing behind;
-an accepted one gets its registration number and code de cession."""
+screen (`declare_cession` for a cession, `stock.declare_purchase` for an
+achat): a refused line leaves nothing behind; an accepted one gets its
+registration number (and, for a cession, its code de cession)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from ..audit import VehiculesEvent
 from ..enums import PersonKind
 from ..selectors import RegistryRefusal, check_card, find_vehicle
 from ..services.cession import Buyer, declare_cession
-from .models import BatchLine, BatchSubmission, JobState
+from .models import BatchLine, BatchSubmission, JobState, PurchaseProof
+from .stock import Establishment, declare_purchase
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +63,8 @@ DAILY_LIMIT = 20
 TEMPLATE_EXAMPLE = [
     "cession;AB-123-CD;2019AB12345;;01/12/2026;10:30;48250;MARTIN;Jeanne;MERCIER;Pierre;"
     "15/01/1990;;;3 place Bellecour;69002;Lyon",
-    "achat;123 AB 01;;18/03/2004;01/12/2026;09:00;152000;LEFEBVRE;Marie;;;;;;;;",
+    "achat;123 AB 01;;18/03/2004;01/12/2026;09:00;152000;LEFEBVRE;Marie;;;;;;"
+    "12 avenue Jean Jaurès;08000;Charleville-Mézières",
 ]
 
 
@@ -219,9 +223,20 @@ def _line(row: dict, *, owner, habilitation):
             _("Kilométrage « %(value)s » : indiquez un nombre entier de kilomètres.")
             % {"value": row["kilometrage"]}
         )
+    sold_at = timezone.make_aware(datetime.combine(sold_on, sold_time))
     if kind == "achat":
-        buyer = _professional_buyer(row, habilitation)
-    elif row["acquereur_siret"] or row["acquereur_raison_sociale"]:
+        return vehicle, {
+            "kind": kind,
+            "purchased_at": sold_at,
+            "mileage": mileage,
+            "seller_names": (row["client_nom"], row["client_prenoms"]),
+            "establishment": Establishment(
+                address=row["acquereur_adresse"],
+                postal_code=row["acquereur_code_postal"],
+                commune=row["acquereur_commune"],
+            ),
+        }
+    if row["acquereur_siret"] or row["acquereur_raison_sociale"]:
         buyer = Buyer(
             kind=PersonKind.MORALE,
             company_name=row["acquereur_raison_sociale"],
@@ -246,24 +261,11 @@ def _line(row: dict, *, owner, habilitation):
         )
     return vehicle, {
         "kind": kind,
-        "sold_at": timezone.make_aware(datetime.combine(sold_on, sold_time)),
+        "sold_at": sold_at,
         "mileage": mileage,
         "buyer": buyer,
         "seller_names": (row["client_nom"], row["client_prenoms"]),
     }
-
-
-def _professional_buyer(row, habilitation) -> Buyer:
-    """An achat: the buyer is the professional's company (habilitation's
-    name and SIRET), at the establishment's address given on the line."""
-    return Buyer(
-        kind=PersonKind.MORALE,
-        company_name=habilitation.organisation_name,
-        siret=habilitation.siret,
-        address=row["acquereur_adresse"],
-        postal_code=row["acquereur_code_postal"],
-        commune=row["acquereur_commune"],
-    )
 
 
 def process_batch(batch_id: str) -> str:
@@ -293,6 +295,21 @@ def process_batch(batch_id: str) -> str:
                         _("Votre habilitation SIV n’est plus active : ligne non traitée.")
                     )
                 vehicle, data = _line(row, owner=batch.owner, habilitation=habilitation)
+                if data["kind"] == "achat":
+                    entry = declare_purchase(
+                        vehicle=vehicle,
+                        habilitation=habilitation,
+                        seller_names=data["seller_names"],
+                        purchased_at=data["purchased_at"],
+                        mileage=data["mileage"],
+                        proof=PurchaseProof.CERTIFICAT,
+                        establishment=data["establishment"],
+                        actor=batch.owner,
+                    )
+                    line.accepted = True
+                    line.registration_number = entry.registration_number
+                    line.save()
+                    continue
                 declared = declare_cession(
                     vehicle=vehicle,
                     seller=batch.owner,

@@ -111,3 +111,74 @@ class BatchLine(models.Model):
         """The line's type as people read it (an unknown type as typed)."""
         labels = {"cession": _("Déclaration de cession"), "achat": _("Déclaration d’achat")}
         return str(labels.get(self.kind.lower(), self.kind))
+
+
+class PurchaseProof(models.TextChoices):
+    """What the seller handed the professional as proof of the sale."""
+
+    CERTIFICAT = "certificat_barre", _("Certificat d’immatriculation barré et signé par le vendeur")
+    CODE = "code_cession", _("Code de cession remis par le vendeur")
+
+
+class StockVehicle(models.Model):
+    """A vehicle a habilitated professional bought for resale (déclaration
+    d'achat, cerfa 13751): the registry knows the professional holds it;
+    the certificate is not reissued and the holders do not change. The
+    resale is the professional's déclaration de cession (`resale`); while
+    it is open or used, the vehicle has left the stock. Written only by
+    professionnels/stock.py."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stock_vehicles"
+    )
+    habilitation_number = models.CharField(_("numéro d’habilitation"), max_length=40)
+    vehicle = models.ForeignKey(
+        "vehicules.Vehicle", on_delete=models.PROTECT, related_name="stock_entries"
+    )
+    seller_name = models.CharField(_("vendeur"), max_length=200)
+    purchased_at = models.DateTimeField(_("date et heure de l’achat"))
+    mileage = models.PositiveIntegerField(_("kilométrage à l’achat"))
+    proof = models.CharField(_("justificatif"), max_length=20, choices=PurchaseProof.choices)
+    seller_cession = models.ForeignKey(
+        "vehicules.CessionDeclaration",
+        verbose_name=_("déclaration de cession du vendeur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.CharField(_("adresse de l’établissement"), max_length=120)
+    postal_code = models.CharField(_("code postal"), max_length=5)
+    commune = models.CharField(_("commune"), max_length=100)
+    registration_number = models.CharField(_("numéro d’enregistrement"), max_length=10, unique=True)
+    resale = models.ForeignKey(
+        "vehicules.CessionDeclaration",
+        verbose_name=_("déclaration de cession de la revente"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_resales",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-purchased_at", "-id"]
+        verbose_name = _("véhicule en stock")
+        verbose_name_plural = _("véhicules en stock (déclarations d’achat)")
+        constraints = [
+            # A vehicle is in one professional's stock at a time.
+            models.UniqueConstraint(
+                fields=["vehicle"],
+                condition=models.Q(resale__isnull=True),
+                name="vehicules_one_open_stock_entry",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "-purchased_at"], name="vehicules_stock_owner")]
+
+    def __str__(self):
+        return f"{self.vehicle_id} — {self.habilitation_number}"
+
+    @property
+    def in_stock(self) -> bool:
+        return self.resale_id is None

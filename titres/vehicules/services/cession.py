@@ -126,6 +126,56 @@ def declare_cession(
             ),
             code="not_holder",
         )
+    from ..professionnels.models import StockVehicle
+
+    if StockVehicle.objects.filter(vehicle=vehicle, resale__isnull=True).exists():
+        raise RegistryRefusal(
+            _(
+                "Ce véhicule a été acheté par un professionnel de l’automobile (déclaration "
+                "d’achat enregistrée) : sa cession ne peut plus être déclarée au nom du titulaire."
+            ),
+            code="in_stock",
+        )
+    return record_cession(
+        vehicle=vehicle,
+        seller=seller,
+        seller_name=holder.display_name,
+        seller_last_name=holder.company_name
+        if holder.is_company
+        else (holder.usage_name or holder.last_name),
+        seller_first_names="" if holder.is_company else holder.first_names,
+        seller_address=" ".join(
+            p for p in (holder.address, holder.postal_code, holder.commune) if p
+        ),
+        sold_at=sold_at,
+        mileage=mileage,
+        buyer=buyer,
+        actor=actor,
+        request=request,
+        mail=mail,
+    )
+
+
+def record_cession(
+    *,
+    vehicle: Vehicle,
+    seller,
+    seller_name: str,
+    seller_last_name: str,
+    seller_first_names: str,
+    seller_address: str,
+    sold_at: datetime,
+    mileage: int,
+    buyer: Buyer,
+    actor,
+    request=None,
+    mail: bool = True,
+) -> DeclaredCession:
+    """The declaration itself, once the seller is known to hold the vehicle
+    (the holder through `declare_cession`, or a professional reselling a
+    vehicle of their stock): the sale's checks, the code, the registry's
+    "cédé" entry and history. Inside the caller's transaction, the vehicle
+    row locked."""
     for situation in vehicle.active_situations():
         if situation.kind in CESSION_BLOCKING_SITUATIONS:
             raise situation_refusal(situation)
@@ -166,14 +216,10 @@ def declare_cession(
     declaration = CessionDeclaration.objects.create(
         vehicle=vehicle,
         seller=seller,
-        seller_name=holder.display_name,
-        seller_last_name=holder.company_name
-        if holder.is_company
-        else (holder.usage_name or holder.last_name),
-        seller_first_names="" if holder.is_company else holder.first_names,
-        seller_address=" ".join(
-            p for p in (holder.address, holder.postal_code, holder.commune) if p
-        ),
+        seller_name=seller_name,
+        seller_last_name=seller_last_name,
+        seller_first_names=seller_first_names,
+        seller_address=seller_address,
         sold_at=sold_at,
         mileage=mileage,
         buyer_kind=buyer.kind,
@@ -248,9 +294,13 @@ def cancel_cession(*, declaration: CessionDeclaration, actor, request=None) -> C
         )
     declaration.state = CessionState.ANNULEE
     declaration.save(update_fields=["state"])
-    Situation.objects.filter(
-        vehicle=declaration.vehicle, kind=SituationKind.CEDE, lifted_on__isnull=True
-    ).update(lifted_on=timezone.localdate())
+    # A professional's resale withdrawn: the vehicle is back in their stock,
+    # still sold by its holder to them (the "cédé" entry stays).
+    back_in_stock = declaration.stock_resales.update(resale=None)
+    if not back_in_stock:
+        Situation.objects.filter(
+            vehicle=declaration.vehicle, kind=SituationKind.CEDE, lifted_on__isnull=True
+        ).update(lifted_on=timezone.localdate())
     add_entry(
         declaration.vehicle,
         kind=RegistryEventKind.CESSION_ANNULEE,

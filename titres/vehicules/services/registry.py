@@ -87,6 +87,7 @@ REGISTRY_EVENTS = {
     RegistryEventKind.SITUATION_LEVEE: VehiculesEvent.SITUATION_LIFTED,
     RegistryEventKind.CESSION: VehiculesEvent.CESSION_DECLARED,
     RegistryEventKind.CESSION_ANNULEE: VehiculesEvent.CESSION_CANCELLED,
+    RegistryEventKind.ACHAT_PROFESSIONNEL: VehiculesEvent.PURCHASE_DECLARED,
     RegistryEventKind.CHANGEMENT_TITULAIRE: VehiculesEvent.TITULAIRE_CHANGED,
     RegistryEventKind.CORRECTION: VehiculesEvent.RECORD_CORRECTED,
     RegistryEventKind.CHANGEMENT_ADRESSE: VehiculesEvent.ADDRESS_CHANGED,

@@ -72,8 +72,12 @@ def resultat(request, pk):
     code = shown.get("code") if shown.get("id") == str(declaration.pk) else None
     if code:
         del request.session[SESSION_KEY]
+    # A professional's resale from their stock goes back to the stock.
+    resale = declaration.stock_resales.exists()
     return render(
-        request, "vehicules/cession/resultat.html", {"declaration": declaration, "code": code}
+        request,
+        "vehicules/cession/resultat.html",
+        {"declaration": declaration, "code": code, "from_stock": resale},
     )
 
 

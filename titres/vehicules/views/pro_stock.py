@@ -1,0 +1,135 @@
+"""The professional's stock: déclaration d'achat, the list of vehicles
+bought and not resold, and the resale to the final buyer (déclaration de
+cession with its code; the seller's result page and PDF)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from ..enums import PersonKind
+from ..professionnels.access import pro_required
+from ..professionnels.stock import (
+    Establishment,
+    declare_purchase,
+    declare_resale,
+    filtered_stock,
+    stock_of,
+)
+from ..professionnels.stock_forms import PurchaseForm, ResaleForm, StockFilterForm
+from ..selectors import RegistryRefusal
+from ..services.cession import Buyer
+from .cession import SESSION_KEY
+
+PAGE_SIZE = 25
+
+
+def _query(request, **changes) -> str:
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    return params.urlencode()
+
+
+@pro_required
+def stock(request):
+    form = StockFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    entries = filtered_stock(
+        request.user, plate=data.get("plaque") or "", since=data.get("du"), until=data.get("au")
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "vehicules/pro/stock.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": list(page.object_list),
+            "page_query": _query(request, page=""),
+        },
+    )
+
+
+@pro_required
+def achat(request):
+    form = PurchaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry = declare_purchase(
+                vehicle=data["vehicle"],
+                habilitation=request.habilitation,
+                seller_names=(data["vendeur_nom"], data["vendeur_prenoms"]),
+                purchased_at=data["purchased_at"],
+                mileage=data["kilometrage"],
+                proof=data["justificatif"],
+                code=data.get("code_cession") or "",
+                establishment=Establishment(
+                    address=data["adresse"],
+                    postal_code=data["code_postal"],
+                    commune=data["commune"],
+                ),
+                actor=request.user,
+                request=request,
+            )
+        except RegistryRefusal as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Achat du véhicule %(plate)s enregistré (n° d’enregistrement %(number)s) : "
+                    "il est dans votre stock."
+                )
+                % {"plate": entry.vehicle.plate_display, "number": entry.registration_number},
+            )
+            return redirect("vehicules:pro_stock")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "vehicules/pro/achat.html", {"form": form}, status=status)
+
+
+@pro_required
+def revente(request, pk):
+    entry = get_object_or_404(stock_of(request.user), pk=pk)
+    form = ResaleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        company = data["acquereur"] == PersonKind.MORALE
+        buyer = Buyer(
+            kind=data["acquereur"],
+            last_name="" if company else data["nom"],
+            first_names="" if company else data["prenoms"],
+            birth_date=None if company else data.get("date_naissance"),
+            company_name=data["raison_sociale"] if company else "",
+            siret=data["siret"] if company else "",
+            address=data["adresse"],
+            postal_code=data["code_postal"],
+            commune=data["commune"],
+            email=data.get("email_acquereur") or "",
+        )
+        try:
+            result = declare_resale(
+                entry=entry,
+                habilitation=request.habilitation,
+                sold_at=data["sold_at"],
+                mileage=data["kilometrage"],
+                buyer=buyer,
+                actor=request.user,
+                request=request,
+            )
+        except RegistryRefusal as refusal:
+            form.add_error(refusal.field if refusal.field in form.fields else None, refusal)
+        else:
+            # The seller's result page shows the code once, then the PDF.
+            request.session[SESSION_KEY] = {
+                "id": str(result.declaration.pk),
+                "code": result.code_display,
+            }
+            return redirect("vehicules:cession_resultat", pk=result.declaration.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "vehicules/pro/revente.html", {"form": form, "entry": entry}, status=status
+    )
