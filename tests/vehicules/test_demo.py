@@ -97,3 +97,25 @@ def test_the_demo_command_prints_the_new_vehicle(settings, capsys):
     out = capsys.readouterr().out
     [printed] = [row for row in out.splitlines() if "véhicule neuf immatriculé" in row]
     assert "/vehicules/" in printed and "BERNARD Sophie" in printed
+
+
+def test_demo_garage_has_one_vehicle_in_stock_created_once(settings, client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from titres.vehicules.professionnels.models import StockVehicle
+
+    settings.DEBUG = True
+    accounts_demo.load()
+    demo.load()
+    credentials = demo.load()
+    garage = get_user_model().objects.get(username="demo-garage")
+    entry = StockVehicle.objects.get(owner=garage)
+    assert entry.in_stock
+    line = [c for c in credentials if c.role.startswith("Professionnel habilité SIV : véhicule en")]
+    assert [c.identifier for c in line] == [entry.vehicle.plate_display]
+    assert line[0].secret == reverse("vehicules:pro_stock")
+    assert entry.registration_number in line[0].note and "en stock" in line[0].note
+    client.force_login(garage)
+    page = client.get(reverse("vehicules:pro_stock")).content.decode()
+    assert entry.vehicle.plate_display in page

@@ -23,6 +23,8 @@ from ..models import ChangeOfHolder, Vehicle
 from ..neuf import procedure as new_vehicle
 from ..neuf import state as new_vehicle_state
 from ..neuf.models import NewRegistration
+from . import stock_demo
+from .models import StockVehicle
 
 GARAGE_USERNAME = "demo-garage"
 # (client last name, first names, birth date, postal code, commune, status, days ago)
@@ -113,11 +115,13 @@ def load() -> list[DemoCredential]:
         )
     ]
     credentials += _new_vehicle_file(garage, habilitation)
+    credentials += stock_demo.load(garage, habilitation)
     if Demarche.objects.filter(owner=garage, procedure_code=CODE).exists():
         return credentials
     busy = ChangeOfHolder.objects.values_list("vehicle_id", flat=True)
     vehicles = (
         Vehicle.objects.exclude(pk__in=busy)
+        .exclude(pk__in=StockVehicle.objects.values_list("vehicle_id", flat=True))
         .exclude(formule_number="")
         .filter(situations__isnull=True)
         .order_by("-pk")[: len(CLIENTS)]

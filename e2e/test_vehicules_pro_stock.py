@@ -1,0 +1,96 @@
+"""Browser journey of the professional's stock (issue 18): a garage
+declares the purchase of a used vehicle (the barred certificate), finds it
+in its stock, declares its resale to the final buyer and reads the code de
+cession, then downloads the certificate de cession. axe-core on every
+page; screenshots at 1280 and 375 px in var/screenshots/."""
+
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from e2e.test_vehicules_journey import shoot
+from tests.accounts.factories import HabilitationFactory
+from tests.vehicules.factories import VehicleFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
+
+
+def visit(page, check_a11y, name):
+    check_a11y(page)
+    shoot(page, f"pro-stock-{name}")
+
+
+def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as):
+    vehicle = VehicleFactory(plate="FG123HJ", formule_number="2019FG04521")
+    habilitation = HabilitationFactory(organisation_name="Garage du Centre", siret="35600000000048")
+    yesterday = (timezone.localdate() - timezone.timedelta(days=1)).strftime("%d/%m/%Y")
+    login_as(page, habilitation.user)
+
+    page.goto("/vehicules/professionnel/")
+    page.get_by_role("link", name="Mon stock : achats et reventes").click()
+    expect(page.locator("h1")).to_have_text("Mon stock de véhicules")
+    expect(page.locator("#resultats")).to_have_text("Aucun véhicule en stock")
+    page.get_by_role("link", name="Déclarer l’achat d’un véhicule").click()
+    expect(page.locator("h1")).to_have_text(
+        "J’achète un véhicule pour le revendre : déclaration d’achat"
+    )
+    visit(page, check_a11y, "1-achat")
+
+    page.get_by_label("Numéro d’immatriculation").fill("FG-123-HJ")
+    page.get_by_label("Numéro de formule").fill("2019FG04521")
+    page.get_by_label("Nom du vendeur (titulaire du véhicule)").fill("Durand")
+    page.get_by_label("Prénoms du vendeur").fill("Paul")
+    page.get_by_label("Date de l’achat").fill(yesterday)
+    page.get_by_label("Heure de l’achat").fill("09:30")
+    page.get_by_label("Kilométrage inscrit au compteur").fill("61000")
+    page.get_by_text("Certificat d’immatriculation barré et signé par le vendeur").click()
+    page.get_by_label("Adresse de votre établissement (numéro et voie)").fill(
+        "12 avenue Jean Jaurès"
+    )
+    page.get_by_label("Code postal").fill("08000")
+    page.get_by_label("Commune").fill("Charleville-Mézières")
+    page.get_by_role("button", name="Enregistrer la déclaration d’achat").click()
+    # Not the holder: refused with the message, nothing recorded.
+    expect(page.locator("#error-summary")).to_contain_text(
+        "Le vendeur indiqué n’apparaît pas comme titulaire"
+    )
+    visit(page, check_a11y, "2-achat-refus")
+    page.get_by_label("Nom du vendeur (titulaire du véhicule)").fill("Moreau")
+    page.get_by_label("Prénoms du vendeur").fill("Jeanne")
+    page.get_by_role("button", name="Enregistrer la déclaration d’achat").click()
+
+    expect(page.locator("h1")).to_have_text("Mon stock de véhicules")
+    expect(page.get_by_text("Achat du véhicule FG-123-HJ enregistré")).to_be_visible()
+    expect(page.locator("#resultats")).to_have_text("1 véhicule en stock")
+    card = page.locator(".fr-card", has_text="FG-123-HJ")
+    expect(card).to_contain_text("Vendeur : MOREAU Jeanne")
+    expect(card).to_contain_text("(61\u202f000 km)")
+    visit(page, check_a11y, "3-liste")
+
+    card.get_by_role("link", name="FG-123-HJ — Déclarer la revente").click()
+    expect(page.locator("h1")).to_have_text(
+        "Revente du véhicule FG-123-HJ : déclaration de cession"
+    )
+    visit(page, check_a11y, "4-revente")
+    page.get_by_label("Date de la cession").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    page.get_by_label("Heure de la cession").fill("00:01")
+    page.get_by_label("Kilométrage inscrit au compteur").fill("61200")
+    page.get_by_text("Une personne physique").click()
+    page.get_by_label("Nom de naissance de l’acquéreur").fill("Mercier")
+    page.get_by_label("Prénoms de l’acquéreur").fill("Pierre")
+    page.get_by_label("Adresse de l’acquéreur (numéro et voie)").fill("3 place Bellecour")
+    page.get_by_label("Code postal").fill("69002")
+    page.get_by_label("Commune").fill("Lyon")
+    page.get_by_role("button", name="Enregistrer la déclaration de cession").click()
+
+    expect(page.locator("h1")).to_have_text("Déclaration de cession enregistrée")
+    expect(page.locator("#code-cession")).to_have_text(re.compile(r"^\w{4}-\w{4}-\w$"))
+    visit(page, check_a11y, "5-code")
+    with page.expect_download() as pdf:
+        page.get_by_role("link", name="Télécharger le certificat de cession (PDF)").click()
+    assert pdf.value.suggested_filename == "certificat-de-cession-FG123HJ.pdf"
+    page.get_by_role("link", name="Revenir à mon stock").click()
+    expect(page.locator("#resultats")).to_have_text("Aucun véhicule en stock")
+    assert vehicle.stock_entries.get().resale is not None
