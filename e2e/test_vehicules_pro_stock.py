@@ -94,3 +94,56 @@ def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as):
     page.get_by_role("link", name="Revenir à mon stock").click()
     expect(page.locator("#resultats")).to_have_text("Aucun véhicule en stock")
     assert vehicle.stock_entries.get().resale is not None
+
+
+def test_change_of_holder_for_a_company_client(page, check_a11y, login_as, tmp_path):
+    """Part 2 of the issue's professionals' section: a company client
+    (raison sociale + SIRET), the K-bis in place of the ID, the company
+    shown (not typed again) on the holder step."""
+    from tests.procedures import samples
+    from tests.vehicules.factories import declared
+    from titres.vehicules.enums import PersonKind
+    from titres.vehicules.services.cession import Buyer
+
+    vehicle = VehicleFactory(plate="FG123HJ", formule_number="2019FG04521")
+    sold = declared(
+        vehicle,
+        buyer=Buyer(
+            kind=PersonKind.MORALE,
+            company_name="Transports Martin",
+            siret="73282932000074",
+            address="3 place Bellecour",
+            postal_code="69002",
+            commune="Lyon",
+        ),
+    )
+    login_as(page, HabilitationFactory(organisation_name="Garage du Centre").user)
+    page.goto("/vehicules/professionnel/")
+    page.get_by_label("Type de demande").select_option(
+        label="J’achète ou je reçois un véhicule d’occasion"
+    )
+    page.get_by_role("button", name="Ajouter une demande").click()
+    page.get_by_label("Une société (numéro SIRET)").check(force=True)
+    page.get_by_label("Raison sociale du client").fill("Transports Martin")
+    page.get_by_label("Numéro SIRET du client").fill("732 829 320 00074")
+    page.get_by_label("Numéro d’immatriculation").fill("FG-123-HJ")
+    page.get_by_label("Oui", exact=True).check(force=True)
+    page.locator("#id_code_cession").fill(sold.code_display)
+    visit(page, check_a11y, "6-societe-pour-commencer")
+    page.get_by_role("button", name="Démarrer la procédure").click()
+    expect(page.locator(".fr-stepper__title")).to_contain_text("Mandat")
+    for label, name in (
+        ("Mandat d’immatriculation (cerfa n° 13757)", "mandat.pdf"),
+        ("Extrait K-bis de la société cliente", "kbis.pdf"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(samples.pdf(1))
+        page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
+        page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
+        expect(page.locator("li", has_text=name)).to_be_visible()
+    page.get_by_role("button", name="Étape suivante").click()
+    expect(page.locator("#id_raison_sociale")).to_be_disabled()
+    expect(page.locator("#id_raison_sociale")).to_have_value("Transports Martin")
+    expect(page.locator("#id_siret")).to_have_value("73282932000074")
+    expect(page.get_by_text("Sexe")).to_have_count(0)
+    visit(page, check_a11y, "7-societe-titulaire")

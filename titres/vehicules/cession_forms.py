@@ -8,12 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
-from stdnum.fr import siret
 
 from titres.permis.communes import validate_postal_code_commune
 
 from .changement.forms import CI_DATE_HELP, FORMULE_HELP, PLATE_HELP, _date_field
 from .enums import PersonKind
+from .identifiers import clean_siret
 from .selectors import RegistryRefusal, check_typed_card, count_lookup, find_vehicle
 
 
@@ -95,12 +95,7 @@ class CessionForm(DsfrBaseForm):
     )
 
     def clean_siret(self):
-        value = "".join((self.cleaned_data.get("siret") or "").split())
-        if value and not siret.is_valid(value):
-            raise ValidationError(
-                _("Le numéro SIRET n’est pas valide (14 chiffres, clé de contrôle).")
-            )
-        return value
+        return clean_siret(self.cleaned_data.get("siret"))
 
     def clean(self):
         data = super().clean()

@@ -1,10 +1,12 @@
 """The other identifiers printed on a registration certificate: the VIN
-(field E) and the numéro de formule (SIV certificates)."""
+(field E), the numéro de formule (SIV certificates) and a company
+holder's SIRET."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.fr import siret as stdnum_siret
 
 VIN_LENGTH = 17
 _VIN_CHARS = re.compile(r"^[A-Z0-9]+$")
@@ -42,3 +44,16 @@ def normalise_formule(value: str | None) -> str:
 def validate_formule(value: str) -> None:
     if not FORMULE_RE.match(normalise_formule(value)):
         raise ValidationError(FORMULE_MESSAGE, code="formule_format")
+
+
+SIRET_INVALID = _("Le numéro SIRET n’est pas valide (14 chiffres, clé de contrôle).")
+
+
+def clean_siret(value: str | None) -> str:
+    """A typed SIRET without its spaces, or ValidationError. The check is
+    stdnum's: 14 digits with the Luhn key, and La Poste's establishments
+    (SIREN 356 000 000, whose SIRETs only have a digit sum multiple of 5)."""
+    siret = "".join((value or "").split())
+    if siret and not stdnum_siret.is_valid(siret):
+        raise ValidationError(SIRET_INVALID, code="siret")
+    return siret

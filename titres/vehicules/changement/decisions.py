@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from titres.procedures.workflow import TransitionRefused, status_changed
 
-from ..enums import HolderRole
+from ..enums import HolderRole, PersonKind
 from ..models import ChangeOfHolder
 from ..selectors import RegistryRefusal, situation_refusal
 from ..services.registry import HolderData, change_holder
@@ -39,6 +39,17 @@ def holders_of(demarche) -> list[HolderData]:
         "postal_code": answers.get("code_postal", ""),
         "commune": answers.get("commune", ""),
     }
+    company = state.company_client(demarche.answers or {})
+    if company:
+        return [
+            HolderData(
+                role=HolderRole.TITULAIRE,
+                person_kind=PersonKind.MORALE,
+                company_name=company["raison_sociale"],
+                siret=company["siret"],
+                **address,
+            )
+        ]
     holders = [
         HolderData(
             role=HolderRole.TITULAIRE,

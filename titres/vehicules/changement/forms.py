@@ -14,9 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
+from dsfr.utils import dsfr_input_class_attr
 
 from titres.permis.address import PostalAddressMixin, commune_field, postal_code_field
 
+from ..identifiers import clean_siret
 from ..selectors import (
     RegistryRefusal,
     check_typed_card,
@@ -146,12 +148,15 @@ class PourCommencerForm(DsfrBaseForm):
             )
             self.fields["titulaire_prenoms"].label = _("Prénoms du client")
             self.fields["titulaire_date_naissance"].label = _("Date de naissance du client")
+            self._add_company_client_fields()
+            company = self.data.get(self.add_prefix("titulaire_type")) == state.CLIENT_COMPANY
             for name, message in (
                 ("titulaire_nom", _("Indiquez le nom de naissance du client.")),
                 ("titulaire_prenoms", _("Indiquez les prénoms du client.")),
                 ("titulaire_date_naissance", _("Indiquez la date de naissance du client.")),
             ):
-                self.fields[name].required = True
+                # A company client has no birth name: checked in clean().
+                self.fields[name].required = not company
                 self.fields[name].error_messages["required"] = message
         else:
             del self.fields["titulaire_email"]
@@ -159,11 +164,65 @@ class PourCommencerForm(DsfrBaseForm):
         # before the changes above.
         self._bound_fields_cache.clear()
 
+    def _add_company_client_fields(self):
+        """A professional's client may be a company (raison sociale and
+        SIRET): the registry's titulaire is then that company."""
+        self.fields["titulaire_type"] = forms.ChoiceField(
+            label=_("Le client est"),
+            choices=[
+                (state.CLIENT_PERSON, _("Une personne physique")),
+                (state.CLIENT_COMPANY, _("Une société (numéro SIRET)")),
+            ],
+            widget=forms.RadioSelect,
+            initial=state.CLIENT_PERSON,
+            # Files started before company clients existed have no answer:
+            # a person.
+            required=False,
+        )
+        self.fields["titulaire_raison_sociale"] = forms.CharField(
+            label=_("Raison sociale du client"),
+            help_text=_("Telle qu’elle figure sur l’extrait K-bis et sur le mandat"),
+            max_length=200,
+            required=False,
+        )
+        self.fields["titulaire_siret"] = forms.CharField(
+            label=_("Numéro SIRET du client"),
+            help_text=_("14 chiffres"),
+            max_length=20,
+            required=False,
+            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        )
+        self.order_fields(
+            ["pour_qui", "titulaire_type", "titulaire_raison_sociale", "titulaire_siret"]
+        )
+        for name in ("titulaire_type", "titulaire_raison_sociale", "titulaire_siret"):
+            dsfr_input_class_attr(self[name])
+
+    def clean_titulaire_siret(self):
+        return clean_siret(self.cleaned_data.get("titulaire_siret"))
+
+    def _clean_company_client(self, data) -> bool:
+        """True when the client is a company; its fields checked, the
+        person's emptied (a company has no birth name)."""
+        if data.get("titulaire_type") != state.CLIENT_COMPANY:
+            data["titulaire_raison_sociale"] = data["titulaire_siret"] = ""
+            return False
+        if not data.get("titulaire_raison_sociale"):
+            self.add_error(
+                "titulaire_raison_sociale", _("Indiquez la raison sociale de la société cliente.")
+            )
+        if not data.get("titulaire_siret") and "titulaire_siret" not in self.errors:
+            self.add_error("titulaire_siret", _("Indiquez le numéro SIRET de la société cliente."))
+        data["titulaire_nom"] = data["titulaire_prenoms"] = ""
+        data["titulaire_date_naissance"] = None
+        return True
+
     def clean(self):
         data = super().clean()
+        company = self.professional and self._clean_company_client(data)
         if self.errors:
             return data
-        if data["pour_qui"] in (POUR_AUTRUI, POUR_MANDAT):
+        if data["pour_qui"] in (POUR_AUTRUI, POUR_MANDAT) and not company:
             client = data["pour_qui"] == POUR_MANDAT
             for name, message in (
                 (
@@ -206,6 +265,7 @@ class PourCommencerForm(DsfrBaseForm):
                     code=data["code_cession"],
                     last_name=last_name,
                     first_names=first_names,
+                    siret=data.get("titulaire_siret") or "",
                 )
             else:
                 check_typed_card(
@@ -302,6 +362,8 @@ class NouveauTitulaireForm(PostalAddressMixin, DsfrBaseForm):
             if certified.get("nom_usage"):
                 self.initial.setdefault("nom_usage", certified["nom_usage"])
             self._bound_fields_cache.clear()
+        elif state.company_client(self.demarche.answers or {}):
+            self._company_holder(state.company_client(self.demarche.answers or {}))
         elif state.under_mandate(self.demarche.answers or {}):
             # The client's identity was typed once in step 1, checked against
             # the registry there (code de cession) and against the mandate
@@ -318,6 +380,34 @@ class NouveauTitulaireForm(PostalAddressMixin, DsfrBaseForm):
             for name, value in named.items():
                 initial.setdefault(name, value)
                 self.initial.setdefault(name, value)
+
+    def _company_holder(self, company: dict):
+        """A company client: the titulaire is the company typed in step 1
+        (shown, not typed again); no person, no cotitulaire."""
+        for name in (
+            "nom_naissance",
+            "nom_usage",
+            "prenoms",
+            "sexe",
+            "date_naissance",
+            "cotitulaire_nom",
+            "cotitulaire_prenoms",
+            "cotitulaire_date_naissance",
+        ):
+            del self.fields[name]
+        shown = _("Client indiqué à l’étape « Pour commencer »")
+        self.fields["raison_sociale"] = forms.CharField(
+            label=_("Raison sociale"), disabled=True, required=False, help_text=shown
+        )
+        self.fields["siret"] = forms.CharField(
+            label=_("Numéro SIRET"), disabled=True, required=False, help_text=shown
+        )
+        self.initial["raison_sociale"] = company["raison_sociale"]
+        self.initial["siret"] = company["siret"]
+        self.order_fields(["ancien_titulaire_verifie", "date_cession", "heure_cession"])
+        for name in ("raison_sociale", "siret"):
+            dsfr_input_class_attr(self[name])
+        self._bound_fields_cache.clear()
 
     def clean_date_naissance(self):
         value = self.cleaned_data["date_naissance"]

@@ -97,8 +97,22 @@ class StartStep(FormStep):
         ]
 
 
+KBIS_RULE = DocumentRule(
+    code="kbis_client",
+    label=gettext_lazy("Extrait K-bis de la société cliente"),
+    help_text=gettext_lazy(
+        "Extrait d’immatriculation au registre du commerce et des sociétés de moins de trois "
+        "mois (ou, pour une association ou un organisme public, le document qui en tient lieu)."
+    ),
+    min_pages=1,
+    max_pages=4,
+)
+
+
 def document_rules(demarche):
     answers = demarche.answers or {}
+    if state.company_client(answers):
+        return [MANDATE_RULE, KBIS_RULE]
     if state.under_mandate(answers):
         return [MANDATE_RULE, CLIENT_ID_RULE]
     return [CONSENT_RULE] if state.trusted_third_party(answers) else []
@@ -123,6 +137,15 @@ def on_start_saved(demarche, data, *, actor, request=None) -> None:
             "prenoms": data["titulaire_prenoms"],
             "date_naissance": data["titulaire_date_naissance"],
             "qualite": "tiers_de_confiance",
+        }
+    if data.get("pour_qui") == forms.POUR_MANDAT and data.get("titulaire_siret"):
+        # A company client: its name where lists and e-mails show the client.
+        acting_for = {
+            "nom": data.get("titulaire_raison_sociale", ""),
+            "prenoms": "",
+            "date_naissance": None,
+            "raison_sociale": data.get("titulaire_raison_sociale", ""),
+            "siret": data["titulaire_siret"],
         }
     if data.get("pour_qui") == forms.POUR_MANDAT:
         from ..professionnels.access import habilitation_of

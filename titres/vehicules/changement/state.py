@@ -21,6 +21,9 @@ MANDATE = "mandat"
 POUR_AUTRUI = "autrui"
 # A habilitated professional filing for a client (seed 000 §1.6).
 POUR_MANDAT = "mandat"
+# The professional's client: a person, or a company (raison sociale, SIRET).
+CLIENT_PERSON = "physique"
+CLIENT_COMPANY = "morale"
 
 # Statuses of a filed change of holder that keep the vehicle busy.
 ONGOING = (Status.EN_COURS, Status.EN_ATTENTE_USAGER, Status.VALIDEE, Status.EN_PRODUCTION)
@@ -46,6 +49,18 @@ def trusted_third_party(answers) -> bool:
 
 def under_mandate(answers) -> bool:
     return (answers.get(START) or {}).get("pour_qui") == POUR_MANDAT
+
+
+def company_client(answers) -> dict:
+    """{"raison_sociale", "siret"} of a professional's company client
+    (empty for a person)."""
+    start = answers.get(START) or {}
+    if start.get("pour_qui") != POUR_MANDAT or start.get("titulaire_type") != CLIENT_COMPANY:
+        return {}
+    return {
+        "raison_sociale": start.get("titulaire_raison_sociale", ""),
+        "siret": start.get("titulaire_siret", ""),
+    }
 
 
 def vehicle_of(demarche) -> Vehicle | None:
@@ -91,6 +106,8 @@ def named_holder(demarche) -> dict:
     named in step 1."""
     answers = start_answers(demarche)
     if answers.get("pour_qui") not in (POUR_AUTRUI, POUR_MANDAT):
+        return {}
+    if company_client(demarche.answers or {}):
         return {}
     return {
         "nom_naissance": answers.get("titulaire_nom", ""),

@@ -16,6 +16,21 @@ from ..professionnels.mandate import filer_label
 
 def holder_of(demarche) -> dict:
     answers = state.holder_answers(demarche)
+    company = state.company_client(demarche.answers or {})
+    if company:
+        # A company client: the CPI and the accusé in the company's name.
+        return {
+            "last_name": company["raison_sociale"],
+            "birth_name": "",
+            "first_names": "",
+            "address": " ".join(
+                p for p in (answers.get("adresse", ""), answers.get("complement", "")) if p
+            ),
+            "postal_code": answers.get("code_postal", ""),
+            "commune": answers.get("commune", ""),
+            "company": company["raison_sociale"],
+            "siret": company["siret"],
+        }
     return {
         "last_name": answers.get("nom_usage") or answers.get("nom_naissance", ""),
         "birth_name": answers.get("nom_naissance", ""),
@@ -120,8 +135,13 @@ def cpi_pdf(record, holder: dict | None = None) -> bytes:
     if vehicle.gross_weight_kg:
         w.row("PTAC (F.2)", f"{vehicle.gross_weight_kg} kg")
     w.section("Titulaire (C.1)")
-    w.row("Nom", holder["last_name"].upper())
-    w.row("Prénoms", holder["first_names"])
+    if holder.get("company"):
+        w.row("Raison sociale", holder["company"])
+        if holder.get("siret"):
+            w.row("SIRET", holder["siret"])
+    else:
+        w.row("Nom", holder["last_name"].upper())
+        w.row("Prénoms", holder["first_names"])
     w.row("Adresse", holder["address"])
     w.row("Code postal et commune", f"{holder['postal_code']} {holder['commune']}")
     if demarche.acting_for:

@@ -10,14 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
-from stdnum.fr import siret
 
 from titres.permis.address import PostalAddressMixin, commune_field, postal_code_field
 
 from ..certificat.forms import PaiementForm
 from ..changement.forms import DATE_INPUTS, DATE_WIDGET
 from ..enums import Category, Energy
-from ..identifiers import normalise_vin, validate_vin
+from ..identifiers import clean_siret, normalise_vin, validate_vin
 from ..models import Vehicle
 from . import state
 
@@ -28,8 +27,6 @@ VIN_REGISTERED = _(
 )
 BIRTH_DATE_FUTURE = _("La date de naissance ne peut pas être dans le futur.")
 __all__ = ["ClientForm", "ConformityForm", "PaiementForm", "RecapForm"]
-
-SIRET_INVALID = _("Le numéro SIRET n’est pas valide (14 chiffres, clé de contrôle).")
 
 
 def _demarche(kwargs):
@@ -164,10 +161,7 @@ class ClientForm(PostalAddressMixin, DsfrBaseForm):
         super().__init__(*args, **kwargs)
 
     def clean_siret(self):
-        value = "".join((self.cleaned_data.get("siret") or "").split())
-        if value and not siret.is_valid(value):
-            raise ValidationError(SIRET_INVALID, code="siret")
-        return value
+        return clean_siret(self.cleaned_data.get("siret"))
 
     def clean_date_naissance(self):
         born = self.cleaned_data.get("date_naissance")

@@ -29,6 +29,8 @@ def filer_label(demarche) -> str:
 
 def client_name(demarche) -> str:
     acting_for = demarche.acting_for or {}
+    if acting_for.get("raison_sociale"):
+        return acting_for["raison_sociale"]
     return f"{acting_for.get('nom', '').upper()} {acting_for.get('prenoms', '')}".strip()
 
 
