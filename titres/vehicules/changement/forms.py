@@ -66,6 +66,14 @@ def _demarche(kwargs):
     return demarche
 
 
+class _ClientKindField(forms.ChoiceField):
+    """Required, but files started before company clients existed have no
+    answer (re-bound at the final validation): a person."""
+
+    def to_python(self, value):
+        return super().to_python(value) or state.CLIENT_PERSON
+
+
 class PourCommencerForm(DsfrBaseForm):
     """Step 1: for whom, which vehicle, and the proof that the sale was
     registered (code de cession, or numéro de formule / date du CI)."""
@@ -167,7 +175,7 @@ class PourCommencerForm(DsfrBaseForm):
     def _add_company_client_fields(self):
         """A professional's client may be a company (raison sociale and
         SIRET): the registry's titulaire is then that company."""
-        self.fields["titulaire_type"] = forms.ChoiceField(
+        self.fields["titulaire_type"] = _ClientKindField(
             label=_("Le client est"),
             choices=[
                 (state.CLIENT_PERSON, _("Une personne physique")),
@@ -175,9 +183,6 @@ class PourCommencerForm(DsfrBaseForm):
             ],
             widget=forms.RadioSelect,
             initial=state.CLIENT_PERSON,
-            # Files started before company clients existed have no answer:
-            # a person.
-            required=False,
         )
         self.fields["titulaire_raison_sociale"] = forms.CharField(
             label=_("Raison sociale du client"),
@@ -397,14 +402,24 @@ class NouveauTitulaireForm(PostalAddressMixin, DsfrBaseForm):
             del self.fields[name]
         shown = _("Client indiqué à l’étape « Pour commencer »")
         self.fields["raison_sociale"] = forms.CharField(
-            label=_("Raison sociale"), disabled=True, required=False, help_text=shown
+            label=_("Raison sociale"), disabled=True, help_text=shown
         )
         self.fields["siret"] = forms.CharField(
-            label=_("Numéro SIRET"), disabled=True, required=False, help_text=shown
+            label=_("Numéro SIRET"), disabled=True, help_text=shown
         )
         self.initial["raison_sociale"] = company["raison_sociale"]
         self.initial["siret"] = company["siret"]
-        self.order_fields(["ancien_titulaire_verifie", "date_cession", "heure_cession"])
+        self.order_fields(
+            [
+                "ancien_titulaire_verifie",
+                "date_cession",
+                "heure_cession",
+                "kilometrage",
+                "usage",
+                "raison_sociale",
+                "siret",
+            ]
+        )
         for name in ("raison_sociale", "siret"):
             dsfr_input_class_attr(self[name])
         self._bound_fields_cache.clear()
