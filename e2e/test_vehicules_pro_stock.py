@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from e2e.journeys import sample_pdf, upload
 from e2e.test_vehicules_journey import shoot
 from tests.accounts.factories import HabilitationFactory
 from tests.vehicules.factories import VehicleFactory
@@ -100,7 +101,6 @@ def test_change_of_holder_for_a_company_client(page, check_a11y, login_as, tmp_p
     """Part 2 of the issue's professionals' section: a company client
     (raison sociale + SIRET), the K-bis in place of the ID, the company
     shown (not typed again) on the holder step."""
-    from tests.procedures import samples
     from tests.vehicules.factories import declared
     from titres.vehicules.enums import PersonKind
     from titres.vehicules.services.cession import Buyer
@@ -136,11 +136,7 @@ def test_change_of_holder_for_a_company_client(page, check_a11y, login_as, tmp_p
         ("Mandat d’immatriculation (cerfa n° 13757)", "mandat.pdf"),
         ("Extrait K-bis de la société cliente", "kbis.pdf"),
     ):
-        path = tmp_path / name
-        path.write_bytes(samples.pdf(1))
-        page.get_by_label(f"Joindre un fichier — {label}").set_input_files(str(path))
-        page.get_by_role("button", name=f"Envoyer le fichier — {label}").click()
-        expect(page.locator("li", has_text=name)).to_be_visible()
+        upload(page, label, sample_pdf(tmp_path, name))
     page.get_by_role("button", name="Étape suivante").click()
     expect(page.locator("#id_raison_sociale")).to_be_disabled()
     expect(page.locator("#id_raison_sociale")).to_have_value("Transports Martin")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("vehicules", "0005_new_vehicle_registration"),
+        ("vehicules", "0006_certificate_operation_undo"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
