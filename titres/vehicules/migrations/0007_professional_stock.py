@@ -28,6 +28,8 @@ class Migration(migrations.Migration):
                     ("changement_titulaire", "Changement de titulaire"),
                     ("changement_adresse", "Changement d’adresse"),
                     ("duplicata", "Duplicata du certificat"),
+                    ("adresse_annulee", "Changement d’adresse annulé"),
+                    ("duplicata_annule", "Duplicata annulé, certificat rétabli"),
                     ("correction", "Correction"),
                 ],
                 max_length=24,
