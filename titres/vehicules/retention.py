@@ -69,6 +69,14 @@ RULES = [
         action=Action.CONSERVER,
     ),
     RetentionRule(
+        model="vehicules.StockVehicle",
+        data="Déclarations d’achat des professionnels (nom du vendeur, adresse de l’établissement)",
+        duration="Durée du registre SIV (l’achat y est inscrit) ; supprimées avec le compte du "
+        "professionnel à la fin de son habilitation, l’historique du registre restant",
+        basis=SIV,
+        action=Action.CONSERVER,
+    ),
+    RetentionRule(
         model="vehicules.BatchSubmission",
         data="Dépôts groupés des professionnels (fichier CSV : identités des clients, codes de cession)",
         duration=f"{WORK_FILE_DAYS} jours après le dépôt",
