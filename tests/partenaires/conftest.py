@@ -38,3 +38,14 @@ def _fresh_call_log_queue(settings):
         with contextlib.suppress(redis.RedisError):
             redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5).delete(*calllog.keys())
     calllog.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_copies():
+    """Tokens kept by a test (tokencache.py) never reach the next one (SQLite
+    reuses their ids and key ids are random, but the stamp prefix changes)."""
+    from titres.partenaires import tokencache
+
+    tokencache.forget()
+    yield
+    tokencache.forget()

@@ -1,6 +1,7 @@
 """The per-token quota across two app server processes sharing Redis (and
 PostgreSQL): 20 calls pass, the 21st gets 429 `00429` whichever server
-answers. Two gunicorn processes on free 127.0.0.1 ports serve the test's
+answers; and a token both servers keep (tokencache.py) is refused by both
+on the very next call once revoked. Two gunicorn processes on free 127.0.0.1 ports serve the test's
 database; the calls alternate between them.
 
 The servers count "20/minute" (PARTENAIRES_TOKEN_LIMIT) instead of
@@ -19,6 +20,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
+from titres.partenaires import services
 from titres.partenaires.enums import Scope
 
 from .factories import RECIPIENT, issue
@@ -35,6 +37,17 @@ pytestmark = [
         "d’application partagent le quota par Redis et les jetons par PostgreSQL",
     ),
 ]
+
+
+QUERY = {
+    "neph": "000000000000",
+    "nom": "X",
+    "prenoms": "Y",
+    "date_naissance": "2000-01-01",
+    "recipient": RECIPIENT,
+    "context": "Test de quota",
+    "object": "Deux serveurs",
+}
 
 
 def _free_port() -> int:
@@ -66,6 +79,9 @@ def servers(tmp_path):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": REDIS_URL,
         "PARTENAIRES_TOKEN_LIMIT": "20/minute",
+        # The test's own prefix: the stamp its services write (tokencache.py)
+        # is the one the servers check.
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         "PYTHONPATH": str(ROOT),
     }
     processes, bases = [], []
@@ -105,15 +121,7 @@ def servers(tmp_path):
 
 def test_21st_call_is_refused_whichever_server_answers(servers):
     _, secret = issue(scopes=[Scope.PERMIS_VALIDITE])
-    query = {
-        "neph": "000000000000",
-        "nom": "X",
-        "prenoms": "Y",
-        "date_naissance": "2000-01-01",
-        "recipient": RECIPIENT,
-        "context": "Test de quota",
-        "object": "Deux serveurs",
-    }
+    query = QUERY
     http = requests.Session()
     answers = []
     for index in range(22):
@@ -137,3 +145,26 @@ def test_21st_call_is_refused_whichever_server_answers(servers):
         assert refused.status_code == 429
         assert refused.json()["errors"][0]["code"] == "00429"
         assert int(refused.headers["Retry-After"]) >= 1
+
+
+def test_revoked_token_refused_by_both_servers_on_the_next_call(servers):
+    token, secret = issue(scopes=[Scope.PERMIS_VALIDITE])
+    http = requests.Session()
+
+    def statuses(tag):
+        return [
+            http.get(
+                f"{base}/api/v1/permis-de-conduire",
+                params={**QUERY, "object": f"{tag} {index}"},
+                headers={"Authorization": f"Bearer {secret}"},
+                timeout=30,
+            ).status_code
+            for index, base in enumerate(servers)
+        ]
+
+    # Admitted (the answer is about the parameters); each server keeps it.
+    assert 401 not in statuses("avant")
+    assert 401 not in statuses("gardé")
+    services.revoke_token(token=token, actor=None)  # committed: a new stamp
+    assert statuses("après") == [401, 401]
+    http.close()

@@ -25,7 +25,7 @@ from limits import parse
 
 from titres.core import ratelimit
 
-from . import inflight, quota
+from . import inflight, quota, tokencache
 
 _ADMIT = """
 local now = tonumber(ARGV[1])
@@ -41,6 +41,7 @@ local ip_limit, ip_expiry = tonumber(ARGV[2]), tonumber(ARGV[3])
 if ip_limit > 0 and not acquire(KEYS[1], ip_limit, ip_expiry) then return {0} end
 local limit, expiry = tonumber(ARGV[4]), tonumber(ARGV[5])
 if limit == 0 then return {1} end
+if ARGV[8] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[8] then return {1, -1} end
 local allowed = acquire(KEYS[2], limit, expiry)
 local low, high, index = 0, limit - 1, nil
 local target = now - expiry
@@ -69,20 +70,27 @@ class Verdict:
     headers: dict = field(default_factory=dict)
     # An identical request of this token is being answered (409 `00015`).
     in_flight: bool = False
+    # The kept copy of the token is out of date (tokencache.py): the IP was
+    # counted, the token was not; read it again, then admit it.
+    stale: bool = False
 
 
-def admit(request, ip: str | None, token) -> Verdict:
-    """Count the call from `ip` and, when `token` is given (found, and
-    every check passed), against the token's quota, and set its in-flight
-    marker. `token` None: only the IP is counted."""
+def admit(request, ip: str | None, token, *, stamp: str | None = None, count_ip=True) -> Verdict:
+    """Count the call from `ip` (unless `count_ip` is False: already
+    counted) and, when `token` is given (found, and every check passed),
+    against the token's quota, and set its in-flight marker. `token` None:
+    only the IP is counted. `stamp`: `token` is a kept copy
+    (tokencache.py), admitted only if that stamp is still Redis's."""
     storage = ratelimit.shared_storage()
     marker = inflight.key_for(request, token) if token is not None else None
     redis_marker = inflight.redis_key(marker) if marker else None
     if storage is not None and (token is None or redis_marker):
         try:
-            return _scripted(request, storage, ip, token, marker, redis_marker)
+            return _scripted(request, storage, ip, token, marker, redis_marker, stamp, count_ip)
         except Exception:  # noqa: BLE001 - Redis down, hung or refusing: as `hit` does
             ratelimit.shared_storage_failed(TOKEN_SCOPE if token is not None else IP_SCOPE)
+        if stamp is not None:
+            return _unchecked_copy(request, ip if count_ip else None)
         if token is not None:
             # The script may have run before the answer was lost: its marker
             # must not make this call (or its retry) a 409, and goes with
@@ -90,18 +98,29 @@ def admit(request, ip: str | None, token) -> Verdict:
             # the cache is down.
             inflight.skipped()
             request.partner_inflight_key = marker
-        return _one_by_one(request, ip, token, check_in_flight=False)
-    return _one_by_one(request, ip, token)
+        return _one_by_one(request, ip if count_ip else None, token, check_in_flight=False)
+    if stamp is not None:
+        return _unchecked_copy(request, ip if count_ip else None)
+    return _one_by_one(request, ip if count_ip else None, token)
 
 
-def _scripted(request, storage, ip, token, marker, redis_marker) -> Verdict:
+def _unchecked_copy(request, ip) -> Verdict:
+    """A kept copy whose stamp cannot be checked (Redis failed): the IP
+    counted here, the token to be read from the database by the caller."""
+    verdict = _one_by_one(request, ip, None)
+    return verdict if not verdict.ip_allowed else Verdict(ip_allowed=True, stale=True)
+
+
+def _scripted(request, storage, ip, token, marker, redis_marker, stamp, count_ip) -> Verdict:
     ip_item, token_item = parse(quota.IP_LIMIT), parse(quota.TOKEN_LIMIT)
+    ip = ip if count_ip else None
     keys = [
         ratelimit.storage_key(storage, IP_SCOPE, ip, quota.IP_LIMIT) if ip else "",
         ratelimit.storage_key(storage, TOKEN_SCOPE, token.key_id, quota.TOKEN_LIMIT)
         if token is not None
         else "",
         redis_marker or "",
+        tokencache.stamp_key(),
     ]
     args = [
         time.time(),
@@ -111,6 +130,7 @@ def _scripted(request, storage, ip, token, marker, redis_marker) -> Verdict:
         token_item.get_expiry(),
         inflight.redis_value(request),
         inflight.IN_FLIGHT_SECONDS,
+        stamp or "",
     ]
     script = storage.get_connection().register_script(_ADMIT)
     result = script(keys=keys, args=args)
@@ -118,6 +138,8 @@ def _scripted(request, storage, ip, token, marker, redis_marker) -> Verdict:
         return Verdict(ip_allowed=False)
     if token is None:
         return Verdict(ip_allowed=True)
+    if result[1] == -1:
+        return Verdict(ip_allowed=True, stale=True)
     allowed, oldest, count = bool(result[1]), result[2], int(result[3])
     # As limits' get_window_stats: the window resets when its oldest hit
     # leaves it (now + expiry when it is empty).

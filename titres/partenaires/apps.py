@@ -6,3 +6,8 @@ class PartenairesConfig(AppConfig):
     name = "titres.partenaires"
     label = "partenaires"
     verbose_name = _("API partenaires")
+
+    def ready(self):
+        from . import tokencache
+
+        tokencache.connect()

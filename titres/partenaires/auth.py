@@ -1,10 +1,12 @@
 """Bearer authentication of partner calls: the token must exist, match its
 hash, be neither revoked nor expired, belong to an active partner, be used
-from an allowed address, and be within its quota. The token is read first
-(no Redis), then the IP's and the token's quotas and the in-flight marker
-are settled in one round trip (admission.py); the refusals keep their
-order: IP over its ceiling, then the token's, then its quota, then the
-same request in progress."""
+from an allowed address, and be within its quota. The token is the copy
+this process kept (tokencache.py) or read from the database, then the
+IP's and the token's quotas and the in-flight marker are settled in one
+round trip (admission.py), which also tells whether the copy is still
+current; the refusals keep their order: IP over its ceiling, then the
+token's, then its quota, then the same request in progress. Every refusal
+of a token is decided on its row read from the database."""
 
 import ipaddress
 
@@ -13,7 +15,7 @@ from ninja.security import HttpBearer
 
 from titres.core.journal import client_ip
 
-from . import admission, errors, inflight, quota, tokens
+from . import admission, errors, inflight, quota, tokencache, tokens
 from .enums import PartnerState
 from .models import ApiToken
 
@@ -28,10 +30,32 @@ class PartnerBearer(HttpBearer):
     def __call__(self, request):
         ip = client_ip(request)
         request.partner_ip = ip
-        token, refusal = _check(request, ip)
-        # Quotas and in-flight marker in one Redis round trip, once the token
-        # is known: a refused token (refusal) counts for its IP only.
-        verdict = admission.admit(request, ip, token if refusal is None else None)
+        secret, key_id = _secret(request)
+        verdict = None
+        kept = tokencache.get(key_id) if key_id else None
+        if (
+            kept is not None
+            and tokens.matches(secret, kept.token.key_hash)
+            and _refusal(kept.token, ip) is None
+        ):
+            # No SQL: the copy is admitted only if no token or partner has
+            # changed since it was read (same round trip as the quotas).
+            token, refusal = kept.token, None
+            verdict = admission.admit(request, ip, token, stamp=kept.stamp)
+            if verdict.stale:
+                tokencache.drop(key_id)
+        if verdict is None or verdict.stale:
+            # The stamp before the row: a change committed after this read
+            # comes with a new stamp, so the copy is never kept past it.
+            stamp = tokencache.stamp() if key_id else None
+            token, refusal = _check(secret, key_id, ip)
+            if refusal is None and stamp is not None:
+                tokencache.keep(token, stamp)
+            # Quotas and in-flight marker in one Redis round trip, once the
+            # token is known: a refused token (refusal) counts for its IP only.
+            verdict = admission.admit(
+                request, ip, token if refusal is None else None, count_ip=verdict is None
+            )
         if not verdict.ip_allowed:
             raise errors.ApiError(
                 errors.OVER_QUOTA,
@@ -53,25 +77,38 @@ class PartnerBearer(HttpBearer):
         return token
 
 
-def _check(request, ip) -> tuple[ApiToken | None, errors.ApiError | None]:
-    """The token of the Authorization header (None when unknown) and why it
-    is refused (None when it may call)."""
+def _secret(request) -> tuple[str | None, str | None]:
+    """(the secret of the Authorization header, its key id when well formed)."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
+        return None, None
+    secret = secret.strip()
+    return secret, tokens.split(secret)
+
+
+def _check(secret, key_id, ip) -> tuple[ApiToken | None, errors.ApiError | None]:
+    """The token of the Authorization header, read from the database (None
+    when unknown), and why it is refused (None when it may call)."""
+    if secret is None:
         return None, errors.ApiError(
             errors.UNKNOWN_TOKEN,
             "L’en-tête « Authorization: Bearer <jeton> » est absent.",
         )
-    secret = secret.strip()
-    key_id = tokens.split(secret)
     token = (
         ApiToken.objects.select_related("partner").filter(key_id=key_id).first() if key_id else None
     )
     if token is None or not tokens.matches(secret, token.key_hash):
         return None, errors.ApiError(errors.UNKNOWN_TOKEN, "Ce jeton n’existe pas.")
+    return token, _refusal(token, ip)
+
+
+def _refusal(token: ApiToken, ip) -> errors.ApiError | None:
+    """Why `token` (its secret checked) may not call now, None when it may,
+    in the order the partner is told: revoked, partner not active, expired,
+    IP not allowed."""
     if token.revoked_at is not None:
-        return token, errors.ApiError(
+        return errors.ApiError(
             errors.REVOKED_TOKEN,
             f"Ce jeton a été révoqué le {timezone.localtime(token.revoked_at):%d/%m/%Y}.",
         )
@@ -80,13 +117,13 @@ def _check(request, ip) -> tuple[ApiToken | None, errors.ApiError | None]:
         # Seed 004 §5: a suspended partner's tokens are blacklisted until
         # the operator reactivates it (a terminated one's are revoked).
         since = timezone.localtime(partner.state_since or partner.created_at)
-        return token, errors.ApiError(
+        return errors.ApiError(
             errors.REVOKED_TOKEN,
             f"L’accès de votre organisation est {partner.get_state_display().lower()} "
             f"depuis le {since:%d/%m/%Y} : {partner.state_reason}",
         )
     if token.expires_at <= timezone.now():
-        return token, errors.ApiError(
+        return errors.ApiError(
             errors.EXPIRED_TOKEN,
             f"Ce jeton a expiré le {timezone.localtime(token.expires_at):%d/%m/%Y} : "
             + (
@@ -96,11 +133,11 @@ def _check(request, ip) -> tuple[ApiToken | None, errors.ApiError | None]:
             ),
         )
     if token.ip_allowlist and not _allowed(ip, token.ip_allowlist):
-        return token, errors.ApiError(
+        return errors.ApiError(
             errors.FORBIDDEN,
             f"L’adresse IP {ip} n’est pas autorisée pour ce jeton.",
         )
-    return token, None
+    return None
 
 
 def _allowed(ip: str | None, networks: list[str]) -> bool:

@@ -123,4 +123,6 @@ class PartnerApiMiddleware:
             now = timezone.now()
             if token.last_used_at is None or now - token.last_used_at > LAST_USE_PRECISION:
                 type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+                # The copy kept for the next calls (tokencache.py) too.
+                token.last_used_at = now
         return released and marker is not None
