@@ -6,7 +6,8 @@
 
 Measured in the same run, through the same WSGI handler and middleware:
 - the licence verification `GET /api/v1/permis-de-conduire` with a token
-  (bearer auth, hash check, scope, quota counted, same-request check,
+  (bearer auth, hash check on the token this process keeps, its stamp
+  checked in the admission script, scope, quota counted, same-request check,
   recipient/context/object, registry lookup, call log row: pushed onto
   the Redis queue with REDIS_URL, inserted without);
 - a bare django-ninja endpoint doing one indexed query on the same table
