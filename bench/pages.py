@@ -30,7 +30,8 @@ answer 200 (a redirect to the login page would measure the wrong page).
 
 --profile PAGE renders PAGE 200 times in this process (Django's test
 client, same data and settings) under pyinstrument and prints where the
-time goes.
+time goes. --calls prints the Python function calls per request of each
+page (cProfile, same client): a count that does not move with the load.
 """
 
 import argparse
@@ -84,6 +85,11 @@ def parse_args():
     parser.add_argument("--rounds", type=int, default=3, help="tours (médiane)")
     parser.add_argument("--only", default="", help="pages à mesurer, séparées par des virgules")
     parser.add_argument("--profile", default="", help="profile cette page (pyinstrument)")
+    parser.add_argument(
+        "--calls",
+        action="store_true",
+        help="appels de fonctions Python par requête (cProfile), au lieu de wrk",
+    )
     return parser.parse_args()
 
 
@@ -425,6 +431,37 @@ def profile(name: str, pages: list[tuple[str, str, str]], count: int = 200) -> i
     return 0
 
 
+def calls(pages: list[tuple[str, str, str]], count: int = 30) -> int:
+    """Python function calls per request of each page (cProfile, Django's
+    test client, same data and settings): unlike times, the count does not
+    move with the machine's load."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "pages_app"  # the bare view as gunicorn serves it
+    clear_url_caches()
+    print(f"{'page':<14} {'appels/requête':>15} {'statut':>7}")
+    for name, path, cookie in pages:
+        client = Client()
+        if cookie:
+            key, value = cookie.split("=", 1)
+            client.cookies[key] = value
+        for _ in range(10):  # templates compiled, kept parts filled
+            client.get(path)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(count):
+            response = client.get(path)
+        profiler.disable()
+        total = pstats.Stats(profiler).total_calls
+        print(f"{name:<14} {total / count:>15,.0f} {response.status_code:>7}")
+    return 0
+
+
 def main() -> int:
     args = parse_args()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -436,6 +473,8 @@ def main() -> int:
     if args.only:
         wanted = {"nue", *args.only.split(",")}
         pages = [page for page in pages if page[0] in wanted]
+    if args.calls:
+        return calls(pages)
     return measure(args, env, pages)
 
 
