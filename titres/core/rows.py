@@ -15,6 +15,8 @@ from datetime import date, datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeData
+from django.utils.timesince import TIME_STRINGS, timesince
+from django.utils.translation import get_language
 
 _PLACEHOLDER = "TITRESROWNUMBER"
 
@@ -63,3 +65,32 @@ def day_time(value: datetime | None) -> str:
         return ""
     value = _local(value)
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
+
+
+class _KeptUnit:
+    """One of Django's `TIME_STRINGS` ("%(num)d jour" / "%(num)d jours"):
+    `% {"num": n}` translated once per process, language and `n`, instead
+    of resolving the lazy plural on every cell (25 rows × two units were a
+    tenth of the work list)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.kept: dict[tuple[str | None, int], str] = {}
+
+    def __mod__(self, mapping: dict) -> str:
+        key = (get_language(), mapping["num"])
+        text = self.kept.get(key)
+        if text is None:
+            if len(self.kept) >= 10_000:  # bounded: num is a count of units
+                self.kept.clear()
+            text = self.kept[key] = TIME_STRINGS[self.name] % mapping
+        return text
+
+
+_KEPT_UNITS = {name: _KeptUnit(name) for name in TIME_STRINGS}
+
+
+def since(value: datetime, now: datetime) -> str:
+    """`{{ value|timesince:now }}`: Django's own computation and
+    translations, the unit strings kept per language."""
+    return timesince(value, now, time_strings=_KEPT_UNITS)

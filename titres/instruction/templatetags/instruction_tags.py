@@ -1,13 +1,14 @@
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from titres.core.rows import day, esc, number_url
+from titres.core.rows import day, esc, number_url, since
 from titres.procedures.enums import Status
 from titres.procedures.hooks import motif_label as _motif_label
 from titres.procedures.templatetags.procedures_tags import status_badge
+
+from ..review import review_labels
 
 register = template.Library()
 
@@ -26,8 +27,9 @@ def _entry(demarche):
 
 
 def _review_badge(label: str) -> str:
-    """The badge of the file's procedure `review_flag` (annotated by
-    views.common.review_annotation), e.g. "Écart SNPC à vérifier"."""
+    """The badge of the file's procedure `review_flag` (its label for the
+    number annotated by review.review_annotation), e.g. "Écart SNPC à
+    vérifier"."""
     if not label:
         return ""
     return f' <p class="fr-badge fr-badge--sm fr-badge--warning">{esc(label)}</p>'
@@ -43,6 +45,7 @@ def worklist_rows(demarches, now, bulk_open):
     new_badge = f' <p class="fr-badge fr-badge--sm fr-badge--new">{esc(_("Complément reçu"))}</p>'
     select_label = _("Sélectionner la demande %(n)s")
     see = esc(_("Voir"))
+    review_badges = [_review_badge(label) for label in review_labels()]
     rows = []
     for d in demarches:
         display = d.display_number
@@ -60,15 +63,15 @@ def worklist_rows(demarches, now, bulk_open):
                 f"{esc(select_label % {'n': display})}</span></label></div></td>"
             )
         completed = entry and entry.last_event == "completer" and d.status == Status.EN_COURS
-        since = timesince(d.submitted_at, now) if d.submitted_at else ""
+        elapsed = since(d.submitted_at, now) if d.submitted_at else ""
         rows.append(
             f"<tr>{selection}<td>{esc(display)}</td>"
             f"<td>{esc(entry.last_name_display) if entry else ''}</td>"
             f"<td>{esc(entry.first_names_display) if entry else ''}</td>"
             f"<td>{day(entry.birth_date) if entry else ''}</td>"
-            f"<td>{motifs[motif]}</td><td>{day(d.submitted_at)}</td><td>{esc(since)}</td>"
+            f"<td>{motifs[motif]}</td><td>{day(d.submitted_at)}</td><td>{esc(elapsed)}</td>"
             f"<td>{status_badge(d)}{new_badge if completed else ''}"
-            f"{_review_badge(d.review_flag)}</td>"
+            f"{review_badges[d.review_flag]}</td>"
             f"<td>{esc(d.assigned_agent or '—')}</td>"
             f'<td><a class="fr-link" href="{esc(detail_url(d.number))}">{see}'
             f'<span class="fr-sr-only"> {esc(display)}</span></a></td></tr>\n'
