@@ -1,16 +1,16 @@
 """What the back office pages share: the authority and role of the agent,
 the page context, the files the agent may see."""
 
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from titres.core import numbering
-from titres.procedures.hooks import review_flags
 from titres.procedures.models import Authority
 
 from ..access import agent_demarches, authority_demarches, can_act, is_chef, request_memberships
 from ..enums import AgentRole
+from ..review import review_annotation
 from ..tools import tools_for
 
 
@@ -34,21 +34,6 @@ def page_context(request, authority, role, **extra):
         "agent_tools": tools_for(request.user),
         **extra,
     }
-
-
-def review_annotation():
-    """The work list's badge of each row ("Écart SNPC à vérifier"): the
-    label of the file's procedure `review_flag` where its expression holds,
-    else "". One CASE in the list's own SQL, so the query count does not
-    depend on the rows."""
-    return Case(
-        *[
-            When(flag.expression(), procedure_code__in=codes, then=Value(str(flag.label)))
-            for flag, codes in review_flags()
-        ],
-        default=Value(""),
-        output_field=CharField(),
-    )
 
 
 def list_queryset(request, authority):
