@@ -69,9 +69,22 @@ def test_mes_demarches(client, django_assert_num_queries, files):
     citizen_with(client, files)
     url = reverse("procedures:list")
     warm(client, url)
-    # user, count, page of files
-    with django_assert_num_queries(3):
+    # user, page of files: no COUNT when they fit on the page (titres.core.pagination)
+    with django_assert_num_queries(2):
         assert client.get(url).status_code == 200
+
+
+def test_mes_demarches_over_more_pages(client, django_assert_num_queries):
+    citizen_with(client, 25)
+    url = reverse("procedures:list")
+    warm(client, url)
+    # user, page of files, count (there is a page 2)
+    with django_assert_num_queries(3):
+        content = client.get(url).content.decode()
+    assert "Page suivante" in content
+    with django_assert_num_queries(2):  # the last page: its length is the count
+        content = client.get(url + "?page=2").content.decode()
+    assert "Page précédente" in content and "Page suivante" not in content
 
 
 def test_wizard_step(client, django_assert_num_queries):
