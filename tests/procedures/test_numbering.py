@@ -1,5 +1,7 @@
 import random
 
+import pytest
+
 from titres.core import numbering
 
 
@@ -41,3 +43,13 @@ def test_typed_forms_are_normalised():
     assert numbering.normalize("1o-il") == "1011"
     assert not numbering.is_valid("")
     assert not numbering.is_valid("*")
+
+
+@pytest.mark.parametrize(
+    "typed", ["ab12cd34", "AB12-CD34", " ab 12 cd 34 ", "ÀB12", "abO1", "", "a_b", "١٢٣", "Ⅻ12"]
+)
+def test_normalize_fast_path_gives_the_same_as_the_general_one(typed):
+    from titres.core.numbering import _TYPO_MAP
+
+    general = "".join(char for char in typed if char.isalnum()).upper().translate(_TYPO_MAP)
+    assert numbering.normalize(typed) == general

@@ -46,6 +46,11 @@ def generate(*, prefix: str = "", length: int = 11) -> str:
 def normalize(value: str) -> str:
     """Canonical form of what a person typed: no separators, upper case,
     look-alike letters mapped to the characters we actually use."""
+    if value and value.isalnum():
+        # Every character kept (numbers read from the database are): the
+        # same result without a generator step per character, which was a
+        # tenth of "Mes démarches" (three display numbers per row).
+        return value.upper().translate(_TYPO_MAP)
     cleaned = "".join(char for char in (value or "") if char.isalnum())
     return cleaned.upper().translate(_TYPO_MAP)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from titres.core.rows import day, esc, number_url, since
 from titres.procedures.enums import Status
 from titres.procedures.hooks import motif_label as _motif_label
-from titres.procedures.templatetags.procedures_tags import status_badge
+from titres.procedures.templatetags.procedures_tags import StatusBadges
 
 from ..review import review_labels
 
@@ -45,6 +45,7 @@ def worklist_rows(demarches, now, bulk_open):
     new_badge = f' <p class="fr-badge fr-badge--sm fr-badge--new">{esc(_("Complément reçu"))}</p>'
     select_label = _("Sélectionner la demande %(n)s")
     see = esc(_("Voir"))
+    status_badge = StatusBadges()
     review_badges = [_review_badge(label) for label in review_labels()]
     rows = []
     for d in demarches:

@@ -19,6 +19,20 @@ def status_badge(demarche):
     )
 
 
+class StatusBadges:
+    """`status_badge` for the rows of one list: each status's badge built
+    once (its label translated once), not on every row."""
+
+    def __init__(self):
+        self.badges: dict[str, str] = {}
+
+    def __call__(self, demarche) -> str:
+        badge = self.badges.get(demarche.status)
+        if badge is None:
+            badge = self.badges[demarche.status] = status_badge(demarche)
+        return badge
+
+
 class ActionsCell:
     """Seed 003's "Actions" column: choose in the drop-down, then "Ok".
     Native select + button: keyboard-usable. One per list: the labels are
@@ -30,9 +44,8 @@ class ActionsCell:
         self.label = _("Action sur la démarche n° %(n)s")
         self.ok = esc(_("Ok"))
 
-    def __call__(self, demarche) -> str:
+    def __call__(self, demarche, display: str) -> str:
         number = esc(demarche.number)
-        display = demarche.display_number
         options = "".join(
             f'<option value="{code}">{self.labels[code]}</option>'
             for code in action_codes(demarche)
@@ -54,6 +67,7 @@ def demarche_rows(demarches):
     why): number, procedure, status, dates, actions."""
     detail_url = number_url("procedures:detail")
     actions = ActionsCell()
+    badges = StatusBadges()
     titles = {}
     rows = []
     for demarche in demarches:
@@ -61,10 +75,11 @@ def demarche_rows(demarches):
         if code not in titles:
             definition = find_procedure(code)
             titles[code] = esc(definition.title if definition else code)
+        display = demarche.display_number
         rows.append(
             f'<tr><td><a class="fr-link" href="{esc(detail_url(demarche.number))}">'
-            f"{esc(demarche.display_number)}</a></td><td>{titles[code]}</td>"
-            f"<td>{status_badge(demarche)}</td><td>{day(demarche.created_at)}</td>"
-            f"<td>{day_time(demarche.updated_at)}</td><td>{actions(demarche)}</td></tr>\n"
+            f"{esc(display)}</a></td><td>{titles[code]}</td>"
+            f"<td>{badges(demarche)}</td><td>{day(demarche.created_at)}</td>"
+            f"<td>{day_time(demarche.updated_at)}</td><td>{actions(demarche, display)}</td></tr>\n"
         )
     return mark_safe("".join(rows))
