@@ -520,3 +520,24 @@ def test_anonymous_is_sent_to_login(client):
     response = client.get(reverse("vehicules:pro_stock"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_the_professionals_purchases_are_in_its_data_export(client):
+    """Right of access: "Télécharger mes données" lists the stock."""
+    from titres.accounts.services.account import export_personal_data
+    from titres.core.json_values import iso
+
+    habilitation = pro(client)
+    entry = bought(habilitation, VehicleFactory(plate="GH456JK"))
+    entry.refresh_from_db()  # the date as the export reads it (UTC from the database)
+    exported = export_personal_data(user=habilitation.user)["vehicules"]["declarations_d_achat"]
+    assert exported == [
+        {
+            "immatriculation": "GH456JK",
+            "numero_enregistrement": entry.registration_number,
+            "achete_le": iso(entry.purchased_at),
+            "vendeur": entry.seller_name,
+            "kilometrage": 61000,
+            "revendu": False,
+        }
+    ]

@@ -4,10 +4,12 @@ and the transfers it declared as seller (right of access)."""
 from titres.core.json_values import iso
 
 from .models import CessionDeclaration, RegistryEntry
+from .professionnels.models import StockVehicle
 
 COVERS = {
     "vehicules.RegistryEntry": "export: opérations du registre faites par le compte",
     "vehicules.CessionDeclaration": "export: déclarations de cession faites par le compte",
+    "vehicules.StockVehicle": "export: déclarations d’achat du professionnel (son stock)",
 }
 EXEMPT = {
     "vehicules.BatchSubmission": "dépôt groupé d’un professionnel (fichier de travail, journalisé)",
@@ -42,5 +44,18 @@ def export(user) -> dict:
             for cession in CessionDeclaration.objects.filter(seller=user)
             .select_related("vehicle")
             .order_by("created_at")
+        ],
+        "declarations_d_achat": [
+            {
+                "immatriculation": entry.vehicle.plate,
+                "numero_enregistrement": entry.registration_number,
+                "achete_le": iso(entry.purchased_at),
+                "vendeur": entry.seller_name,
+                "kilometrage": entry.mileage,
+                "revendu": entry.resale_id is not None,
+            }
+            for entry in StockVehicle.objects.filter(owner=user)
+            .select_related("vehicle")
+            .order_by("purchased_at", "pk")
         ],
     }
