@@ -14,7 +14,8 @@ from titres.permis.communes import validate_postal_code_commune
 from .changement.forms import CI_DATE_HELP, FORMULE_HELP, PLATE_HELP, _date_field
 from .enums import PersonKind
 from .identifiers import clean_siret
-from .selectors import RegistryRefusal, check_typed_card, count_lookup, find_vehicle
+from .selectors import RegistryRefusal, count_lookup, vehicle_of_typed_card
+from .services.cession import Buyer
 
 
 class CessionForm(DsfrBaseForm):
@@ -124,14 +125,27 @@ class CessionForm(DsfrBaseForm):
             return data
         try:
             count_lookup(self.user)
-            vehicle = find_vehicle(data["immatriculation"])
-            check_typed_card(
-                vehicle,
-                formule_number=data.get("numero_formule") or "",
-                ci_date=data.get("date_ci"),
-            )
+            vehicle = vehicle_of_typed_card(data)
         except RegistryRefusal as refusal:
             self.add_error(refusal.field if refusal.field in self.fields else None, refusal)
             return data
         data["vehicle"] = vehicle
         return data
+
+    def buyer(self) -> Buyer:
+        """The buyer as the cession service takes it, from a valid form (a
+        company's fields or a person's, never a mix of both)."""
+        data = self.cleaned_data
+        company = data["acquereur"] == PersonKind.MORALE
+        return Buyer(
+            kind=data["acquereur"],
+            last_name="" if company else data["nom"],
+            first_names="" if company else data["prenoms"],
+            birth_date=None if company else data.get("date_naissance"),
+            company_name=data["raison_sociale"] if company else "",
+            siret=data["siret"] if company else "",
+            address=data["adresse"],
+            postal_code=data["code_postal"],
+            commune=data["commune"],
+            email=data.get("email_acquereur") or "",
+        )

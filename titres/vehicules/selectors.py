@@ -138,6 +138,16 @@ def check_typed_card(vehicle: Vehicle, *, formule_number: str = "", ci_date: dat
     check_card(vehicle, formule_number=formule_number, ci_date=ci_date)
 
 
+def vehicle_of_typed_card(data: dict) -> Vehicle:
+    """The vehicle of the plate a form was given (`immatriculation`), once
+    the card typed with it (`numero_formule` or `date_ci`) matches."""
+    vehicle = find_vehicle(data["immatriculation"])
+    check_typed_card(
+        vehicle, formule_number=data.get("numero_formule") or "", ci_date=data.get("date_ci")
+    )
+    return vehicle
+
+
 # Lazy: translated when a refusal is raised, in that request's language.
 SITUATION_REFUSALS = {
     SituationKind.GAGE: gettext_lazy(

@@ -10,7 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from . import situation
 from .changement.forms import CI_DATE_HELP, DATE_INPUTS, DATE_WIDGET, FORMULE_HELP, PLATE_HELP
-from .selectors import RegistryRefusal, check_typed_card, find_vehicle
+from .selectors import RegistryRefusal, vehicle_of_typed_card
 
 
 class SituationForm(DsfrBaseForm):
@@ -41,12 +41,7 @@ class SituationForm(DsfrBaseForm):
             return data
         try:
             situation.count_lookup(self.request)
-            vehicle = find_vehicle(data["immatriculation"])
-            check_typed_card(
-                vehicle,
-                formule_number=data.get("numero_formule") or "",
-                ci_date=data.get("date_ci"),
-            )
+            vehicle = vehicle_of_typed_card(data)
         except RegistryRefusal as refusal:
             self.add_error(refusal.field if refusal.field in self.fields else None, refusal)
             return data

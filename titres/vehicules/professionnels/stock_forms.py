@@ -16,7 +16,7 @@ from titres.permis.communes import validate_postal_code_commune
 
 from ..cession_forms import CessionForm
 from ..changement.forms import CI_DATE_HELP, FORMULE_HELP, PLATE_HELP, _date_field
-from ..selectors import RegistryRefusal, check_typed_card, count_lookup, find_vehicle
+from ..selectors import RegistryRefusal, count_lookup, vehicle_of_typed_card
 from .listing import _date
 from .models import PurchaseProof
 
@@ -97,12 +97,7 @@ class PurchaseForm(DsfrBaseForm):
             return data
         try:
             count_lookup(self.user)
-            vehicle = find_vehicle(data["immatriculation"])
-            check_typed_card(
-                vehicle,
-                formule_number=data.get("numero_formule") or "",
-                ci_date=data.get("date_ci"),
-            )
+            vehicle = vehicle_of_typed_card(data)
         except RegistryRefusal as refusal:
             self.add_error(refusal.field if refusal.field in self.fields else None, refusal)
             return data

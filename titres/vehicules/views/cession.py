@@ -9,10 +9,9 @@ from django.views.decorators.http import require_POST
 
 from ..cession_forms import CessionForm
 from ..documents.cession_pdf import cession_certificate_pdf
-from ..enums import PersonKind
 from ..models import CessionDeclaration
 from ..selectors import RegistryRefusal
-from ..services.cession import Buyer, cancel_cession, declare_cession
+from ..services.cession import cancel_cession, declare_cession
 
 SESSION_KEY = "vehicules_code_cession"
 
@@ -27,19 +26,7 @@ def declarer(request):
     form = CessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        company = data["acquereur"] == PersonKind.MORALE
-        buyer = Buyer(
-            kind=data["acquereur"],
-            last_name="" if company else data["nom"],
-            first_names="" if company else data["prenoms"],
-            birth_date=None if company else data.get("date_naissance"),
-            company_name=data["raison_sociale"] if company else "",
-            siret=data["siret"] if company else "",
-            address=data["adresse"],
-            postal_code=data["code_postal"],
-            commune=data["commune"],
-            email=data.get("email_acquereur") or "",
-        )
+        buyer = form.buyer()
         try:
             result = declare_cession(
                 vehicle=data["vehicle"],

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ..enums import PersonKind
 from ..professionnels.access import pro_required
 from ..professionnels.stock import (
     Establishment,
@@ -18,7 +17,6 @@ from ..professionnels.stock import (
 )
 from ..professionnels.stock_forms import PurchaseForm, ResaleForm, StockFilterForm
 from ..selectors import RegistryRefusal
-from ..services.cession import Buyer
 from .cession import SESSION_KEY
 
 PAGE_SIZE = 25
@@ -97,19 +95,7 @@ def revente(request, pk):
     form = ResaleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        company = data["acquereur"] == PersonKind.MORALE
-        buyer = Buyer(
-            kind=data["acquereur"],
-            last_name="" if company else data["nom"],
-            first_names="" if company else data["prenoms"],
-            birth_date=None if company else data.get("date_naissance"),
-            company_name=data["raison_sociale"] if company else "",
-            siret=data["siret"] if company else "",
-            address=data["adresse"],
-            postal_code=data["code_postal"],
-            commune=data["commune"],
-            email=data.get("email_acquereur") or "",
-        )
+        buyer = form.buyer()
         try:
             result = declare_resale(
                 entry=entry,
