@@ -32,3 +32,5 @@ class VehiculesEvent(AuditCode):
     ADDRESS_CHANGE_REVERTED = "vehicules.address_change_reverted"
     DUPLICATE_REVERTED = "vehicules.duplicate_reverted"
     OPERATION_REVERTED = "vehicules.operation_reverted"
+    IMMATRICULATION_CANCELLED = "vehicules.immatriculation_cancelled"
+    NEW_REGISTRATION_WITHDRAWN = "vehicules.new_registration_withdrawn"

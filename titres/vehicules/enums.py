@@ -69,6 +69,9 @@ class SituationKind(models.TextChoices):
     VGE = "vge", _("Véhicule gravement endommagé (VGE)")
     SUSPENSION = "suspension", _("Certificat suspendu")
     CEDE = "cede", _("Cédé (déclaration de cession enregistrée)")
+    # A first registration annulled (the dealer's file rejected): the
+    # vehicle stays in the registry as history, its number never reused.
+    ANNULEE = "annulee", _("Immatriculation annulée")
 
 
 # Situations that stop a change of holder (the buyer's procedure cannot go on).
@@ -79,11 +82,18 @@ BLOCKING_SITUATIONS = frozenset(
         SituationKind.VOL,
         SituationKind.VGE,
         SituationKind.SUSPENSION,
+        SituationKind.ANNULEE,
     }
 )
 # Situations that stop the seller's declaration of sale.
 CESSION_BLOCKING_SITUATIONS = frozenset(
-    {SituationKind.OPPOSITION, SituationKind.VOL, SituationKind.VGE, SituationKind.SUSPENSION}
+    {
+        SituationKind.OPPOSITION,
+        SituationKind.VOL,
+        SituationKind.VGE,
+        SituationKind.SUSPENSION,
+        SituationKind.ANNULEE,
+    }
 )
 
 
@@ -99,6 +109,7 @@ class RegistryEventKind(models.TextChoices):
     DUPLICATA = "duplicata", _("Duplicata du certificat")
     CHANGEMENT_ADRESSE_ANNULE = "adresse_annulee", _("Changement d’adresse annulé")
     DUPLICATA_ANNULE = "duplicata_annule", _("Duplicata annulé, certificat rétabli")
+    IMMATRICULATION_ANNULEE = "immatriculation_annulee", _("Immatriculation annulée")
     CORRECTION = "correction", _("Correction")
 
 
@@ -124,7 +135,9 @@ class CertificateOperationKind(models.TextChoices):
 ADDRESS_LABELS_PER_CERTIFICATE = 3
 # Situations that stop a duplicate: a stolen vehicle or a suspended
 # certificate gets no new card.
-DUPLICATE_BLOCKING_SITUATIONS = frozenset({SituationKind.VOL, SituationKind.SUSPENSION})
+DUPLICATE_BLOCKING_SITUATIONS = frozenset(
+    {SituationKind.VOL, SituationKind.SUSPENSION, SituationKind.ANNULEE}
+)
 
 
 class VehicleRejectReason(models.TextChoices):

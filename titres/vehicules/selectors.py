@@ -173,6 +173,9 @@ SITUATION_REFUSALS = {
         "Le certificat d’immatriculation de ce véhicule est suspendu : le changement de "
         "titulaire est impossible. Le titulaire doit s’adresser à la préfecture."
     ),
+    SituationKind.ANNULEE: gettext_lazy(
+        "L’immatriculation de ce véhicule a été annulée : la démarche ne peut pas continuer."
+    ),
 }
 
 

@@ -62,6 +62,9 @@ DUPLICATE_REFUSALS = {
         "Le certificat d’immatriculation de ce véhicule est suspendu : aucun duplicata ne peut "
         "être délivré. Le titulaire doit s’adresser à la préfecture."
     ),
+    SituationKind.ANNULEE: _(
+        "L’immatriculation de ce véhicule a été annulée : aucun duplicata ne peut être délivré."
+    ),
 }
 
 

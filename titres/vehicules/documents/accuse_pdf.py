@@ -86,6 +86,18 @@ def new_vehicle_accuse_pdf(record) -> bytes:
     w.row("Référence du paiement", record.payment_reference)
     w.row("Montant payé", amount(record.amount_cents))
     w.section("Suite de la démarche")
+    if record.withdrawn_at is not None:
+        # The accusé stays the record of what was filed and paid; it says
+        # the registration was withdrawn instead of promising the card.
+        w.text(
+            "La demande a été rejetée le "
+            f"{timezone.localtime(record.withdrawn_at):%d/%m/%Y} : l’immatriculation "
+            f"{vehicle.plate_display} est annulée, le certificat provisoire (CPI) "
+            f"n° {record.cpi_number} est retiré et ne vaut plus titre de circulation. Les taxes "
+            "payées sont remboursées sur la carte bancaire qui a servi au paiement.",
+            size=9,
+        )
+        return doc.bytes()
     w.text(
         "La demande est transmise au Centre d’Expertise et de Ressources Titres (CERT). La carte "
         "grise sera envoyée par courrier à l’adresse du titulaire. Le certificat provisoire (CPI) "

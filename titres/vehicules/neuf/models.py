@@ -30,6 +30,10 @@ class NewRegistration(models.Model):
     cpi_number = models.CharField(_("numéro du CPI"), max_length=20, blank=True)
     cpi_valid_until = models.DateField(_("CPI valable jusqu’au"), null=True, blank=True)
     registered_at = models.DateTimeField(_("inscrit au SIV le"), null=True, blank=True)
+    # A rejected file (neuf/decisions.py): the CPI withdrawn, and the
+    # registration annulled unless the registry changed since.
+    withdrawn_at = models.DateTimeField(_("demande retirée le"), null=True, blank=True)
+    registration_cancelled = models.BooleanField(_("immatriculation annulée"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -33,7 +33,7 @@ from ..enums import HolderRole, PersonKind
 from ..models import Vehicle
 from ..professionnels.access import habilitation_of, is_habilitated
 from ..services.registry import HolderData, VehicleData, new_formule_number, register_vehicle
-from . import backoffice, forms, state
+from . import backoffice, decisions, forms, state
 from .models import NewRegistration
 
 CODE = state.CODE
@@ -196,13 +196,19 @@ def links(demarche):
     record = state.record_of(demarche)
     if demarche.is_draft or record is None or not record.cpi_number:
         return []
+    found = []
+    # A rejected file's CPI is withdrawn (neuf/decisions.py).
+    if record.withdrawn_at is None:
+        found.append(
+            Link(
+                label=_("Certificat provisoire d’immatriculation (CPI)"),
+                url=reverse("vehicules:neuf_cpi", args=[demarche.number]),
+                detail="PDF",
+                download=True,
+            )
+        )
     return [
-        Link(
-            label=_("Certificat provisoire d’immatriculation (CPI)"),
-            url=reverse("vehicules:neuf_cpi", args=[demarche.number]),
-            detail="PDF",
-            download=True,
-        ),
+        *found,
         Link(
             label=_("Récapitulatif de la demande — accusé d’enregistrement"),
             url=reverse("vehicules:neuf_accuse", args=[demarche.number]),
@@ -276,6 +282,7 @@ def definition() -> ProcedureDefinition:
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=confirmation_url,
         links=links,
+        notices=decisions.notices,
         **backoffice.hooks(),
     )
 

@@ -3,8 +3,8 @@ by a background task that counts its progress (shown as a progress bar).
 
 Every procedure a professional files for a client has its documents in
 the archive, each with the PDFs its own pages give (`documents_of`): a
-change of holder (CPI and accusé), a new vehicle (CPI and accusé, in the
-registered client's name), an address change or a duplicate (the accusé,
+change of holder (CPI and accusé), a new vehicle (the accusé, and the CPI
+unless the file was rejected, in the registered client's name), an address change or a duplicate (the accusé,
 and the CPI when a new certificate is coming and the file was not
 rejected: a withdrawn CPI is never handed out again)."""
 
@@ -69,13 +69,15 @@ def documents_of(record) -> list[tuple[str, Callable[[], bytes]]]:
     if isinstance(record, NewRegistration):
         if record.vehicle is None:
             return []
-        return [
-            (
-                f"cpi-{record.cpi_number}.pdf",
-                lambda: cpi_pdf(record, holder=registry_holder(record.vehicle)),
-            ),
-            (accuse, lambda: new_vehicle_accuse_pdf(record)),
-        ]
+        found = []
+        if record.withdrawn_at is None:
+            found.append(
+                (
+                    f"cpi-{record.cpi_number}.pdf",
+                    lambda: cpi_pdf(record, holder=registry_holder(record.vehicle)),
+                )
+            )
+        return [*found, (accuse, lambda: new_vehicle_accuse_pdf(record))]
     found = []
     if record.cpi_number and record.reverted_at is None:
         found.append(

@@ -1,5 +1,6 @@
-"""Undoing in the registry what an address change or a duplicate wrote at
-submission, when the CERT rejects the file (certificat/decisions.py).
+"""Undoing in the registry what an address change, a duplicate or a new
+vehicle's registration wrote at submission, when the CERT rejects the file
+or the filer abandons it (certificat/decisions.py, neuf/decisions.py).
 
 Submission changed, for a duplicate (registry.issue_duplicate): a
 `CancelledCertificate` row (the old card), the vehicle's formule number
@@ -24,8 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import plates
-from ..enums import HolderRole, RegistryEventKind
-from ..models import AddressChange, CancelledCertificate, Holder, RegistryEntry, Vehicle
+from ..enums import HolderRole, RegistryEventKind, SituationKind
+from ..models import (
+    AddressChange,
+    CancelledCertificate,
+    Holder,
+    RegistryEntry,
+    Situation,
+    Vehicle,
+)
 from .registry import add_entry
 
 
@@ -169,3 +177,41 @@ def revert_address_change(
         },
     )
     return change
+
+
+@transaction.atomic
+def cancel_first_registration(
+    *, vehicle: Vehicle, demarche_number: str, actor, request=None
+) -> Situation | None:
+    """A dealer's rejected new vehicle: the registration annulled the way
+    the registry does it, not by deleting the record (its VIN, number and
+    history stay, the number never given again): an active « immatriculation
+    annulée » inscription that stops every later operation, and its entry.
+    None when the registry changed since the registration (nothing
+    written)."""
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
+    if not untouched_since(
+        vehicle,
+        kind=RegistryEventKind.IMMATRICULATION,
+        demarche_number=demarche_number,
+        plate=vehicle.plate,
+        formule=vehicle.formule_number,
+    ):
+        return None
+    situation = Situation.objects.create(
+        vehicle=vehicle,
+        kind=SituationKind.ANNULEE,
+        registered_on=timezone.localdate(),
+        detail=_("Demande %(number)s rejetée") % {"number": demarche_number},
+    )
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.IMMATRICULATION_ANNULEE,
+        label=_("Immatriculation %(plate)s annulée (demande rejetée)")
+        % {"plate": vehicle.plate_display},
+        actor=actor,
+        demarche_number=demarche_number,
+        request=request,
+        data={"immatriculation_annulee": vehicle.plate, "numero_formule": vehicle.formule_number},
+    )
+    return situation

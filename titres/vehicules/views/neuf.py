@@ -49,6 +49,7 @@ def finalisation(request, number):
             "total": definition.stepper_total(demarche),
             "filer": filer_label(demarche),
             "holder": record.vehicle.titulaire if record.vehicle else None,
+            "notices": definition.notices(demarche),
         },
     )
 
@@ -56,7 +57,10 @@ def finalisation(request, number):
 @pro_required
 def cpi(request, number):
     record = _record(request, number)
-    if record.demarche.is_draft or not record.cpi_number or record.vehicle is None:
+    # A rejected file's CPI is withdrawn (neuf/decisions.py).
+    if record.demarche.is_draft or not record.cpi_number or record.withdrawn_at:
+        raise Http404
+    if record.vehicle is None:
         raise Http404
     return _pdf(
         cpi_pdf(record, holder=registry_holder(record.vehicle)), f"cpi-{record.cpi_number}.pdf"
