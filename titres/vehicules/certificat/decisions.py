@@ -7,7 +7,10 @@ puts the registry back as it was (services/reverts.py: the cancelled
 certificate restored, the old address and certificate back), withdraws
 the CPI, journals it, and after commit refunds the duplicate's taxes
 through the payment provider and e-mails the filer. The file page and the
-finalisation page say what happened (`notices`)."""
+finalisation page say what happened (`notices`). A file the filer
+abandons after submission, before an agent takes it (`on_abandoned`, the
+engine's abandon hook, in the same transaction), is undone and refunded
+the same way."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from django.utils.translation import gettext as _
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 from titres.core.pdf import amount
+from titres.procedures.enums import Status
 from titres.procedures.notifications import demarche_url
 from titres.procedures.workflow import status_changed
 
@@ -39,6 +43,11 @@ def _on_status_changed(sender, demarche, change, event, **kwargs):
         revert_operation(demarche, actor=change.actor)
 
 
+def on_abandoned(demarche, *, actor) -> None:
+    """A draft holds nothing; a submitted file abandoned is undone."""
+    revert_operation(demarche, actor=actor)
+
+
 def revert_operation(demarche, *, actor, request=None) -> CertificateOperation | None:
     """Undo what the submission wrote (once: a second call does nothing)."""
     if not CertificateOperation.objects.filter(demarche=demarche).exists():
@@ -52,6 +61,7 @@ def revert_operation(demarche, *, actor, request=None) -> CertificateOperation |
         "actor": actor,
         "expected_plate": operation.new_plate,
         "expected_formule": operation.new_formule,
+        "abandoned": demarche.status == Status.ABANDONNEE,
         "request": request,
     }
     if operation.kind == CertificateOperationKind.DUPLICATA:
@@ -99,7 +109,11 @@ def notices(demarche) -> list[str]:
     operation = state.operation_of(demarche)
     if operation is None or operation.reverted_at is None:
         return []
-    lines = [_("Votre demande a été rejetée : elle est annulée dans le système d’immatriculation.")]
+    lines = [
+        _("Vous avez abandonné la demande : elle est annulée dans le système d’immatriculation.")
+        if demarche.status == Status.ABANDONNEE
+        else _("Votre demande a été rejetée : elle est annulée dans le système d’immatriculation.")
+    ]
     if not operation.registry_restored:
         lines.append(
             _(
@@ -151,6 +165,7 @@ def _notify(demarche, operation) -> None:
             "title": str(demarche.title),
             "plate": operation.vehicle.plate_display,
             "lines": [str(line) for line in notices(demarche)],
+            "abandoned": demarche.status == Status.ABANDONNEE,
             "url": demarche_url(demarche),
         },
     )

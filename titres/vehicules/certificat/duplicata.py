@@ -133,6 +133,7 @@ def definition() -> ProcedureDefinition:
         confirmation_url=common.confirmation_url,
         links=common.links,
         notices=decisions.notices,
+        on_abandoned=decisions.on_abandoned,
         **backoffice.hooks(),
     )
 

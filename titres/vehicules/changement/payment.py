@@ -182,8 +182,14 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
 
 
 @transaction.atomic
+def _refund_cause(demarche) -> str:
+    from titres.procedures.enums import Status
+
+    return "abandonnée" if demarche.status == Status.ABANDONNEE else "rejetée"
+
+
 def refund_taxes(*, model: type, record_id: int, actor=None):
-    """The taxes of a rejected file go back to the card (idempotent): the
+    """The taxes of a rejected (or abandoned) file go back to the card (idempotent): the
     record (`model`: a PAYABLE's, ChangeOfHolder or CertificateOperation)
     gets its `refunded_at`, the provider refunds, the ledger records it."""
     from titres.paiements.services import refund_card_payment
@@ -194,7 +200,7 @@ def refund_taxes(*, model: type, record_id: int, actor=None):
     refund_card_payment(
         reference=record.payment_reference,
         actor=actor,
-        reason=f"Demande {record.demarche.number} rejetée",
+        reason=f"Demande {record.demarche.number} {_refund_cause(record.demarche)}",
     )
     record.refunded_at = timezone.now()
     record.save(update_fields=["refunded_at"])

@@ -90,8 +90,8 @@ def new_vehicle_accuse_pdf(record) -> bytes:
         # The accusé stays the record of what was filed and paid; it says
         # the registration was withdrawn instead of promising the card.
         w.text(
-            "La demande a été rejetée le "
-            f"{timezone.localtime(record.withdrawn_at):%d/%m/%Y} : l’immatriculation "
+            f"La demande a été {'abandonnée' if demarche.status == 'ABANDONNEE' else 'rejetée'} "
+            f"le {timezone.localtime(record.withdrawn_at):%d/%m/%Y} : l’immatriculation "
             f"{vehicle.plate_display} est annulée, le certificat provisoire (CPI) "
             f"n° {record.cpi_number} est retiré et ne vaut plus titre de circulation. Les taxes "
             "payées sont remboursées sur la carte bancaire qui a servi au paiement.",

@@ -6,7 +6,10 @@ annuls the registration (services/reverts.cancel_first_registration: an
 « immatriculation annulée » inscription, the number never reallotted),
 withdraws the CPI, journals it, and after commit refunds the taxes through
 the payment provider and e-mails the dealer. The file page and the
-finalisation page say what happened (`notices`)."""
+finalisation page say what happened (`notices`). A file the dealer
+abandons after submission, before an agent takes it (`on_abandoned`, the
+engine's abandon hook, in the same transaction), is withdrawn and refunded
+the same way."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from django.utils.translation import gettext as _
 from titres.core.journal import record_event
 from titres.core.notifications import notify_email
 from titres.core.pdf import amount
+from titres.procedures.enums import Status
 from titres.procedures.notifications import demarche_url
 from titres.procedures.workflow import status_changed
 
@@ -34,13 +38,23 @@ def _on_status_changed(sender, demarche, change, event, **kwargs):
         withdraw_registration(demarche, actor=change.actor)
 
 
+def on_abandoned(demarche, *, actor) -> None:
+    """A draft holds nothing (no vehicle yet); a submitted file abandoned
+    is withdrawn."""
+    withdraw_registration(demarche, actor=actor)
+
+
 def withdraw_registration(demarche, *, actor, request=None) -> NewRegistration | None:
     """Undo what the submission wrote (once: a second call does nothing)."""
     record = NewRegistration.objects.select_for_update().filter(demarche=demarche).first()
     if record is None or record.withdrawn_at is not None or record.vehicle_id is None:
         return record
     cancelled = cancel_first_registration(
-        vehicle=record.vehicle, demarche_number=demarche.number, actor=actor, request=request
+        vehicle=record.vehicle,
+        demarche_number=demarche.number,
+        actor=actor,
+        abandoned=demarche.status == Status.ABANDONNEE,
+        request=request,
     )
     record.withdrawn_at = timezone.now()
     record.registration_cancelled = cancelled is not None
@@ -72,7 +86,11 @@ def notices(demarche) -> list[str]:
     record = state.record_of(demarche)
     if record is None or record.withdrawn_at is None:
         return []
-    lines = [_("La demande a été rejetée : elle est annulée dans le système d’immatriculation.")]
+    lines = [
+        _("Vous avez abandonné la demande : elle est annulée dans le système d’immatriculation.")
+        if demarche.status == Status.ABANDONNEE
+        else _("La demande a été rejetée : elle est annulée dans le système d’immatriculation.")
+    ]
     if record.registration_cancelled:
         lines.append(
             _(
@@ -120,6 +138,7 @@ def _notify(demarche, record) -> None:
             "title": str(demarche.title),
             "plate": record.vehicle.plate_display,
             "lines": [str(line) for line in notices(demarche)],
+            "abandoned": demarche.status == Status.ABANDONNEE,
             "url": demarche_url(demarche),
         },
     )

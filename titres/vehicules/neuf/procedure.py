@@ -283,6 +283,7 @@ def definition() -> ProcedureDefinition:
         confirmation_url=confirmation_url,
         links=links,
         notices=decisions.notices,
+        on_abandoned=decisions.on_abandoned,
         **backoffice.hooks(),
     )
 

@@ -65,6 +65,7 @@ def restore_cancelled_certificate(
     actor,
     expected_plate: str,
     expected_formule: str,
+    abandoned: bool = False,
     request=None,
 ) -> CancelledCertificate | None:
     """A rejected duplicate: the certificate it cancelled stands for the
@@ -95,7 +96,12 @@ def restore_cancelled_certificate(
     add_entry(
         vehicle,
         kind=RegistryEventKind.DUPLICATA_ANNULE,
-        label=_("Duplicata annulé (demande rejetée) : certificat %(old)s rétabli") % {"old": old},
+        label=(
+            _("Duplicata annulé (demande abandonnée) : certificat %(old)s rétabli")
+            if abandoned
+            else _("Duplicata annulé (demande rejetée) : certificat %(old)s rétabli")
+        )
+        % {"old": old},
         actor=actor,
         demarche_number=demarche_number,
         request=request,
@@ -120,6 +126,7 @@ def revert_address_change(
     old_plate: str,
     old_formule: str,
     old_ci_date: date | None,
+    abandoned: bool = False,
     request=None,
 ) -> AddressChange | None:
     """A rejected address change: every holder's address as it was, and
@@ -161,7 +168,11 @@ def revert_address_change(
     add_entry(
         vehicle,
         kind=RegistryEventKind.CHANGEMENT_ADRESSE_ANNULE,
-        label=_("Changement d’adresse annulé (demande rejetée) : %(commune)s")
+        label=(
+            _("Changement d’adresse annulé (demande abandonnée) : %(commune)s")
+            if abandoned
+            else _("Changement d’adresse annulé (demande rejetée) : %(commune)s")
+        )
         % {"commune": change.old_commune},
         actor=actor,
         demarche_number=demarche_number,
@@ -181,9 +192,9 @@ def revert_address_change(
 
 @transaction.atomic
 def cancel_first_registration(
-    *, vehicle: Vehicle, demarche_number: str, actor, request=None
+    *, vehicle: Vehicle, demarche_number: str, actor, abandoned: bool = False, request=None
 ) -> Situation | None:
-    """A dealer's rejected new vehicle: the registration annulled the way
+    """A dealer's rejected (or abandoned) new vehicle: the registration annulled the way
     the registry does it, not by deleting the record (its VIN, number and
     history stay, the number never given again): an active « immatriculation
     annulée » inscription that stops every later operation, and its entry.
@@ -202,12 +213,19 @@ def cancel_first_registration(
         vehicle=vehicle,
         kind=SituationKind.ANNULEE,
         registered_on=timezone.localdate(),
-        detail=_("Demande %(number)s rejetée") % {"number": demarche_number},
+        detail=(
+            _("Demande %(number)s abandonnée") if abandoned else _("Demande %(number)s rejetée")
+        )
+        % {"number": demarche_number},
     )
     add_entry(
         vehicle,
         kind=RegistryEventKind.IMMATRICULATION_ANNULEE,
-        label=_("Immatriculation %(plate)s annulée (demande rejetée)")
+        label=(
+            _("Immatriculation %(plate)s annulée (demande abandonnée)")
+            if abandoned
+            else _("Immatriculation %(plate)s annulée (demande rejetée)")
+        )
         % {"plate": vehicle.plate_display},
         actor=actor,
         demarche_number=demarche_number,
