@@ -169,3 +169,31 @@ def test_drafts_and_another_professionals_files_are_left_out(
         f"{mine.demarche.display_number}-{mine.vehicle.plate_display}/"
         f"accuse-{mine.demarche.display_number}.pdf"
     ]
+
+
+def test_a_withdrawn_cpi_is_left_out_of_the_list_the_csv_and_the_zip(
+    client, django_capture_on_commit_callbacks
+):
+    """A rejected change of holder's CPI, like a rejected new vehicle's or
+    address change's (downloads.cpi_handed_out): the accusé only."""
+    owner = garage(client).user
+    kept = client_file(owner).changement_titulaire
+    rejected = client_file(owner, status=Status.REJETEE).changement_titulaire
+    withdrawn = new_vehicle_file(owner)
+    withdrawn.withdrawn_at = timezone.now()
+    withdrawn.save(update_fields=["withdrawn_at"])
+    assert (rejected.cpi_number, withdrawn.cpi_number) != ("", "")
+
+    page = client.get(reverse("vehicules:pro_demarches")).content.decode()
+    assert reverse("vehicules:cpi", args=[kept.demarche.number]) in page
+    assert reverse("vehicules:cpi", args=[rejected.demarche.number]) not in page
+    assert reverse("vehicules:neuf_cpi", args=[withdrawn.demarche.number]) not in page
+    csv = client.get(reverse("vehicules:pro_export_csv")).content.decode()
+    assert kept.cpi_number in csv
+    assert rejected.cpi_number not in csv and withdrawn.cpi_number not in csv
+
+    names = set(_archive(client, django_capture_on_commit_callbacks))
+    assert any(name.endswith(f"cpi-{kept.cpi_number}.pdf") for name in names)
+    for record in (rejected, withdrawn):
+        assert not any(record.cpi_number in name for name in names)
+        assert any(name.endswith(f"accuse-{record.demarche.display_number}.pdf") for name in names)

@@ -3,7 +3,8 @@ by a background task that counts its progress (shown as a progress bar).
 
 Every procedure a professional files for a client has its documents in
 the archive, each with the PDFs its own pages give (`documents_of`): a
-change of holder (CPI and accusé), a new vehicle (the accusé, and the CPI
+change of holder (CPI and accusé; the
+accusé only once rejected: its CPI no longer stands), a new vehicle (the accusé, and the CPI
 unless the file was rejected, in the registered client's name), an address change or a duplicate (the accusé,
 and the CPI when a new certificate is coming and the file was not
 rejected: a withdrawn CPI is never handed out again)."""
@@ -22,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
+from titres.procedures.enums import Status
 
 from ..audit import VehiculesEvent
 from ..documents.accuse_pdf import accuse_pdf, new_vehicle_accuse_pdf
@@ -54,6 +56,20 @@ def downloadable(files):
     )
 
 
+def cpi_handed_out(record) -> bool:
+    """The file's CPI may still be given: issued, and not withdrawn — a
+    rejected change of holder's (the CERT refused the new holder), a
+    rejected or abandoned address change's or duplicate's (`reverted_at`),
+    a rejected or abandoned new vehicle's (`withdrawn_at`)."""
+    if not record.cpi_number:
+        return False
+    if isinstance(record, ChangeOfHolder):
+        return record.demarche.status != Status.REJETEE
+    if isinstance(record, NewRegistration):
+        return record.withdrawn_at is None
+    return record.reverted_at is None
+
+
 def documents_of(record) -> list[tuple[str, Callable[[], bytes]]]:
     """(file name, PDF builder) of one file's documents, as its pages give
     them (views/changement.py, views/operation.py, views/neuf.py)."""
@@ -62,15 +78,13 @@ def documents_of(record) -> list[tuple[str, Callable[[], bytes]]]:
     if isinstance(record, ChangeOfHolder):
         if not record.cpi_number:
             return []
-        return [
-            (f"cpi-{record.cpi_number}.pdf", lambda: cpi_pdf(record)),
-            (accuse, lambda: accuse_pdf(record)),
-        ]
+        found = [(f"cpi-{record.cpi_number}.pdf", lambda: cpi_pdf(record))]
+        return [*(found if cpi_handed_out(record) else []), (accuse, lambda: accuse_pdf(record))]
     if isinstance(record, NewRegistration):
         if record.vehicle is None:
             return []
         found = []
-        if record.withdrawn_at is None:
+        if cpi_handed_out(record):
             found.append(
                 (
                     f"cpi-{record.cpi_number}.pdf",
@@ -79,7 +93,7 @@ def documents_of(record) -> list[tuple[str, Callable[[], bytes]]]:
             )
         return [*found, (accuse, lambda: new_vehicle_accuse_pdf(record))]
     found = []
-    if record.cpi_number and record.reverted_at is None:
+    if cpi_handed_out(record):
         found.append(
             (
                 f"cpi-{record.cpi_number}.pdf",

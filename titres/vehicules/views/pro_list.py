@@ -13,7 +13,7 @@ from titres.instruction.views.csv_export import SafeCsvWriter
 
 from ..audit import VehiculesEvent
 from ..professionnels.access import pro_required
-from ..professionnels.downloads import DownloadRefused, start_bulk_download
+from ..professionnels.downloads import DownloadRefused, cpi_handed_out, start_bulk_download
 from ..professionnels.listing import (
     MAX_EXPORT_ROWS,
     SORTABLE_COLUMNS,
@@ -128,7 +128,7 @@ def export_csv(request):
                 if demarche.submitted_at
                 else "",
                 f"{timezone.localtime(demarche.updated_at):%d/%m/%Y %H:%M}",
-                record.cpi_number if record else "",
+                record.cpi_number if record and cpi_handed_out(record) else "",
             ]
         )
     return response
