@@ -5,6 +5,7 @@ produces, the file reads « Terminée »."""
 import io
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.instruction.factories import AgentMembershipFactory
@@ -92,7 +93,7 @@ def test_a_vehicle_stolen_meanwhile_refuses_the_validation(filed_fni, cert_agent
     assert demarche.status == Status.EN_COURS and vehicle.plate == "3457TV59"
 
 
-def test_rejection_leaves_the_registry(filed_fni, cert_agent):
+def test_rejection_leaves_the_registry_and_withdraws_the_cpi(client, filed_fni, cert_agent):
     demarche, vehicle = filed_fni
     instruction.reject(
         demarche=demarche, agent=cert_agent, reason="autre", text="Pièces illisibles"
@@ -101,6 +102,20 @@ def test_rejection_leaves_the_registry(filed_fni, cert_agent):
     assert vehicle.titulaire.last_name == "MOREAU"
     demarche.refresh_from_db()
     assert demarche.status == Status.REJETEE
+    # The CPI no longer stands: no link on the file page or the finalisation, 404.
+    cpi_url = reverse("vehicules:cpi", args=[demarche.number])
+    assert (
+        cpi_url
+        not in client.get(reverse("procedures:detail", args=[demarche.number])).content.decode()
+    )
+    assert (
+        cpi_url
+        not in client.get(
+            reverse("vehicules:finalisation", args=[demarche.number])
+        ).content.decode()
+    )
+    assert client.get(cpi_url).status_code == 404
+    assert client.get(reverse("vehicules:accuse", args=[demarche.number])).status_code == 200
 
 
 def test_a_vehicle_file_offers_the_siv_reasons_and_not_the_snpc_ones(filed_fni, cert_agent):

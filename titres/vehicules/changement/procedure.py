@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from titres.core import numbering
-from titres.procedures.enums import AuthorityKind, Category
+from titres.procedures.enums import AuthorityKind, Category, Status
 from titres.procedures.registry import (
     DocumentRule,
     DocumentsStep,
@@ -233,13 +233,19 @@ def confirmation_url(demarche) -> str:
 def links(demarche) -> list[Link]:
     if demarche.is_draft:
         return []
+    found = []
+    # A rejected file's CPI no longer stands (the CERT refused the holder).
+    if demarche.status != Status.REJETEE:
+        found.append(
+            Link(
+                label=_("Certificat provisoire d’immatriculation (CPI)"),
+                url=reverse("vehicules:cpi", args=[demarche.number]),
+                detail="PDF",
+                download=True,
+            )
+        )
     return [
-        Link(
-            label=_("Certificat provisoire d’immatriculation (CPI)"),
-            url=reverse("vehicules:cpi", args=[demarche.number]),
-            detail="PDF",
-            download=True,
-        ),
+        *found,
         Link(
             label=_("Récapitulatif de la demande — accusé d’enregistrement"),
             url=reverse("vehicules:accuse", args=[demarche.number]),

@@ -147,7 +147,8 @@ def finalisation(request, number):
 
 def cpi(request, number):
     record = _record(request, number, codes=[CODE])
-    if record.demarche.is_draft or not record.cpi_number:
+    # A rejected file's CPI is withdrawn (professionnels/downloads.cpi_handed_out).
+    if record.demarche.is_draft or not record.cpi_number or record.demarche.status == "REJETEE":
         raise Http404
     return _pdf(cpi_pdf(record), f"cpi-{record.cpi_number}.pdf")
 
