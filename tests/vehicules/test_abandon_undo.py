@@ -102,6 +102,14 @@ def test_an_abandoned_new_vehicle_is_annulled_and_refunded(
     situation = Situation.objects.get(vehicle=record.vehicle, lifted_on=None)
     assert situation.kind == SituationKind.ANNULEE
     assert situation.detail == f"Demande {demarche.number} abandonnée"
+    from django.utils import translation
+
+    from titres.vehicules.neuf.decisions import notices as new_vehicle_notices
+
+    with translation.override("en"):
+        assert new_vehicle_notices(demarche)[0] == (
+            "You abandoned the application: it is cancelled in the vehicle registration system."
+        )
     assert client.get(reverse("vehicules:neuf_cpi", args=[demarche.number])).status_code == 404
     assert "vehicules.new_registration_withdrawn" in set(
         AuditEvent.objects.values_list("event", flat=True)

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from titres.core.models import AuditEvent
@@ -128,4 +129,8 @@ def test_a_registry_changed_since_is_left_as_it_is(client, django_capture_on_com
     assert record.withdrawn_at and not record.registration_cancelled and record.refunded_at
     assert not Situation.objects.filter(vehicle=record.vehicle, kind=SituationKind.ANNULEE)
     assert "a fait l’objet d’une autre opération" in " ".join(notices(demarche))
+    with translation.override("en"):
+        assert notices(demarche)[0] == (
+            "The application has been rejected: it is cancelled in the vehicle registration system."
+        )
     assert client.get(reverse("vehicules:neuf_cpi", args=[demarche.number])).status_code == 404
