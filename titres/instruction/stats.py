@@ -89,15 +89,27 @@ def compute(authority, *, weeks: int = 8, today: date | None = None) -> Stats:
 
 
 def counts(queryset, *, agent=None) -> dict:
-    """Counts per work-list tab (and assigned to `agent`) in one query."""
+    """Counts per work-list tab (and assigned to `agent`, open files only)
+    in one grouped query: one row per status, with how many of them are
+    assigned to `agent`; each tab is the sum of its statuses' rows, which
+    is the same number as a filtered count per tab (a file has one status
+    and at most one assignment), for a third of the ORM work (issue 17,
+    docs/capacity.md sixth pass)."""
     from .enums import TAB_STATUSES
 
-    aggregates = {
-        tab.value: Count("pk", filter=Q(status__in=statuses)) if statuses else Count("pk")
+    aggregates = {"n": Count("pk")}
+    if agent is not None:
+        aggregates["mine"] = Count("pk", filter=Q(assignment__agent=agent))
+    rows = queryset.order_by().values_list("status").annotate(**aggregates)
+    per_status = {row[0]: row[1:] for row in rows}
+    result = {
+        tab.value: sum(
+            n for status, (n, *_mine) in per_status.items() if not statuses or status in statuses
+        )
         for tab, statuses in TAB_STATUSES.items()
     }
     if agent is not None:
-        aggregates["mine"] = Count(
-            "pk", filter=Q(assignment__agent=agent, status__in=OPEN_STATUSES)
+        result["mine"] = sum(
+            mine for status, (_n, mine) in per_status.items() if status in OPEN_STATUSES
         )
-    return queryset.aggregate(**aggregates)
+    return result
