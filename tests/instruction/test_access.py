@@ -227,10 +227,16 @@ def test_membership_policy_requires_the_second_factor(agent, authority):
 
     demarche = PermisDemarcheFactory(submitted=True, authority=authority)
     assert POLICY.agent_filter(agent) is None  # plain user object: not verified
+    assert not POLICY.admits(agent)
     assert POLICY.agent_roles(agent, demarche) == set()
     agent.is_verified = lambda: False
     assert POLICY.agent_filter(agent) is None
+    assert not POLICY.admits(agent)
     assert POLICY.agent_roles(agent, demarche) == set()
     agent.is_verified = lambda: True
     assert POLICY.agent_filter(agent) is not None
+    assert POLICY.admits(agent)
+    agent.is_active = False  # the list's own check (authority_demarches) refuses it too
+    assert POLICY.agent_filter(agent) is None and not POLICY.admits(agent)
+    agent.is_active = True
     assert POLICY.agent_roles(agent, demarche) == {AgentRole.AGENT_INSTRUCTEUR}

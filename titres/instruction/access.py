@@ -16,8 +16,13 @@ class MembershipPolicy(AccessPolicy):
     with the role of their membership there, once the second factor is
     verified (a password-only session is granted nothing)."""
 
+    def admits(self, user) -> bool:
+        """Whether this policy grants `user` anything at all: `agent_filter`
+        is None exactly when it does not."""
+        return bool(user.is_authenticated and user.is_active and is_verified(user))
+
     def agent_filter(self, user):
-        if not (user.is_authenticated and user.is_active and is_verified(user)):
+        if not self.admits(user):
             return None
         authorities = AgentMembership.objects.filter(user=user).values("authority_id")
         return Q(authority_id__in=authorities)
@@ -83,7 +88,9 @@ def authority_demarches(request, authority):
     removes again. Anyone else gets nothing, as `agent_demarches` gives."""
     user = request.user
     member = any(m.authority_id == authority.pk for m in request_memberships(request))
-    if not member or POLICY.agent_filter(user) is None:
+    # POLICY.admits: agent_filter's own check, without building the
+    # membership subquery it would return (twice a page, issue 17).
+    if not member or not POLICY.admits(user):
         return Demarche.objects.none()
     return Demarche.objects.filter(authority=authority).exclude(status=Status.BROUILLON)
 
