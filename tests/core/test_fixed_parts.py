@@ -3,7 +3,7 @@ process; never with a CSRF token; nothing kept under DEBUG."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.template import engines
+from django.template import Context, engines
 from django.test import RequestFactory
 from django.utils import translation
 
@@ -55,6 +55,26 @@ def test_two_parts_of_one_template_are_kept_apart(settings):
     )
     assert template.render({}) == "un-deux"
     assert template.render({}) == "un-deux"
+
+
+def test_parts_are_kept_apart_without_the_engines_debug_mode(settings):
+    """Production's engine (no debug) gives tokens no position: the parts
+    of one template, and of two templates, still each keep their own HTML."""
+    from django.template import Engine
+
+    settings.DEBUG = False
+    engine = Engine(
+        debug=False, libraries={"titres_fragments": "titres.core.templatetags.titres_fragments"}
+    )
+    assert engine.from_string("{% load titres_fragments %}").nodelist[0].token.position is None
+    first = engine.from_string(
+        "{% load titres_fragments %}{% fixedpart %}un{% endfixedpart %}-"
+        "{% fixedpart %}deux{% endfixedpart %}"
+    )
+    second = engine.from_string("{% load titres_fragments %}{% fixedpart %}trois{% endfixedpart %}")
+    for _ in range(2):
+        assert first.render(Context()) == "un-deux"
+        assert second.render(Context()) == "trois"
 
 
 def test_a_csrf_token_is_refused(settings, db):

@@ -10,9 +10,17 @@ and the `vary` values: never on the user beyond them, never a CSRF token
 (refused when rendered) or a nonce. With the cached template loader the
 parsed templates live as long as the process, so parts are keyed by their
 template and position; under DEBUG's reloading loader nothing is kept, so
-an edited template shows at once."""
+an edited template shows at once.
+
+The position is a number given to each part when its template is parsed:
+without the template engine's debug mode (production), tokens carry no
+position in the source, and every part of a template shared one key (the
+skip links were shown in place of the header's brand and the footer's
+body: docs/capacity.md sixth pass)."""
 
 from __future__ import annotations
+
+from itertools import count
 
 from django import template
 from django.conf import settings
@@ -27,6 +35,9 @@ register = template.Library()
 # only protects memory from a `vary` value a visitor could choose.
 MAX_PARTS = 2_000
 _parts: dict[tuple, str] = {}
+# Each part's number, given at parse time (a template parsed again, when a
+# loader reloads it, gets new numbers; its old parts age out with MAX_PARTS).
+_serials = count()
 
 
 def forget_parts() -> None:
@@ -38,13 +49,13 @@ class FixedPartNode(template.Node):
     def __init__(self, nodelist, vary):
         self.nodelist = nodelist
         self.vary = vary
+        self.serial = next(_serials)
 
     def render(self, context):
         if settings.DEBUG:
             return self.nodelist.render(context)
         key = (
-            self.origin.name if self.origin else "",
-            self.token.position if self.token else None,
+            self.serial,
             get_language(),
             get_script_prefix(),
             get_urlconf(),
