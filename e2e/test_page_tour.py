@@ -12,6 +12,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from e2e.pagecheck import cells_cut
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
 AGENT_PASSWORD = "Agent-Titres-2026!"
@@ -230,6 +232,10 @@ def test_citizen_demarches_pages(page, login_as, check_a11y, toy_procedure, sett
 
     _visit(page, check_a11y, "/demarches/", "Mes démarches")
     expect(page.locator("tbody tr")).to_have_count(4)
+    # Every column readable at 1280 px without scrolling the table: the
+    # actions were cut (« Consulte ») by the titles and badges kept on one line.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert cells_cut(page, "#mes-demarches table") == []
     _visit(page, check_a11y, f"/demarches/?q={submitted.number}", "Mes démarches")
     expect(page.locator("tbody tr")).to_have_count(1)
     _visit(page, check_a11y, "/demarches/?q=introuvable", "Mes démarches")
