@@ -14,24 +14,20 @@ the same way."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
-from titres.core.notifications import notify_email
-from titres.core.pdf import amount
 from titres.procedures.enums import Status
-from titres.procedures.notifications import demarche_url
 from titres.procedures.workflow import status_changed
 
 from ..audit import VehiculesEvent
-from ..changement.payment import refund_taxes
 from ..enums import CertificateOperationKind, PlateSystem
 from ..models import CertificateOperation
 from ..plates import display_form
 from ..services.reverts import restore_cancelled_certificate, revert_address_change
+from ..withdrawal import cpi_and_refund_lines, notify_filer, refund_after_commit
 from . import common, state
 
 CODES = ("vehicule-changement-adresse", "vehicule-duplicata")
@@ -87,12 +83,8 @@ def revert_operation(demarche, *, actor, request=None) -> CertificateOperation |
             "cpi_retire": operation.cpi_number,
         },
     )
-    if operation.paid_at and not operation.refunded_at and operation.payment_reference:
-        pk = operation.pk
-        transaction.on_commit(
-            lambda: refund_taxes(model=CertificateOperation, record_id=pk, actor=actor)
-        )
-    _notify(demarche, operation)
+    refund_after_commit(operation, actor=actor)
+    notify_filer(demarche, operation, notices(demarche))
     return operation
 
 
@@ -133,39 +125,4 @@ def notices(demarche) -> list[str]:
                 _("Votre carte grise n° %(card)s est de nouveau valable.")
                 % {"card": _old_card(operation)}
             )
-    if operation.cpi_number:
-        lines.append(
-            _(
-                "Le certificat provisoire d’immatriculation n° %(cpi)s est retiré : il ne vaut "
-                "plus titre de circulation."
-            )
-            % {"cpi": operation.cpi_number}
-        )
-    if operation.paid_at:
-        lines.append(
-            _(
-                "Les taxes payées (%(amount)s) sont remboursées sur la carte bancaire qui a servi "
-                "au paiement, sous quelques jours."
-            )
-            % {"amount": amount(operation.amount_cents)}
-        )
-    return lines
-
-
-def _notify(demarche, operation) -> None:
-    """The filer's e-mail (after commit), besides the status change's."""
-    email = demarche.owner.email
-    if not email:
-        return
-    notify_email(
-        template="vehicules/emails/operation_annulee",
-        to=email,
-        context={
-            "number": demarche.display_number,
-            "title": str(demarche.title),
-            "plate": operation.vehicle.plate_display,
-            "lines": [str(line) for line in notices(demarche)],
-            "abandoned": demarche.status == Status.ABANDONNEE,
-            "url": demarche_url(demarche),
-        },
-    )
+    return lines + cpi_and_refund_lines(operation)

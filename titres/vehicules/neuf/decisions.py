@@ -13,21 +13,17 @@ the same way."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
-from titres.core.notifications import notify_email
-from titres.core.pdf import amount
 from titres.procedures.enums import Status
-from titres.procedures.notifications import demarche_url
 from titres.procedures.workflow import status_changed
 
 from ..audit import VehiculesEvent
-from ..changement.payment import refund_taxes
 from ..services.reverts import cancel_first_registration
+from ..withdrawal import cpi_and_refund_lines, notify_filer, refund_after_commit
 from . import state
 from .models import NewRegistration
 
@@ -70,12 +66,8 @@ def withdraw_registration(demarche, *, actor, request=None) -> NewRegistration |
             "cpi_retire": record.cpi_number,
         },
     )
-    if record.paid_at and not record.refunded_at and record.payment_reference:
-        pk = record.pk
-        transaction.on_commit(
-            lambda: refund_taxes(model=NewRegistration, record_id=pk, actor=actor)
-        )
-    _notify(demarche, record)
+    refund_after_commit(record, actor=actor)
+    notify_filer(demarche, record, notices(demarche))
     return record
 
 
@@ -106,39 +98,4 @@ def notices(demarche) -> list[str]:
                 "le système d’immatriculation reste tel que cette opération l’a laissé."
             )
         )
-    if record.cpi_number:
-        lines.append(
-            _(
-                "Le certificat provisoire d’immatriculation n° %(cpi)s est retiré : il ne vaut "
-                "plus titre de circulation."
-            )
-            % {"cpi": record.cpi_number}
-        )
-    if record.paid_at:
-        lines.append(
-            _(
-                "Les taxes payées (%(amount)s) sont remboursées sur la carte bancaire qui a servi "
-                "au paiement, sous quelques jours."
-            )
-            % {"amount": amount(record.amount_cents)}
-        )
-    return lines
-
-
-def _notify(demarche, record) -> None:
-    """The dealer's e-mail (after commit), besides the status change's."""
-    email = demarche.owner.email
-    if not email:
-        return
-    notify_email(
-        template="vehicules/emails/operation_annulee",
-        to=email,
-        context={
-            "number": demarche.display_number,
-            "title": str(demarche.title),
-            "plate": record.vehicle.plate_display,
-            "lines": [str(line) for line in notices(demarche)],
-            "abandoned": demarche.status == Status.ABANDONNEE,
-            "url": demarche_url(demarche),
-        },
-    )
+    return lines + cpi_and_refund_lines(record)
