@@ -143,6 +143,111 @@ def test_achat_puts_the_vehicle_in_the_professionals_stock(
     assert list(stock_of(habilitation.user)) == [entry]
 
 
+def resale_line(vehicle, **changes):
+    """A cession line without a client: the resale of a stock vehicle."""
+    return cession_line(
+        vehicle, **{"client_nom": "", "client_prenoms": "", "kilometrage": "152500", **changes}
+    )
+
+
+def purchase_line(vehicle, **changes):
+    return cession_line(
+        vehicle,
+        type="achat",
+        heure_cession="09:00",
+        kilometrage="152000",
+        acquereur_nom="",
+        acquereur_prenoms="",
+        acquereur_date_naissance="",
+        acquereur_adresse="12 avenue Jean Jaurès",
+        acquereur_code_postal="08000",
+        acquereur_commune="Charleville-Mézières",
+        **changes,
+    )
+
+
+def test_cession_line_without_client_resells_a_stock_vehicle(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    habilitation = garage(client, organisation_name="Garage du Centre", siret="35600000000048")
+    vehicle = VehicleFactory()
+    # Bought and resold in the same file, then resold once more by mistake.
+    lines = [purchase_line(vehicle), resale_line(vehicle), resale_line(vehicle)]
+    upload(client, lines, django_capture_on_commit_callbacks)
+    batch = BatchSubmission.objects.get()
+    first, resale, twice = batch.lines.all()
+    assert first.accepted and resale.accepted and not twice.accepted
+    assert twice.message == "Ce véhicule est déjà revendu par la ligne 2 de ce fichier."
+    # The same service as « Mon stock »: the company sells, the entry leaves the stock.
+    entry = StockVehicle.objects.get(vehicle=vehicle)
+    declaration = CessionDeclaration.objects.get(vehicle=vehicle)
+    assert entry.resale == declaration and not entry.in_stock
+    assert declaration.seller == habilitation.user
+    assert declaration.seller_name == "Garage du Centre"
+    assert declaration.seller_address == "12 avenue Jean Jaurès 08000 Charleville-Mézières"
+    assert declaration.mileage == 152500
+    assert resale.registration_number == declaration.registration_number
+    # The code is in the report line (given once, as for a client's cession), not mailed.
+    assert check_code(vehicle=vehicle, code=resale.code, last_name="MERCIER", first_names="Pierre")
+    assert not mailoutbox
+    assert list(stock_of(habilitation.user)) == []
+
+
+def test_resale_line_refusals(client, django_capture_on_commit_callbacks):
+    from .test_pro_stock import bought
+
+    habilitation = garage(client, organisation_name="Garage du Centre", siret="35600000000048")
+    in_stock = bought(habilitation)
+    resold_earlier = bought(habilitation)
+    upload(client, [resale_line(resold_earlier.vehicle)], django_capture_on_commit_callbacks)
+    not_in_stock = VehicleFactory()
+    other = bought(HabilitationFactory(), VehicleFactory())
+    before_purchase = (timezone.localdate() - timezone.timedelta(days=2)).strftime("%d/%m/%Y")
+    lines = [
+        resale_line(resold_earlier.vehicle),
+        resale_line(not_in_stock),
+        resale_line(other.vehicle),
+        resale_line(in_stock.vehicle, date_cession=before_purchase),
+        resale_line(in_stock.vehicle, kilometrage="60000"),
+        resale_line(
+            in_stock.vehicle,
+            acquereur_nom="",
+            acquereur_prenoms="",
+            acquereur_date_naissance="",
+            acquereur_raison_sociale="Garage du Centre",
+            acquereur_siret="35600000000048",
+        ),
+        cession_line(in_stock.vehicle),
+        resale_line(in_stock.vehicle, numero_formule="2019ZZ99999"),
+    ]
+    upload(client, lines, django_capture_on_commit_callbacks)
+    batch = BatchSubmission.objects.latest("created_at")
+    messages = [line.message for line in batch.lines.all()]
+    purchased = timezone.localtime(in_stock.purchased_at)
+    not_in_stock_message = (
+        "Ce véhicule n’est pas dans votre stock : pour la cession du véhicule d’un client, "
+        "indiquez son nom et ses prénoms (colonnes client_nom et client_prenoms)."
+    )
+    assert messages == [
+        "Ce véhicule n’est plus dans votre stock : sa revente est déjà déclarée.",
+        not_in_stock_message,
+        not_in_stock_message,
+        f"La revente ne peut pas être antérieure à l’achat ({purchased:%d/%m/%Y %H:%M}).",
+        "Le kilométrage ne peut pas être inférieur à celui de l’achat (61\u202f000 km).",
+        "L’acquéreur ne peut pas être votre propre entreprise.",
+        f"Ce véhicule est dans votre stock (achat déclaré le {purchased:%d/%m/%Y}) : pour le "
+        "revendre, laissez vides les colonnes client_nom et client_prenoms (le vendeur est "
+        "votre entreprise).",
+        "Le numéro de formule ne correspond pas au certificat d’immatriculation de ce "
+        "véhicule : recopiez-le tel qu’il est imprimé sur votre carte grise.",
+    ]
+    # Nothing of a refused line is left: the vehicle is still in stock, unsold.
+    in_stock.refresh_from_db()
+    assert in_stock.in_stock
+    assert not CessionDeclaration.objects.filter(vehicle=in_stock.vehicle).exists()
+    assert other.vehicle.stock_entries.get().in_stock
+
+
 def test_achat_line_refused_like_the_screen(client, django_capture_on_commit_callbacks):
     garage(client)
     vehicle = VehicleFactory(gage=True)
@@ -171,7 +276,19 @@ def test_achat_line_refused_like_the_screen(client, django_capture_on_commit_cal
     "changes, message",
     [
         ({"type": "vente"}, "Type « vente » inconnu : indiquez « cession » ou « achat »."),
-        ({"client_nom": ""}, "Indiquez le nom du client (titulaire du véhicule)."),
+        (
+            {"client_nom": "", "client_prenoms": ""},
+            "Ce véhicule n’est pas dans votre stock : pour la cession du véhicule d’un client, "
+            "indiquez son nom et ses prénoms (colonnes client_nom et client_prenoms).",
+        ),
+        (
+            {"client_nom": "", "type": "achat"},
+            "Indiquez le nom du client (titulaire du véhicule).",
+        ),
+        (
+            {"client_nom": "", "client_prenoms": "Jeanne"},
+            "Indiquez le nom du client (titulaire du véhicule).",
+        ),
         (
             {"date_cession": "2026-13-45"},
             "Date de la cession « 2026-13-45 » : format attendu JJ/MM/AAAA.",

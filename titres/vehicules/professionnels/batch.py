@@ -4,14 +4,17 @@ clients, processed by a background task with a per-line report.
 Format (docs/vehicules.md, template at /vehicules/professionnel/lots/modele.csv):
 UTF-8 (BOM accepted), `;` separated, the header line below, at most
 MAX_LINES lines. `type` is `cession` (the client, the vehicle's holder,
-sells to the buyer named on the line) or `achat` (the professional buys the
-client's vehicle for resale: a déclaration d'achat into the professional's
-stock, the establishment's address in the acquereur_adresse columns).
+sells to the buyer named on the line; with the client columns empty, the
+professional resells a vehicle of their stock) or `achat` (the
+professional buys the client's vehicle for resale: a déclaration d'achat
+into the professional's stock, the establishment's address in the
+acquereur_adresse columns).
 
 Each line runs in its own transaction through the same service as the
-screen (`declare_cession` for a cession, `stock.declare_purchase` for an
-achat): a refused line leaves nothing behind; an accepted one gets its
-registration number (and, for a cession, its code de cession)."""
+screen (`declare_cession` for a client's cession, `stock.declare_resale`
+for a resale from the stock, as « Mon stock », `stock.declare_purchase`
+for an achat): a refused line leaves nothing behind; an accepted one gets
+its registration number (and, for a cession, its code de cession)."""
 
 from __future__ import annotations
 
@@ -30,8 +33,8 @@ from ..audit import VehiculesEvent
 from ..enums import PersonKind
 from ..selectors import RegistryRefusal, check_card, find_vehicle
 from ..services.cession import Buyer, declare_cession
-from .models import BatchLine, BatchSubmission, JobState, PurchaseProof
-from .stock import Establishment, declare_purchase
+from .models import BatchLine, BatchSubmission, JobState, PurchaseProof, StockVehicle
+from .stock import Establishment, declare_purchase, declare_resale, stock_of
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +197,10 @@ def _line(row: dict, *, owner, habilitation):
             _("Type « %(value)s » inconnu : indiquez « cession » ou « achat ».")
             % {"value": row["type"]}
         )
-    if not row["client_nom"]:
+    # A cession line without a client is the resale of a stock vehicle.
+    if kind == "achat" and not row["client_nom"]:
+        raise LineRefused(_("Indiquez le nom du client (titulaire du véhicule)."))
+    if kind == "cession" and row["client_prenoms"] and not row["client_nom"]:
         raise LineRefused(_("Indiquez le nom du client (titulaire du véhicule)."))
     vehicle = find_vehicle(row["immatriculation"])
     check_card(
@@ -264,8 +270,55 @@ def _line(row: dict, *, owner, habilitation):
         "sold_at": sold_at,
         "mileage": mileage,
         "buyer": buyer,
-        "seller_names": (row["client_nom"], row["client_prenoms"]),
+        "seller_names": (row["client_nom"], row["client_prenoms"]) if row["client_nom"] else None,
     }
+
+
+def _stock_entry(batch, vehicle) -> StockVehicle:
+    """The owner's stock entry a client-less cession line resells, or the
+    refusal « Mon stock » would give (nothing to resell there)."""
+    entry = stock_of(batch.owner).filter(vehicle=vehicle).first()
+    if entry is not None:
+        return entry
+    resold = (
+        StockVehicle.objects.filter(owner=batch.owner, vehicle=vehicle, resale__isnull=False)
+        .select_related("resale")
+        .order_by("-purchased_at")
+        .first()
+    )
+    if resold is None:
+        raise LineRefused(
+            _(
+                "Ce véhicule n’est pas dans votre stock : pour la cession du véhicule d’un "
+                "client, indiquez son nom et ses prénoms (colonnes client_nom et "
+                "client_prenoms)."
+            )
+        )
+    # Resold by an earlier line of this file (its report line holds the
+    # resale's number, also after a retried task).
+    earlier = batch.lines.filter(
+        accepted=True, kind__iexact="cession", registration_number=resold.resale.registration_number
+    ).first()
+    if earlier is not None:
+        raise LineRefused(
+            _("Ce véhicule est déjà revendu par la ligne %(line)s de ce fichier.")
+            % {"line": earlier.number}
+        )
+    raise LineRefused(_("Ce véhicule n’est plus dans votre stock : sa revente est déjà déclarée."))
+
+
+def _in_own_stock_refusal(batch, vehicle) -> LineRefused | None:
+    entry = stock_of(batch.owner).filter(vehicle=vehicle).first()
+    if entry is None:
+        return None
+    return LineRefused(
+        _(
+            "Ce véhicule est dans votre stock (achat déclaré le %(date)s) : pour le revendre, "
+            "laissez vides les colonnes client_nom et client_prenoms (le vendeur est votre "
+            "entreprise)."
+        )
+        % {"date": timezone.localtime(entry.purchased_at).strftime("%d/%m/%Y")}
+    )
 
 
 def process_batch(batch_id: str) -> str:
@@ -310,6 +363,24 @@ def process_batch(batch_id: str) -> str:
                     line.registration_number = entry.registration_number
                     line.save()
                     continue
+                if data["seller_names"] is None:
+                    declared = declare_resale(
+                        entry=_stock_entry(batch, vehicle),
+                        habilitation=habilitation,
+                        sold_at=data["sold_at"],
+                        mileage=data["mileage"],
+                        buyer=data["buyer"],
+                        actor=batch.owner,
+                        mail=False,
+                    )
+                    line.accepted = True
+                    line.registration_number = declared.declaration.registration_number
+                    line.code = declared.code_display
+                    line.save()
+                    continue
+                refusal = _in_own_stock_refusal(batch, vehicle)
+                if refusal is not None:
+                    raise refusal
                 declared = declare_cession(
                     vehicle=vehicle,
                     seller=batch.owner,

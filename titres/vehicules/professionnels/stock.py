@@ -247,10 +247,13 @@ def declare_resale(
     buyer: Buyer,
     actor,
     request=None,
+    mail: bool = True,
 ) -> DeclaredCession:
     """The professional sells a vehicle of their stock: a déclaration de
     cession whose seller is the professional's company; the code goes to
-    the final buyer, whose change of holder uses it."""
+    the final buyer, whose change of holder uses it. « Mon stock » and the
+    batch's client-less cession lines (`mail=False`: the batch hands its
+    codes over itself) both come here."""
     entry = StockVehicle.objects.select_for_update().get(pk=entry.pk)
     if entry.resale_id is not None:
         raise RegistryRefusal(
@@ -290,6 +293,7 @@ def declare_resale(
         buyer=buyer,
         actor=actor,
         request=request,
+        mail=mail,
     )
     entry.resale = declared.declaration
     entry.save(update_fields=["resale"])
