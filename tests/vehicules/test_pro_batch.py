@@ -141,6 +141,17 @@ def test_achat_puts_the_vehicle_in_the_professionals_stock(
     assert line.accepted and line.registration_number == entry.registration_number
     assert line.code == ""
     assert list(stock_of(habilitation.user)) == [entry]
+    # A CSV carries no scan of the barred certificate: its accusé says so.
+    assert entry.by_batch and not entry.certificate_scan
+    from .test_pro_stock import pdf_text
+
+    accuse = client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk]))
+    text = pdf_text(accuse.content)
+    assert "Déposée par dépôt de fichier (lot)" in text
+    assert (
+        "Certificat barré (scan) Aucun : une déclaration déposée par fichier ne comporte pas de "
+        "scan"
+    ) in text
 
 
 def resale_line(vehicle, **changes):

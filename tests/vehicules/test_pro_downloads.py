@@ -197,3 +197,39 @@ def test_a_withdrawn_cpi_is_left_out_of_the_list_the_csv_and_the_zip(
     for record in (rejected, withdrawn):
         assert not any(record.cpi_number in name for name in names)
         assert any(name.endswith(f"accuse-{record.demarche.display_number}.pdf") for name in names)
+
+
+def test_the_zip_holds_the_accuses_of_the_professionals_purchases(
+    client, django_capture_on_commit_callbacks
+):
+    from tests.accounts.factories import HabilitationFactory
+
+    from .test_pro_stock import bought
+
+    habilitation = garage(client)
+    owner = habilitation.user
+    duplicate = operation_file(owner, CertificateOperationKind.DUPLICATA)
+    entry = bought(habilitation)
+    bought(HabilitationFactory())  # another professional's: left out
+    files = _archive(client, django_capture_on_commit_callbacks)
+    assert BulkDownload.objects.get().total == 2
+    number = entry.registration_number
+    name = f"achat-{number}-{entry.vehicle.plate_display}/accuse-achat-{number}.pdf"
+    assert name in files
+    assert len([n for n in files if n.startswith("achat-")]) == 1
+    assert f"Numéro d’enregistrement {number}" in _text(files[name])
+    assert any(n.startswith(f"{duplicate.demarche.display_number}-") for n in files)
+    # Filtered by state (a purchase has none): the démarches only.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("vehicules:pro_telechargement_demander"), {"statut": "EN_COURS"})
+    assert BulkDownload.objects.latest("created_at").purchases == []
+    # Only purchases selected (a plate no démarche has): their accusés alone.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("vehicules:pro_telechargement_demander"),
+            {"plaque": entry.vehicle.plate_display},
+        )
+    download = BulkDownload.objects.latest("created_at")
+    assert download.numbers == [] and download.purchases == [str(entry.pk)]
+    assert download.state == JobState.PRETE
+    assert zipfile.ZipFile(download.archive.open()).namelist() == [name]

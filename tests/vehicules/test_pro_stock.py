@@ -5,15 +5,18 @@ cession with the code handed to the final buyer."""
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.accounts.factories import HabilitationFactory, UserFactory
+from tests.procedures import samples
 from titres.accounts.enums import HabilitationStatus, Profile
 from titres.core.models import AuditEvent
 from titres.vehicules.enums import CessionState, PersonKind, RegistryEventKind, SituationKind
 from titres.vehicules.models import CessionDeclaration, RegistryEntry, Situation
 from titres.vehicules.professionnels.models import PurchaseProof, StockVehicle
+from titres.vehicules.professionnels.purchase_scan import check_certificate_scan
 from titres.vehicules.professionnels.stock import Establishment, declare_purchase
 from titres.vehicules.selectors import RegistryRefusal
 from titres.vehicules.services.cession import Buyer, cancel_cession, check_code
@@ -34,8 +37,13 @@ def pro(client, **kwargs):
     return garage(client, organisation_name="Garage du Centre", siret=GARAGE_SIRET, **kwargs)
 
 
+def scan(pages=2, name="certificat-barre.pdf"):
+    return SimpleUploadedFile(name, samples.pdf(pages), "application/pdf")
+
+
 def purchase_form(vehicle, **changes):
     return {
+        "certificat_barre": scan(),
         "immatriculation": vehicle.plate_display,
         "numero_formule": vehicle.formule_number,
         "date_ci": "",
@@ -74,6 +82,7 @@ def resale_form(**changes):
 
 def bought(habilitation, vehicle=None, **kwargs):
     vehicle = vehicle or VehicleFactory()
+    kwargs.setdefault("certificate", check_certificate_scan(scan(pages=1)))
     return declare_purchase(
         vehicle=vehicle,
         habilitation=habilitation,
@@ -541,3 +550,176 @@ def test_the_professionals_purchases_are_in_its_data_export(client):
             "revendu": False,
         }
     ]
+
+
+# --- the barred certificate's scan and the accusé ---------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(content)).pages
+    )
+
+
+def test_purchase_keeps_the_barred_certificates_scan(client):
+    habilitation = pro(client)
+    vehicle = VehicleFactory()
+    content = samples.pdf(2)
+    form = purchase_form(
+        vehicle,
+        certificat_barre=SimpleUploadedFile("CG barrée.pdf", content, "application/pdf"),
+    )
+    response = client.post(reverse("vehicules:pro_stock_achat"), form)
+    assert response.status_code == 302
+    entry = StockVehicle.objects.get()
+    assert entry.certificate_scan_name == "CG barrée.pdf" and not entry.by_batch
+    assert (entry.certificate_scan_pages, entry.certificate_scan_type) == (2, "application/pdf")
+    # Stored under a random name, the bytes as uploaded.
+    assert entry.certificate_scan.name.startswith("vehicules/achats/")
+    assert "barr" not in entry.certificate_scan.name
+    with entry.certificate_scan.open("rb") as stored:
+        assert stored.read() == content
+    history = RegistryEntry.objects.get(vehicle=vehicle, kind=RegistryEventKind.ACHAT_PROFESSIONNEL)
+    assert history.data["certificat_barre"] == {
+        "pages": 2,
+        "sha256": entry.certificate_scan_sha256,
+    }
+    assert history.data["par_lot"] is False
+    stock = client.get(reverse("vehicules:pro_stock")).content.decode()
+    assert "Certificat barré déposé (2 pages)" in stock
+    assert reverse("vehicules:pro_stock_accuse", args=[entry.pk]) in stock
+    assert habilitation.user == entry.owner
+
+
+def test_purchase_with_the_barred_certificate_needs_its_scan(client):
+    pro(client)
+    vehicle = VehicleFactory()
+    form = purchase_form(vehicle)
+    del form["certificat_barre"]
+    response = client.post(reverse("vehicules:pro_stock_achat"), form)
+    assert response.status_code == 400
+    assert errors(response) == [
+        "Déposez le scan du certificat d’immatriculation barré et signé par le vendeur "
+        "(mention « vendu le … à … »)."
+    ]
+    assert not StockVehicle.objects.exists()
+
+
+def test_the_service_refuses_a_barred_certificate_without_scan():
+    habilitation = HabilitationFactory()
+    with pytest.raises(RegistryRefusal) as refusal:
+        bought(habilitation, certificate=None)
+    assert refusal.value.code == "certificate_missing"
+    assert refusal.value.field == "certificat_barre"
+    assert not StockVehicle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (
+            SimpleUploadedFile("cg.txt", b"vendu le 01/12 a Garage", "text/plain"),
+            "Format non accepté : le fichier doit être une image JPG, PNG, BMP, TIFF ou un PDF.",
+        ),
+        (
+            SimpleUploadedFile("cg.pdf", samples.pdf(3), "application/pdf"),
+            "« Certificat d’immatriculation barré » : 2 pages maximum (ce fichier en compte 3, "
+            "0 déjà déposée(s)).",
+        ),
+        (
+            SimpleUploadedFile("cg.tif", samples.tiff(pages=3), "image/tiff"),
+            "« Certificat d’immatriculation barré » : 2 pages maximum (ce fichier en compte 3, "
+            "0 déjà déposée(s)).",
+        ),
+    ],
+    ids=["not-a-scan", "three-pages-pdf", "three-pages-tiff"],
+)
+def test_scan_refusals(client, upload, message):
+    pro(client)
+    vehicle = VehicleFactory()
+    response = client.post(
+        reverse("vehicules:pro_stock_achat"), purchase_form(vehicle, certificat_barre=upload)
+    )
+    assert response.status_code == 400
+    assert errors(response) == [message]
+    assert not StockVehicle.objects.exists()
+
+
+def test_scan_over_the_size_limit_is_refused(client, settings):
+    settings.PROCEDURES_MAX_UPLOAD_BYTES = 1024 * 1024
+    pro(client)
+    big = SimpleUploadedFile("cg.pdf", samples.pdf(1) + b"%" * (1024 * 1024), "application/pdf")
+    response = client.post(
+        reverse("vehicules:pro_stock_achat"), purchase_form(VehicleFactory(), certificat_barre=big)
+    )
+    assert errors(response) == ["Le fichier dépasse la taille maximale autorisée (1 Mo)."]
+    assert not StockVehicle.objects.exists()
+
+
+def test_accuse_of_the_purchase(client):
+    habilitation = pro(client)
+    entry = bought(habilitation)
+    response = client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="accuse-achat-{entry.registration_number}.pdf"'
+    )
+    text = pdf_text(response.content)
+    assert "Déclaration d’achat d’un véhicule d’occasion (cerfa n° 13751)" in text
+    assert f"Numéro d’enregistrement {entry.registration_number}" in text
+    assert entry.vehicle.plate_display in text and "Vendeur (titulaire) MOREAU Jeanne" in text
+    assert "État En stock" in text and "Déposée en ligne" in text
+    assert "Certificat barré (scan) certificat-barre.pdf — 1 page" in text
+    assert f"Habilitation SIV {habilitation.number}" in text
+    assert f"SIRET {GARAGE_SIRET}" in text
+
+
+def test_accuse_of_a_resold_purchase_says_so(client):
+    habilitation = pro(client)
+    entry = bought(habilitation)
+    client.post(reverse("vehicules:pro_stock_revente", args=[entry.pk]), resale_form())
+    entry.refresh_from_db()
+    assert not entry.in_stock
+    text = pdf_text(client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk])).content)
+    assert (
+        f"Revendu le {timezone.localdate():%d/%m/%Y} (déclaration de cession n° "
+        f"{entry.resale.registration_number})"
+    ) in text
+
+
+def test_with_the_sellers_code_the_scan_is_optional(client):
+    pro(client)
+    vehicle = VehicleFactory()
+    to_garage = Buyer(
+        kind=PersonKind.MORALE,
+        company_name="Garage du Centre",
+        siret=GARAGE_SIRET,
+        address="12 avenue Jean Jaurès",
+        postal_code="08000",
+        commune="Charleville-Mézières",
+    )
+    sale = declared(vehicle, buyer=to_garage)
+    form = purchase_form(vehicle, justificatif=PurchaseProof.CODE, code_cession=sale.code_display)
+    del form["certificat_barre"]
+    assert client.post(reverse("vehicules:pro_stock_achat"), form).status_code == 302
+    entry = StockVehicle.objects.get()
+    assert not entry.certificate_scan
+    text = pdf_text(client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk])).content)
+    assert "Justificatif Code de cession remis par le vendeur" in text
+    assert f"Déclaration de cession du vendeur {sale.declaration.registration_number}" in text
+    assert "Certificat barré (scan) Aucun (code de cession remis par le vendeur)" in text
+    assert (
+        "Code de cession du vendeur (pas de scan)"
+        in client.get(reverse("vehicules:pro_stock")).content.decode()
+    )
+
+
+def test_another_professionals_accuse_is_404(client):
+    entry = bought(HabilitationFactory())
+    pro(client)
+    assert client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk])).status_code == 404

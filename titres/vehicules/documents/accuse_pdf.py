@@ -106,3 +106,72 @@ def new_vehicle_accuse_pdf(record) -> bytes:
         size=9,
     )
     return doc.bytes()
+
+
+def purchase_accuse_pdf(entry) -> bytes:
+    """The accusé d'enregistrement of a professional's déclaration d'achat
+    (cerfa 13751, `StockVehicle`), with its numéro d'enregistrement as a QR
+    code like the other accusés. It says which proof the seller handed
+    over and whether the barred certificate's scan was deposited (a batch
+    line has none: a CSV carries no scan)."""
+    vehicle = entry.vehicle
+    habilitation = getattr(entry.owner, "habilitation", None)
+    company = habilitation.organisation_name if habilitation else entry.owner.display_name
+    number = entry.registration_number
+    doc = Document("Accusé d’enregistrement", subject=number)
+    doc.letterhead(20 * mm, doc.height - 20 * mm)
+    w = Writer(doc, doc.height - 38 * mm)
+    doc.qr_code(number, doc.width - 50 * mm, doc.height - 50 * mm, 30 * mm)
+    w.title("Déclaration d’achat — Accusé d’enregistrement")
+    w.row("Numéro d’enregistrement", number)
+    w.row("Démarche", "Déclaration d’achat d’un véhicule d’occasion (cerfa n° 13751)")
+    w.row("Enregistrée le", timezone.localtime(entry.created_at).strftime("%d/%m/%Y à %H:%M"))
+    w.row("Déposée", "par dépôt de fichier (lot)" if entry.by_batch else "en ligne")
+    if entry.resale_id is None:
+        w.row("État", "En stock")
+    else:
+        w.row(
+            "État",
+            f"Revendu le {timezone.localtime(entry.resale.sold_at):%d/%m/%Y} (déclaration de "
+            f"cession n° {entry.resale.registration_number})",
+        )
+    w.section("Véhicule")
+    w.row("Numéro d’immatriculation", vehicle.plate_display)
+    w.row("VIN", vehicle.vin)
+    w.row("Marque et modèle", f"{vehicle.make} {vehicle.commercial_name}")
+    w.section("Achat")
+    w.row("Vendeur (titulaire)", entry.seller_name)
+    w.row("Date et heure", timezone.localtime(entry.purchased_at).strftime("%d/%m/%Y à %H:%M"))
+    w.row("Kilométrage", f"{entry.mileage:,} km".replace(",", " "))
+    w.row("Justificatif", entry.get_proof_display())
+    if entry.seller_cession_id:
+        w.row("Déclaration de cession du vendeur", entry.seller_cession.registration_number)
+    if entry.certificate_scan:
+        pages = entry.certificate_scan_pages
+        w.row(
+            "Certificat barré (scan)",
+            f"{entry.certificate_scan_name} — {pages} page{'s' if pages > 1 else ''}",
+        )
+        w.row("Empreinte SHA-256", entry.certificate_scan_sha256)
+    elif entry.by_batch:
+        w.row(
+            "Certificat barré (scan)",
+            "Aucun : une déclaration déposée par fichier ne comporte pas de scan",
+        )
+    else:
+        w.row("Certificat barré (scan)", "Aucun (code de cession remis par le vendeur)")
+    w.section("Acquéreur (professionnel de l’automobile)")
+    w.row("Raison sociale", company)
+    if habilitation is not None and habilitation.siret:
+        w.row("SIRET", habilitation.siret)
+    w.row("Habilitation SIV", entry.habilitation_number)
+    w.row("Établissement", f"{entry.address}, {entry.postal_code} {entry.commune}")
+    w.section("Suite de la démarche")
+    w.text(
+        "Le véhicule est inscrit au SIV comme acheté par un professionnel de l’automobile (mention "
+        "« cédé ») ; sa carte grise n’est pas refaite. Lors de la revente, déclarez la cession à "
+        "l’acquéreur final depuis « Mon stock » et remettez-lui le code de cession. Conservez le "
+        "certificat barré et signé par le vendeur avec cet accusé.",
+        size=9,
+    )
+    return doc.bytes()

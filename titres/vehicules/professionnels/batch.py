@@ -358,6 +358,7 @@ def process_batch(batch_id: str) -> str:
                         proof=PurchaseProof.CERTIFICAT,
                         establishment=data["establishment"],
                         actor=batch.owner,
+                        by_batch=True,
                     )
                     line.accepted = True
                     line.registration_number = entry.registration_number

@@ -7,12 +7,16 @@ change of holder (CPI and accusé; the
 accusé only once rejected: its CPI no longer stands), a new vehicle (the accusé, and the CPI
 unless the file was rejected, in the registered client's name), an address change or a duplicate (the accusé,
 and the CPI when a new certificate is coming and the file was not
-rejected: a withdrawn CPI is never handed out again)."""
+rejected: a withdrawn CPI is never handed out again). The professional's
+déclarations d'achat (their stock, resold ones included) add their accusé
+(`purchases_in_selection`: when the list is filtered only by plate and
+dates, which a purchase has too)."""
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import uuid
 import zipfile
 from collections.abc import Callable
 
@@ -26,12 +30,14 @@ from titres.core.journal import record_event
 from titres.procedures.enums import Status
 
 from ..audit import VehiculesEvent
-from ..documents.accuse_pdf import accuse_pdf, new_vehicle_accuse_pdf
+from ..documents.accuse_pdf import accuse_pdf, new_vehicle_accuse_pdf, purchase_accuse_pdf
 from ..documents.cpi_pdf import cpi_pdf, registry_holder
 from ..documents.operation_pdf import operation_accuse_pdf
 from ..models import CertificateOperation, ChangeOfHolder
 from ..neuf.models import NewRegistration
+from ..plates import canonical
 from .models import BulkDownload, JobState
+from .stock import purchases_of
 
 logger = logging.getLogger(__name__)
 MAX_FILES = 500
@@ -103,6 +109,13 @@ def documents_of(record) -> list[tuple[str, Callable[[], bytes]]]:
     return [*found, (accuse, lambda: operation_accuse_pdf(record))]
 
 
+def uuid_of(value: str):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 def records_of(download) -> dict:
     """démarche number → its procedure's record, the owner's files only
     (one query per kind of record, whatever the number of files)."""
@@ -117,12 +130,37 @@ def records_of(download) -> dict:
     return records
 
 
+def purchases_in_selection(owner, data: dict):
+    """The purchases the list's filters select (cleaned FileFilterForm
+    data): none when filtered by state, procedure or client (a purchase
+    has none of these), else the plate prefix and the dates of declaration."""
+    if data.get("statut") or data.get("procedure") or data.get("client"):
+        return purchases_of(owner).none()
+    purchases = purchases_of(owner)
+    if data.get("plaque"):
+        purchases = purchases.filter(vehicle__plate__startswith=canonical(data["plaque"]))
+    zone = timezone.get_current_timezone()
+    if data.get("du"):
+        start = timezone.datetime.combine(data["du"], timezone.datetime.min.time(), tzinfo=zone)
+        purchases = purchases.filter(created_at__gte=start)
+    if data.get("au"):
+        end = timezone.datetime.combine(
+            data["au"] + timezone.timedelta(days=1), timezone.datetime.min.time(), tzinfo=zone
+        )
+        purchases = purchases.filter(created_at__lt=end)
+    return purchases.order_by("-created_at", "-id")
+
+
 @transaction.atomic
-def start_bulk_download(*, owner, files, actor, request=None) -> BulkDownload:
+def start_bulk_download(*, owner, files, actor, request=None, purchases=None) -> BulkDownload:
     numbers = list(downloadable(files).values_list("number", flat=True)[: MAX_FILES + 1])
-    if not numbers:
+    purchase_ids = [
+        str(pk)
+        for pk in (purchases.values_list("pk", flat=True)[: MAX_FILES + 1] if purchases else [])
+    ]
+    if not numbers and not purchase_ids:
         raise DownloadRefused(_("Aucune démarche déposée dans la sélection : rien à télécharger."))
-    if len(numbers) > MAX_FILES:
+    if len(numbers) + len(purchase_ids) > MAX_FILES:
         raise DownloadRefused(
             _(
                 "La sélection compte plus de %(max)s démarches déposées : affinez les filtres "
@@ -140,13 +178,18 @@ def start_bulk_download(*, owner, files, actor, request=None) -> BulkDownload:
                 "avant d’en demander un autre."
             )
         )
-    download = BulkDownload.objects.create(owner=owner, numbers=numbers, total=len(numbers))
+    download = BulkDownload.objects.create(
+        owner=owner,
+        numbers=numbers,
+        purchases=purchase_ids,
+        total=len(numbers) + len(purchase_ids),
+    )
     record_event(
         VehiculesEvent.PRO_BULK_DOWNLOAD_REQUESTED,
         actor=actor,
         request=request,
         target=download,
-        data={"demarches": len(numbers)},
+        data={"demarches": len(numbers), "achats": len(purchase_ids)},
     )
     from .tasks import build_bulk_download
 
@@ -169,6 +212,16 @@ def build_archive(download_id: str) -> str:
                     for name, build in documents_of(record) if record is not None else []:
                         folder = f"{record.demarche.display_number}-{record.vehicle.plate_display}"
                         archive.writestr(f"{folder}/{name}", build())
+                    BulkDownload.objects.filter(pk=download.pk).update(done=done)
+                purchases = purchases_of(download.owner).in_bulk(download.purchases)
+                for done, pk in enumerate(download.purchases, start=len(download.numbers) + 1):
+                    entry = purchases.get(uuid_of(pk))
+                    if entry is not None:
+                        number = entry.registration_number
+                        archive.writestr(
+                            f"achat-{number}-{entry.vehicle.plate_display}/accuse-achat-{number}.pdf",
+                            purchase_accuse_pdf(entry),
+                        )
                     BulkDownload.objects.filter(pk=download.pk).update(done=done)
             spool.seek(0)
             download.archive.save("archive.zip", File(spool), save=False)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .purchase_scan import scan_upload_to
+
 
 class JobState(models.TextChoices):
     EN_ATTENTE = "en_attente", _("En attente")
@@ -27,6 +29,8 @@ class BulkDownload(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     numbers = models.JSONField(_("démarches"), default=list)
+    # Stock entries (déclarations d'achat) whose accusé goes in the archive.
+    purchases = models.JSONField(_("déclarations d’achat"), default=list)
     state = models.CharField(
         _("état"),
         max_length=12,
@@ -152,6 +156,16 @@ class StockVehicle(models.Model):
     postal_code = models.CharField(_("code postal"), max_length=5)
     commune = models.CharField(_("commune"), max_length=100)
     registration_number = models.CharField(_("numéro d’enregistrement"), max_length=10, unique=True)
+    # The barred certificate's scan (purchase_scan.py): required on the
+    # screen with the « certificat barré » proof; a batch line has none.
+    certificate_scan = models.FileField(
+        _("certificat barré (scan)"), upload_to=scan_upload_to, blank=True
+    )
+    certificate_scan_name = models.CharField(_("nom du fichier"), max_length=120, blank=True)
+    certificate_scan_type = models.CharField(_("type du fichier"), max_length=40, blank=True)
+    certificate_scan_pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    certificate_scan_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    by_batch = models.BooleanField(_("déclarée par dépôt de fichier"), default=False)
     resale = models.ForeignKey(
         "vehicules.CessionDeclaration",
         verbose_name=_("déclaration de cession de la revente"),

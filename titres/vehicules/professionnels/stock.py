@@ -25,6 +25,7 @@ from ..selectors import RegistryRefusal, holder_matching, situation_refusal
 from ..services.cession import MAX_MILEAGE, Buyer, DeclaredCession, check_code, record_cession
 from ..services.registry import add_entry
 from .models import PurchaseProof, StockVehicle
+from .purchase_scan import CERTIFICATE_RULE, CheckedScan, store_certificate_scan
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +45,14 @@ def stock_of(user):
         StockVehicle.objects.filter(owner=user, resale__isnull=True)
         .select_related("vehicle")
         .order_by("-purchased_at", "-id")
+    )
+
+
+def purchases_of(user):
+    """Every purchase the professional declared, resold ones included
+    (their accusés stay downloadable); another professional's: 404."""
+    return StockVehicle.objects.filter(owner=user).select_related(
+        "vehicle", "owner__habilitation", "resale", "seller_cession"
     )
 
 
@@ -84,12 +93,25 @@ def declare_purchase(
     establishment: Establishment,
     actor,
     code: str = "",
+    certificate: CheckedScan | None = None,
+    by_batch: bool = False,
     request=None,
 ) -> StockVehicle:
     """Record the professional's purchase. The caller has checked the card
-    (numéro de formule or date du CI, `check_typed_card`). Refusals are
-    RegistryRefusal with the message to show."""
+    (numéro de formule or date du CI, `check_typed_card`) and the scan of
+    the barred certificate (`check_certificate_scan`): required with that
+    proof, except on a batch line (`by_batch`: a CSV carries no scan, the
+    accusé says so). Refusals are RegistryRefusal with the message to show."""
     owner = habilitation.user
+    if proof == PurchaseProof.CERTIFICAT and certificate is None and not by_batch:
+        raise RegistryRefusal(
+            _(
+                "Déposez le scan du certificat d’immatriculation barré et signé par le vendeur "
+                "(mention « vendu le … à … »)."
+            ),
+            code="certificate_missing",
+            field=CERTIFICATE_RULE.code,
+        )
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     last_name, first_names = seller_names
     holder = holder_matching(vehicle, last_name=last_name, first_names=first_names)
@@ -176,7 +198,7 @@ def declare_purchase(
             ),
             code="sold_to_another",
         )
-    entry = StockVehicle.objects.create(
+    entry = StockVehicle(
         owner=owner,
         habilitation_number=habilitation.number,
         vehicle=vehicle,
@@ -189,7 +211,11 @@ def declare_purchase(
         postal_code=establishment.postal_code,
         commune=establishment.commune,
         registration_number=_registration_number(),
+        by_batch=by_batch,
     )
+    if certificate is not None:
+        store_certificate_scan(entry, certificate)
+    entry.save(force_insert=True)
     if seller_cession is not None:
         # The seller's code is spent: one conditional UPDATE, as for a buyer.
         updated = CessionDeclaration.objects.filter(
@@ -232,6 +258,15 @@ def declare_purchase(
             "kilometrage": mileage,
             "justificatif": proof,
             "habilitation": habilitation.number,
+            "certificat_barre": (
+                {
+                    "pages": entry.certificate_scan_pages,
+                    "sha256": entry.certificate_scan_sha256,
+                }
+                if entry.certificate_scan
+                else None
+            ),
+            "par_lot": by_batch,
         },
     )
     return entry

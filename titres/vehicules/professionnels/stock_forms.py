@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from titres.permis.communes import validate_postal_code_commune
+from titres.procedures.validation import ACCEPTED_FORMATS, UploadRejected
 
 from ..cession_forms import CessionForm
 from ..changement.forms import CI_DATE_HELP, FORMULE_HELP, PLATE_HELP, _date_field
 from ..selectors import RegistryRefusal, count_lookup, vehicle_of_typed_card
 from .listing import _date
 from .models import PurchaseProof
+from .purchase_scan import CERTIFICATE_RULE, check_certificate_scan
 
 
 class PurchaseForm(DsfrBaseForm):
@@ -64,6 +66,11 @@ class PurchaseForm(DsfrBaseForm):
         required=False,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
+    certificat_barre = forms.FileField(
+        label=CERTIFICATE_RULE.label,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf"}),
+    )
     adresse = forms.CharField(
         label=_("Adresse de votre établissement (numéro et voie)"),
         help_text=_("Elle figurera sur le certificat de cession de la revente"),
@@ -77,9 +84,38 @@ class PurchaseForm(DsfrBaseForm):
     def __init__(self, *args, user, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        self.fields["certificat_barre"].help_text = _(
+            "%(help)s Obligatoire avec le justificatif « certificat barré ». Formats : "
+            "%(formats)s ; %(pages)s."
+        ) % {
+            "help": CERTIFICATE_RULE.help_text,
+            "formats": ACCEPTED_FORMATS,
+            "pages": CERTIFICATE_RULE.pages_hint,
+        }
+
+    def clean_certificat_barre(self):
+        upload = self.cleaned_data.get("certificat_barre")
+        if not upload:
+            return None
+        try:
+            return check_certificate_scan(upload)
+        except UploadRejected as error:
+            raise ValidationError(error.message) from None
 
     def clean(self):
         data = super().clean()
+        if (
+            data.get("justificatif") == PurchaseProof.CERTIFICAT
+            and not data.get("certificat_barre")
+            and "certificat_barre" not in self.errors
+        ):
+            self.add_error(
+                "certificat_barre",
+                _(
+                    "Déposez le scan du certificat d’immatriculation barré et signé par le "
+                    "vendeur (mention « vendu le … à … »)."
+                ),
+            )
         if data.get("code_postal") and data.get("commune"):
             try:
                 data["commune"] = validate_postal_code_commune(

@@ -13,7 +13,12 @@ from titres.instruction.views.csv_export import SafeCsvWriter
 
 from ..audit import VehiculesEvent
 from ..professionnels.access import pro_required
-from ..professionnels.downloads import DownloadRefused, cpi_handed_out, start_bulk_download
+from ..professionnels.downloads import (
+    DownloadRefused,
+    cpi_handed_out,
+    purchases_in_selection,
+    start_bulk_download,
+)
 from ..professionnels.listing import (
     MAX_EXPORT_ROWS,
     SORTABLE_COLUMNS,
@@ -144,6 +149,7 @@ def telechargement_demander(request):
         download = start_bulk_download(
             owner=request.user,
             files=filtered_files(request.user, data),
+            purchases=purchases_in_selection(request.user, data),
             actor=request.user,
             request=request,
         )

@@ -4,15 +4,18 @@ cession with its code; the seller's result page and PDF)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ..documents.accuse_pdf import purchase_accuse_pdf
 from ..professionnels.access import pro_required
 from ..professionnels.stock import (
     Establishment,
     declare_purchase,
     declare_resale,
     filtered_stock,
+    purchases_of,
     stock_of,
 )
 from ..professionnels.stock_forms import PurchaseForm, ResaleForm, StockFilterForm
@@ -53,7 +56,7 @@ def stock(request):
 
 @pro_required
 def achat(request):
-    form = PurchaseForm(request.POST or None, user=request.user)
+    form = PurchaseForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -65,6 +68,7 @@ def achat(request):
                 mileage=data["kilometrage"],
                 proof=data["justificatif"],
                 code=data.get("code_cession") or "",
+                certificate=data.get("certificat_barre"),
                 establishment=Establishment(
                     address=data["adresse"],
                     postal_code=data["code_postal"],
@@ -119,3 +123,15 @@ def revente(request, pk):
     return render(
         request, "vehicules/pro/revente.html", {"form": form, "entry": entry}, status=status
     )
+
+
+@pro_required
+def accuse(request, pk):
+    """The purchase's accusé d'enregistrement (PDF), in stock or resold."""
+    entry = get_object_or_404(purchases_of(request.user), pk=pk)
+    response = HttpResponse(purchase_accuse_pdf(entry), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="accuse-achat-{entry.registration_number}.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
