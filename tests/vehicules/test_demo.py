@@ -112,6 +112,9 @@ def test_demo_garage_has_one_vehicle_in_stock_created_once(settings, client):
     garage = get_user_model().objects.get(username="demo-garage")
     entry = StockVehicle.objects.get(owner=garage)
     assert entry.in_stock
+    # With its (drawn) barred certificate, as a purchase declared on the screen.
+    assert entry.certificate_scan and entry.certificate_scan_type == "image/png"
+    assert entry.certificate_scan_pages == 1
     line = [c for c in credentials if c.role.startswith("Professionnel habilité SIV : véhicule en")]
     assert [c.identifier for c in line] == [entry.vehicle.plate_display]
     assert line[0].secret == reverse("vehicules:pro_stock")

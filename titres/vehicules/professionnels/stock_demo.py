@@ -4,15 +4,19 @@ purchase and the « cédé » entry), created once then found again."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from titres.core.demo import DemoCredential
+from titres.procedures.validation import inspect_upload
 
 from ..models import CessionDeclaration, ChangeOfHolder, Vehicle
 from .models import PurchaseProof, StockVehicle
+from .purchase_scan import CheckedScan
 from .stock import Establishment, declare_purchase
 
 ESTABLISHMENT = Establishment(
@@ -43,6 +47,24 @@ def _candidate():
     return None, None
 
 
+def _demo_scan(vehicle, day, company) -> CheckedScan:
+    """A drawn « certificat barré » (the demo has no real scan): the plate,
+    a diagonal bar and « vendu le … à … »; our own image, so only the
+    format checks run (no antivirus is needed for it)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (1200, 800), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 1180, 780), outline="black", width=4)
+    draw.text((60, 60), f"CERTIFICAT D'IMMATRICULATION  {vehicle.plate_display}", fill="black")
+    draw.line((40, 760, 1160, 40), fill="black", width=8)
+    draw.text((300, 420), f"VENDU LE {day:%d/%m/%Y} A 10H15 A {company}", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    upload = SimpleUploadedFile("certificat-barre.png", buffer.getvalue(), "image/png")
+    return CheckedScan(upload, inspect_upload(upload, size=upload.size))
+
+
 def load(garage, habilitation) -> list[DemoCredential]:
     entry = StockVehicle.objects.filter(owner=garage).select_related("vehicle").first()
     if entry is None:
@@ -54,11 +76,16 @@ def load(garage, habilitation) -> list[DemoCredential]:
             vehicle=vehicle,
             habilitation=habilitation,
             seller_names=(titulaire.usage_name or titulaire.last_name, titulaire.first_names),
-            purchased_at=timezone.make_aware(
-                datetime.combine(max(day, vehicle.ci_date), time(10, 15))
+            # Never in the future: a vehicle registered today, loaded before 10:15.
+            purchased_at=min(
+                timezone.make_aware(datetime.combine(max(day, vehicle.ci_date), time(10, 15))),
+                timezone.now(),
             ),
             mileage=84_500,
             proof=PurchaseProof.CERTIFICAT,
+            certificate=_demo_scan(
+                vehicle, max(day, vehicle.ci_date), habilitation.organisation_name
+            ),
             establishment=ESTABLISHMENT,
             actor=garage,
         )
