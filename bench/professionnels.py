@@ -8,9 +8,11 @@ measured in the same run:
    page (pinned: the run fails if it grows), median and p95 time of a page
    (first page, a filtered page, a deep page) — baseline: the same view with
    one file;
-2. a batch of N declarations (default 1,000 cession lines): total time,
-   lines per second, peak Python memory — baseline: the same number of
-   lines parsed and checked without writing.
+2. a batch of N declarations (default 1,000 cession lines, of which
+   --resales, default 100, resell vehicles of the professional's stock:
+   client-less lines through `declare_resale`): total time, lines per
+   second, peak Python memory — baseline: the same number of lines parsed
+   and checked without writing.
 
 Exit status 1 if the page's query count exceeds the pinned number."""
 
@@ -159,23 +161,58 @@ def bench_list(files, repeat) -> bool:
     return measured[2] <= PINNED_QUERIES
 
 
-def bench_batch(lines) -> None:
+def bench_batch(lines, resales) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
     from django.utils import timezone
 
     from titres.vehicules.models import CessionDeclaration, Situation
     from titres.vehicules.professionnels import batch as batch_module
-    from titres.vehicules.professionnels.models import BatchSubmission
+    from titres.vehicules.professionnels.models import BatchSubmission, PurchaseProof, StockVehicle
+    from titres.vehicules.professionnels.stock import Establishment, declare_purchase
     from titres.vehicules.selectors import RegistryRefusal
 
-    print(f"2. Dépôt par lot de {lines} déclarations de cession")
+    resales = min(resales, lines)
+    print(
+        f"2. Dépôt par lot de {lines} déclarations de cession "
+        f"(dont {resales} reventes de véhicules du stock)"
+    )
     owner = professional("bench-lot")
     vehicles = ensure_vehicles(lines + 1000)[1000 : 1000 + lines]
-    # Start from vehicles without any open declaration (a previous run's).
+    # Start from vehicles without any open declaration or stock entry (a previous run's).
+    StockVehicle.objects.filter(vehicle__in=vehicles).delete()
     CessionDeclaration.objects.filter(vehicle__in=vehicles).delete()
     Situation.objects.filter(vehicle__in=vehicles, kind="cede").delete()
-    day = (timezone.localdate() - timezone.timedelta(days=1)).strftime("%d/%m/%Y")
+    yesterday = timezone.localdate() - timezone.timedelta(days=1)
+    day = yesterday.strftime("%d/%m/%Y")
+    stocked = set()
+    for v in vehicles[lines - resales :]:
+        holder = v.titulaire
+        if holder is None or holder.is_company:
+            continue
+        # Bought as a batch's achat line would be (no scan), the day before;
+        # a vehicle the registry refuses (gage, theft…) stays a client's line.
+        try:
+            declare_purchase(
+                vehicle=v,
+                habilitation=owner.habilitation,
+                seller_names=(holder.usage_name or holder.last_name, holder.first_names),
+                purchased_at=timezone.make_aware(
+                    timezone.datetime.combine(
+                        max(yesterday, v.ci_date), timezone.datetime.min.time()
+                    )
+                ),
+                mileage=40000,
+                proof=PurchaseProof.CERTIFICAT,
+                establishment=Establishment(
+                    address="1 rue du Banc", postal_code="08000", commune="Charleville-Mézières"
+                ),
+                actor=owner,
+                by_batch=True,
+            )
+        except RegistryRefusal:
+            continue
+        stocked.add(v.pk)
     rows = []
     for v in vehicles:
         holder = v.titulaire
@@ -191,8 +228,8 @@ def bench_batch(lines) -> None:
                     day,
                     "10:00",
                     "50000",
-                    last,
-                    first,
+                    "" if v.pk in stocked else last,
+                    "" if v.pk in stocked else first,
                     "MERCIER",
                     "Pierre",
                     "15/01/1990",
@@ -232,6 +269,10 @@ def bench_batch(lines) -> None:
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     accepted = submitted.lines.filter(accepted=True).count()
+    resold = StockVehicle.objects.filter(pk__isnull=False, vehicle__in=vehicles).exclude(
+        resale=None
+    )
+    print(f"   {resold.count()}/{len(stocked)} véhicules du stock revendus par le lot")
     print(
         f"   {accepted}/{lines} lignes acceptées en {total:.1f} s, {lines / total:.0f} lignes/s, "
         f"pic mémoire {peak / 1024 / 1024:.1f} Mio (référence lecture et contrôles seuls : "
@@ -244,6 +285,7 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=20_000)
     parser.add_argument("--lines", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--resales", type=int, default=100)
     args = parser.parse_args()
     url = dedicated_database(BENCH_DB)
     setup_django(url, TWODDOC_ALLOW_DEV_KEYS="1")
@@ -260,7 +302,7 @@ def main() -> int:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     ok = bench_list(args.files, args.repeat)
-    bench_batch(args.lines)
+    bench_batch(args.lines, args.resales)
     return 0 if ok else 1
 
 
