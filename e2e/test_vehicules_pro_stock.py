@@ -23,7 +23,7 @@ def visit(page, check_a11y, name):
     shoot(page, f"pro-stock-{name}")
 
 
-def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as):
+def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as, tmp_path):
     vehicle = VehicleFactory(plate="FG123HJ", formule_number="2019FG04521")
     habilitation = HabilitationFactory(organisation_name="Garage du Centre", siret="35600000000048")
     yesterday = (timezone.localdate() - timezone.timedelta(days=1)).strftime("%d/%m/%Y")
@@ -47,6 +47,8 @@ def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as):
     page.get_by_label("Heure de l’achat").fill("09:30")
     page.get_by_label("Kilométrage inscrit au compteur").fill("61000")
     page.get_by_text("Certificat d’immatriculation barré et signé par le vendeur").click()
+    scan = sample_pdf(tmp_path, "certificat-barre.pdf")
+    page.locator("#id_certificat_barre").set_input_files(str(scan))
     page.get_by_label("Adresse de votre établissement (numéro et voie)").fill(
         "12 avenue Jean Jaurès"
     )
@@ -60,6 +62,8 @@ def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as):
     visit(page, check_a11y, "2-achat-refus")
     page.get_by_label("Nom du vendeur (titulaire du véhicule)").fill("Moreau")
     page.get_by_label("Prénoms du vendeur").fill("Jeanne")
+    # A browser never refills a file input: the scan is chosen again.
+    page.locator("#id_certificat_barre").set_input_files(str(scan))
     page.get_by_role("button", name="Enregistrer la déclaration d’achat").click()
 
     expect(page.locator("h1")).to_have_text("Mon stock de véhicules")
@@ -68,9 +72,15 @@ def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as):
     card = page.locator(".fr-card", has_text="FG-123-HJ")
     expect(card).to_contain_text("Vendeur : MOREAU Jeanne")
     expect(card).to_contain_text("(61\u202f000 km)")
+    expect(card).to_contain_text("Certificat barré déposé (1 page)")
     visit(page, check_a11y, "3-liste")
+    with page.expect_download() as accuse:
+        card.get_by_role("link", name="Accusé d’enregistrement (PDF) — FG-123-HJ").click()
+    entry = vehicle.stock_entries.get()
+    assert accuse.value.suggested_filename == f"accuse-achat-{entry.registration_number}.pdf"
+    assert entry.certificate_scan_name == "certificat-barre.pdf"
 
-    card.get_by_role("link", name="FG-123-HJ — Déclarer la revente").click()
+    card.get_by_role("link", name="Déclarer la revente — FG-123-HJ").click()
     expect(page.locator("h1")).to_have_text(
         "Revente du véhicule FG-123-HJ : déclaration de cession"
     )

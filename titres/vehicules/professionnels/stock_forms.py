@@ -69,7 +69,9 @@ class PurchaseForm(DsfrBaseForm):
     certificat_barre = forms.FileField(
         label=CERTIFICATE_RULE.label,
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf"}),
+        widget=forms.FileInput(
+            attrs={"class": "fr-upload", "accept": ".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf"}
+        ),
     )
     adresse = forms.CharField(
         label=_("Adresse de votre établissement (numéro et voie)"),
@@ -92,6 +94,8 @@ class PurchaseForm(DsfrBaseForm):
             "formats": ACCEPTED_FORMATS,
             "pages": CERTIFICATE_RULE.pages_hint,
         }
+        # Bound fields copy the help text when created (DsfrBaseForm creates them).
+        self._bound_fields_cache.clear()
 
     def clean_certificat_barre(self):
         upload = self.cleaned_data.get("certificat_barre")
