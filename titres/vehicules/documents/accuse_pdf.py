@@ -1,7 +1,7 @@
 """« Récapitulatif de la demande » / « Accusé d'enregistrement » of a change
 of holder (seed 003), with the numéro de démarche."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from reportlab.lib.units import mm
 
 from titres.core.pdf import Document, Writer, amount
@@ -143,7 +143,8 @@ def purchase_accuse_pdf(entry) -> bytes:
     w.row("Vendeur (titulaire)", entry.seller_name)
     w.row("Date et heure", timezone.localtime(entry.purchased_at).strftime("%d/%m/%Y à %H:%M"))
     w.row("Kilométrage", f"{entry.mileage:,} km".replace(",", " "))
-    w.row("Justificatif", entry.get_proof_display())
+    with translation.override("fr"):  # the accusés are French, whatever the page's language
+        w.row("Justificatif", str(entry.get_proof_display()))
     if entry.seller_cession_id:
         w.row("Déclaration de cession du vendeur", entry.seller_cession.registration_number)
     if entry.certificate_scan:
