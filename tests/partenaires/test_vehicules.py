@@ -36,7 +36,18 @@ def test_extract_situation_and_holder_match(client, vehicle):
     assert vehicle.formule_number not in response.content.decode()
     assert data["situation"]["gage"] == {"inscrit": True, "depuis": "2019-06-12"}
     assert data["situation"]["vol"] == {"inscrit": False, "depuis": None}
-    assert set(data["situation"]) == {"gage", "opposition", "vol", "ve", "vge", "suspension"}
+    assert set(data["situation"]) == {
+        "immatriculation_annulee",
+        "gage",
+        "opposition",
+        "vol",
+        "ve",
+        "vge",
+        "suspension",
+    }
+    assert data["immatriculation"]["etat"] == "valide"
+    assert "date_annulation" not in data["immatriculation"]
+    assert data["situation"]["immatriculation_annulee"] == {"inscrit": False, "depuis": None}
     assert data["titulaire"] == {
         "scores": {"nom": 1.0, "prenoms": 1.0, "date_naissance": 1.0},
         "score_global": 1.0,
@@ -64,6 +75,39 @@ def test_fni_plate_and_every_situation(client):
     situation = response.json()["data"]["situation"]
     assert {k for k, v in situation.items() if v["inscrit"]} == {"opposition", "vol", "vge", "ve"}
     assert situation["gage"]["inscrit"] is False  # lifted
+
+
+def test_an_annulled_registration_says_so_in_the_extract_and_the_situation(client):
+    """A dealer's new vehicle rejected or abandoned (services/reverts.
+    cancel_first_registration): the plate is found — a control must learn
+    the number is no valid registration — with `etat` "annulee" and the
+    annulment's date, and the situation's `immatriculation_annulee`."""
+    vehicle = VehicleFactory(plate="GH234JK")
+    Situation.objects.create(
+        vehicle=vehicle,
+        kind=SituationKind.ANNULEE,
+        registered_on=dt.date(2026, 11, 30),
+        detail="Demande X rejetée",
+    )
+    _, secret = issue(scopes=ALL)
+    response = get(client, URL, secret, {"immatriculation": "GH-234-JK", **JEANNE})
+    assert response.status_code == 200, response.content
+    data = response.json()["data"]
+    assert data["immatriculation"]["etat"] == "annulee"
+    assert data["immatriculation"]["date_annulation"] == "2026-11-30"
+    assert data["situation"]["immatriculation_annulee"] == {
+        "inscrit": True,
+        "depuis": "2026-11-30",
+    }
+    assert "Demande X" not in response.content.decode()  # the file's number stays internal
+
+
+def test_the_schema_names_the_registration_state(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    registration = schema["Registration"]
+    assert "etat" in registration["required"]
+    assert registration["properties"]["etat"]["enum"] == ["valide", "annulee"]
+    assert "immatriculation_annulee" in schema["Situation"]["required"]
 
 
 @pytest.mark.parametrize(

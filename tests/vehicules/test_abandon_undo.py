@@ -4,9 +4,11 @@ procedures' `on_abandoned` hook): the registry put back or the
 registration annulled, the CPI withdrawn, the taxes refunded."""
 
 from datetime import date
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from titres.core.models import AuditEvent
 from titres.paiements.enums import LedgerKind
@@ -75,6 +77,42 @@ def test_an_abandoned_duplicate_restores_the_old_certificate_and_refunds(
     assert len(mails) == 1
     assert "a été abandonnée à votre demande" in mails[0].body
     assert "Les taxes payées" in mails[0].body
+    # The accusé says the duplicate was undone, when and why, instead of promising the card.
+    accuse = client.get(reverse("vehicules:operation_accuse", args=[demarche.number]))
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(accuse.content)).pages).split()
+    )
+    today = date.today().strftime("%d/%m/%Y")
+    assert f"La demande a été abandonnée le {today} à la demande du télédéclarant" in text
+    assert f"le certificat d’immatriculation {before[1]} est de nouveau valable" in text
+    assert f"n° {operation.cpi_number} est retiré" in text
+    assert "La nouvelle carte grise sera envoyée" not in text
+
+
+def test_a_rejected_address_change_accuse_says_it_was_undone(
+    client, django_capture_on_commit_callbacks
+):
+    from .test_certificat_reject import _reject
+
+    holder_citizen(client)
+    vehicle = VehicleFactory()
+    demarche = change_address(client, vehicle)
+    submit(client, demarche)
+    before = client.get(reverse("vehicules:operation_accuse", args=[demarche.number]))
+    assert "L’étiquette n° 1" in " ".join(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(before.content)).pages).split()
+    )
+    _reject(demarche, django_capture_on_commit_callbacks, reason="donnees_siv")
+    accuse = client.get(reverse("vehicules:operation_accuse", args=[demarche.number]))
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(accuse.content)).pages).split()
+    )
+    today = date.today().strftime("%d/%m/%Y")
+    assert f"La demande a été rejetée le {today} par le service instructeur" in text
+    assert "Motif : Données du véhicule ou du titulaire incohérentes avec le SIV" in text
+    assert "l’adresse inscrite sur la carte grise redevient l’ancienne adresse" in text
+    assert "aucune étiquette n’est envoyée" in text
+    assert "L’étiquette n° 1" not in text
 
 
 def test_an_abandoned_address_change_gives_the_address_back(

@@ -179,6 +179,8 @@ def test_a_withdrawn_cpi_is_left_out_of_the_list_the_csv_and_the_zip(
     owner = garage(client).user
     kept = client_file(owner).changement_titulaire
     rejected = client_file(owner, status=Status.REJETEE).changement_titulaire
+    rejected.withdrawn_at = timezone.now()  # what changement/decisions.withdraw_change sets
+    rejected.save(update_fields=["withdrawn_at"])
     withdrawn = new_vehicle_file(owner)
     withdrawn.withdrawn_at = timezone.now()
     withdrawn.save(update_fields=["withdrawn_at"])

@@ -155,3 +155,69 @@ def test_lookups_are_limited_per_ip_address(client):
         REMOTE_ADDR="198.51.100.7",
     )
     assert other.context["report"].vehicle == vehicle
+
+
+def _annulled(**kwargs):
+    """A new vehicle whose registration the rejection of file N1 annulled
+    (services/reverts.cancel_first_registration, as neuf/decisions does)."""
+    from titres.vehicules.enums import RegistryEventKind
+    from titres.vehicules.services.registry import add_entry
+    from titres.vehicules.services.reverts import cancel_first_registration
+
+    vehicle = VehicleFactory(**kwargs)
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.IMMATRICULATION,
+        label="Immatriculation",
+        actor=None,
+        demarche_number="N1",
+    )
+    assert cancel_first_registration(vehicle=vehicle, demarche_number="N1", actor=None)
+    return vehicle
+
+
+def test_an_annulled_registration_is_certified_as_annulled_never_as_valid(client):
+    vehicle = _annulled(gage=True)
+    response = _post(
+        client, immatriculation=vehicle.plate_display, numero_formule=vehicle.formule_number
+    )
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.annulled and not report.clear
+    assert report.codes == "ANNULEE/GAGE"
+    body = response.content.decode()
+    today = date.today().strftime("%d/%m/%Y")
+    assert "Immatriculation annulée" in body
+    assert (
+        f"L’immatriculation {vehicle.plate_display} a été annulée le {today} dans le système "
+        "d’immatriculation des véhicules : ce numéro n’est pas une immatriculation valable."
+    ) in body
+    assert "Aucune inscription ne s’oppose" not in body
+    assert "à remettre à l’acquéreur" not in body
+    assert "Demande N1" not in body  # the file's number stays internal
+    # The PDF says it first, and its signed 2D-Doc carries ANNULEE.
+    token = response.context["token"]
+    pdf = client.get(reverse("vehicules:situation_pdf", args=[token]))
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages).split()
+    )
+    assert "IMMATRICULATION ANNULÉE" in text
+    assert "ce numéro n’est pas une immatriculation valable" in text
+    assert "À remettre à l’acquéreur" not in text
+    result = twoddoc.verify(situation_twoddoc(situation.report_from_token(token)))
+    assert result.authentic, result.message
+    assert result.values()["ZA"] == "ANNULEE/GAGE"
+
+
+def test_an_annulled_registration_alone_is_annulee_in_the_2d_doc(client):
+    vehicle = _annulled()
+    response = _post(
+        client, immatriculation=vehicle.plate_display, numero_formule=vehicle.formule_number
+    )
+    report = response.context["report"]
+    assert report.codes == "ANNULEE"
+    assert report.annulment.kind == "annulee"

@@ -34,3 +34,5 @@ class VehiculesEvent(AuditCode):
     OPERATION_REVERTED = "vehicules.operation_reverted"
     IMMATRICULATION_CANCELLED = "vehicules.immatriculation_cancelled"
     NEW_REGISTRATION_WITHDRAWN = "vehicules.new_registration_withdrawn"
+    CHANGE_OF_HOLDER_WITHDRAWN = "vehicules.change_of_holder_withdrawn"
+    CODE_CESSION_RELEASED = "vehicules.code_cession_released"

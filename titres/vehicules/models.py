@@ -381,6 +381,12 @@ class ChangeOfHolder(models.Model):
     new_plate = models.CharField(_("immatriculation après"), max_length=12, blank=True)
     new_formule = models.CharField(_("nouveau numéro de formule"), max_length=11, blank=True)
     registered_at = models.DateTimeField(_("inscrit au SIV le"), null=True, blank=True)
+    # A filed change rejected by the CERT or abandoned by its filer
+    # (changement/decisions.withdraw_change): the CPI withdrawn, the taxes
+    # refunded, and `code_released` whether the code de cession it spent
+    # was given back to the buyer (services/cession.release_code).
+    withdrawn_at = models.DateTimeField(_("demande retirée le"), null=True, blank=True)
+    code_released = models.BooleanField(_("code de cession rétabli"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -48,6 +48,8 @@ LINES = (
     (SituationKind.VE, "VE"),
     (SituationKind.VGE, "VGE"),
 )
+# ZA's code of an annulled registration (not a line of the real certificate).
+ANNULLED_CODE = "ANNULEE"
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,18 @@ class SituationReport:
     lines: list[SituationLine]
     holders_count: int
     sale_declared: bool
+    # A first registration annulled (the dealer's file rejected or
+    # abandoned, services/reverts.cancel_first_registration): the number is
+    # no valid registration, whatever the other lines say.
+    annulment: Situation | None = None
+
+    @property
+    def annulled(self) -> bool:
+        return self.annulment is not None
 
     @property
     def clear(self) -> bool:
-        return not any(line.active for line in self.lines)
+        return not self.annulled and not any(line.active for line in self.lines)
 
     @property
     def valid_until(self) -> date:
@@ -80,8 +90,12 @@ class SituationReport:
 
     @property
     def codes(self) -> str:
-        """The 2D-Doc's ZA value: the active inscriptions, or AUCUNE."""
+        """The 2D-Doc's ZA value: the active inscriptions, or AUCUNE; an
+        annulled registration first (`ANNULEE`), so that a reader of the
+        signed data never takes the number for a valid registration."""
         codes = [code for (kind, code) in LINES if self.line(kind).active]
+        if self.annulled:
+            codes.insert(0, ANNULLED_CODE)
         return "/".join(codes) or "AUCUNE"
 
     def line(self, kind) -> SituationLine:
@@ -120,6 +134,7 @@ def report_for(vehicle: Vehicle, *, number: str, issued_on: date) -> SituationRe
         ],
         holders_count=len(titulaires),
         sale_declared=any(s.kind == SituationKind.CEDE for s in active),
+        annulment=next((s for s in active if s.kind == SituationKind.ANNULEE), None),
     )
 
 

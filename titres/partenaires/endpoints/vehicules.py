@@ -4,6 +4,7 @@ current holders — as scores, never the holder's data."""
 
 import datetime as dt
 from difflib import SequenceMatcher
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from ninja import Header, Query, Router, Schema
@@ -43,6 +44,11 @@ PARTIAL_MATCH = 0.8
 
 class Registration(Schema):
     immatriculation: str
+    # "annulee": a first registration annulled (the dealer's file rejected
+    # or abandoned): the number is no valid registration, the vehicle may
+    # not be driven under it; `date_annulation` says since when.
+    etat: Literal["valide", "annulee"]
+    date_annulation: dt.date | None = None
     systeme: str
     vin: str
     marque: str
@@ -64,6 +70,7 @@ class Inscription(Schema):
 
 
 class Situation(Schema):
+    immatriculation_annulee: Inscription
     gage: Inscription
     opposition: Inscription
     vol: Inscription
@@ -170,10 +177,17 @@ def holder_match(vehicle, *, nom, prenoms, birth_date, siret) -> dict:
     return {"scores": scores, "score_global": overall, "concordance": concordance}
 
 
+def _annulment(vehicle):
+    return next((s for s in vehicle.active_situations() if s.kind == SituationKind.ANNULEE), None)
+
+
 def _registration(vehicle) -> dict:
     # Never the numéro de formule: it proves who holds the card.
+    annulment = _annulment(vehicle)
     return {
         "immatriculation": vehicle.plate_display,
+        "etat": "annulee" if annulment else "valide",
+        **({"date_annulation": annulment.registered_on} if annulment else {}),
         "systeme": vehicle.plate_system,
         "vin": vehicle.vin,
         "marque": vehicle.make,
@@ -192,12 +206,16 @@ def _registration(vehicle) -> dict:
 
 def _situation(vehicle) -> dict:
     active = {s.kind: s for s in vehicle.active_situations()}
-    return {
-        str(kind): {
+
+    def inscription(kind) -> dict:
+        return {
             "inscrit": kind in active,
             "depuis": active[kind].registered_on if kind in active else None,
         }
-        for kind in SITUATIONS
+
+    return {
+        "immatriculation_annulee": inscription(SituationKind.ANNULEE),
+        **{str(kind): inscription(kind) for kind in SITUATIONS},
     }
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from titres.core import numbering
-from titres.procedures.enums import AuthorityKind, Category, Status
+from titres.procedures.enums import AuthorityKind, Category
 from titres.procedures.registry import (
     DocumentRule,
     DocumentsStep,
@@ -32,10 +32,10 @@ from ..enums import PlateSystem
 from ..models import ChangeOfHolder, Vehicle
 from ..selectors import RegistryRefusal, situation_refusal
 from ..services.cession import use_code
-from . import backoffice, forms, state
+from . import backoffice, decisions, forms, state
 from .payment import PaymentStep
 
-CODE = "vehicule-changement-titulaire"
+CODE = state.CODE
 # What the client's e-mail says was filed in their name (professionnels/mandate.py).
 MANDATE_OPERATION = gettext_lazy("une demande de changement de titulaire")
 AUTHORITY_CODE = "CERT-SIV"
@@ -223,7 +223,10 @@ def on_submitted(demarche, *, actor, request=None) -> None:
 
 
 def on_abandoned(demarche, *, actor) -> None:
-    """Nothing is held by a draft: the code is spent only at submission."""
+    """A draft holds nothing (the code is spent only at submission); a
+    filed change abandoned before an agent took it is withdrawn like a
+    rejected one: CPI, taxes, code de cession."""
+    decisions.withdraw_change(demarche, actor=actor)
 
 
 def confirmation_url(demarche) -> str:
@@ -234,8 +237,9 @@ def links(demarche) -> list[Link]:
     if demarche.is_draft:
         return []
     found = []
-    # A rejected file's CPI no longer stands (the CERT refused the holder).
-    if demarche.status != Status.REJETEE:
+    # A rejected or abandoned file's CPI no longer stands (decisions.withdraw_change).
+    record = state.record_of(demarche)
+    if record is not None and record.cpi_number and record.withdrawn_at is None:
         found.append(
             Link(
                 label=_("Certificat provisoire d’immatriculation (CPI)"),
@@ -337,6 +341,7 @@ def definition() -> ProcedureDefinition:
         before_submit=before_submit,
         on_submitted=on_submitted,
         on_abandoned=on_abandoned,
+        notices=decisions.notices,
         available_to=available_to,
         confirmation_title=gettext_lazy("Finalisation"),
         confirmation_url=confirmation_url,

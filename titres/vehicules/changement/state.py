@@ -12,6 +12,7 @@ from ..models import CessionDeclaration, ChangeOfHolder, Vehicle
 from ..selectors import RegistryRefusal, vehicles_with_registry
 from ..services.cession import code_digest
 
+CODE = "vehicule-changement-titulaire"
 START = "pour-commencer"
 HOLDER = "nouveau-titulaire"
 SUMMARY = "recapitulatif"

@@ -37,6 +37,12 @@ def accuse_pdf(record) -> bytes:
     w.row("Référence du paiement", record.payment_reference)
     w.row("Montant payé", amount(record.amount_cents))
     w.section("Suite de la démarche")
+    if record.withdrawn_at is not None:
+        # The accusé stays the record of what was filed and paid; it says
+        # the change was withdrawn instead of promising the card.
+        w.text(withdrawn_sentence(demarche, record.withdrawn_at), size=9)
+        w.text(_change_withdrawn_follow(record), size=9)
+        return doc.bytes()
     w.text(
         "Votre demande est transmise au Centre d’Expertise et de Ressources Titres (CERT). Suivez "
         "son avancement dans « Mon Espace Véhicule », rubrique « Mes démarches en cours ». Le "
@@ -45,6 +51,39 @@ def accuse_pdf(record) -> bytes:
         size=9,
     )
     return doc.bytes()
+
+
+def withdrawn_sentence(demarche, when) -> str:
+    """« La demande a été rejetée (abandonnée) le JJ/MM/AAAA » and, for a
+    rejection, the reason the agent gave (the last status change's)."""
+    if demarche.status == "ABANDONNEE":
+        return (
+            f"La demande a été abandonnée le {timezone.localtime(when):%d/%m/%Y} à la demande du "
+            "télédéclarant : elle est annulée."
+        )
+    change = demarche.history.filter(to_status="REJETEE").order_by("-created_at", "-id").first()
+    reason = f" Motif : {change.comment}" if change is not None and change.comment else ""
+    return (
+        f"La demande a été rejetée le {timezone.localtime(when):%d/%m/%Y} par le service "
+        f"instructeur : elle est annulée.{reason}"
+    )
+
+
+def _change_withdrawn_follow(record) -> str:
+    text = (
+        "Le changement de titulaire n’est pas inscrit au système d’immatriculation des "
+        f"véhicules. Le certificat provisoire (CPI) n° {record.cpi_number} est retiré et ne "
+        "vaut plus titre de circulation."
+    )
+    if record.paid_at:
+        text += " Les taxes payées sont remboursées sur la carte bancaire qui a servi au paiement."
+    if record.code_released:
+        text += (
+            " Le code de cession remis par le vendeur est de nouveau valable jusqu’au "
+            f"{timezone.localtime(record.cession.expires_at):%d/%m/%Y} : une nouvelle demande "
+            "peut être déposée avec ce même code."
+        )
+    return text
 
 
 def new_vehicle_accuse_pdf(record) -> bytes:
@@ -89,10 +128,9 @@ def new_vehicle_accuse_pdf(record) -> bytes:
     if record.withdrawn_at is not None:
         # The accusé stays the record of what was filed and paid; it says
         # the registration was withdrawn instead of promising the card.
+        w.text(withdrawn_sentence(demarche, record.withdrawn_at), size=9)
         w.text(
-            f"La demande a été {'abandonnée' if demarche.status == 'ABANDONNEE' else 'rejetée'} "
-            f"le {timezone.localtime(record.withdrawn_at):%d/%m/%Y} : l’immatriculation "
-            f"{vehicle.plate_display} est annulée, le certificat provisoire (CPI) "
+            f"L’immatriculation {vehicle.plate_display} est annulée, le certificat provisoire (CPI) "
             f"n° {record.cpi_number} est retiré et ne vaut plus titre de circulation. Les taxes "
             "payées sont remboursées sur la carte bancaire qui a servi au paiement.",
             size=9,

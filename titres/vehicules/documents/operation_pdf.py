@@ -8,7 +8,37 @@ from titres.core.pdf import Document, Writer, amount
 
 from ..enums import CertificateOperationKind
 from ..professionnels.mandate import filer_label
+from .accuse_pdf import withdrawn_sentence
 from .cpi_pdf import registry_holder
+
+
+def _undone_follow(operation, duplicate: bool) -> str:
+    if not operation.registry_restored:
+        text = (
+            "Le véhicule a fait l’objet d’une autre opération depuis le dépôt de la demande : le "
+            "système d’immatriculation reste tel que cette opération l’a laissé."
+        )
+    elif duplicate:
+        text = (
+            "Le duplicata n’est pas établi : le certificat d’immatriculation "
+            f"{operation.old_formule or operation.vehicle.plate_display} est de nouveau valable."
+        )
+    else:
+        text = (
+            "Le changement d’adresse est annulé dans le système d’immatriculation des véhicules : "
+            "l’adresse inscrite sur la carte grise redevient l’ancienne adresse"
+            + (", aucune étiquette n’est envoyée." if operation.label_number else ".")
+        )
+        if operation.new_certificate:
+            text += " Aucune nouvelle carte grise n’est établie."
+    if operation.cpi_number:
+        text += (
+            f" Le certificat provisoire (CPI) n° {operation.cpi_number} est retiré et ne vaut plus "
+            "titre de circulation."
+        )
+    if operation.paid_at:
+        text += " Les taxes payées sont remboursées sur la carte bancaire qui a servi au paiement."
+    return text
 
 
 def operation_accuse_pdf(operation) -> bytes:
@@ -52,6 +82,12 @@ def operation_accuse_pdf(operation) -> bytes:
         w.row("Référence du paiement", operation.payment_reference)
         w.row("Montant payé", amount(operation.amount_cents))
     w.section("Suite de la démarche")
+    if operation.reverted_at is not None:
+        # The accusé stays the record of what was filed (and paid); it says
+        # the operation was undone instead of promising a card or a label.
+        w.text(withdrawn_sentence(demarche, operation.reverted_at), size=9)
+        w.text(_undone_follow(operation, duplicate), size=9)
+        return doc.bytes()
     if duplicate:
         follow = (
             "Le certificat d’immatriculation précédent est annulé. La nouvelle carte grise sera "

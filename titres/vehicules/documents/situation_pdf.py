@@ -37,12 +37,26 @@ def situation_pdf(report) -> bytes:
     w = Writer(doc, doc.height - 38 * mm)
     w.twoddoc(situation_twoddoc(report))
     w.title("Certificat de situation administrative")
-    w.text(
-        f"Situation du véhicule dans le système d’immatriculation des véhicules (SIV) au "
-        f"{report.issued_on:%d/%m/%Y}. À remettre à l’acquéreur en cas de vente : il doit dater "
-        f"de moins de 15 jours (jusqu’au {report.valid_until:%d/%m/%Y}).",
-        size=9,
-    )
+    if report.annulled:
+        # Never a certificate a buyer could take for a valid registration:
+        # the annulment comes first, and the 2D-Doc's ZA starts with ANNULEE.
+        w.title("IMMATRICULATION ANNULÉE")
+        w.text(
+            f"L’immatriculation {vehicle.plate_display} a été annulée le "
+            f"{report.annulment.registered_on:%d/%m/%Y} dans le système d’immatriculation des "
+            "véhicules (SIV) : ce numéro n’est pas une immatriculation valable. Le véhicule ne "
+            "peut pas circuler sous ce numéro, qui ne sera attribué à aucun autre véhicule ; il "
+            "ne peut être ni vendu ni changer de titulaire sous ce numéro. Situation au "
+            f"{report.issued_on:%d/%m/%Y}.",
+            size=9,
+        )
+    else:
+        w.text(
+            f"Situation du véhicule dans le système d’immatriculation des véhicules (SIV) au "
+            f"{report.issued_on:%d/%m/%Y}. À remettre à l’acquéreur en cas de vente : il doit "
+            f"dater de moins de 15 jours (jusqu’au {report.valid_until:%d/%m/%Y}).",
+            size=9,
+        )
     w.row("Numéro du certificat", report.number)
     w.section("Véhicule")
     w.row("Numéro d’immatriculation (A)", vehicle.plate_display)
@@ -53,6 +67,10 @@ def situation_pdf(report) -> bytes:
     w.row("Date du certificat d’immatriculation (I)", f"{vehicle.ci_date:%d/%m/%Y}")
     w.row("Nombre de titulaires successifs", report.holders_count)
     w.section("Situation administrative")
+    if report.annulled:
+        w.row(
+            "Immatriculation annulée", f"Oui — inscrit le {report.annulment.registered_on:%d/%m/%Y}"
+        )
     for line in report.lines:
         if line.active:
             since = ", ".join(f"{s.registered_on:%d/%m/%Y}" for s in line.situations)

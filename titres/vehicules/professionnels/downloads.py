@@ -4,10 +4,10 @@ by a background task that counts its progress (shown as a progress bar).
 Every procedure a professional files for a client has its documents in
 the archive, each with the PDFs its own pages give (`documents_of`): a
 change of holder (CPI and accusé; the
-accusé only once rejected: its CPI no longer stands), a new vehicle (the accusé, and the CPI
-unless the file was rejected, in the registered client's name), an address change or a duplicate (the accusé,
+accusé only once rejected or abandoned: its CPI no longer stands), a new vehicle (the accusé, and the CPI
+unless the file was rejected or abandoned, in the registered client's name), an address change or a duplicate (the accusé,
 and the CPI when a new certificate is coming and the file was not
-rejected: a withdrawn CPI is never handed out again). The professional's
+rejected or abandoned: a withdrawn CPI is never handed out again). The professional's
 déclarations d'achat (their stock, resold ones included) add their accusé
 (`purchases_in_selection`: when the list is filtered only by plate and
 dates, which a purchase has too)."""
@@ -27,7 +27,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
-from titres.procedures.enums import Status
 
 from ..audit import VehiculesEvent
 from ..documents.accuse_pdf import accuse_pdf, new_vehicle_accuse_pdf, purchase_accuse_pdf
@@ -64,14 +63,12 @@ def downloadable(files):
 
 def cpi_handed_out(record) -> bool:
     """The file's CPI may still be given: issued, and not withdrawn — a
-    rejected change of holder's (the CERT refused the new holder), a
-    rejected or abandoned address change's or duplicate's (`reverted_at`),
-    a rejected or abandoned new vehicle's (`withdrawn_at`)."""
+    rejected or abandoned change of holder's or new vehicle's
+    (`withdrawn_at`), a rejected or abandoned address change's or
+    duplicate's (`reverted_at`)."""
     if not record.cpi_number:
         return False
-    if isinstance(record, ChangeOfHolder):
-        return record.demarche.status != Status.REJETEE
-    if isinstance(record, NewRegistration):
+    if isinstance(record, ChangeOfHolder | NewRegistration):
         return record.withdrawn_at is None
     return record.reverted_at is None
 

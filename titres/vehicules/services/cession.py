@@ -414,6 +414,55 @@ def use_code(*, declaration: CessionDeclaration, demarche_number: str, actor, re
     record_cession_use(declaration, demarche_number, actor, request)
 
 
+@transaction.atomic
+def release_code(
+    *, declaration: CessionDeclaration, demarche_number: str, actor, abandoned: bool, request=None
+) -> bool:
+    """Give back the code a rejected or abandoned change of holder spent:
+    the sale the seller declared still stands, so the buyer may file again
+    with the same code until its normal expiry (`expires_at`, 15 days from
+    the declaration; never extended). Not given back — returns False — a
+    code spent by another file (or by a professional's purchase), an
+    expired code, or a declaration superseded by another one the seller
+    registered since (one open declaration per vehicle). Under the
+    vehicle's row lock, the lock `record_cession` takes, and one
+    conditional UPDATE like `use_code`."""
+    from titres.core.journal import record_event
+
+    Vehicle.objects.select_for_update().filter(pk=declaration.vehicle_id).first()
+    now = timezone.now()
+    if (
+        CessionDeclaration.objects.filter(
+            vehicle_id=declaration.vehicle_id, state=CessionState.ACTIVE
+        )
+        .exclude(pk=declaration.pk)
+        .exists()
+    ):
+        return False
+    released = CessionDeclaration.objects.filter(
+        pk=declaration.pk,
+        state=CessionState.UTILISEE,
+        used_by_demarche=demarche_number,
+        expires_at__gt=now,
+    ).update(state=CessionState.ACTIVE, used_at=None, used_by_demarche="")
+    if not released:
+        return False
+    declaration.refresh_from_db()
+    record_event(
+        VehiculesEvent.CODE_CESSION_RELEASED,
+        actor=actor,
+        request=request,
+        target=declaration,
+        data={
+            "demarche": demarche_number,
+            "motif": "abandonnee" if abandoned else "rejetee",
+            "immatriculation": declaration.vehicle.plate,
+            "valable_jusqu_au": declaration.expires_at.isoformat(),
+        },
+    )
+    return True
+
+
 def record_cession_use(declaration, demarche_number, actor, request):
     from titres.core.journal import record_event
 

@@ -50,6 +50,23 @@ def _after_filing(demarche):
     return redirect(find_procedure(demarche.procedure_code).get_confirmation_url(demarche))
 
 
+def cpi_withdrawn(request, demarche, record) -> HttpResponse:
+    """The address of a withdrawn CPI (the file rejected or abandoned): a
+    404 — the PDF is never given again — whose page says why, with what
+    the file page says (`notices`) and a link to it."""
+    definition = find_procedure(demarche.procedure_code)
+    return render(
+        request,
+        "vehicules/cpi_retire.html",
+        {
+            "demarche": demarche,
+            "record": record,
+            "notices": list(definition.notices(demarche)) if definition.notices else [],
+        },
+        status=404,
+    )
+
+
 def _pdf(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -141,15 +158,18 @@ def finalisation(request, number):
             "definition": definition,
             "total": definition.stepper_total(demarche),
             "filer": filer_label(demarche),
+            "notices": definition.notices(demarche),
         },
     )
 
 
 def cpi(request, number):
     record = _record(request, number, codes=[CODE])
-    # A rejected file's CPI is withdrawn (professionnels/downloads.cpi_handed_out).
-    if record.demarche.is_draft or not record.cpi_number or record.demarche.status == "REJETEE":
+    if record.demarche.is_draft or not record.cpi_number:
         raise Http404
+    # A rejected or abandoned file's CPI is withdrawn (changement/decisions.py).
+    if record.withdrawn_at is not None:
+        return cpi_withdrawn(request, record.demarche, record)
     return _pdf(cpi_pdf(record), f"cpi-{record.cpi_number}.pdf")
 
 

@@ -15,7 +15,7 @@ from ..neuf.models import NewRegistration
 from ..neuf.procedure import CODE
 from ..professionnels.access import pro_required
 from ..professionnels.mandate import filer_label
-from .changement import _pdf
+from .changement import _pdf, cpi_withdrawn
 
 
 def _record(request, number) -> NewRegistration:
@@ -57,11 +57,10 @@ def finalisation(request, number):
 @pro_required
 def cpi(request, number):
     record = _record(request, number)
-    # A rejected file's CPI is withdrawn (neuf/decisions.py).
-    if record.demarche.is_draft or not record.cpi_number or record.withdrawn_at:
+    if record.demarche.is_draft or not record.cpi_number or record.vehicle is None:
         raise Http404
-    if record.vehicle is None:
-        raise Http404
+    if record.withdrawn_at:  # a rejected or abandoned file's CPI (neuf/decisions.py)
+        return cpi_withdrawn(request, record.demarche, record)
     return _pdf(
         cpi_pdf(record, holder=registry_holder(record.vehicle)), f"cpi-{record.cpi_number}.pdf"
     )

@@ -15,7 +15,7 @@ from ..documents.cpi_pdf import cpi_pdf, registry_holder
 from ..documents.operation_pdf import operation_accuse_pdf
 from ..models import CertificateOperation
 from ..professionnels.mandate import filer_label
-from .changement import _pdf
+from .changement import _pdf, cpi_withdrawn
 
 CODES = (adresse.CODE, duplicata.CODE)
 
@@ -59,8 +59,10 @@ def finalisation(request, number):
 
 def cpi(request, number):
     operation = _operation(request, number)
-    if operation.demarche.is_draft or not operation.cpi_number or operation.reverted_at:
+    if operation.demarche.is_draft or not operation.cpi_number:
         raise Http404
+    if operation.reverted_at:  # withdrawn with the undone operation (certificat/decisions.py)
+        return cpi_withdrawn(request, operation.demarche, operation)
     return _pdf(
         cpi_pdf(operation, holder=registry_holder(operation.vehicle)),
         f"cpi-{operation.cpi_number}.pdf",
