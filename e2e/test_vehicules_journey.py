@@ -199,7 +199,39 @@ def test_fni_vehicle_without_code_with_ci_date(page, check_a11y):
     page.get_by_label("Non", exact=True).check(force=True)
     page.get_by_label("Date du CI").fill("18/03/2004")
     page.get_by_role("button", name="Démarrer la procédure").click()
-    fill_holder_and_pay(page, check_a11y, "fni")
+    number = fill_holder_and_pay(page, check_a11y, "fni")
+
+    # The buyer abandons the filed change before an agent takes it: the CPI
+    # is withdrawn (no link, its address a 404 page saying why), the taxes
+    # refunded; the file page and the finalisation say so.
+    compact = number.replace("-", "")
+    page.goto(f"/demarches/{compact}/")
+    page.get_by_role("link", name="Abandonner la démarche").click()
+    page.get_by_role("button", name="Confirmer l’abandon").click()
+    expect(page.get_by_text("La démarche a été abandonnée.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Vous avez abandonné la demande : le changement de titulaire n’est pas inscrit au "
+            "système d’immatriculation."
+        )
+    ).to_be_visible()
+    expect(page.get_by_text("Les taxes payées (", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Certificat provisoire"))).to_have_count(0)
+    visit(page, check_a11y, "fni-7-abandonnee")
+    page.goto(f"/vehicules/demarche/{compact}/finalisation/")
+    expect(page.locator("#avis-demarche")).to_contain_text("Demande abandonnée")
+    expect(
+        page.get_by_role("link", name=re.compile("Certificat Provisoire d’Immatriculation"))
+    ).to_have_count(0)
+    visit(page, check_a11y, "fni-8-finalisation-abandonnee")
+    response = page.goto(f"/vehicules/demarche/{compact}/cpi.pdf")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("Ce certificat provisoire d’immatriculation est retiré")
+    expect(page.locator("#cpi-retire")).to_contain_text("Demande abandonnée")
+    visit(page, check_a11y, "fni-9-cpi-retire")
+    demarche = Demarche.objects.get(number=compact)
+    assert demarche.status == "ABANDONNEE"
+    assert demarche.changement_titulaire.withdrawn_at is not None
 
 
 AGENT_PASSWORD = "Agent-Titres-2026!"

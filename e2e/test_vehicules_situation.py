@@ -4,6 +4,8 @@ a vehicle (plate + numéro de formule), downloads the PDF, and its 2D-Doc
 reads "Authentique" on the portal's verification page. A wrong formule
 number first: the French message, nothing about the vehicle."""
 
+import re
+
 import pypdfium2
 import pytest
 from playwright.sync_api import expect
@@ -60,3 +62,34 @@ def test_anonymous_certificate_of_situation_verifies(page, check_a11y, tmp_path)
         )
     ).to_be_visible()
     check_a11y(page)
+
+
+def test_an_annulled_registration_is_certified_as_annulled(page, check_a11y):
+    """A dealer's new vehicle whose registration was annulled: the page says
+    « Immatriculation annulée » first, never « Aucune inscription »."""
+    from e2e.journeys import screenshots
+    from titres.vehicules.enums import RegistryEventKind
+    from titres.vehicules.services.registry import add_entry
+    from titres.vehicules.services.reverts import cancel_first_registration
+
+    vehicle = VehicleFactory()
+    add_entry(
+        vehicle,
+        kind=RegistryEventKind.IMMATRICULATION,
+        label="Immatriculation",
+        actor=None,
+        demarche_number="N1",
+    )
+    cancel_first_registration(vehicle=vehicle, demarche_number="N1", actor=None)
+    page.goto("/vehicules/situation/")
+    page.get_by_label("Numéro d’immatriculation").fill(vehicle.plate_display)
+    page.get_by_label("Numéro de formule").fill(vehicle.formule_number)
+    page.get_by_role("button", name="Obtenir le certificat").click()
+    expect(page.locator("#situation-resume")).to_contain_text("Immatriculation annulée")
+    expect(page.locator("#situation-resume")).to_contain_text(
+        "ce numéro n’est pas une immatriculation valable"
+    )
+    expect(page.get_by_role("row", name=re.compile("Immatriculation annulée Oui"))).to_be_visible()
+    expect(page.get_by_text("Aucune inscription ne s’oppose")).to_have_count(0)
+    check_a11y(page)
+    screenshots(page, "vehicules-situation-annulee")

@@ -114,7 +114,11 @@ def test_a_rejected_change_refunds_withdraws_the_cpi_and_gives_the_code_back(
     assert gone.status_code == 404
     page = gone.content.decode()
     assert "Ce certificat provisoire d’immatriculation est retiré" in page
-    assert f"Le certificat provisoire n° {record.cpi_number}" in page and code_line in page
+    assert (
+        f"Le certificat provisoire de la démarche n° {demarche.display_number} ne peut plus être "
+        "téléchargé."
+    ) in page
+    assert f"n° {record.cpi_number} est retiré" in page and code_line in page
 
     mails = [m for m in mailoutbox if "rejetée : véhicule" in m.subject]
     assert len(mails) == 1 and mails[0].to == [buyer.email]
