@@ -37,6 +37,7 @@ EXPECTED = {
     ("EN_COURS", "valider"): ({A, C}, "VALIDEE"),
     ("EN_COURS_PRIS", "valider"): ({A, C}, "VALIDEE"),
     ("EN_ATTENTE_USAGER", "completer"): ({U}, "EN_COURS"),
+    ("EN_ATTENTE_USAGER", "teledeclarant_detache"): ({SYS}, "EN_COURS"),
     ("VALIDEE", "transmettre_production"): ({A, C, SYS}, "EN_PRODUCTION"),
     ("EN_PRODUCTION", "terminer"): ({SYS}, "TERMINEE"),
     ("EN_PRODUCTION", "echec_production"): ({SYS}, "VALIDEE"),

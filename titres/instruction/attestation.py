@@ -32,7 +32,10 @@ def is_available(demarche) -> bool:
 def file_links(demarche, user) -> list[Link]:
     """Registered with the engine (`register_file_link`): the download link
     on the citizen's file page (/demarches/<number>/)."""
-    if demarche.owner_id != getattr(user, "pk", None) or not is_available(demarche):
+    # `owner_id` is None for a detached file, like an anonymous user's pk.
+    if demarche.owner_id is None or demarche.owner_id != getattr(user, "pk", None):
+        return []
+    if not is_available(demarche):
         return []
     return [
         Link(

@@ -34,7 +34,7 @@ from titres.instruction.audit import InstructionEvent
 from titres.procedures.enums import Role, Status
 from titres.procedures.locks import lock_demarche
 from titres.procedures.models import Demarche
-from titres.procedures.notifications import demarche_url
+from titres.procedures.notifications import demarche_url, filer_contact
 from titres.procedures.registry import find_procedure
 from titres.procedures.workflow import apply_transition
 
@@ -86,17 +86,19 @@ def _enqueue(task_function, order_id: int) -> None:
 
 def _notify(order: ProductionOrder, step: str) -> None:
     demarche = order.demarche
-    if not demarche.owner.email:
+    email, _phone = filer_contact(demarche)
+    if not email:
         return
     notify_email(
         template=f"instruction/emails/production_{step}",
-        to=demarche.owner.email,
+        to=email,
         context={
             "number": demarche.display_number,
             "title": demarche.title,
             "title_number": order.title_number,
             "tracking_number": order.tracking_number,
-            "url": demarche_url(demarche),
+            # The client of a detached file has no account to open it with.
+            "url": demarche_url(demarche) if demarche.owner_id else "",
         },
     )
 

@@ -51,11 +51,20 @@ class Demarche(models.Model):
         _("numéro"), max_length=20, unique=True, default=_new_number, editable=False
     )
     procedure_code = models.CharField(_("téléprocédure"), max_length=60, db_index=True)
+    # PROTECT: deleting an account never takes its files along. Only a
+    # terminated SIV habilitation detaches the professional's filed files
+    # (`personal_data.detach`): the owner becomes None and `detached_filer`
+    # keeps who filed (company, SIRET, habilitation), not the person.
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("télédéclarant"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="demarches",
+    )
+    detached_filer = models.JSONField(
+        _("télédéclarant dont le compte est supprimé"), default=dict, blank=True
     )
     # Professionals act for someone else (garage for a client, driving school
     # for a learner): who, as the procedure app records it.
@@ -131,6 +140,27 @@ class Demarche(models.Model):
             return self.status
 
     @property
+    def detached_filer_label(self) -> str:
+        """« professionnel dont l’habilitation est résiliée (Garage du
+        Centre, SIRET …) » for a file whose filer's account was deleted."""
+        filer = self.detached_filer or {}
+        if not filer:
+            return ""
+        details = ", ".join(
+            part
+            for part in (
+                filer.get("raison_sociale", ""),
+                f"SIRET {filer['siret']}" if filer.get("siret") else "",
+                _("habilitation SIV n° %(number)s") % {"number": filer["habilitation"]}
+                if filer.get("habilitation")
+                else "",
+            )
+            if part
+        )
+        label = str(_("professionnel dont l’habilitation est résiliée"))
+        return f"{label} ({details})" if details else label
+
+    @property
     def is_draft(self) -> bool:
         return self.status == Status.BROUILLON
 
@@ -176,7 +206,15 @@ class Message(models.Model):
     kind = models.CharField(
         _("type"), max_length=30, choices=MessageKind.choices, default=MessageKind.MESSAGE
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None once the professional who wrote it lost their account (terminated
+    # habilitation); `author_role` still says who wrote it.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     author_role = models.CharField(_("rôle"), max_length=30, choices=Role.choices)
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
@@ -219,8 +257,9 @@ class Document(models.Model):
     )
     scan_detail = models.CharField(max_length=200, blank=True)
     scanned_at = models.DateTimeField(null=True, blank=True)
+    # None once the uploader's account was deleted with a terminated habilitation.
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Documents sent with an answer to an agent's request ("recueil complémentaire").
     message = models.ForeignKey(

@@ -13,22 +13,36 @@ def demarche_url(demarche) -> str:
     return site_url(reverse("procedures:detail", args=[demarche.number]))
 
 
-def notify_status_change(demarche, change) -> None:
+def filer_contact(demarche) -> tuple[str, str]:
+    """(e-mail, phone) a file's news go to: its owner's; for a file whose
+    filer's account was deleted (terminated habilitation,
+    `personal_data.detach`) the e-mail of the person it was filed for, when
+    one was given — never the deleted account — and no phone."""
     owner = demarche.owner
+    if owner is not None:
+        return owner.email, owner.phone
+    return (demarche.acting_for or {}).get("email", ""), ""
+
+
+def notify_status_change(demarche, change) -> None:
+    email, phone = filer_contact(demarche)
+    detached = demarche.owner_id is None
     context = {
         "number": demarche.display_number,
         "title": demarche.title,
         "status": demarche.get_status_display(),
         "label": change.label,
         "comment": change.comment if change.to_status in {"REJETEE", "EN_ATTENTE_USAGER"} else "",
-        "url": demarche_url(demarche),
+        # The client of a detached file has no account to follow it with.
+        "url": "" if detached else demarche_url(demarche),
         "awaits_citizen": demarche.awaits_citizen,
+        "detached": detached,
     }
-    if owner.email:
-        notify_email(template="procedures/emails/status_changed", to=owner.email, context=context)
-    if owner.phone:
+    if email:
+        notify_email(template="procedures/emails/status_changed", to=email, context=context)
+    if phone:
         notify_sms(
-            phone=owner.phone,
+            phone=phone,
             text=_("Titres : votre démarche %(number)s est désormais « %(status)s ».")
             % {"number": context["number"], "status": context["status"]},
         )
@@ -42,6 +56,10 @@ def notify_new_message(message) -> None:
         return
     demarche = message.demarche
     owner = demarche.owner
+    if owner is None:
+        # The filer's account is deleted (terminated habilitation): nobody
+        # can read the message online, so none is announced.
+        return
     context = {
         "number": demarche.display_number,
         "title": demarche.title,

@@ -1,17 +1,22 @@
 """Hooks called by titres.accounts: what the right of access exports of a
-citizen's démarches (seed 000: "télécharger mes données").
+citizen's démarches (seed 000: "télécharger mes données"), and what a
+terminated SIV habilitation does to the professional's files (`detach`).
 
 Submitted démarches are administrative records kept under their retention
 rule, so no `erase` hook: deleting an account that still owns démarches is
-refused by the PROTECT foreign key (accounts explains why to the person)."""
+refused by the PROTECT foreign key (accounts explains why to the person).
+Only the prefecture's termination of a habilitation, whose account must go
+(seed 000 §1.11.4), detaches them first."""
 
 from django.db.models import Prefetch
 
 from titres.core.json_values import iso
 
-from .enums import Role
+from .enums import Role, Status
 from .models import Demarche, Document, Message, StatusChange
 from .registry import find_procedure
+from .retention import delete_documents
+from .workflow import apply_transition
 
 # Models with a foreign key to the user that this module answers for
 # (tests/test_personal_data_hooks.py checks every such model is declared).
@@ -94,3 +99,44 @@ def export(user) -> list[dict]:
             }
         )
     return exported
+
+
+def never_filed(user):
+    """The account's démarches nobody instructs: drafts and drafts it
+    abandoned before filing."""
+    return Demarche.objects.filter(
+        owner=user, submitted_at__isnull=True, status__in=(Status.BROUILLON, Status.ABANDONNEE)
+    )
+
+
+def detach(user, filer: dict) -> dict:
+    """Before a terminated professional's account is deleted: its drafts
+    go (with their documents; the procedure apps removed their own records
+    of them in `release_drafts`), its filed files stay — they are the
+    clients' registry operations and the administration's evidence, each
+    under its retention rule — without an owner, `filer` (company, SIRET,
+    habilitation number: no natural person) recorded instead. A file that
+    waited for the professional goes back to the instructing service (no
+    one could complete it). The history, messages and documents keep their
+    role, not the account. Runs in the termination's transaction."""
+    drafts = 0
+    for demarche in never_filed(user).iterator():
+        delete_documents(Document.objects.filter(demarche=demarche))
+        demarche.delete()
+        drafts += 1
+    filed = list(Demarche.objects.filter(owner=user).values_list("pk", flat=True))
+    Demarche.objects.filter(pk__in=filed).update(owner=None, detached_filer=filer)
+    StatusChange.objects.filter(actor=user).update(actor=None)
+    Message.objects.filter(author=user).update(author=None)
+    Document.objects.filter(uploaded_by=user).update(uploaded_by=None)
+    returned = 0
+    for demarche in Demarche.objects.filter(pk__in=filed, status=Status.EN_ATTENTE_USAGER):
+        apply_transition(
+            demarche=demarche, event="teledeclarant_detache", actor=None, role=Role.SYSTEME
+        )
+        returned += 1
+    return {
+        "brouillons_supprimes": drafts,
+        "demarches_detachees": len(filed),
+        "rendues_au_service_instructeur": returned,
+    }

@@ -24,7 +24,7 @@ def _closed_before(cutoff: datetime):
     )
 
 
-def _delete_documents(documents) -> int:
+def delete_documents(documents) -> int:
     count = 0
     for document in documents.iterator():
         name, storage = document.file.name, document.file.storage
@@ -46,7 +46,7 @@ def purge_abandoned_drafts(now: datetime) -> int:
     ).iterator():
         try:
             with transaction.atomic():
-                _delete_documents(Document.objects.filter(demarche=demarche))
+                delete_documents(Document.objects.filter(demarche=demarche))
                 demarche.delete()
         except ProtectedError:
             continue  # something of another app still points to it: kept, retried tomorrow
@@ -57,19 +57,23 @@ def purge_abandoned_drafts(now: datetime) -> int:
 def purge_closed_documents(now: datetime) -> int:
     """Supporting documents of files closed more than a year ago."""
     closed = _closed_before(now - timedelta(days=CLOSED_DOCUMENTS_DAYS))
-    return _delete_documents(Document.objects.filter(demarche__in=closed.values("pk")))
+    return delete_documents(Document.objects.filter(demarche__in=closed.values("pk")))
 
 
 def anonymise_closed_files(now: datetime) -> int:
     """Files closed more than five years ago keep their number, procedure,
     status and dates (statistics, the registry's references) and lose the
-    answers, the "on behalf of" and the messages."""
+    answers, the "on behalf of", the filer of a terminated habilitation
+    (`detached_filer`) and the messages. A detached file (no owner) is
+    purged like any other: no rule reads the owner."""
     closed = _closed_before(now - timedelta(days=365 * CLOSED_FILE_YEARS)).filter(
         documents__isnull=True
     )
-    pks = list(closed.exclude(answers={}, acting_for={}).values_list("pk", flat=True))
+    pks = list(
+        closed.exclude(answers={}, acting_for={}, detached_filer={}).values_list("pk", flat=True)
+    )
     Message.objects.filter(demarche__in=pks).delete()
-    return Demarche.objects.filter(pk__in=pks).update(answers={}, acting_for={})
+    return Demarche.objects.filter(pk__in=pks).update(answers={}, acting_for={}, detached_filer={})
 
 
 RULES = [

@@ -67,6 +67,17 @@ def _guard_complete(demarche: Demarche) -> str | None:
     return None
 
 
+def _guard_filer_has_account(demarche: Demarche) -> str | None:
+    # Nobody could answer: the filer's account was deleted with its
+    # terminated habilitation (personal_data.detach).
+    if demarche.owner_id is None:
+        return _(
+            "Le télédéclarant de cette démarche n’a plus de compte (habilitation résiliée) : "
+            "il ne peut pas compléter la demande. Validez-la ou rejetez-la."
+        )
+    return None
+
+
 def _guard_not_taken(demarche: Demarche) -> str | None:
     if demarche.taken_at:
         return _(
@@ -140,6 +151,17 @@ TRANSITIONS: dict[str, Transition] = {
             comment_required=True,
             comment_label=_("Indiquez les informations ou documents attendus."),
             takes=True,
+            guard=_guard_filer_has_account,
+        ),
+        _t(
+            "teledeclarant_detache",
+            _(
+                "Demande rendue au service instructeur : le compte du télédéclarant est "
+                "supprimé (habilitation résiliée)"
+            ),
+            [S.EN_ATTENTE_USAGER],
+            S.EN_COURS,
+            [Role.SYSTEME],
         ),
         _t(
             "completer",

@@ -291,10 +291,15 @@ class CessionDeclaration(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="cessions")
+    # None once a professional who declared it lost their account (terminated
+    # habilitation): the declaration is the registry's and stays, named by
+    # `seller_name`.
     seller = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("vendeur (compte)"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="cessions_declarees",
     )
     seller_name = models.CharField(_("vendeur"), max_length=200)

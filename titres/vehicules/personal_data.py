@@ -1,9 +1,17 @@
 """Hooks called by titres.accounts: the vehicle operations the account made
-and the transfers it declared as seller (right of access)."""
+and the transfers it declared as seller (right of access), and what a
+terminated professional's account leaves in the registry (`release_drafts`,
+`detach`)."""
 
 from titres.core.json_values import iso
 
-from .models import CessionDeclaration, RegistryEntry
+from .models import (
+    CertificateOperation,
+    CessionDeclaration,
+    ChangeOfHolder,
+    RegistryEntry,
+)
+from .neuf.models import NewRegistration
 from .professionnels.models import StockVehicle
 
 COVERS = {
@@ -59,3 +67,23 @@ def export(user) -> dict:
             .order_by("purchased_at", "pk")
         ],
     }
+
+
+def release_drafts(user) -> None:
+    """The records of the account's never-filed démarches (a draft's change
+    of holder, address change or duplicate, new vehicle), which hold them by
+    PROTECT: procedures' `detach` then deletes the drafts themselves."""
+    from titres.procedures.personal_data import never_filed
+
+    drafts = never_filed(user).values("pk")
+    for model in (ChangeOfHolder, CertificateOperation, NewRegistration):
+        model.objects.filter(demarche__in=drafts).delete()
+
+
+def detach(user, filer: dict) -> dict:
+    """The registry keeps its records of the professional's work — the
+    declarations of sale made for clients (named by `seller_name`), the
+    history rows — without the deleted account."""
+    cessions = CessionDeclaration.objects.filter(seller=user).update(seller=None)
+    entries = RegistryEntry.objects.filter(actor=user).update(actor=None)
+    return {"declarations_de_cession_detachees": cessions, "operations_registre": entries}

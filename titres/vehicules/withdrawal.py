@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from titres.core.notifications import notify_email
 from titres.core.pdf import amount
 from titres.procedures.enums import Status
-from titres.procedures.notifications import demarche_url
+from titres.procedures.notifications import demarche_url, filer_contact
 
 from .changement.payment import refund_taxes
 
@@ -46,8 +46,9 @@ def cpi_and_refund_lines(record) -> list[str]:
 
 
 def notify_filer(demarche, record, lines) -> None:
-    """The filer's e-mail (sent after commit), besides the status change's."""
-    email = demarche.owner.email
+    """The filer's e-mail (sent after commit), besides the status change's;
+    the client's, for a file detached from a terminated professional."""
+    email, _phone = filer_contact(demarche)
     if not email:
         return
     notify_email(
@@ -59,6 +60,6 @@ def notify_filer(demarche, record, lines) -> None:
             "plate": record.vehicle.plate_display,
             "lines": [str(line) for line in lines],
             "abandoned": demarche.status == Status.ABANDONNEE,
-            "url": demarche_url(demarche),
+            "url": demarche_url(demarche) if demarche.owner_id else "",
         },
     )

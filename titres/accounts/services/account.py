@@ -109,7 +109,7 @@ def confirm_email_change(*, token: str, request=None) -> User:
     return user
 
 
-def _app_hooks(function_name: str):
+def app_hooks(function_name: str):
     """`titres.<app>.personal_data.<function_name>` of every app that has one."""
     for app in settings.INSTALLED_APPS:
         if not app.startswith("titres.") or app == "titres.accounts":
@@ -193,7 +193,7 @@ def export_personal_data(*, user: User, request=None) -> dict:
         }
         for r in mairie_requests
     ]
-    for label, export in _app_hooks("export"):
+    for label, export in app_hooks("export"):
         data[label] = export(user)
     record_event(AccountsEvent.DATA_EXPORTED, actor=user, request=request, target=user)
     return data
@@ -212,7 +212,7 @@ def delete_account(*, user: User, actor: User | None, reason: str = "", request=
         target=user,
         data={"username": username, "by": "user" if by_user else "operator", "reason": reason},
     )
-    for _label, erase in _app_hooks("erase"):
+    for _label, erase in app_hooks("erase"):
         erase(user)
     try:
         with transaction.atomic():

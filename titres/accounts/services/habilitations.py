@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.accounts.audit import AccountsEvent
@@ -15,7 +16,7 @@ from titres.core.notifications import notify_email
 from ..enums import HabilitationStatus, Profile
 from ..identifiers import email_key, identifier_key
 from ..models import Habilitation, User
-from .account import delete_account
+from .account import app_hooks, delete_account
 from .common import EMAILS, AccountError, greeting_name, send_first_connection
 
 
@@ -157,21 +158,50 @@ def reactivate_habilitation(*, habilitation: Habilitation, actor: User, request=
     )
 
 
+def filer_of(habilitation: Habilitation) -> dict:
+    """Who filed, as a terminated professional's files keep it once the
+    account is gone: the company and its habilitation, no natural person."""
+    return {
+        "raison_sociale": habilitation.organisation_name,
+        "siret": habilitation.siret,
+        "habilitation": habilitation.number,
+        "motif": "habilitation_resiliee",
+        "le": timezone.localdate().isoformat(),
+    }
+
+
+def _release_files(user: User, filer: dict) -> dict:
+    """Every app lets go of the account before it is deleted: records of
+    its drafts first (`release_drafts`), then each app's `detach` (the
+    drafts deleted, the filed files and registry records kept without the
+    account). Counts per app, for the journal."""
+    for _label, release in app_hooks("release_drafts"):
+        release(user)
+    counts = {}
+    for label, detach in app_hooks("detach"):
+        counts[label] = detach(user, filer)
+    return counts
+
+
 @transaction.atomic
 def terminate_habilitation(*, habilitation: Habilitation, actor: User, request=None) -> None:
     """The prefecture ended the habilitation: the account and its data are
     deleted (seed 000 §1.11.4); the habilitation record stays, without the
-    professional's contact details."""
+    professional's contact details. The files the professional filed (for
+    clients, under mandate) are not the professional's data: they stay,
+    detached from the account and still instructed (docs/vehicules.md,
+    « Habilitation résiliée »); its drafts are deleted."""
     if habilitation.status == HabilitationStatus.RESILIEE:
         raise AccountError(_("Cette habilitation est déjà résiliée."))
     user = habilitation.user
     email, name = habilitation.email, f"{habilitation.first_name} {habilitation.last_name}"
+    counts = _release_files(user, filer_of(habilitation)) if user is not None else {}
     record_event(
         AccountsEvent.HABILITATION_TERMINATED,
         actor=actor,
         request=request,
         target=habilitation,
-        data={"number": habilitation.number, "user_id": user.pk if user else None},
+        data={"number": habilitation.number, "user_id": user.pk if user else None, **counts},
     )
     habilitation.status = HabilitationStatus.RESILIEE
     habilitation.user = None

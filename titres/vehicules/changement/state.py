@@ -88,7 +88,7 @@ def franceconnect_identity(user):
 def certified_identity(demarche) -> dict:
     """The new holder's identity as FranceConnect certified it, when the
     filer acts for themselves (empty otherwise)."""
-    if acting_for_someone(demarche.answers or {}):
+    if acting_for_someone(demarche.answers or {}) or demarche.owner is None:
         return {}
     identity = franceconnect_identity(demarche.owner)
     if identity is None:
@@ -121,6 +121,8 @@ def new_holder_names(demarche, start: dict) -> tuple[str, str]:
     """(last name, first names) of the new holder from step 1's data."""
     if start.get("pour_qui") in (POUR_AUTRUI, POUR_MANDAT):
         return start.get("titulaire_nom", ""), start.get("titulaire_prenoms", "")
+    if demarche.owner is None:  # filer's account deleted (terminated habilitation)
+        return "", ""
     identity = franceconnect_identity(demarche.owner)
     if identity is not None:
         return identity.family_name, identity.given_name

@@ -20,10 +20,21 @@ def filer_label(demarche) -> str:
     """« Télédéclarant » as printed on the documents: the professional and
     their habilitation, a trusted third party, or the holder themselves."""
     acting_for = demarche.acting_for or {}
+    owner = demarche.owner
     if is_mandate(demarche):
-        company = acting_for.get("professionnel") or demarche.owner.organisation_name
-        return f"{company} (mandataire, habilitation SIV n° {acting_for.get('habilitation', '')})"
-    name = demarche.owner.get_full_name()
+        company = acting_for.get("professionnel") or (
+            owner.organisation_name
+            if owner
+            else (demarche.detached_filer or {}).get("raison_sociale", "")
+        )
+        label = f"{company} (mandataire, habilitation SIV n° {acting_for.get('habilitation', '')})"
+        if owner is None and demarche.detached_filer:
+            label += " — habilitation résiliée"
+        return label
+    if owner is None:
+        # The filer's account was deleted with its terminated habilitation.
+        return demarche.detached_filer_label
+    name = owner.get_full_name()
     return f"{name} (tiers de confiance)" if acting_for else name
 
 
