@@ -97,3 +97,68 @@ def test_garage_files_for_a_client_under_mandate(page, check_a11y, login_as, tmp
         assert page.locator(table).evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_garage_changes_a_company_clients_address(page, check_a11y, login_as, tmp_path):
+    """The address change under mandate for a company client: raison
+    sociale and SIRET (checked against the registry's titulaire), the
+    K-bis, then the company as holder and the garage as filer."""
+    from tests.vehicules.factories import HolderFactory
+    from titres.vehicules.enums import PersonKind
+
+    vehicle = VehicleFactory(holder=False)
+    HolderFactory(
+        vehicle=vehicle,
+        since=vehicle.ci_date,
+        person_kind=PersonKind.MORALE,
+        company_name="Transports Martin",
+        siret="73282932000074",
+        last_name="",
+        first_names="",
+        birth_date=None,
+    )
+    habilitation = HabilitationFactory(organisation_name="Garage du Centre")
+    login_as(page, habilitation.user)
+    page.goto("/vehicules/professionnel/")
+    page.get_by_label("Type de demande").select_option(label="Je change d’adresse")
+    page.get_by_role("button", name="Ajouter une demande").click()
+
+    expect(page.get_by_text("Étape 1 sur")).to_be_visible()
+    page.get_by_label("Pour un client, sous mandat (cerfa n° 13757)").check(force=True)
+    page.get_by_label("Une société (numéro SIRET)").check(force=True)
+    page.get_by_label("Raison sociale du client").fill("Transports Martin")
+    page.get_by_label("Numéro SIRET du client").fill("356 000 000 00048")  # not the holder
+    page.get_by_label("Numéro d’immatriculation").fill(vehicle.plate_display)
+    page.get_by_label("Numéro de formule").fill(vehicle.formule_number)
+    page.get_by_role("button", name="Étape suivante").click()
+    expect(page.locator("#error-summary")).to_contain_text(
+        "La société cliente n’apparaît pas comme titulaire ou cotitulaire de ce véhicule"
+    )
+    visit(page, check_a11y, "adresse-societe-1-refus")
+    page.get_by_label("Numéro SIRET du client").fill("732 829 320 00074")
+    page.get_by_role("button", name="Étape suivante").click()
+
+    expect(page.locator(".fr-stepper__title")).to_contain_text(
+        "Mandat et pièce d’identité du client"
+    )
+    upload(page, "Mandat d’immatriculation (cerfa n° 13757)", sample_pdf(tmp_path, "mandat.pdf"))
+    upload(page, "Extrait K-bis de la société cliente", sample_pdf(tmp_path, "kbis.pdf"))
+    visit(page, check_a11y, "adresse-societe-2-kbis")
+    page.get_by_role("button", name="Étape suivante").click()
+
+    page.get_by_label("Numéro et nom de la voie").fill("25 rue de la République")
+    page.get_by_label("Code postal", exact=True).fill("69002")
+    page.locator("#id_commune").fill("Lyon")
+    page.get_by_label("Date du déménagement").fill("01/11/2026")
+    page.get_by_role("button", name="Étape suivante").click()
+    page.get_by_label(re.compile("Je certifie sur l’honneur que la nouvelle adresse")).check(
+        force=True
+    )
+    page.get_by_role("button", name="Valider ma demande").click()
+
+    expect(page.get_by_text("Votre nouvelle adresse est enregistrée")).to_be_visible()
+    expect(page.locator("#deposant-titulaire")).to_contain_text(
+        "Transports Martin (SIRET 73282932000074)"
+    )
+    expect(page.locator("#deposant-titulaire")).to_contain_text("Garage du Centre (mandataire")
+    visit(page, check_a11y, "adresse-societe-3-finalisation")

@@ -68,15 +68,7 @@ def agent_panel(demarche) -> AgentPanel:
     rows = card_rows(vehicle, start, before)
     if before is not None and Card.of(vehicle) != before:
         rows.append(current_certificate_row(vehicle))
-    rows.append(
-        ComparisonRow(
-            label=str(_("Titulaire")),
-            declared=f"{last.upper()} {first}".strip(),
-            recorded=titulaire.display_name if titulaire else "",
-            differs=titulaire is None
-            or not (same_name(last, titulaire.last_name) or same_name(last, titulaire.usage_name)),
-        )
-    )
+    rows.append(holder_row(demarche, titulaire, last, first))
     address = _address(demarche)
     if address:
         declared = " ".join(
@@ -93,6 +85,30 @@ def agent_panel(demarche) -> AgentPanel:
         rows.extend(duplicate_rows(demarche, vehicle, start))
     rows.append(situation_row(vehicle))
     return siv_panel(vehicle, rows)
+
+
+def holder_row(demarche, titulaire, last: str, first: str) -> ComparisonRow:
+    """The holder the file names beside the registry's titulaire: a company
+    client by its raison sociale and SIRET (the SIRET must be the
+    registry's), a person by name."""
+    company = state.company_client(demarche)
+    recorded = titulaire.display_name if titulaire else ""
+    if company:
+        if titulaire is not None and titulaire.siret:
+            recorded = f"{recorded} (SIRET {titulaire.siret})"
+        return ComparisonRow(
+            label=str(_("Titulaire")),
+            declared=f"{company['raison_sociale']} (SIRET {company['siret']})",
+            recorded=recorded,
+            differs=titulaire is None or titulaire.siret != company["siret"],
+        )
+    return ComparisonRow(
+        label=str(_("Titulaire")),
+        declared=f"{last.upper()} {first}".strip(),
+        recorded=recorded,
+        differs=titulaire is None
+        or not (same_name(last, titulaire.last_name) or same_name(last, titulaire.usage_name)),
+    )
 
 
 def card_before(operation) -> Card | None:

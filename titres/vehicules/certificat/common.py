@@ -13,6 +13,7 @@ from titres.procedures.registry import DocumentsStep, Link
 
 from ..changement.procedure import (
     CLIENT_ID_RULE,
+    KBIS_RULE,
     MANDATE_RULE,
     one_month_after,
     resolve_authority,
@@ -29,7 +30,10 @@ def demarche_kwargs(demarche):
 
 
 def document_rules(demarche):
-    return [MANDATE_RULE, CLIENT_ID_RULE] if state.under_mandate(demarche.answers or {}) else []
+    if not state.under_mandate(demarche.answers or {}):
+        return []
+    # A company client proves itself by its K-bis, a person by an ID.
+    return [MANDATE_RULE, KBIS_RULE if state.company_client(demarche) else CLIENT_ID_RULE]
 
 
 def mandate_step() -> DocumentsStep:
@@ -60,15 +64,20 @@ def start_saver(kind: str):
             from ..professionnels.access import habilitation_of
 
             habilitation = habilitation_of(demarche.owner)
+            company = data.get("titulaire_type") == state.CLIENT_COMPANY
             acting_for = {
-                "nom": data["titulaire_nom"],
-                "prenoms": data["titulaire_prenoms"],
-                "date_naissance": data["titulaire_date_naissance"],
+                # A company client: its name where lists and e-mails show the client.
+                "nom": data["titulaire_raison_sociale"] if company else data["titulaire_nom"],
+                "prenoms": "" if company else data["titulaire_prenoms"],
+                "date_naissance": "" if company else data["titulaire_date_naissance"],
                 "qualite": "professionnel_mandataire",
                 "email": data.get("titulaire_email") or "",
                 "professionnel": habilitation.organisation_name if habilitation else "",
                 "habilitation": habilitation.number if habilitation else "",
             }
+            if company:
+                acting_for["raison_sociale"] = data["titulaire_raison_sociale"]
+                acting_for["siret"] = data["titulaire_siret"]
         if demarche.acting_for != acting_for:
             demarche.acting_for = acting_for
             demarche.save(update_fields=["acting_for", "updated_at"])

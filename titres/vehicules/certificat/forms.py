@@ -21,6 +21,7 @@ from ..changement.forms import (
     DATE_WIDGET,
     FORMULE_HELP,
     PLATE_HELP,
+    CompanyClientFields,
 )
 from ..enums import DUPLICATE_BLOCKING_SITUATIONS, DuplicateReason, SituationKind
 from ..selectors import (
@@ -68,8 +69,9 @@ DUPLICATE_REFUSALS = {
 }
 
 
-class StartForm(DsfrBaseForm):
-    """Step 1: for whom (a professional: the client under mandate), which
+class StartForm(CompanyClientFields, DsfrBaseForm):
+    """Step 1: for whom (a professional: the client under mandate, a person
+    or a company), which
     vehicle, and the proof of holding it — the card's secret for an
     address change (`card = True`); the identity alone for a duplicate,
     whose card is lost, stolen or damaged."""
@@ -119,11 +121,16 @@ class StartForm(DsfrBaseForm):
                 (state.POUR_MANDAT, _("Pour un client, sous mandat (cerfa n° 13757)"))
             ]
             self.fields["pour_qui"].initial = state.POUR_MANDAT
+            self._add_company_client_fields()
+            company = self.data.get(self.add_prefix("titulaire_type")) == state.CLIENT_COMPANY
             for name, message in (
                 ("titulaire_nom", _("Indiquez le nom de naissance du client.")),
                 ("titulaire_prenoms", _("Indiquez les prénoms du client.")),
                 ("titulaire_date_naissance", _("Indiquez la date de naissance du client.")),
             ):
+                # A company client has no birth name: its own fields are
+                # checked in clean() (CompanyClientFields).
+                self.fields[name].required = not company
                 self.fields[name].error_messages["required"] = message
         else:
             for name in (
@@ -143,6 +150,7 @@ class StartForm(DsfrBaseForm):
 
     def clean(self):
         data = super().clean()
+        company = self.professional and self._clean_company_client(data)
         if self.errors:
             return data
         try:
@@ -155,10 +163,26 @@ class StartForm(DsfrBaseForm):
                     formule_number=data.get("numero_formule") or "",
                     ci_date=data.get("date_ci"),
                 )
-            last_name, first_names, birth_date = state.holder_identity(self.demarche, data)
-            holder = holder_matching(vehicle, last_name=last_name, first_names=first_names)
-            if holder is not None and birth_date and holder.birth_date:
-                holder = holder if holder.birth_date == birth_date else None
+            if company:
+                # A company is the registry's holder by its SIRET.
+                holder = holder_matching(
+                    vehicle, last_name="", first_names="", siret=data["titulaire_siret"]
+                )
+                if holder is None:
+                    raise RegistryRefusal(
+                        _(
+                            "La société cliente n’apparaît pas comme titulaire ou cotitulaire "
+                            "de ce véhicule : indiquez le numéro SIRET inscrit sur la carte "
+                            "grise (le mandant doit en être le titulaire)."
+                        ),
+                        code="not_holder",
+                        field="immatriculation",
+                    )
+            else:
+                last_name, first_names, birth_date = state.holder_identity(self.demarche, data)
+                holder = holder_matching(vehicle, last_name=last_name, first_names=first_names)
+                if holder is not None and birth_date and holder.birth_date:
+                    holder = holder if holder.birth_date == birth_date else None
             if holder is None:
                 raise RegistryRefusal(
                     (

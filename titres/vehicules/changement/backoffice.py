@@ -205,16 +205,7 @@ def agent_panel(demarche) -> AgentPanel:
                 ),
             )
         )
-        buyer = f"{declaration.buyer_last_name.upper()} {declaration.buyer_first_names}".strip()
-        rows.append(
-            ComparisonRow(
-                label=str(_("Nouveau titulaire / acquéreur déclaré par le vendeur")),
-                declared=f"{new_last.upper()} {new_first}".strip(),
-                recorded=buyer or declaration.buyer_company_name,
-                differs=bool(declaration.buyer_last_name)
-                and not same_name(new_last, declaration.buyer_last_name),
-            )
-        )
+        rows.append(new_holder_row(demarche, declaration, new_last, new_first))
     else:
         rows.append(
             ComparisonRow(
@@ -225,6 +216,29 @@ def agent_panel(demarche) -> AgentPanel:
         )
     rows.append(situation_row(vehicle))
     return siv_panel(vehicle, rows)
+
+
+def new_holder_row(demarche, declaration, new_last: str, new_first: str) -> ComparisonRow:
+    """The new holder beside the buyer the seller declared: a company client
+    by raison sociale and SIRET (the code was issued to a SIRET), a person
+    by name."""
+    label = str(_("Nouveau titulaire / acquéreur déclaré par le vendeur"))
+    company = state.company_client(demarche.answers or {})
+    if company:
+        return ComparisonRow(
+            label=label,
+            declared=f"{company['raison_sociale']} (SIRET {company['siret']})",
+            recorded=declaration.buyer_display,
+            differs=declaration.buyer_siret != company["siret"],
+        )
+    buyer = f"{declaration.buyer_last_name.upper()} {declaration.buyer_first_names}".strip()
+    return ComparisonRow(
+        label=label,
+        declared=f"{new_last.upper()} {new_first}".strip(),
+        recorded=buyer or declaration.buyer_company_name,
+        differs=bool(declaration.buyer_last_name)
+        and not same_name(new_last, declaration.buyer_last_name),
+    )
 
 
 REVIEW_FLAG = ReviewFlag(

@@ -74,7 +74,64 @@ class _ClientKindField(forms.ChoiceField):
         return super().to_python(value) or state.CLIENT_PERSON
 
 
-class PourCommencerForm(DsfrBaseForm):
+class CompanyClientFields:
+    """A professional's client may be a company (raison sociale and SIRET):
+    the fields, their checks and their French messages, shared by every
+    procedure filed under mandate (change of holder, address change,
+    duplicate)."""
+
+    def _add_company_client_fields(self):
+        """A professional's client may be a company (raison sociale and
+        SIRET): the registry's titulaire is then that company."""
+        self.fields["titulaire_type"] = _ClientKindField(
+            label=_("Le client est"),
+            choices=[
+                (state.CLIENT_PERSON, _("Une personne physique")),
+                (state.CLIENT_COMPANY, _("Une société (numéro SIRET)")),
+            ],
+            widget=forms.RadioSelect,
+            initial=state.CLIENT_PERSON,
+        )
+        self.fields["titulaire_raison_sociale"] = forms.CharField(
+            label=_("Raison sociale du client"),
+            help_text=_("Telle qu’elle figure sur l’extrait K-bis et sur le mandat"),
+            max_length=200,
+            required=False,
+        )
+        self.fields["titulaire_siret"] = forms.CharField(
+            label=_("Numéro SIRET du client"),
+            help_text=_("14 chiffres"),
+            max_length=20,
+            required=False,
+            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        )
+        self.order_fields(
+            ["pour_qui", "titulaire_type", "titulaire_raison_sociale", "titulaire_siret"]
+        )
+        for name in ("titulaire_type", "titulaire_raison_sociale", "titulaire_siret"):
+            dsfr_input_class_attr(self[name])
+
+    def clean_titulaire_siret(self):
+        return clean_siret(self.cleaned_data.get("titulaire_siret"))
+
+    def _clean_company_client(self, data) -> bool:
+        """True when the client is a company; its fields checked, the
+        person's emptied (a company has no birth name)."""
+        if data.get("titulaire_type") != state.CLIENT_COMPANY:
+            data["titulaire_raison_sociale"] = data["titulaire_siret"] = ""
+            return False
+        if not data.get("titulaire_raison_sociale"):
+            self.add_error(
+                "titulaire_raison_sociale", _("Indiquez la raison sociale de la société cliente.")
+            )
+        if not data.get("titulaire_siret") and "titulaire_siret" not in self.errors:
+            self.add_error("titulaire_siret", _("Indiquez le numéro SIRET de la société cliente."))
+        data["titulaire_nom"] = data["titulaire_prenoms"] = ""
+        data["titulaire_date_naissance"] = None
+        return True
+
+
+class PourCommencerForm(CompanyClientFields, DsfrBaseForm):
     """Step 1: for whom, which vehicle, and the proof that the sale was
     registered (code de cession, or numéro de formule / date du CI)."""
 
@@ -171,56 +228,6 @@ class PourCommencerForm(DsfrBaseForm):
         # DsfrBaseForm.__init__ cached the bound fields (labels, help texts)
         # before the changes above.
         self._bound_fields_cache.clear()
-
-    def _add_company_client_fields(self):
-        """A professional's client may be a company (raison sociale and
-        SIRET): the registry's titulaire is then that company."""
-        self.fields["titulaire_type"] = _ClientKindField(
-            label=_("Le client est"),
-            choices=[
-                (state.CLIENT_PERSON, _("Une personne physique")),
-                (state.CLIENT_COMPANY, _("Une société (numéro SIRET)")),
-            ],
-            widget=forms.RadioSelect,
-            initial=state.CLIENT_PERSON,
-        )
-        self.fields["titulaire_raison_sociale"] = forms.CharField(
-            label=_("Raison sociale du client"),
-            help_text=_("Telle qu’elle figure sur l’extrait K-bis et sur le mandat"),
-            max_length=200,
-            required=False,
-        )
-        self.fields["titulaire_siret"] = forms.CharField(
-            label=_("Numéro SIRET du client"),
-            help_text=_("14 chiffres"),
-            max_length=20,
-            required=False,
-            widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        )
-        self.order_fields(
-            ["pour_qui", "titulaire_type", "titulaire_raison_sociale", "titulaire_siret"]
-        )
-        for name in ("titulaire_type", "titulaire_raison_sociale", "titulaire_siret"):
-            dsfr_input_class_attr(self[name])
-
-    def clean_titulaire_siret(self):
-        return clean_siret(self.cleaned_data.get("titulaire_siret"))
-
-    def _clean_company_client(self, data) -> bool:
-        """True when the client is a company; its fields checked, the
-        person's emptied (a company has no birth name)."""
-        if data.get("titulaire_type") != state.CLIENT_COMPANY:
-            data["titulaire_raison_sociale"] = data["titulaire_siret"] = ""
-            return False
-        if not data.get("titulaire_raison_sociale"):
-            self.add_error(
-                "titulaire_raison_sociale", _("Indiquez la raison sociale de la société cliente.")
-            )
-        if not data.get("titulaire_siret") and "titulaire_siret" not in self.errors:
-            self.add_error("titulaire_siret", _("Indiquez le numéro SIRET de la société cliente."))
-        data["titulaire_nom"] = data["titulaire_prenoms"] = ""
-        data["titulaire_date_naissance"] = None
-        return True
 
     def clean(self):
         data = super().clean()

@@ -52,6 +52,7 @@ def registry_holder(vehicle) -> dict:
             "postal_code": "",
             "commune": "",
             "company": "",
+            "siret": "",
         }
     return {
         "last_name": holder.company_name
@@ -63,6 +64,7 @@ def registry_holder(vehicle) -> dict:
         "postal_code": holder.postal_code,
         "commune": holder.commune,
         "company": holder.company_name if holder.is_company else "",
+        "siret": holder.siret if holder.is_company else "",
     }
 
 

@@ -65,7 +65,11 @@ def operation_accuse_pdf(operation) -> bytes:
     w.row("VIN", vehicle.vin)
     w.row("Marque et modèle", f"{vehicle.make} {vehicle.commercial_name}")
     w.section("Titulaire")
-    w.row("Nom et prénoms", f"{holder['last_name'].upper()} {holder['first_names']}".strip())
+    if holder["company"]:
+        w.row("Raison sociale", holder["company"])
+        w.row("SIRET", holder["siret"])
+    else:
+        w.row("Nom et prénoms", f"{holder['last_name'].upper()} {holder['first_names']}".strip())
     w.row("Adresse", f"{holder['address']}, {holder['postal_code']} {holder['commune']}")
     w.row("Télédéclarant", filer_label(demarche))
     if duplicate:
