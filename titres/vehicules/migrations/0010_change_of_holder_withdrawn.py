@@ -30,7 +30,7 @@ def mark_withdrawn(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("procedures", "0001_initial"),
-        ("vehicules", "0008_new_registration_withdrawn"),
+        ("vehicules", "0009_cession_seller_detached"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ import titres.vehicules.professionnels.purchase_scan
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("vehicules", "0008_new_registration_withdrawn"),
+        ("vehicules", "0010_change_of_holder_withdrawn"),
     ]
 
     operations = [
