@@ -2,7 +2,7 @@
 
     make bench-api                       # SQLite file in a temporary folder
     DATABASE_URL=postgres://… make bench-api   # dedicated database bench_api
-    .venv/bin/python bench/api.py [--calls 2000]
+    .venv/bin/python bench/api.py [--calls 2000] [--count] [--profile]
 
 Measured in the same run, through the same WSGI handler and middleware:
 - the licence verification `GET /api/v1/permis-de-conduire` with a token
@@ -16,6 +16,13 @@ and prints requests per second of each, their ratio (issue 20 target:
 ≥ 0.6×) and p50/p95 latencies; with REDIS_URL, also the time the deferred
 part takes (`calllog.flush()` of the queued rows, done by the scheduler). The quota is raised for the run (the bench
 measures its cost, not its refusals). It prints figures; it never asserts.
+
+--count prints, for each side, what does not move with the machine's
+load: Python function calls per request (cProfile, as bench/pages.py
+--calls), SQL statements per request (BEGIN/COMMIT included, as Django
+logs them) and Redis round trips and commands per request (a pipeline or a
+script is one round trip). --profile prints the cProfile of the licence
+call (cumulative time, the 40 first lines).
 """
 
 import argparse
@@ -114,9 +121,103 @@ def measure(client, url, query, headers, calls):
     }
 
 
+LABELS = {
+    "api": "vérification de permis (jeton, périmètre, quota, journal, registre)",
+    "bare": "point d’accès ninja nu (une requête indexée)",
+}
+
+
+class RedisCounter:
+    """Counts what leaves for Redis: one round trip per packed write (a
+    pipeline or a script is one), one command per packed command."""
+
+    def __init__(self):
+        from redis.connection import AbstractConnection
+
+        self.cls = AbstractConnection  # the class whose methods a connection uses
+        self.trips = self.commands = 0
+
+    def __enter__(self):
+        cls, counter = self.cls, self
+        self.saved = cls.send_packed_command, cls.send_command, cls.pack_commands
+        send_packed, send_one, pack_many = self.saved
+
+        def send_packed_command(conn, command, check_health=True):
+            counter.trips += 1
+            return send_packed(conn, command, check_health)
+
+        def send_command(conn, *args, **kwargs):
+            counter.commands += 1
+            return send_one(conn, *args, **kwargs)
+
+        def pack_commands(conn, commands):
+            commands = list(commands)
+            counter.commands += len(commands)
+            return pack_many(conn, commands)
+
+        cls.send_packed_command, cls.send_command = send_packed_command, send_command
+        cls.pack_commands = pack_commands
+        return self
+
+    def __exit__(self, *exc):
+        self.cls.send_packed_command, self.cls.send_command, self.cls.pack_commands = self.saved
+
+
+def count(client, sides, calls: int = 50) -> int:
+    """Per request, for each side: Python function calls (cProfile), SQL
+    statements, Redis round trips and commands. Unlike times, these do
+    not move with the machine's load."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    print(f"{'':<72} {'fonctions':>9} {'SQL':>5} {'Redis (allers-retours/commandes)':>33}")
+    for name, url, query, headers in sides:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            client.get(url, query, **headers)
+        profiler.disable()
+        functions = pstats.Stats(profiler).total_calls / calls
+        with CaptureQueriesContext(connection) as queries, RedisCounter() as redis_:
+            for _ in range(calls):
+                client.get(url, query, **headers)
+        statements = sorted({q["sql"].split()[0] for q in queries.captured_queries})
+        print(
+            f"  {LABELS[name]:<70} {functions:>9,.0f} {len(queries) / calls:>5.1f} "
+            f"{redis_.trips / calls:>20.1f} / {redis_.commands / calls:.1f}"
+            f"   ({', '.join(statements)})"
+        )
+    return 0
+
+
+def profile(client, side, calls: int = 800) -> int:
+    import cProfile
+    import pstats
+
+    _name, url, query, headers = side
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(calls):
+        client.get(url, query, **headers)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(60)
+    stats.sort_stats("tottime").print_stats(30)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument(
+        "--count",
+        action="store_true",
+        help="appels de fonctions, requêtes SQL et allers-retours Redis par requête",
+    )
+    parser.add_argument("--profile", action="store_true", help="profil (cProfile) de l’appel")
     args = parser.parse_args()
     settings.ROOT_URLCONF = __name__
     settings.PUBLIC_PATH_PREFIXES = [*settings.PUBLIC_PATH_PREFIXES, "/bench/"]
@@ -140,6 +241,14 @@ def main():
     # Warm up both paths (imports, caches, first queries).
     measure(client, "/api/v1/permis-de-conduire", api_query, auth, 50)
     measure(client, "/bench/permis", {"neph": record.neph}, {}, 50)
+    sides = (
+        ("api", "/api/v1/permis-de-conduire", api_query, auth),
+        ("bare", "/bench/permis", {"neph": record.neph}, {}),
+    )
+    if args.count:
+        return count(client, sides)
+    if args.profile:
+        return profile(client, sides[0])
     runs = {"api": [], "bare": []}
     # Interleaved rounds: a load spike on the shared machine hits both.
     for _ in range(4):
@@ -156,10 +265,7 @@ def main():
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     cache = "Redis" if os.environ.get("REDIS_URL") else "mémoire locale"
     print(f"API partenaires — {args.calls} appels de chaque, base {engine}, quotas en {cache}")
-    for name, label in (
-        ("api", "vérification de permis (jeton, périmètre, quota, journal, registre)"),
-        ("bare", "point d’accès ninja nu (une requête indexée)"),
-    ):
+    for name, label in LABELS.items():
         s = summary[name]
         print(
             f"  {label:<72} {s['rps']:8.0f} req/s   p50 {s['p50']:6.2f} ms   p95 {s['p95']:6.2f} ms"
@@ -178,4 +284,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

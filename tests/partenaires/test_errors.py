@@ -117,3 +117,44 @@ def test_a_registry_query_over_the_time_limit_is_a_504(monkeypatch):
         call.lookup(slow)
     assert raised.value.status == 504
     assert raised.value.code == "00504"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="statement_timeout de PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_one_statement_read_carries_its_time_limit_in_one_exchange(monkeypatch):
+    """Issue 20: outside a transaction, the licence read sends SET LOCAL and
+    its SELECT in one query string (no BEGIN/COMMIT); the limit still cuts
+    it (504) and ends with it."""
+    from django.test.utils import CaptureQueriesContext
+
+    from titres.partenaires import errors as api_errors
+    from titres.partenaires.endpoints import common
+    from titres.permis import selectors
+
+    record = LicenceRecordFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        default = cursor.fetchone()[0]
+    call = common.Call(request=None, scopes=(), granted=set())
+    identity = {
+        "neph": record.neph,
+        "birth_name": record.birth_name,
+        "first_names": record.first_names,
+        "birth_date": record.birth_date,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        found = call.lookup(selectors.record_for_partner, **identity, one_statement=True)
+    assert found is not None and found[0].state == record.state
+    assert len(queries) == 1
+    assert queries[0]["sql"].startswith("SET LOCAL statement_timeout = 3000; SELECT ")
+
+    monkeypatch.setattr(common, "REGISTRY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(
+        selectors, "_partner_sql", lambda vendor: "SELECT pg_sleep(2) WHERE %s IS NOT NULL"
+    )
+    with pytest.raises(api_errors.ApiError) as raised:
+        call.lookup(selectors.record_for_partner, **identity, one_statement=True)
+    assert (raised.value.status, raised.value.code) == (504, "00504")
+    with connection.cursor() as cursor:  # the limit went with its statement
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == default

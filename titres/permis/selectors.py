@@ -69,20 +69,29 @@ def _partner_sql(vendor: str) -> str:
     )
 
 
-def record_for_partner(*, neph: str, birth_name: str, first_names, birth_date):
+def record_for_partner(
+    *, neph: str, birth_name: str, first_names, birth_date, statement_timeout_ms: int | None = None
+):
     """(the SNPC file of NEPH `neph`, its categories by date obtained), as
     PartnerRecord and PartnerCategory, when the civil status given matches
     it (birth or usage name, first names, birth date, compared normalised),
     else None. For the partner API (titres/partenaires), which must not
     learn whether the NEPH exists when the identity does not match.
 
-    One query, no model instance (issue 20)."""
+    One query, no model instance (issue 20). `statement_timeout_ms`
+    (PostgreSQL, outside any transaction): the limit set in the same query
+    string, one exchange with the database (partenaires' Call.lookup)."""
     from titres.core.normalisation import normalise_first_names, normalise_name
 
     from .identifiers import compact
 
     with connection.cursor() as cursor:
-        cursor.execute(_partner_sql(connection.vendor), [compact(neph)])
+        sql = _partner_sql(connection.vendor)
+        if statement_timeout_ms is not None:
+            sql = f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}; {sql}"
+        cursor.execute(sql, [compact(neph)])
+        if statement_timeout_ms is not None:
+            cursor.nextset()  # the SET's empty result, then the SELECT's rows
         rows = cursor.fetchall()
     if not rows:
         return None

@@ -171,12 +171,23 @@ class Call:
     def has(self, scope) -> bool:
         return str(scope) in self.granted
 
-    def lookup(self, function, *args, **kwargs):
+    def lookup(self, function, *args, one_statement: bool = False, **kwargs):
         """A registry read. A registry that fails is a 502 and one that does
-        not answer in time a 504, both with `meta.retry_in`: never a 500."""
+        not answer in time a 504, both with `meta.retry_in`: never a 500.
+
+        On PostgreSQL the read is cut at REGISTRY_TIMEOUT_MS. `one_statement`:
+        `function` reads in one SQL statement and takes `statement_timeout_ms`,
+        which it sends in the same query string (`SET LOCAL …; SELECT …`: one
+        exchange, PostgreSQL runs both in one implicit transaction, so the
+        limit ends with it) instead of BEGIN, SET LOCAL, the read and COMMIT,
+        four exchanges (issue 20). Inside a transaction already open (a
+        caller's atomic block), SET LOCAL would outlive the read: the
+        savepoint as for any other read."""
         try:
             if connection.vendor != "postgresql":
                 return function(*args, **kwargs)
+            if one_statement and not connection.in_atomic_block:
+                return function(*args, statement_timeout_ms=REGISTRY_TIMEOUT_MS, **kwargs)
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL statement_timeout = {REGISTRY_TIMEOUT_MS}")

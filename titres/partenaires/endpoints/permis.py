@@ -58,6 +58,7 @@ def permis(
         birth_name=nom,
         first_names=prenoms,
         birth_date=birth_date,
+        one_statement=True,
     )
     if found is None:
         raise errors.ApiError(
