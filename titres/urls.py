@@ -7,6 +7,9 @@ from django.views.i18n import set_language
 from titres.partenaires.api import api as partner_api
 
 urlpatterns = [
+    # First: the partner API is the busiest path, and every pattern above it
+    # is tried before it is found (issue 20).
+    path("api/v1/", partner_api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("captcha/", include("titres.accounts.captcha_urls")),
     path("gestion/", admin.site.urls),
@@ -23,7 +26,6 @@ urlpatterns = [
     path("nous-contacter/", include("titres.contact.urls")),
     path("", include("titres.infos.urls")),
     path("", include("titres.jobs.urls")),
-    path("api/v1/", partner_api.urls),
     path("partenaires/", include("titres.partenaires.urls")),
     path("", include("titres.core.urls")),
 ]

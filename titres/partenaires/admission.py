@@ -21,8 +21,6 @@ memory, the duplicate check skipped."""
 import time
 from dataclasses import dataclass, field
 
-from limits import parse
-
 from titres.core import ratelimit
 
 from . import inflight, quota, tokencache
@@ -112,7 +110,7 @@ def _unchecked_copy(request, ip) -> Verdict:
 
 
 def _scripted(request, storage, ip, token, marker, redis_marker, stamp, count_ip) -> Verdict:
-    ip_item, token_item = parse(quota.IP_LIMIT), parse(quota.TOKEN_LIMIT)
+    ip_item, token_item = ratelimit.parse(quota.IP_LIMIT), ratelimit.parse(quota.TOKEN_LIMIT)
     ip = ip if count_ip else None
     keys = [
         ratelimit.storage_key(storage, IP_SCOPE, ip, quota.IP_LIMIT) if ip else "",
@@ -132,8 +130,7 @@ def _scripted(request, storage, ip, token, marker, redis_marker, stamp, count_ip
         inflight.IN_FLIGHT_SECONDS,
         stamp or "",
     ]
-    script = storage.get_connection().register_script(_ADMIT)
-    result = script(keys=keys, args=args)
+    result = _script(storage.get_connection())(keys=keys, args=args)
     if not result[0]:
         return Verdict(ip_allowed=False)
     if token is None:
@@ -154,6 +151,19 @@ def _scripted(request, storage, ip, token, marker, redis_marker, stamp, count_ip
     request.partner_inflight_key = marker
     request.partner_inflight_redis_key = redis_marker
     return Verdict(ip_allowed=True, headers=headers)
+
+
+_kept_script = None
+
+
+def _script(client):
+    """The admission script of the rate limiter's Redis client, made once
+    per client (redis-py loads it again by itself if Redis forgot it)."""
+    global _kept_script
+    script = _kept_script
+    if script is None or script.registered_client is not client:
+        script = _kept_script = client.register_script(_ADMIT)
+    return script
 
 
 def _one_by_one(request, ip, token, *, check_in_flight: bool = True) -> Verdict:

@@ -8,8 +8,10 @@ current; the refusals keep their order: IP over its ceiling, then the
 token's, then its quota, then the same request in progress. Every refusal
 of a token is decided on its row read from the database."""
 
+import functools
 import ipaddress
 
+from django.db import connection
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -17,7 +19,7 @@ from titres.core.journal import client_ip
 
 from . import admission, errors, inflight, quota, tokencache, tokens
 from .enums import PartnerState
-from .models import ApiToken
+from .models import ApiToken, Partner
 
 
 class PartnerBearer(HttpBearer):
@@ -95,9 +97,7 @@ def _check(secret, key_id, ip) -> tuple[ApiToken | None, errors.ApiError | None]
             errors.UNKNOWN_TOKEN,
             "L’en-tête « Authorization: Bearer <jeton> » est absent.",
         )
-    token = (
-        ApiToken.objects.select_related("partner").filter(key_id=key_id).first() if key_id else None
-    )
+    token = read_token(key_id) if key_id else None
     if token is None or not tokens.matches(secret, token.key_hash):
         return None, errors.ApiError(errors.UNKNOWN_TOKEN, "Ce jeton n’existe pas.")
     return token, _refusal(token, ip)
@@ -145,3 +145,57 @@ def _allowed(ip: str | None, networks: list[str]) -> bool:
         return False
     address = ipaddress.ip_address(ip)
     return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+@functools.cache
+def _token_query(vendor: str) -> tuple[str, list, list]:
+    """The token and its partner in one SELECT written once from the models
+    (what select_related("partner") sends), with each column's converters
+    as the ORM applies them (dates made aware, JSON decoded): the ORM took
+    longer to build the query than the database to run it (issue 20; read
+    on every call where no kept copy can be checked, tokencache.py)."""
+    quote = connection.ops.quote_name
+    parts = []
+    for model, alias in ((ApiToken, "t"), (Partner, "p")):
+        fields = model._meta.concrete_fields
+        columns = [f.get_col(alias) for f in fields]
+        converters = [
+            connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            for col in columns
+        ]
+        parts.append((model, [f.attname for f in fields], columns, converters))
+    select = ", ".join(
+        f"{alias}.{quote(f.column)}"
+        for model, alias in ((ApiToken, "t"), (Partner, "p"))
+        for f in model._meta.concrete_fields
+    )
+    partner_fk = ApiToken._meta.get_field("partner")
+    sql = (
+        f"SELECT {select} FROM {quote(ApiToken._meta.db_table)} t "  # noqa: S608 - models' names
+        f"INNER JOIN {quote(Partner._meta.db_table)} p "
+        f"ON p.{quote(Partner._meta.pk.column)} = t.{quote(partner_fk.column)} "
+        f"WHERE t.{quote(ApiToken._meta.get_field('key_id').column)} = %s"
+    )
+    return sql, parts, partner_fk
+
+
+def read_token(key_id: str) -> ApiToken | None:
+    """ApiToken.objects.select_related("partner").filter(key_id=key_id)
+    .first() (key_id is unique), without building the query each time."""
+    sql, parts, partner_fk = _token_query(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, names, columns, converters in parts:
+        values = list(row[start : start + len(names)])
+        start += len(names)
+        for index, (col, functions) in enumerate(zip(columns, converters, strict=True)):
+            for function in functions:
+                values[index] = function(values[index], col, connection)
+        instances.append(model.from_db(connection.alias, names, values))
+    token, partner = instances
+    partner_fk.set_cached_value(token, partner)
+    return token
