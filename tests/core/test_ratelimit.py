@@ -130,3 +130,25 @@ def test_redis_storage_shared(settings):
     ratelimit.reset()  # a new limiter (another process) sees the same counter
     assert ratelimit.hit("t", "k", "2/hour")
     assert not ratelimit.hit("t", "k", "2/hour")
+
+
+def test_memory_counting_starts_no_thread_and_still_drops_expired_entries(monkeypatch):
+    """Issue 20: limits' memory storage started a timer thread again after
+    each burst of hits; LazyMemoryStorage drops expired entries itself, at
+    most once per EXPIRY_EVERY_SECONDS, and counts the same."""
+    import threading
+    import time
+
+    from limits.strategies import MovingWindowRateLimiter
+
+    storage = ratelimit.LazyMemoryStorage()
+    limiter = MovingWindowRateLimiter(storage)
+    item = ratelimit.parse("2/second")
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    assert limiter.hit(item, "k") and limiter.hit(item, "k")
+    assert not limiter.hit(item, "k")
+    time.sleep(1.05)  # the window and the expiry period have passed
+    assert limiter.hit(item, "k")
+    assert len(storage.events[item.key_for("k")]) == 1  # the two old entries dropped
+    assert started == []
