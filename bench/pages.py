@@ -31,7 +31,9 @@ answer 200 (a redirect to the login page would measure the wrong page).
 --profile PAGE renders PAGE 200 times in this process (Django's test
 client, same data and settings) under pyinstrument and prints where the
 time goes. --calls prints the Python function calls per request of each
-page (cProfile, same client): a count that does not move with the load.
+page (cProfile, same client): a count that does not move with the load;
+with --stats PAGE,… it also prints those pages' costliest functions
+(cumulative and own time).
 """
 
 import argparse
@@ -89,6 +91,11 @@ def parse_args():
         "--calls",
         action="store_true",
         help="appels de fonctions Python par requête (cProfile), au lieu de wrk",
+    )
+    parser.add_argument(
+        "--stats",
+        default="",
+        help="avec --calls : les fonctions les plus coûteuses de ces pages (cumulé, propre)",
     )
     return parser.parse_args()
 
@@ -431,7 +438,7 @@ def profile(name: str, pages: list[tuple[str, str, str]], count: int = 200) -> i
     return 0
 
 
-def calls(pages: list[tuple[str, str, str]], count: int = 30) -> int:
+def calls(pages: list[tuple[str, str, str]], count: int = 30, stats: tuple = ()) -> int:
     """Python function calls per request of each page (cProfile, Django's
     test client, same data and settings): unlike times, the count does not
     move with the machine's load."""
@@ -459,6 +466,9 @@ def calls(pages: list[tuple[str, str, str]], count: int = 30) -> int:
         profiler.disable()
         total = pstats.Stats(profiler).total_calls
         print(f"{name:<14} {total / count:>15,.0f} {response.status_code:>7}")
+        if name in stats:
+            for order in ("cumulative", "tottime"):
+                pstats.Stats(profiler).sort_stats(order).print_stats(40)
     return 0
 
 
@@ -474,7 +484,7 @@ def main() -> int:
         wanted = {"nue", *args.only.split(",")}
         pages = [page for page in pages if page[0] in wanted]
     if args.calls:
-        return calls(pages)
+        return calls(pages, stats=tuple(filter(None, args.stats.split(","))))
     return measure(args, env, pages)
 
 

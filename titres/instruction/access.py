@@ -86,13 +86,25 @@ def authority_demarches(request, authority):
     policy grants every submitted file of the authority; the other
     policies can only add files, which the restriction to `authority`
     removes again. Anyone else gets nothing, as `agent_demarches` gives."""
-    user = request.user
+    if not admitted(request, authority):
+        return Demarche.objects.none()
+    return authority_scope(authority.pk)
+
+
+def admitted(request, authority) -> bool:
+    """Whether `authority_demarches(request, authority)` gives the
+    authority's files (`authority_scope`) rather than none."""
     member = any(m.authority_id == authority.pk for m in request_memberships(request))
     # POLICY.admits: agent_filter's own check, without building the
     # membership subquery it would return (twice a page, issue 17).
-    if not member or not POLICY.admits(user):
-        return Demarche.objects.none()
-    return Demarche.objects.filter(authority=authority).exclude(status=Status.BROUILLON)
+    return member and POLICY.admits(request.user)
+
+
+def authority_scope(authority_id):
+    """The files an admitted member of the authority sees: every submitted
+    one. Only for `admitted` requests (the work list's prepared queries,
+    `worklist_query`, are built on it)."""
+    return Demarche.objects.filter(authority_id=authority_id).exclude(status=Status.BROUILLON)
 
 
 def role_on(user, authority_id) -> str | None:

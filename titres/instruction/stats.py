@@ -95,12 +95,21 @@ def counts(queryset, *, agent=None) -> dict:
     is the same number as a filtered count per tab (a file has one status
     and at most one assignment), for a third of the ORM work (issue 17,
     docs/capacity.md sixth pass)."""
-    from .enums import TAB_STATUSES
+    return tab_counts(counts_query(queryset, agent=agent), mine=agent is not None)
 
+
+def counts_query(queryset, *, agent=None):
+    """`counts`' grouped query: (status, n[, mine]) rows."""
     aggregates = {"n": Count("pk")}
     if agent is not None:
         aggregates["mine"] = Count("pk", filter=Q(assignment__agent=agent))
-    rows = queryset.order_by().values_list("status").annotate(**aggregates)
+    return queryset.order_by().values_list("status").annotate(**aggregates)
+
+
+def tab_counts(rows, *, mine: bool) -> dict:
+    """`counts` from the rows of `counts_query`."""
+    from .enums import TAB_STATUSES
+
     per_status = {row[0]: row[1:] for row in rows}
     result = {
         tab.value: sum(
@@ -108,7 +117,7 @@ def counts(queryset, *, agent=None) -> dict:
         )
         for tab, statuses in TAB_STATUSES.items()
     }
-    if agent is not None:
+    if mine:
         result["mine"] = sum(
             mine for status, (_n, mine) in per_status.items() if status in OPEN_STATUSES
         )

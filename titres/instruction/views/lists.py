@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from titres.core import numbering
 
-from .. import services, stats
-from ..access import agent_demarches, authority_demarches, is_chef, memberships_of
+from .. import services, worklist_query
+from ..access import agent_demarches, is_chef, memberships_of
 from ..auth import agent_view
-from ..enums import TAB_STATUSES, Tab
+from ..enums import Tab
 from ..forms import SearchForm
 from ..models import DemarcheSearchEntry
 from ..search import Criteria, search_demarches
@@ -28,17 +28,6 @@ PAGE_SIZE = 25
 
 
 SEARCH_PAGE_SIZE = 25
-
-ROW_FIELDS = (
-    "number",
-    "status",
-    "submitted_at",
-    "search_entry__last_name_display",
-    "search_entry__first_names_display",
-    "search_entry__birth_date",
-    "search_entry__motif",
-    "search_entry__last_event",
-)
 
 
 @agent_view
@@ -56,19 +45,9 @@ def worklist(request, code):
     if tab not in Tab.values:
         tab = Tab.A_TRAITER
     mine = request.GET.get("mien") == "1"
-    counts = stats.counts(authority_demarches(request, authority), agent=request.user)
-    queryset = list_queryset(request, authority)
-    statuses = TAB_STATUSES[Tab(tab)]
-    if statuses:
-        queryset = queryset.filter(status__in=statuses)
-    if mine:
-        queryset = queryset.filter(assignment__agent=request.user)
-    # What the rows read (worklist_rows), not the answers (a JSON document
-    # per file) nor the rest: building 25 full models was a tenth of the page.
-    # Another field read in a row would be a query per row, which
-    # tests/instruction/test_worklist.py's query pins catch.
-    queryset = queryset.only(*ROW_FIELDS).order_by("submitted_at", "id")
-    paginator = Paginator(queryset, PAGE_SIZE)
+    # Both queries compiled once per process (worklist_query says why).
+    counts, rows = worklist_query.worklist(request, authority, tab, mine)
+    paginator = Paginator(rows, PAGE_SIZE)
     if not mine:
         # The tab's count is this list's length (the same files, the tab's
         # statuses): one COUNT query fewer. "Mine" counts open files only.
