@@ -66,4 +66,6 @@ def is_valid(value: str) -> bool:
 def format_number(value: str, group: int = 4) -> str:
     """Display form: groups of `group` characters joined by dashes."""
     number = normalize(value)
+    if len(number) == 3 * group:  # a démarche number: no generator (issue 17)
+        return f"{number[:group]}-{number[group : 2 * group]}-{number[2 * group :]}"
     return "-".join(number[i : i + group] for i in range(0, len(number), group))

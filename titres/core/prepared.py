@@ -102,3 +102,34 @@ class Prepared:
             # sql is Django's own compilation of our queryset; values are params.
             cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS prepared_rows", params)  # noqa: S608
             return cursor.fetchone()[0]
+
+
+class PreparedList:
+    """The rows of a `Prepared` query as a paginator reads a queryset:
+    `count()` and slices, one query each; `make_row` turns each tuple into
+    what the page shows (a model, a small row object)."""
+
+    def __init__(self, prepared: Prepared, key, make_row: Callable, *, alias: str, **values):
+        self.prepared = prepared
+        self.key = key
+        self.make_row = make_row
+        self.alias = alias
+        self.values = values
+
+    def count(self) -> int:
+        return self.prepared.count(self.key, alias=self.alias, **self.values)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        start = window.start or 0
+        if window.stop is not None and window.stop <= start:
+            return []  # an empty slice: a queryset asks nothing either
+        limit = None if window.stop is None else window.stop - start
+        if limit is None and start:
+            raise ValueError("une tranche sans fin doit commencer au début")
+        rows = self.prepared.rows(
+            self.key, alias=self.alias, limit=limit, offset=start, **self.values
+        )
+        return [self.make_row(row) for row in rows]

@@ -21,9 +21,17 @@ from django.utils.translation import get_language
 _PLACEHOLDER = "TITRESROWNUMBER"
 
 
+# html.escape's five replacements in one pass over the string: the same
+# result, since each character is replaced by what html.escape gives it and
+# no replacement is escaped again (html.escape does "&" first for that).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def esc(value) -> str:
     """`conditional_escape(value)`: safe strings as they are, anything else
     as `str()` then HTML-escaped (the same characters as Django's `escape`)."""
+    if type(value) is str:  # most cells: no SafeData, no str() (issue 17)
+        return value.translate(_ESCAPES)
     if isinstance(value, SafeData):
         return str(value)
     return html.escape(str(value))
@@ -43,27 +51,28 @@ def number_url(viewname: str) -> Callable[[str], str]:
     return url
 
 
-def _local(value):
+def _local(value, zone=None):
     # What the template engine does before `|date`: an aware datetime is
-    # shown in the current time zone (Europe/Paris).
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
+    # shown in the current time zone (Europe/Paris). A list passes `zone`
+    # (timezone.get_current_timezone(), read once for its rows).
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return value.astimezone(zone or timezone.get_current_timezone())
     return value
 
 
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | None, zone=None) -> str:
     """`{{ value|date:"d/m/Y" }}`."""
     if not value:
         return ""
-    value = _local(value)
+    value = _local(value, zone)
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
-def day_time(value: datetime | None) -> str:
+def day_time(value: datetime | None, zone=None) -> str:
     """`{{ value|date:"d/m/Y H:i" }}`."""
     if not value:
         return ""
-    value = _local(value)
+    value = _local(value, zone)
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
 
 

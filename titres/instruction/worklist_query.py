@@ -17,7 +17,7 @@ from __future__ import annotations
 from django.db import router
 from django.db.models import F
 
-from titres.core.prepared import Prepared
+from titres.core.prepared import Prepared, PreparedList
 from titres.procedures.hooks import review_flags
 from titres.procedures.models import Demarche
 
@@ -115,33 +115,6 @@ class WorkRow:
         self.search_entry = self if entry_id is not None else None
 
 
-class WorklistRows:
-    """The rows of one tab as the paginator reads them: `count()` and a
-    slice (one query each, as a queryset)."""
-
-    def __init__(self, request, authority, tab: str, mine: bool):
-        self.alias = router.db_for_read(Demarche)
-        self.key = (_flags_key(), tab, mine)
-        self.values = {"authority": authority.pk}
-        if mine:
-            self.values["agent"] = request.user.pk
-
-    def count(self) -> int:
-        return PAGE.count(self.key, alias=self.alias, **self.values)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[WorkRow]:
-        start = window.start or 0
-        if window.stop <= start:  # an empty tab: the queryset asks nothing
-            return []
-        rows = PAGE.rows(
-            self.key, alias=self.alias, limit=window.stop - start, offset=start, **self.values
-        )
-        return [WorkRow(row) for row in rows]
-
-
 def worklist(request, authority, tab: str, mine: bool):
     """(tab counts, the rows for the paginator) of the request's agent on
     `authority`: no files and no query when the request is not admitted."""
@@ -149,4 +122,8 @@ def worklist(request, authority, tab: str, mine: bool):
         return stats.tab_counts([], mine=True), []
     alias = router.db_for_read(Demarche)
     rows = COUNTS.rows(None, alias=alias, authority=authority.pk, agent=request.user.pk)
-    return stats.tab_counts(rows, mine=True), WorklistRows(request, authority, tab, mine)
+    values = {"authority": authority.pk}
+    if mine:
+        values["agent"] = request.user.pk
+    page_rows = PreparedList(PAGE, (_flags_key(), tab, mine), WorkRow, alias=alias, **values)
+    return stats.tab_counts(rows, mine=True), page_rows

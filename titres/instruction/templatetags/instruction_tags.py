@@ -1,5 +1,6 @@
 from django import template
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,7 @@ def worklist_rows(demarches, now, bulk_open):
     see = esc(_("Voir"))
     status_badge = StatusBadges()
     review_badges = [_review_badge(label) for label in review_labels()]
+    zone = timezone.get_current_timezone()
     rows = []
     for d in demarches:
         display = d.display_number
@@ -70,7 +72,7 @@ def worklist_rows(demarches, now, bulk_open):
             f"<td>{esc(entry.last_name_display) if entry else ''}</td>"
             f"<td>{esc(entry.first_names_display) if entry else ''}</td>"
             f"<td>{day(entry.birth_date) if entry else ''}</td>"
-            f"<td>{motifs[motif]}</td><td>{day(d.submitted_at)}</td><td>{esc(elapsed)}</td>"
+            f"<td>{motifs[motif]}</td><td>{day(d.submitted_at, zone)}</td><td>{esc(elapsed)}</td>"
             f"<td>{status_badge(d)}{new_badge if completed else ''}"
             f"{review_badges[d.review_flag]}</td>"
             f"<td>{esc(d.assigned_agent or '—')}</td>"

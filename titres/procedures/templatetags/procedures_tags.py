@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -43,13 +44,16 @@ class ActionsCell:
         self.labels = {code: esc(label) for code, label in LABELS.items()}
         self.label = _("Action sur la démarche n° %(n)s")
         self.ok = esc(_("Ok"))
+        self.options: dict[tuple, str] = {}
 
     def __call__(self, demarche, display: str) -> str:
         number = esc(demarche.number)
-        options = "".join(
-            f'<option value="{code}">{self.labels[code]}</option>'
-            for code in action_codes(demarche)
-        )
+        codes = tuple(action_codes(demarche))
+        options = self.options.get(codes)
+        if options is None:  # a few distinct drop-downs per list
+            options = self.options[codes] = "".join(
+                f'<option value="{code}">{self.labels[code]}</option>' for code in codes
+            )
         return (
             f'<form method="get" action="{esc(self.act_url(demarche.number))}" '
             'class="titres-actions">'
@@ -69,6 +73,7 @@ def demarche_rows(demarches):
     actions = ActionsCell()
     badges = StatusBadges()
     titles = {}
+    zone = timezone.get_current_timezone()
     rows = []
     for demarche in demarches:
         code = demarche.procedure_code
@@ -79,7 +84,7 @@ def demarche_rows(demarches):
         rows.append(
             f'<tr><td><a class="fr-link" href="{esc(detail_url(demarche.number))}">'
             f"{esc(display)}</a></td><td>{titles[code]}</td>"
-            f"<td>{badges(demarche)}</td><td>{day(demarche.created_at)}</td>"
-            f"<td>{day_time(demarche.updated_at)}</td><td>{actions(demarche, display)}</td></tr>\n"
+            f"<td>{badges(demarche)}</td><td>{day(demarche.created_at, zone)}</td>"
+            f"<td>{day_time(demarche.updated_at, zone)}</td><td>{actions(demarche, display)}</td></tr>\n"
         )
     return mark_safe("".join(rows))

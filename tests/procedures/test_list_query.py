@@ -1,0 +1,80 @@
+""" "Mes démarches" read through the query compiled once per process
+(`list_query.owned_rows`) gives the pages, the models and the row HTML the
+queryset gave, and only the citizen's own files."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from titres.core.pagination import page_of
+from titres.procedures.list_query import owned_rows
+from titres.procedures.models import Demarche
+from titres.procedures.selectors import demarches_owned_by
+from titres.procedures.templatetags.procedures_tags import demarche_rows
+from titres.procedures.views import PAGE_SIZE
+
+from .factories import DemarcheFactory
+
+pytestmark = pytest.mark.django_db
+
+STATES = [{}, {"submitted": True}, {"taken": True}, {"awaiting": True}, {"rejected": True}]
+
+
+@pytest.fixture
+def files(citizen):
+    """Two pages of the citizen's files in several states, some changed at
+    the same time (the order then falls back on ids), and someone else's."""
+    made = [
+        DemarcheFactory(owner=citizen, **STATES[index % len(STATES)])
+        for index in range(PAGE_SIZE + 6)
+    ]
+    start = timezone.now() - timedelta(days=3)
+    for index, demarche in enumerate(made):
+        Demarche.objects.filter(pk=demarche.pk).update(
+            updated_at=start + timedelta(hours=index // 2)
+        )
+    DemarcheFactory(submitted=True)
+    return made
+
+
+@pytest.mark.parametrize("number", ["1", "2", "3", None, "abc", "-1"])
+def test_same_pages_models_and_rows_as_the_queryset(files, citizen, number):
+    queryset = demarches_owned_by(citizen).defer("answers").order_by("-updated_at", "-id")
+    old = page_of(queryset, PAGE_SIZE, number)
+    new = page_of(owned_rows(citizen), PAGE_SIZE, number)
+    assert (new.number, new.paginator.num_pages, new.paginator.count) == (
+        old.number,
+        old.paginator.num_pages,
+        old.paginator.count,
+    )
+    assert [(d.pk, d.number, d.status, d.updated_at) for d in new] == [
+        (d.pk, d.number, d.status, d.updated_at) for d in old
+    ]
+    assert all(d.get_deferred_fields() == {"answers"} for d in new)
+    assert demarche_rows(new) == demarche_rows(old)
+
+
+def test_only_the_citizens_files(files, citizen):
+    rows = owned_rows(citizen)
+    assert rows.count() == len(files)
+    assert {d.pk for d in rows[0 : len(files) + 5]} == {d.pk for d in files}
+
+
+def test_the_page_reads_its_rows_and_the_count(files, client, citizen):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("procedures:list"))
+    assert response.status_code == 200
+    assert all(d.display_number in response.content.decode() for d in files[-PAGE_SIZE:])
+    # More files than a page: the rows, then the count (as page_of asked).
+    assert len([q for q in queries if "procedures_demarche" in q["sql"]]) == 2
+
+
+def test_the_search_still_filters(files, client, citizen):
+    wanted = files[1]
+    response = client.get(reverse("procedures:list"), {"q": wanted.number})
+    assert wanted.display_number in response.content.decode()
+    assert files[2].display_number not in response.content.decode()
