@@ -41,8 +41,11 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
+# The journeys on E2E_WORKERS pytest-xdist workers (each its own live server,
+# in-memory database and Chromium); E2E_WORKERS=0 runs them in this process.
+E2E_WORKERS ?= 2
 e2e: compilemessages
-	@$(PY) -m pytest e2e -p no:xdist $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun parcours collecté."; exit 0; fi; exit $$rc
+	@$(PY) -m pytest e2e $(if $(filter 0,$(E2E_WORKERS)),-p no:xdist,-n $(E2E_WORKERS)) $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun parcours collecté."; exit 0; fi; exit $$rc
 
 # make bench-NAME runs bench/NAME.py; a few names are aliases.
 bench-stamps: install

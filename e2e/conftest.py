@@ -132,13 +132,80 @@ def _mailbox_backend(settings):
     settings.DEV_MAILBOX_ENABLED = True
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(db):
-    """Transactional tests flush every table, including the reference data
-    loaded by data migrations (communes, départements): put it back."""
+def _reference_models():
+    """The rows every journey starts from that a flush removes: the content
+    types and permissions Django creates after migrating, the communes and
+    départements of the data migration. In the order they can be inserted."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from titres.permis.models import Commune, Departement
+
+    return (ContentType, Permission, Departement, Commune)
+
+
+@pytest.fixture(scope="session")
+def _no_post_migrate_after_flush(django_db_setup):
+    """The flush after each transactional test sends post_migrate, which
+    recreates every content type and permission one query at a time (about
+    1 s per journey); `_reference_data` writes them back from its copy
+    instead, with the ids they had."""
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+    from django.db.models.signals import post_migrate
+
+    permissions_uid = "django.contrib.auth.management.create_permissions"
+    post_migrate.disconnect(create_permissions, dispatch_uid=permissions_uid)
+    post_migrate.disconnect(create_contenttypes)
+    yield
+    post_migrate.connect(create_contenttypes)
+    post_migrate.connect(create_permissions, dispatch_uid=permissions_uid)
+
+
+def _copy_table(model) -> str:
+    return f"e2e_copy_{model._meta.db_table}"
+
+
+@pytest.fixture(scope="session")
+def _reference_copies(django_db_setup, django_db_blocker, _no_post_migrate_after_flush):
+    """Copies of the `_reference_models` tables as the migration filled
+    them, in tables of their own that no flush touches."""
+    from django.db import connection
+
     from titres.permis.communes import ensure_reference_data
 
-    ensure_reference_data()
+    quote = connection.ops.quote_name
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        ensure_reference_data()
+        for model in _reference_models():
+            copy = quote(_copy_table(model))
+            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+            table = quote(model._meta.db_table)
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table}")  # noqa: S608 - model names
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(db, _reference_copies):
+    """Transactional tests flush every table, including the rows of
+    `_reference_models`: put them back, from the copies, in one statement
+    per table. Rebuilding the communes from the CSV (35 000 read, normalised
+    and saved) took about 2 s per journey, post_migrate's content types and
+    permissions about 1 s."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection, transaction
+
+    models = _reference_models()
+    if all(model.objects.exists() for model in models):
+        return
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in reversed(models):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")  # noqa: S608 - model names
+        for model in models:
+            columns = ", ".join(quote(f.column) for f in model._meta.concrete_fields)
+            table, copy = quote(model._meta.db_table), quote(_copy_table(model))
+            cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {copy}")  # noqa: S608
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)
