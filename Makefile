@@ -41,9 +41,10 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-# The journeys on E2E_WORKERS pytest-xdist workers (each its own live server,
-# in-memory database and Chromium); E2E_WORKERS=0 runs them in this process.
-E2E_WORKERS ?= 2
+# E2E_WORKERS=2: the journeys on two pytest-xdist workers (each its own live
+# server, in-memory database and Chromium); 0, the default, runs them in this
+# process (docs/contributing.md, "CI time budget": not yet twice green on 2).
+E2E_WORKERS ?= 0
 e2e: compilemessages
 	@$(PY) -m pytest e2e $(if $(filter 0,$(E2E_WORKERS)),-p no:xdist,-n $(E2E_WORKERS)) $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "Aucun parcours collecté."; exit 0; fi; exit $$rc
 
