@@ -723,3 +723,23 @@ def test_another_professionals_accuse_is_404(client):
     entry = bought(HabilitationFactory())
     pro(client)
     assert client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk])).status_code == 404
+
+
+def test_terminated_habilitation_deletes_the_purchase_scans_from_storage(
+    client, django_capture_on_commit_callbacks
+):
+    from titres.accounts.services.habilitations import terminate_habilitation
+
+    habilitation = pro(client)
+    vehicle = VehicleFactory()
+    form = purchase_form(
+        vehicle, certificat_barre=SimpleUploadedFile("cg.pdf", samples.pdf(1), "application/pdf")
+    )
+    assert client.post(reverse("vehicules:pro_stock_achat"), form).status_code == 302
+    scan_file = StockVehicle.objects.get().certificate_scan
+    storage, name = scan_file.storage, scan_file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        terminate_habilitation(habilitation=habilitation, actor=UserFactory(is_staff=True))
+    assert not StockVehicle.objects.exists()
+    assert not storage.exists(name)

@@ -1,7 +1,9 @@
 """Hooks called by titres.accounts: the vehicle operations the account made
 and the transfers it declared as seller (right of access), and what a
 terminated professional's account leaves in the registry (`release_drafts`,
-`detach`)."""
+`detach`), and the purchase scans that go with the account (`erase`)."""
+
+from django.db import transaction
 
 from titres.core.json_values import iso
 
@@ -87,3 +89,13 @@ def detach(user, filer: dict) -> dict:
     cessions = CessionDeclaration.objects.filter(seller=user).update(seller=None)
     entries = RegistryEntry.objects.filter(actor=user).update(actor=None)
     return {"declarations_de_cession_detachees": cessions, "operations_registre": entries}
+
+
+def erase(user) -> None:
+    """The professional's stock goes with the account (CASCADE) but storage
+    is not transactional: each barred certificate's scan (the seller's name
+    and signature) is deleted once the account's deletion commits."""
+    scans = StockVehicle.objects.filter(owner=user).exclude(certificate_scan="")
+    for entry in scans.only("certificate_scan"):
+        storage, name = entry.certificate_scan.storage, entry.certificate_scan.name
+        transaction.on_commit(lambda s=storage, n=name: s.delete(n))
