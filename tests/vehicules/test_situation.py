@@ -221,3 +221,15 @@ def test_an_annulled_registration_alone_is_annulee_in_the_2d_doc(client):
     report = response.context["report"]
     assert report.codes == "ANNULEE"
     assert report.annulment.kind == "annulee"
+
+
+def test_every_code_of_za_has_the_label_the_verification_page_shows():
+    from titres.core.twoddoc.fields import FIELDS, SITUATION_CODES
+    from titres.vehicules.situation import ANNULLED_CODE, LINES
+
+    written = {code for _kind, code in LINES} | {ANNULLED_CODE, "AUCUNE"}
+    assert written == set(SITUATION_CODES)
+    za = FIELDS["ZA"].format
+    assert za.display("ANNULEE/GAGE") == "Immatriculation annulée (ANNULEE) ; Gage (GAGE)"
+    assert za.display("AUCUNE") == "Aucune inscription (AUCUNE)"
+    assert za.display("XYZ") == "XYZ"

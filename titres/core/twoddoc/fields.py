@@ -34,6 +34,20 @@ class FieldDef:
         return f"{self.min_length} à {self.max_length} (variable)"
 
 
+# The codes written in ZA (titres/vehicules/situation.py writes them; core
+# cannot import the vehicles app), with the label the verification page shows.
+SITUATION_CODES = {
+    "AUCUNE": "Aucune inscription",
+    "ANNULEE": "Immatriculation annulée",
+    "GAGE": "Gage",
+    "OTCI": "Opposition au transfert du certificat",
+    "VOL": "Vol",
+    "SUSPENSION": "Suspension",
+    "VE": "Véhicule endommagé",
+    "VGE": "Véhicule gravement endommagé",
+}
+
+
 def _fields(*defs: FieldDef) -> dict[str, FieldDef]:
     table = {}
     for d in defs:
@@ -109,7 +123,7 @@ FIELDS: dict[str, FieldDef] = _fields(
     # The portal's own identifiers (type Z2, docs/twoddoc.md): the
     # specification defines none for a vehicle's administrative situation.
     # The Z range is unused by it, so they cannot clash with a future one.
-    D("ZA", "Inscriptions au fichier du véhicule", 0, 60, f.AlnumSpaceSlash()),
+    D("ZA", "Inscriptions au fichier du véhicule", 0, 60, f.CodeList(SITUATION_CODES)),
     D("ZB", "Nombre de titulaires successifs", 2, 2, f.Digits(2)),
 )
 

@@ -139,6 +139,22 @@ class AlnumSpaceSlash(Format):
     pattern = re.compile(r"[A-Z0-9 /.]*")
 
 
+class CodeList(AlnumSpaceSlash):
+    """Codes separated by "/" (the portal's ZA: `ANNULEE/GAGE`), shown with
+    their label so that a reader of the verification page is never left
+    with a bare code; a code it does not know is shown as it is."""
+
+    def __init__(self, labels: dict[str, str]):
+        self.labels = labels
+
+    def display(self, value) -> str:
+        return " ; ".join(
+            f"{self.labels[code]} ({code})" if code in self.labels else code
+            for code in str(value).split("/")
+            if code
+        )
+
+
 class Any(Format):
     """Any character of the C40 text set (letters, digits, space, punctuation)."""
 
