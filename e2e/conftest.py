@@ -45,8 +45,20 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def _warm_live_server(browser, live_server):
+    """The first page a worker's live server serves imports and compiles
+    what every later page reuses (seconds on a loaded machine): served once
+    here, with room, so that no journey's 15 s timeout pays for it."""
+    context = browser.new_context(base_url=live_server.url)
+    try:
+        context.new_page().goto("/", timeout=60000)
+    finally:
+        context.close()
+
+
 @pytest.fixture
-def page(browser, live_server, settings):
+def page(browser, live_server, settings, _warm_live_server):
     settings.SITE_URL = live_server.url
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     context.set_default_timeout(15000)
