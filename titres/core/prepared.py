@@ -43,7 +43,12 @@ class Prepared:
         compiler = query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         by_value = {value: name for name, value in sentinels.items()}
-        slots = [(position, by_value[p]) for position, p in enumerate(params) if p in by_value]
+        # A parameter may be unhashable (PostgreSQL's JSON key paths are lists).
+        slots = [
+            (position, by_value[p])
+            for position, p in enumerate(params)
+            if type(p) is int and p in by_value
+        ]
         missing = set(sentinels) - {name for _position, name in slots}
         inlined = [name for name, value in sentinels.items() if str(value) in sql]
         if missing or inlined:

@@ -18,7 +18,8 @@ E-photo code ("code photo numérique"): 22 characters from 0-9A-Z,
     + 1 check character, ISO 7064 MOD 37,36 (python-stdnum)
 displayed in groups of 4 ("ABCD EFGH IJKL MNOP QRST UV"); typed in any case,
 with or without spaces or dashes. MOD 37,36 detects every single-character
-error and every transposition of adjacent characters.
+error and almost every transposition of adjacent characters (it misses
+about 1.5 in 1,000).
 """
 
 import re

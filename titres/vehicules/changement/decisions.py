@@ -126,7 +126,7 @@ def withdraw_change(demarche, *, actor, request=None) -> ChangeOfHolder | None:
     a draft (nothing was given) or a change already in the registry does
     nothing."""
     record = (
-        ChangeOfHolder.objects.select_for_update()
+        ChangeOfHolder.objects.select_for_update(of=("self", "vehicle"))
         .select_related("vehicle", "cession")
         .filter(demarche=demarche)
         .first()

@@ -142,7 +142,7 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
         return None
     with transaction.atomic():
         record = (
-            payable.model.objects.select_for_update()
+            payable.model.objects.select_for_update(of=("self", "demarche"))
             .select_related("demarche__owner")
             .filter(
                 demarche__number=payment.metadata.get("demarche"),
