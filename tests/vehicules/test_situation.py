@@ -194,6 +194,8 @@ def test_an_annulled_registration_is_certified_as_annulled_never_as_valid(client
     ) in body
     assert "Aucune inscription ne s’oppose" not in body
     assert "à remettre à l’acquéreur" not in body
+    assert "permet à l’acquéreur de vérifier" not in body
+    assert "permet à quiconque le reçoit de vérifier" in body
     assert "Demande N1" not in body  # the file's number stays internal
     # The PDF says it first, and its signed 2D-Doc carries ANNULEE.
     token = response.context["token"]
