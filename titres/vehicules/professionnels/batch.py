@@ -374,24 +374,20 @@ def process_batch(batch_id: str) -> str:
                         actor=batch.owner,
                         mail=False,
                     )
-                    line.accepted = True
-                    line.registration_number = declared.declaration.registration_number
-                    line.code = declared.code_display
-                    line.save()
-                    continue
-                refusal = _in_own_stock_refusal(batch, vehicle)
-                if refusal is not None:
-                    raise refusal
-                declared = declare_cession(
-                    vehicle=vehicle,
-                    seller=batch.owner,
-                    seller_names=data["seller_names"],
-                    sold_at=data["sold_at"],
-                    mileage=data["mileage"],
-                    buyer=data["buyer"],
-                    actor=batch.owner,
-                    mail=False,
-                )
+                else:
+                    refusal = _in_own_stock_refusal(batch, vehicle)
+                    if refusal is not None:
+                        raise refusal
+                    declared = declare_cession(
+                        vehicle=vehicle,
+                        seller=batch.owner,
+                        seller_names=data["seller_names"],
+                        sold_at=data["sold_at"],
+                        mileage=data["mileage"],
+                        buyer=data["buyer"],
+                        actor=batch.owner,
+                        mail=False,
+                    )
                 line.accepted = True
                 line.registration_number = declared.declaration.registration_number
                 line.code = declared.code_display
