@@ -6,7 +6,8 @@ Run from the repository root: `make bench-pages`
 
 Production settings (DEBUG=0, the cached template loader, manifest static
 files) on PostgreSQL and Redis: a dedicated database `titres_bench_pages`
-on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+(or BENCH_PAGES_DB) on the server of DATABASE_URL (default
+postgres://postgres@127.0.0.1:5432/test),
 REDIS_URL (default redis://127.0.0.1:6379/13), files under var/bench-pages/.
 gunicorn serves `bench/pages_app.py` (the portal plus the bare view) with
 `--workers` sync workers, as docs/deployment.md runs it; the load comes
@@ -59,7 +60,9 @@ sys.path.insert(0, str(ROOT))
 
 from benchdb import dedicated_database  # noqa: E402 - bench/ is the script's folder
 
-BENCH_DB = "titres_bench_pages"
+# BENCH_PAGES_DB names another database: two checkouts benching at once
+# would otherwise load and read each other's data.
+BENCH_DB = os.environ.get("BENCH_PAGES_DB", "titres_bench_pages")
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 VAR_DIR = ROOT / "var" / "bench-pages"
 AUTHORITY = "BENCH-54"
