@@ -1,15 +1,16 @@
 """The rows' fast paths (issue 17, seventh pass) give what Django gives."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Engine, Template
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from titres.core import numbering
-from titres.core.rows import day, day_time, esc
+from titres.core.rows import Since, day, day_time, esc
 
 TRICKY = ["", "plain", "<b>&amp;\"'>", "Éloïse d’Artagnan", "a&b<c>d\"e'f", "&&<<", "\x00\n\t"]
 
@@ -51,3 +52,69 @@ def test_dates_with_the_zone_read_once(value):
         if value is None or isinstance(value, datetime):
             expected = Template('{{ v|date:"d/m/Y H:i" }}').render(Context({"v": value}))
             assert day_time(value) == day_time(value, zone) == expected
+
+
+def _since_cases():
+    """(value, now) pairs: every unit and pair of units, month ends and leap
+    days, Paris's daylight-saving nights, values after now, naive values
+    and dates, and a value in another zone than now's."""
+    paris = ZoneInfo("Europe/Paris")
+    nows = [
+        datetime(2026, 12, 4, 18, 5, 30, tzinfo=UTC),
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),  # Paris: 03:30, just after 02:00 → 03:00
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # Paris: 02:30, the hour that repeats
+        datetime(2028, 3, 1, 0, 0, tzinfo=UTC),  # after a leap day
+        datetime(2027, 1, 31, 23, 59, 59, tzinfo=UTC),
+    ]
+    offsets = [
+        timedelta(0),
+        timedelta(seconds=59),
+        timedelta(minutes=1),
+        timedelta(minutes=61),
+        timedelta(hours=23, minutes=59),
+        timedelta(days=1),
+        timedelta(days=6, hours=23),
+        timedelta(days=7),
+        timedelta(days=13, hours=5),
+        timedelta(days=29),
+        timedelta(days=31),
+        timedelta(days=45, minutes=3),
+        timedelta(days=364),
+        timedelta(days=366),
+        timedelta(days=800, hours=7),
+        timedelta(seconds=-30),  # in the future: "0 minute"
+        timedelta(days=-3),
+    ]
+    cases = []
+    for now in nows:
+        for offset in offsets:
+            value = now - offset
+            cases.append((value, now))
+            cases.append((value.astimezone(paris), now))  # another zone than now's
+            cases.append((value.astimezone(paris), now.astimezone(paris)))
+        cases.append((datetime(2026, 1, 31, 12, 0), datetime(2026, 3, 1, 11, 0)))  # naive
+        cases.append((date(2024, 2, 29), now))  # a date against an aware now
+    return cases
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_since_is_the_timesince_filter(language):
+    template = Template("{{ v|timesince:now }}", engine=Engine(autoescape=False))
+    with translation.override(language), timezone.override("Europe/Paris"):
+        by_now = {}
+        for value, now in _since_cases():
+            since = by_now.setdefault(now, Since(now))
+            assert since(value) == template.render(Context({"v": value, "now": now})), (
+                value,
+                now,
+            )
+
+
+def test_since_keeps_each_language_apart():
+    now = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)
+    value = now - timedelta(days=9, hours=2)
+    with translation.override("fr"):
+        french = Since(now)(value)
+    with translation.override("en"):
+        english = Since(now)(value)
+    assert (french, english) == ("1\xa0semaine, 2\xa0jours", "1\xa0week, 2\xa0days")

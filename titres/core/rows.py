@@ -14,9 +14,10 @@ from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import avoid_wrapping
 from django.utils.safestring import SafeData
-from django.utils.timesince import TIME_STRINGS, timesince
-from django.utils.translation import get_language
+from django.utils.timesince import TIME_STRINGS
+from django.utils.translation import get_language, gettext
 
 _PLACEHOLDER = "TITRESROWNUMBER"
 
@@ -76,30 +77,91 @@ def day_time(value: datetime | None, zone=None) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
 
 
-class _KeptUnit:
-    """One of Django's `TIME_STRINGS` ("%(num)d jour" / "%(num)d jours"):
-    `% {"num": n}` translated once per process, language and `n`, instead
-    of resolving the lazy plural on every cell (25 rows × two units were a
-    tenth of the work list)."""
+# The unit strings of `timesince` as its cells show them ("3\xa0jours"):
+# Django's lazy plural resolved and `avoid_wrapping` applied once per
+# process, language, unit and count, not on every cell.
+_UNITS: dict[tuple[str | None, str, int], str] = {}
+_MONTHS_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_CHUNKS = (60 * 60 * 24 * 7, 60 * 60 * 24, 60 * 60, 60)  # week, day, hour, minute
+_NAMES = ("year", "month", "week", "day", "hour", "minute")
 
-    def __init__(self, name: str):
-        self.name = name
-        self.kept: dict[tuple[str | None, int], str] = {}
 
-    def __mod__(self, mapping: dict) -> str:
-        key = (get_language(), mapping["num"])
-        text = self.kept.get(key)
+class Since:
+    """`{{ value|timesince:now }}` for the cells of one list (one `now`, the
+    language read once): Django's `timesince` computation (depth 2, the
+    same steps in the same order) without its per-cell `is_aware`,
+    `avoid_wrapping`, lazy plurals and `gettext(", ")`, about fifty calls
+    a cell of the work list (docs/capacity.md, eighth pass (b)).
+    tests/core/test_rows_fast_paths.py compares it with the filter."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.language = get_language()
+        self.separator = gettext(", ")
+        self.now_aware = now.utcoffset() is not None
+        self.zone = self.now_in_zone = None
+
+    def unit(self, name: str, num: int) -> str:
+        key = (self.language, name, num)
+        text = _UNITS.get(key)
         if text is None:
-            if len(self.kept) >= 10_000:  # bounded: num is a count of units
-                self.kept.clear()
-            text = self.kept[key] = TIME_STRINGS[self.name] % mapping
+            if len(_UNITS) >= 10_000:  # bounded: num is a count of units
+                _UNITS.clear()
+            text = _UNITS[key] = avoid_wrapping(TIME_STRINGS[name] % {"num": num})
         return text
 
+    def __call__(self, d) -> str:
+        try:
+            return self._since(d)
+        except (ValueError, TypeError):  # what the filter shows: nothing
+            return ""
 
-_KEPT_UNITS = {name: _KeptUnit(name) for name in TIME_STRINGS}
-
-
-def since(value: datetime, now: datetime) -> str:
-    """`{{ value|timesince:now }}`: Django's own computation and
-    translations, the unit strings kept per language."""
-    return timesince(value, now, time_strings=_KEPT_UNITS)
+    def _since(self, d) -> str:
+        now = self.now
+        if not isinstance(d, datetime):
+            d = datetime(d.year, d.month, d.day)
+        if self.now_aware and d.utcoffset() is not None:
+            # now.astimezone(d.tzinfo), once per zone (the rows share one).
+            if d.tzinfo is not self.zone:
+                self.zone, self.now_in_zone = d.tzinfo, now.astimezone(d.tzinfo)
+            now = self.now_in_zone
+        delta = now - d
+        since = delta.days * 24 * 60 * 60 + delta.seconds
+        if since <= 0:
+            return self.unit("minute", 0)
+        total_months = (now.year - d.year) * 12 + (now.month - d.month)
+        if d.day > now.day or (d.day == now.day and d.time() > now.time()):
+            total_months -= 1
+        years, months = divmod(total_months, 12)
+        if years or months:
+            pivot_year = d.year + years
+            pivot_month = d.month + months
+            if pivot_month > 12:
+                pivot_month -= 12
+                pivot_year += 1
+            pivot = datetime(
+                pivot_year,
+                pivot_month,
+                min(_MONTHS_DAYS[pivot_month - 1], d.day),
+                d.hour,
+                d.minute,
+                d.second,
+                tzinfo=d.tzinfo,
+            )
+        else:
+            pivot = d
+        remaining = (now - pivot).total_seconds()
+        partials = [years, months]
+        for chunk in _CHUNKS:
+            count = int(remaining // chunk)
+            partials.append(count)
+            remaining -= chunk * count
+        i = 0  # the first unit that is not zero
+        while i < len(partials) and partials[i] == 0:
+            i += 1
+        if i == len(partials):
+            return self.unit("minute", 0)
+        first = self.unit(_NAMES[i], partials[i])
+        if i + 1 < len(_NAMES) and partials[i + 1] != 0:  # depth 2
+            return f"{first}{self.separator}{self.unit(_NAMES[i + 1], partials[i + 1])}"
+        return first

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from titres.core.rows import day, esc, number_url, since
+from titres.core.rows import Since, day, esc, number_url
 from titres.procedures.enums import Status
 from titres.procedures.hooks import motif_label as _motif_label
 from titres.procedures.templatetags.procedures_tags import StatusBadges
@@ -49,9 +49,11 @@ def worklist_rows(demarches, now, bulk_open):
     status_badge = StatusBadges()
     review_badges = [_review_badge(label) for label in review_labels()]
     zone = timezone.get_current_timezone()
+    since = Since(now)
     rows = []
     for d in demarches:
         display = d.display_number
+        shown = esc(display)
         number = esc(d.number)
         entry = _entry(d)
         motif = entry.motif if entry else ""
@@ -66,9 +68,9 @@ def worklist_rows(demarches, now, bulk_open):
                 f"{esc(select_label % {'n': display})}</span></label></div></td>"
             )
         completed = entry and entry.last_event == "completer" and d.status == Status.EN_COURS
-        elapsed = since(d.submitted_at, now) if d.submitted_at else ""
+        elapsed = since(d.submitted_at) if d.submitted_at else ""
         rows.append(
-            f"<tr>{selection}<td>{esc(display)}</td>"
+            f"<tr>{selection}<td>{shown}</td>"
             f"<td>{esc(entry.last_name_display) if entry else ''}</td>"
             f"<td>{esc(entry.first_names_display) if entry else ''}</td>"
             f"<td>{day(entry.birth_date) if entry else ''}</td>"
@@ -77,7 +79,7 @@ def worklist_rows(demarches, now, bulk_open):
             f"{review_badges[d.review_flag]}</td>"
             f"<td>{esc(d.assigned_agent or '—')}</td>"
             f'<td><a class="fr-link" href="{esc(detail_url(d.number))}">{see}'
-            f'<span class="fr-sr-only"> {esc(display)}</span></a></td></tr>\n'
+            f'<span class="fr-sr-only"> {shown}</span></a></td></tr>\n'
         )
     if not rows:
         rows = [f'<tr><td colspan="11">{esc(_("Aucune demande."))}</td></tr>']
