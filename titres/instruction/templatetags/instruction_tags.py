@@ -1,6 +1,7 @@
 from django import template
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -84,3 +85,80 @@ def worklist_rows(demarches, now, bulk_open):
     if not rows:
         rows = [f'<tr><td colspan="11">{esc(_("Aucune demande."))}</td></tr>']
     return mark_safe("".join(rows))
+
+
+def _number(value) -> str:
+    """`{{ value }}` of an int: Django's `localize` (digits as they are
+    unless USE_THOUSAND_SEPARATOR), without its per-call format lookups."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return esc(formats.localize(value))
+
+
+_CURRENT_PAGE = 'aria-current="page"'
+_CURRENT_TRUE = 'aria-current="true"'
+
+
+@register.simple_tag
+def worklist_tabs(tabs, tab, mine, mine_count):
+    """The list's tabs and "Assignées à moi", as the `{% for %}` over the
+    tabs gave them (its whitespace included): the loop, its lazy labels and
+    the tags in it were about a thousand calls a page (docs/capacity.md,
+    eighth pass (b)). Translations of literals are not escaped, as with
+    `{% translate %}`."""
+    mien = "&amp;mien=1" if mine else ""
+    items = []
+    for value, label, count in tabs:
+        current = value == tab
+        items.append(
+            '\n    <li><a class="fr-btn fr-btn--sm '
+            f'{"" if current else "fr-btn--secondary"}" href="?onglet={esc(value)}{mien}" '
+            f"{_CURRENT_PAGE if current else ''}>{esc(label)} ({_number(count)})</a></li>\n    "
+        )
+    items.append(
+        '\n    <li><a class="fr-btn fr-btn--sm '
+        f'{"" if mine else "fr-btn--tertiary"}" href="?onglet={esc(tab)}'
+        f'{"" if mine else "&amp;mien=1"}" {_CURRENT_TRUE if mine else ""}>'
+        f"{_('Assignées à moi')} ({_number(mine_count)})</a></li>"
+    )
+    return mark_safe(
+        f'<nav class="fr-mb-2w" aria-label="{_("Onglets de la liste")}">\n'
+        '  <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">\n    '
+        f"{''.join(items)}\n  </ul>\n</nav>"
+    )
+
+
+@register.simple_tag
+def list_pagination(page, extra, mine):
+    """`{% include "instruction/_pagination.html" with extra=… %}` (the work
+    list and the search): the same HTML, whitespace included, for a few
+    dozen calls instead of some six hundred (docs/capacity.md, eighth pass
+    (b)); `extra` is escaped as `{{ extra }}` was."""
+    paginator = page.paginator
+    if not paginator.num_pages > 1:
+        return mark_safe("\n\n")
+    tail = f"{esc(extra)}{'&amp;mien=1' if mine else ''}"
+    previous = following = ""
+    if page.has_previous():
+        previous = (
+            '<li><a class="fr-pagination__link fr-pagination__link--prev '
+            f'fr-pagination__link--lg-label" href="?page={_number(page.previous_page_number())}'
+            f'{tail}">{_("Page précédente")}</a></li>'
+        )
+    if page.has_next():
+        following = (
+            '<li><a class="fr-pagination__link fr-pagination__link--next '
+            f'fr-pagination__link--lg-label" href="?page={_number(page.next_page_number())}'
+            f'{tail}">{_("Page suivante")}</a></li>'
+        )
+    number = _number(page.number)
+    return mark_safe(
+        "\n\n"
+        f'<nav role="navigation" class="fr-pagination fr-mt-2w" aria-label="{_("Pagination")}">\n'
+        '  <ul class="fr-pagination__list">\n'
+        f"    {previous}\n"
+        '    <li><a class="fr-pagination__link" aria-current="page" '
+        f'title="{_("Page")} {number}">{number} / {_number(paginator.num_pages)}</a></li>\n'
+        f"    {following}\n"
+        "  </ul>\n</nav>\n\n"
+    )

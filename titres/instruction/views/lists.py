@@ -23,7 +23,7 @@ from .csv_export import csv_export
 
 # 25 files a page (issue 17): half the rows of the old 50 for an agent who
 # works from the top of the list (oldest first); tabs, "assignées à moi"
-# and the order are kept from page to page (_pagination.html).
+# and the order are kept from page to page (instruction_tags.list_pagination).
 PAGE_SIZE = 25
 
 
