@@ -725,7 +725,7 @@ def test_another_professionals_accuse_is_404(client):
     assert client.get(reverse("vehicules:pro_stock_accuse", args=[entry.pk])).status_code == 404
 
 
-def test_terminated_habilitation_deletes_the_purchase_scans_from_storage(
+def test_terminated_habilitation_keeps_the_purchase_and_deletes_its_scan_from_storage(
     client, django_capture_on_commit_callbacks
 ):
     from titres.accounts.services.habilitations import terminate_habilitation
@@ -741,5 +741,7 @@ def test_terminated_habilitation_deletes_the_purchase_scans_from_storage(
     assert storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):
         terminate_habilitation(habilitation=habilitation, actor=UserFactory(is_staff=True))
-    assert not StockVehicle.objects.exists()
+    entry = StockVehicle.objects.get()  # the registry's record of the purchase stays
+    assert entry.owner is None and not entry.certificate_scan
+    assert entry.certificate_scan_pages == 1 and len(entry.certificate_scan_sha256) == 64
     assert not storage.exists(name)

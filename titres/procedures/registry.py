@@ -395,6 +395,10 @@ class ProcedureDefinition:
       transition to ABANDONNEE (the citizen's `abandonner`, the system's
       `expirer_brouillon`); `actor` is None for the system;
       `demarche.submitted_at` is None when a draft was abandoned.
+    - `release_draft(demarche)`: called in the transaction that deletes a
+      never-filed draft (the draft purge, a terminated habilitation's
+      drafts) before it goes: the procedure deletes its own records of the
+      draft (held by PROTECT) and gives back what they hold (taxes paid).
     - `available_to(user)`: who may start it (default: everybody).
     - `confirmation_title`: adds a last "Confirmation" step to the stepper
       count, shown as the page after submission (seed 002 step 8).
@@ -431,6 +435,7 @@ class ProcedureDefinition:
     before_submit: Callable[[Demarche], None] | None = None
     on_submitted: Callable[..., None] | None = None
     on_abandoned: Callable[[Demarche, Any], None] | None = None
+    release_draft: Callable[[Demarche], None] | None = None
     available_to: Callable[[Any], bool] | None = None
     confirmation_title: str | None = None
     confirmation_url: Callable[[Demarche], str | None] | None = None

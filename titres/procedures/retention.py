@@ -8,6 +8,7 @@ from django.db.models import Max, ProtectedError, Q
 from titres.core.data_retention import Action, NotPersonal, RetentionRule
 
 from .enums import Status
+from .hooks import hook_of
 from .models import Demarche, Document, Message
 
 DRAFT_PURGE_DAYS = 30  # after abandonment (itself after 90 days untouched)
@@ -38,7 +39,10 @@ def delete_documents(documents) -> int:
 
 def purge_abandoned_drafts(now: datetime) -> int:
     """Never-submitted démarches abandoned (by the citizen or by
-    `expire_drafts`) more than DRAFT_PURGE_DAYS ago: documents, then the rest."""
+    `expire_drafts`) more than DRAFT_PURGE_DAYS ago: the procedure's own
+    records of the draft (its `release_draft` hook: a vehicle draft's
+    record, held by PROTECT), documents, then the rest."""
+
     cutoff = now - timedelta(days=DRAFT_PURGE_DAYS)
     count = 0
     for demarche in Demarche.objects.filter(
@@ -46,6 +50,9 @@ def purge_abandoned_drafts(now: datetime) -> int:
     ).iterator():
         try:
             with transaction.atomic():
+                release = hook_of(demarche, "release_draft")
+                if release is not None:
+                    release(demarche)
                 delete_documents(Document.objects.filter(demarche=demarche))
                 demarche.delete()
         except ProtectedError:

@@ -36,3 +36,4 @@ class VehiculesEvent(AuditCode):
     NEW_REGISTRATION_WITHDRAWN = "vehicules.new_registration_withdrawn"
     CHANGE_OF_HOLDER_WITHDRAWN = "vehicules.change_of_holder_withdrawn"
     CODE_CESSION_RELEASED = "vehicules.code_cession_released"
+    ORPHAN_PAYMENT_REFUNDED = "vehicules.orphan_payment_refunded"

@@ -1,19 +1,17 @@
 """Hooks called by titres.accounts: the vehicle operations the account made
 and the transfers it declared as seller (right of access), and what a
 terminated professional's account leaves in the registry (`release_drafts`,
-`detach`), and the purchase scans that go with the account (`erase`)."""
+`detach`: its purchases kept, their scans deleted)."""
 
 from django.db import transaction
 
 from titres.core.json_values import iso
 
+from .drafts import release_draft
 from .models import (
-    CertificateOperation,
     CessionDeclaration,
-    ChangeOfHolder,
     RegistryEntry,
 )
-from .neuf.models import NewRegistration
 from .professionnels.models import StockVehicle
 
 COVERS = {
@@ -74,28 +72,36 @@ def export(user) -> dict:
 def release_drafts(user) -> None:
     """The records of the account's never-filed démarches (a draft's change
     of holder, address change or duplicate, new vehicle), which hold them by
-    PROTECT: procedures' `detach` then deletes the drafts themselves."""
+    PROTECT, and the taxes paid on one given back (`drafts.release_draft`):
+    procedures' `detach` then deletes the drafts themselves."""
     from titres.procedures.personal_data import never_filed
 
-    drafts = never_filed(user).values("pk")
-    for model in (ChangeOfHolder, CertificateOperation, NewRegistration):
-        model.objects.filter(demarche__in=drafts).delete()
+    for demarche in never_filed(user).iterator():
+        release_draft(demarche)
 
 
 def detach(user, filer: dict) -> dict:
     """The registry keeps its records of the professional's work — the
     declarations of sale made for clients (named by `seller_name`), the
-    history rows — without the deleted account."""
+    history rows, the declarations of purchase (company data: the
+    habilitation's raison sociale and SIRET in `detached_filer`, never the
+    natural person) — without the deleted account. An entry still in stock
+    no longer holds the vehicle (the company may sell it to another
+    professional, who declares the purchase). Each barred certificate's
+    scan (the seller's name and signature) is the professional's own proof
+    and goes with the account, once the termination commits: the entry
+    keeps its fingerprint (name, pages, SHA-256)."""
     cessions = CessionDeclaration.objects.filter(seller=user).update(seller=None)
     entries = RegistryEntry.objects.filter(actor=user).update(actor=None)
-    return {"declarations_de_cession_detachees": cessions, "operations_registre": entries}
-
-
-def erase(user) -> None:
-    """The professional's stock goes with the account (CASCADE) but storage
-    is not transactional: each barred certificate's scan (the seller's name
-    and signature) is deleted once the account's deletion commits."""
-    scans = StockVehicle.objects.filter(owner=user).exclude(certificate_scan="")
-    for entry in scans.only("certificate_scan"):
+    stock = StockVehicle.objects.filter(owner=user)
+    for entry in stock.exclude(certificate_scan="").only("certificate_scan"):
         storage, name = entry.certificate_scan.storage, entry.certificate_scan.name
         transaction.on_commit(lambda s=storage, n=name: s.delete(n))
+    in_stock = stock.filter(resale__isnull=True).count()
+    purchases = stock.update(owner=None, detached_filer=filer, certificate_scan="")
+    return {
+        "declarations_de_cession_detachees": cessions,
+        "operations_registre": entries,
+        "declarations_d_achat_detachees": purchases,
+        "vehicules_sortis_du_stock": in_stock,
+    }

@@ -71,8 +71,9 @@ RULES = [
     RetentionRule(
         model="vehicules.StockVehicle",
         data="Déclarations d’achat des professionnels (nom du vendeur, adresse de l’établissement)",
-        duration="Durée du registre SIV (l’achat y est inscrit) ; supprimées avec le compte du "
-        "professionnel à la fin de son habilitation, l’historique du registre restant",
+        duration="Durée du registre SIV (l’achat y est inscrit) ; à la fin de l’habilitation, "
+        "détachées du compte supprimé (raison sociale et SIRET gardés), le scan du certificat "
+        "barré supprimé",
         basis=SIV,
         action=Action.CONSERVER,
     ),

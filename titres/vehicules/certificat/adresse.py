@@ -21,6 +21,7 @@ from titres.procedures.registry import (
     register_procedure,
 )
 
+from ..drafts import release_draft
 from ..enums import CertificateOperationKind
 from ..services.registry import change_address, next_address_label
 from . import backoffice, common, decisions, forms, state
@@ -121,6 +122,7 @@ def definition() -> ProcedureDefinition:
         links=common.links,
         notices=decisions.notices,
         on_abandoned=decisions.on_abandoned,
+        release_draft=release_draft,
         **backoffice.hooks(),
     )
 

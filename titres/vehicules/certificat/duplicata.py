@@ -24,6 +24,7 @@ from titres.procedures.registry import (
 
 from .. import taxes
 from ..changement.payment import PaymentStep, register_payable
+from ..drafts import release_draft
 from ..enums import CertificateOperationKind
 from ..models import CertificateOperation
 from ..selectors import RegistryRefusal
@@ -134,6 +135,7 @@ def definition() -> ProcedureDefinition:
         links=common.links,
         notices=decisions.notices,
         on_abandoned=decisions.on_abandoned,
+        release_draft=release_draft,
         **backoffice.hooks(),
     )
 

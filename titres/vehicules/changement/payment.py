@@ -151,6 +151,15 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
             .first()
         )
         if record is None:
+            # No file takes this payment: its draft was deleted meanwhile (a
+            # terminated professional's, the draft purge) or the file moved
+            # on to another attempt. Nobody is charged for nothing.
+            from ..drafts import refund_orphan_after_commit
+
+            refund_orphan_after_commit(
+                payment,
+                reason=f"Paiement sans démarche à déposer ({payment.metadata.get('demarche')})",
+            )
             return None
         if record.paid_at is None:
             record.paid_at = payment.settled_at or timezone.now()

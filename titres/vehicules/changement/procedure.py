@@ -28,6 +28,7 @@ from titres.procedures.registry import (
 )
 
 from ..allotment import allot_plate
+from ..drafts import release_draft
 from ..enums import PlateSystem
 from ..models import ChangeOfHolder, Vehicle
 from ..selectors import RegistryRefusal, situation_refusal
@@ -341,6 +342,7 @@ def definition() -> ProcedureDefinition:
         before_submit=before_submit,
         on_submitted=on_submitted,
         on_abandoned=on_abandoned,
+        release_draft=release_draft,
         notices=decisions.notices,
         available_to=available_to,
         confirmation_title=gettext_lazy("Finalisation"),

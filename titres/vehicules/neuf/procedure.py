@@ -29,6 +29,7 @@ from .. import taxes
 from ..allotment import allot_plate
 from ..changement.payment import PaymentStep, register_payable
 from ..changement.procedure import CLIENT_ID_RULE, MANDATE_RULE, one_month_after, resolve_authority
+from ..drafts import release_draft
 from ..enums import HolderRole, PersonKind
 from ..models import Vehicle
 from ..professionnels.access import habilitation_of, is_habilitated
@@ -284,6 +285,7 @@ def definition() -> ProcedureDefinition:
         links=links,
         notices=decisions.notices,
         on_abandoned=decisions.on_abandoned,
+        release_draft=release_draft,
         **backoffice.hooks(),
     )
 

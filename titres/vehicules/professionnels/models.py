@@ -133,8 +133,19 @@ class StockVehicle(models.Model):
     professionnels/stock.py."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The registry's record of the purchase outlives the professional's
+    # account: a terminated habilitation detaches the entry (owner None,
+    # `detached_filer` names the company; personal_data.detach). PROTECT:
+    # nothing else may delete an account that still holds purchases.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stock_vehicles"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stock_vehicles",
+    )
+    detached_filer = models.JSONField(
+        _("professionnel dont l’habilitation est résiliée"), default=dict, blank=True
     )
     habilitation_number = models.CharField(_("numéro d’habilitation"), max_length=40)
     vehicle = models.ForeignKey(
@@ -181,10 +192,11 @@ class StockVehicle(models.Model):
         verbose_name = _("véhicule en stock")
         verbose_name_plural = _("véhicules en stock (déclarations d’achat)")
         constraints = [
-            # A vehicle is in one professional's stock at a time.
+            # A vehicle is in one professional's stock at a time; a
+            # terminated professional's entry no longer holds it.
             models.UniqueConstraint(
                 fields=["vehicle"],
-                condition=models.Q(resale__isnull=True),
+                condition=models.Q(resale__isnull=True, owner__isnull=False),
                 name="vehicules_one_open_stock_entry",
             ),
         ]
@@ -195,4 +207,4 @@ class StockVehicle(models.Model):
 
     @property
     def in_stock(self) -> bool:
-        return self.resale_id is None
+        return self.resale_id is None and self.owner_id is not None

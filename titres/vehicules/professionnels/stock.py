@@ -126,7 +126,11 @@ def declare_purchase(
     for situation in vehicle.active_situations():
         if situation.kind in BLOCKING_SITUATIONS:
             raise situation_refusal(situation)
-    current = StockVehicle.objects.filter(vehicle=vehicle, resale__isnull=True).first()
+    # A terminated professional's entry stays in the registry but no longer
+    # holds the vehicle: the company may sell it to another professional.
+    current = StockVehicle.objects.filter(
+        vehicle=vehicle, resale__isnull=True, owner__isnull=False
+    ).first()
     if current is not None and current.owner_id == owner.pk:
         raise RegistryRefusal(
             _("Ce véhicule est déjà dans votre stock (achat déclaré le %(date)s).")
