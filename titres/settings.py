@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "titres.instruction.otp.OTPMiddleware",
     "titres.annuaire.maintenance.MaintenanceModeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -227,8 +227,9 @@ CONTENT_SECURITY_POLICY = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # Refuses locked identifiers/IPs first, for every login form including
-    # the operators' admin; ModelBackend stays listed because sessions opened
-    # by the portal, FranceConnect and the agents' entrance name it.
+    # the operators' admin; the sessions that the portal, FranceConnect and
+    # the agents' entrance open name it too (its get_user is the cheap one).
+    # ModelBackend stays listed for the sessions opened before they did.
     "titres.accounts.backends.LockoutModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]

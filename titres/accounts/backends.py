@@ -13,16 +13,26 @@ settings.AUTHENTICATION_BACKENDS must list this backend first:
         "django.contrib.auth.backends.ModelBackend",
     ]
 
-(ModelBackend stays listed because the portal and the back office open
-sessions naming it; it never accepts a password this backend refused: a
-locked identifier raises PermissionDenied, which stops authenticate().)
+(ModelBackend stays listed because sessions opened before 4 December 2026
+name it; it never accepts a password this backend refused: a locked
+identifier raises PermissionDenied, which stops authenticate().)
+
+The sessions that the portal, the agents' entrance and FranceConnect open
+name this backend (`SESSION_BACKEND`): its `get_user`, run on every request
+of a signed-in person, reads the account with a query compiled once per
+process instead of building and compiling `get(pk=…)` each time (issue 17,
+docs/capacity.md eighth pass); same account, same refusal of an inactive
+one.
 """
+
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
 from titres.core.journal import client_ip
+from titres.core.prepared import PreparedInstances
 
 from . import lockout
 from .identifiers import identifier_key
@@ -30,6 +40,22 @@ from .identifiers import identifier_key
 # Set on the request when a lock refused the attempt: the admin login form
 # shows why instead of "wrong password".
 LOCK_MESSAGE_ATTRIBUTE = "accounts_lock_message"
+
+# What login() records in the session: the backend whose get_user loads the
+# account on the next requests.
+SESSION_BACKEND = "titres.accounts.backends.LockoutModelBackend"
+
+
+@cache
+def _account_query() -> PreparedInstances:
+    model = get_user_model()  # not at import: the app registry may not be ready
+    return PreparedInstances(model, lambda *, pk: model._default_manager.filter(pk=pk))
+
+
+def account_by_pk(user_id):
+    """`User._default_manager.get(pk=user_id)`, or None when there is no
+    such account (ModelBackend.get_user's read)."""
+    return _account_query().first(pk=user_id)
 
 
 class LockoutModelBackend(ModelBackend):
@@ -59,6 +85,12 @@ class LockoutModelBackend(ModelBackend):
         if lock:
             self._refuse(request, lock_message(lock))
         return None
+
+    def get_user(self, user_id):
+        """ModelBackend.get_user without the ORM's compilation on every
+        request: the account, or None when it is gone or inactive."""
+        user = account_by_pk(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod
     def _refuse(request, message: str):

@@ -18,6 +18,7 @@ from titres.core.http import safe_next_url
 from titres.core.journal import client_ip
 
 from . import tokens
+from .backends import SESSION_BACKEND
 from .captcha import captcha_mode
 from .enums import Profile
 from .forms import (
@@ -88,7 +89,7 @@ def login_view(request):
             request=request,
         )
         if result.user is not None:
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend=SESSION_BACKEND)
             return redirect(_safe_next(request, reverse(settings.LOGIN_REDIRECT_URL)))
         if result.error == INVALID_LOGIN:
             form.add_error(None, _("Identifiant ou mot de passe incorrect."))

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connections
+from django.db import connections, router
 
 # Below any primary key; one per value, so that two values never mix.
-_SENTINEL = -7_340_000_000_000_001
+# Within a 32-bit integer's range: Django drops a lookup whose value is out
+# of the field's range (an AutoField id: the second-factor devices) from the
+# SQL, and the sentinel would be missing from the parameters.
+_SENTINEL = -2_147_000_001
 
 
 class Prepared:
@@ -138,3 +141,59 @@ class PreparedList:
             self.key, alias=self.alias, limit=limit, offset=start, **self.values
         )
         return [self.make_row(row) for row in rows]
+
+
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+class PreparedInstances:
+    """Model instances of a queryset compiled once per process (a `Prepared`
+    over its concrete fields), for the lookups every request makes (the
+    signed-in account, its second-factor device, an agent's memberships):
+    Django's ORM built and compiled each of them anew, about 500 calls a
+    query (docs/capacity.md, eighth pass).
+
+    `build(**values)` gives a queryset of `model` (filters and order only:
+    no values(), no only()/defer(), no annotations); `related` names
+    forward ForeignKeys joined as `select_related` joins them (INNER JOIN of
+    a non-null key): each instance gets its related object cached, so that
+    `membership.authority` asks nothing. The instances are what the ORM
+    gives: `model.from_db` with every concrete field, `_state.db` set."""
+
+    def __init__(self, model, build: Callable, *, related: tuple[str, ...] = ()):
+        self.model = model
+        self.fields = _attnames(model)
+        self.joined = []
+        names = list(self.fields)
+        for name in related:
+            field = model._meta.get_field(name)
+            if not field.many_to_one or field.null:
+                raise ValueError(f"{name} : une clé étrangère non nulle est attendue")
+            attnames = _attnames(field.related_model)
+            self.joined.append((field, attnames))
+            names += [f"{name}__{attname}" for attname in attnames]
+        self.prepared = Prepared(lambda _key, **values: build(**values).values_list(*names))
+
+    def list(self, *, alias: str | None = None, **values) -> list:
+        alias = alias or router.db_for_read(self.model)
+        rows = self.prepared.rows(None, alias=alias, **values)
+        width = len(self.fields)
+        instances = []
+        for row in rows:
+            instance = self.model.from_db(alias, self.fields, row[:width])
+            start = width
+            for field, attnames in self.joined:
+                end = start + len(attnames)
+                field.set_cached_value(
+                    instance, field.related_model.from_db(alias, attnames, row[start:end])
+                )
+                start = end
+            instances.append(instance)
+        return instances
+
+    def first(self, *, alias: str | None = None, **values):
+        """The first instance in the queryset's order, or None (the
+        queryset should select one row: a primary key)."""
+        found = self.list(alias=alias, **values)
+        return found[0] if found else None

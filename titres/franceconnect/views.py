@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from titres.accounts.backends import SESSION_BACKEND
 from titres.core.http import safe_next_url
 from titres.core.journal import record_event
 from titres.franceconnect.audit import FranceConnectEvent
@@ -28,7 +29,7 @@ from .selectors import franceconnect_identity_for
 ID_TOKEN_SESSION_KEY = "franceconnect_id_token"  # noqa: S105 - a key name
 PENDING_SESSION_KEY = "franceconnect_pending_link"
 LOGOUT_STATE_SESSION_KEY = "franceconnect_logout_state"
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = SESSION_BACKEND
 
 
 def _refused(request, *, reason: str, message: str, detail: str = "", status: int = 400):

@@ -3,6 +3,7 @@ engine's access policies) and the reads every agent view goes through."""
 
 from django.db.models import Q
 
+from titres.core.prepared import PreparedInstances
 from titres.procedures.access import AccessPolicy, agent_filter, is_verified
 from titres.procedures.enums import Status
 from titres.procedures.models import Demarche
@@ -47,7 +48,10 @@ def request_memberships(request) -> list:
     list (three queries were one each)."""
     memberships = getattr(request, "_agent_memberships", None)
     if memberships is None:
-        memberships = list(memberships_of(request.user))
+        user = request.user
+        # memberships_of(user)'s rows, the query compiled once per process
+        # (issue 17: the ORM's compilation was a tenth of the work list).
+        memberships = _MEMBERSHIPS.list(user=user.pk) if user.is_authenticated else []
         request._agent_memberships = memberships
     return memberships
 
@@ -56,6 +60,13 @@ def memberships_of(user):
     if not user.is_authenticated:
         return AgentMembership.objects.none()
     return AgentMembership.objects.filter(user=user).select_related("authority")
+
+
+_MEMBERSHIPS = PreparedInstances(
+    AgentMembership,
+    lambda *, user: AgentMembership.objects.filter(user=user),
+    related=("authority",),
+)
 
 
 def agent_demarches(user):

@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from titres.accounts.backends import SESSION_BACKEND
 from titres.accounts.services.login import INVALID_LOGIN, authenticate_login
 from titres.core.http import safe_next_url
 from titres.core.journal import record_event
@@ -54,7 +55,7 @@ def login_view(request):
             request=request,
         )
         if result.user is not None and is_agent(result.user):
-            login(request, result.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, result.user, backend=SESSION_BACKEND)
             request.session["instruction_next"] = _safe_next(request, "")
             return redirect(otp_step_url(result.user))
         if result.user is not None or result.error == INVALID_LOGIN:
