@@ -3,13 +3,19 @@
 byte for byte what the template parts they replace gave, in French and in
 English."""
 
+import re
+
 import pytest
 from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
-from titres.instruction.enums import Tab
+from titres.instruction.enums import AgentRole, Tab
+from titres.instruction.models import AgentMembership
 from titres.instruction.templatetags.instruction_tags import list_pagination, worklist_tabs
+
+from .conftest import verified_client
 
 # worklist.html's tabs before eighth pass (b).
 TABS = Template(
@@ -68,3 +74,44 @@ def test_pagination_is_the_include_s(language, mine, extra, files):
             assert list_pagination(page, extra, mine) == expected
     if files > 10:
         assert ("Page suivante" in expected or "Page précédente" in expected) == (language == "fr")
+
+
+def _masked(response) -> str:
+    html = response.content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+    html = re.sub(r'nonce="[^"]+"', "NONCE", html)
+    return re.sub(r'data-session-age="[^"]*"', "AGE", html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_kept_parts_show_each_agent_their_own_bar(
+    settings, make_agent, authority, other_authority, language
+):
+    """The agent bar's kept parts (name, role and authority left out of
+    them): a second agent, of another role and with two authorities, sees
+    after the first the page a fresh render gives, CSRF tokens in place."""
+    from titres.core.templatetags.titres_fragments import forget_parts
+
+    settings.DEBUG = False
+    first = verified_client(make_agent(first_name="Anne", last_name="Agent"))
+    second_user = make_agent(role=AgentRole.CHEF_DE_SERVICE, first_name="Zoé", last_name="Chef")
+    AgentMembership.objects.create(
+        user=second_user, authority=other_authority, role=AgentRole.AGENT_INSTRUCTEUR
+    )
+    second = verified_client(second_user)
+    url = reverse("instruction:worklist", args=[authority.code])
+    for client in (first, second):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    first.get(url)  # the parts kept from the first agent's page
+    kept = second.get(url)
+    forget_parts()
+    fresh = second.get(url)
+    assert kept.status_code == fresh.status_code == 200
+    assert _masked(kept) == _masked(fresh)
+    html = kept.content.decode()
+    assert "Zoé Chef" in html and "Anne Agent" not in html
+    assert html.count('name="csrfmiddlewaretoken"') == fresh.content.decode().count(
+        'name="csrfmiddlewaretoken"'
+    )
+    assert ("Portail guichet agent" in html) == (language == "fr")
