@@ -104,3 +104,21 @@ def test_the_menu_marks_the_current_page_on_each_page(client, db, settings):
     assert 'href="/questions-frequentes/" aria-current="page"' in faq
     assert 'href="/questions-frequentes/" aria-current="page"' not in guides
     assert 'href="/tout-savoir/" aria-current="page"' in guides
+
+
+def test_the_shared_key_is_read_in_each_render_and_each_language_block(settings):
+    """The language, script prefix and URLconf are read once per render:
+    a second render in another language, an include rendered in another
+    language and a part inside `{% language %}` each get their language's
+    part."""
+    settings.DEBUG = False
+    part = '{% fixedpart %}{% translate "Accueil" %}{% endfixedpart %}'
+    template = _template(
+        f"{part}|{{% language 'en' %}}{part}{{% endlanguage %}}|{part}"
+        "|{% language 'en' %}{% include inner %}{% endlanguage %}"
+    )
+    inner = _template(part)
+    for _ in range(2):
+        assert template.render({"inner": inner}) == "Accueil|Home|Accueil|Home"
+        with translation.override("en"):
+            assert template.render({"inner": inner}) == "Home|Home|Home|Home"

@@ -45,22 +45,37 @@ def forget_parts() -> None:
     _parts.clear()
 
 
+# What every part's key shares, read once per template render (the
+# render context's level of a template and its parents, a fresh one for
+# each include): three context-local reads were about thirty of the forty
+# calls of a part, and a page has some fifteen parts (docs/capacity.md,
+# eighth pass (b)).
+_SHARED = "titres_fragments_shared_key"
+
+
+def _shared_key() -> tuple:
+    return (get_language(), get_script_prefix(), get_urlconf())
+
+
 class FixedPartNode(template.Node):
-    def __init__(self, nodelist, vary):
+    def __init__(self, nodelist, vary, in_language_block=False):
         self.nodelist = nodelist
         self.vary = vary
         self.serial = next(_serials)
+        # Inside `{% language %}` the language is not the page's: read it
+        # each time, and never share it with the template's other parts.
+        self.in_language_block = in_language_block
 
     def render(self, context):
         if settings.DEBUG:
             return self.nodelist.render(context)
-        key = (
-            self.serial,
-            get_language(),
-            get_script_prefix(),
-            get_urlconf(),
-            *(value.resolve(context) for value in self.vary),
-        )
+        if self.in_language_block:
+            shared = _shared_key()
+        else:
+            shared = context.render_context.get(_SHARED)
+            if shared is None:
+                shared = context.render_context[_SHARED] = _shared_key()
+        key = (self.serial, *shared, *(value.resolve(context) for value in self.vary))
         part = _parts.get(key)
         if part is None:
             part = self.nodelist.render(context)
@@ -77,6 +92,8 @@ class FixedPartNode(template.Node):
 @register.tag("fixedpart")
 def do_fixedpart(parser, token):
     vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    # The tags this one is nested in (the parser's stack of open tags).
+    in_language_block = any(command == "language" for command, _token in parser.command_stack)
     nodelist = parser.parse(("endfixedpart",))
     parser.delete_first_token()
-    return FixedPartNode(nodelist, vary)
+    return FixedPartNode(nodelist, vary, in_language_block)
