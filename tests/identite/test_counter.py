@@ -241,3 +241,29 @@ def test_another_town_hall_cannot_hand_over(client, here):
     client.force_login(other)
     assert client.post(reverse("identite:delivery_action", args=[delivery.pk])).status_code == 404
     assert TitleDelivery.objects.get().status == DeliveryStatus.DISPONIBLE
+
+
+@pytest.mark.parametrize("contact_email", ["lea@example.fr", ""])
+def test_title_available_on_a_file_detached_from_a_terminated_professional(
+    here, mailoutbox, django_capture_on_commit_callbacks, contact_email
+):
+    """A pré-demande is the one procedure outside the vehicles a
+    professional's account can file: once the habilitation is terminated
+    the file has no owner (personal_data.detach); the notice goes to the
+    contact given, or to nobody — never a crash on `demarche.owner`."""
+    from tests.accounts.factories import HabilitationFactory
+    from titres.accounts.services.habilitations import terminate_habilitation
+    from titres.procedures.models import Demarche
+
+    habilitation = HabilitationFactory()
+    demarche = _delivered(here, owner=habilitation.user)
+    Demarche.objects.filter(pk=demarche.pk).update(
+        answers={"adresse": {"email": contact_email}} if contact_email else {}
+    )
+    terminate_habilitation(habilitation=habilitation, actor=UserFactory(is_staff=True))
+    demarche.refresh_from_db()
+    assert demarche.owner is None
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert counter.title_available(demarche) is not None
+    assert [m.to for m in mailoutbox] == ([[contact_email]] if contact_email else [])

@@ -37,7 +37,8 @@ EXPECTED = {
     ("EN_COURS", "valider"): ({A, C}, "VALIDEE"),
     ("EN_COURS_PRIS", "valider"): ({A, C}, "VALIDEE"),
     ("EN_ATTENTE_USAGER", "completer"): ({U}, "EN_COURS"),
-    ("EN_ATTENTE_USAGER", "teledeclarant_detache"): ({SYS}, "EN_COURS"),
+    # Only for a file without owner (a terminated habilitation's): the
+    # matrix's files have one, so refused; test_detached_filer_* below.
     ("VALIDEE", "transmettre_production"): ({A, C, SYS}, "EN_PRODUCTION"),
     ("EN_PRODUCTION", "terminer"): ({SYS}, "TERMINEE"),
     ("EN_PRODUCTION", "echec_production"): ({SYS}, "VALIDEE"),
@@ -169,3 +170,28 @@ def test_decision_timestamps_and_history_actor_protected():
     assert demarche.decided_at and demarche.taken_at
     with pytest.raises(ProtectedError):
         instructor.delete()
+
+
+def test_a_file_awaiting_a_filer_who_still_has_an_account_is_not_returned_to_the_service():
+    demarche = DemarcheFactory(awaiting=True)
+    with pytest.raises(TransitionRefused) as refused:
+        apply_transition(demarche=demarche, event="teledeclarant_detache", actor=None, role=SYS)
+    assert refused.value.message == (
+        "Le télédéclarant de cette démarche a toujours son compte : c’est à lui de "
+        "compléter la demande."
+    )
+    assert Demarche.objects.get(pk=demarche.pk).status == Status.EN_ATTENTE_USAGER
+
+
+def test_detached_filer_file_awaiting_goes_back_to_the_service():
+    demarche = DemarcheFactory(awaiting=True, owner=None)
+    change = apply_transition(
+        demarche=demarche, event="teledeclarant_detache", actor=None, role=SYS
+    )
+    assert (change.from_status, change.to_status) == (Status.EN_ATTENTE_USAGER, Status.EN_COURS)
+    assert Demarche.objects.get(pk=demarche.pk).status == Status.EN_COURS
+    # Only the platform returns it.
+    other = DemarcheFactory(awaiting=True, owner=None)
+    with pytest.raises(TransitionRefused) as refused:
+        apply_transition(demarche=other, event="teledeclarant_detache", actor=agent(), role=A)
+    assert refused.value.message == "Cette action n’est pas permise à votre rôle."

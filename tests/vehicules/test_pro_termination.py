@@ -233,3 +233,24 @@ def test_a_citizens_account_with_a_file_in_progress_is_still_not_deleted():
     demarche.refresh_from_db()
     assert demarche.owner == citizen and demarche.detached_filer == {}
     assert User.objects.filter(pk=citizen.pk).exists()
+
+
+def test_a_professional_can_file_no_procedure_that_needs_its_owner():
+    """Only a terminated habilitation detaches files, and a habilitation
+    always makes a new `pro_siv` account, so a detached file is one a
+    professional could start: the vehicle procedures (owner-safe) and the
+    identity pré-demande (its title notice reads the contact, not the
+    owner: tests/identite/test_counter.py). The licence procedures read
+    `demarche.owner` (school, e-mail) and are refused to professionals:
+    this fails if one opens to them."""
+    from titres.procedures.registry import all_procedures
+
+    professional = HabilitationFactory().user
+    startable = {d.code for d in all_procedures() if d.can_start(professional)}
+    assert startable == {
+        "vehicule-changement-titulaire",
+        "vehicule-changement-adresse",
+        "vehicule-duplicata",
+        "vehicule-immatriculation-neuf",
+        "identite-predemande",
+    }

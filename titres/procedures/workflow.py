@@ -78,6 +78,17 @@ def _guard_filer_has_account(demarche: Demarche) -> str | None:
     return None
 
 
+def _guard_filer_detached(demarche: Demarche) -> str | None:
+    # Only a file whose filer's account was deleted goes back to the
+    # service without its complement (personal_data.detach).
+    if demarche.owner_id is not None:
+        return _(
+            "Le télédéclarant de cette démarche a toujours son compte : c’est à lui de "
+            "compléter la demande."
+        )
+    return None
+
+
 def _guard_not_taken(demarche: Demarche) -> str | None:
     if demarche.taken_at:
         return _(
@@ -162,6 +173,7 @@ TRANSITIONS: dict[str, Transition] = {
             [S.EN_ATTENTE_USAGER],
             S.EN_COURS,
             [Role.SYSTEME],
+            guard=_guard_filer_detached,
         ),
         _t(
             "completer",

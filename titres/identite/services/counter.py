@@ -206,6 +206,7 @@ def title_available(demarche) -> TitleDelivery | None:
     """The factory delivered the title to the town hall where the file was
     taken: "Titre disponible en mairie", the citizen is told."""
     from titres.core.notifications import notify_email, notify_sms
+    from titres.procedures.notifications import filer_contact
 
     taken = (
         PreDemande.objects.filter(demarche=demarche, consumed_device__isnull=False)
@@ -231,8 +232,11 @@ def title_available(demarche) -> TitleDelivery | None:
             "place": point.name,
             "address": f"{point.address}, {point.postal_code} {point.city_name}",
         }
-        email = contact.get("email") or demarche.owner.email
-        notify_email(template="identite/emails/title_available", to=email, context=context)
+        # The owner is None once a terminated habilitation detached the file
+        # (a professional's account filed it): the contact given, if any.
+        email = contact.get("email") or filer_contact(demarche)[0]
+        if email:
+            notify_email(template="identite/emails/title_available", to=email, context=context)
         if contact.get("telephone"):
             notify_sms(
                 phone=contact["telephone"],
