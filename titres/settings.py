@@ -101,7 +101,7 @@ MIDDLEWARE = [
     "titres.annuaire.maintenance.MaintenanceModeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "titres.core.csp.CSPMiddleware",
     "titres.core.middleware.NoStoreByDefaultMiddleware",
     "titres.core.middleware.LoginRequiredMiddleware",
     "titres.accounts.middleware.TermsAcceptanceMiddleware",
