@@ -78,3 +78,16 @@ def test_the_search_still_filters(files, client, citizen):
     response = client.get(reverse("procedures:list"), {"q": wanted.number})
     assert wanted.display_number in response.content.decode()
     assert files[2].display_number not in response.content.decode()
+
+
+def test_the_empty_search_form_is_one_per_process_and_stays_unbound(client, citizen):
+    url = reverse("procedures:list")
+    first = client.get(url).context["form"]
+    searched = client.get(url, {"q": "ABCD-1234", "status": "INCONNU"}).context["form"]
+    assert searched is not first
+    assert searched.is_bound and "status" in searched.errors
+    again = client.get(url).context["form"]
+    assert again is first
+    assert not again.is_bound
+    assert again.errors == {}
+    assert again["q"].value() is None
