@@ -65,7 +65,8 @@ def day(value: date | datetime | None, zone=None) -> str:
     """`{{ value|date:"d/m/Y" }}`."""
     if not value:
         return ""
-    value = _local(value, zone)
+    if type(value) is not date:  # a date (a birth date) is shown as it is
+        value = _local(value, zone)
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
@@ -157,11 +158,11 @@ class Since:
             partials.append(count)
             remaining -= chunk * count
         i = 0  # the first unit that is not zero
-        while i < len(partials) and partials[i] == 0:
+        while i < 6 and partials[i] == 0:  # six units, _NAMES
             i += 1
-        if i == len(partials):
+        if i == 6:
             return self.unit("minute", 0)
         first = self.unit(_NAMES[i], partials[i])
-        if i + 1 < len(_NAMES) and partials[i + 1] != 0:  # depth 2
+        if i < 5 and partials[i + 1] != 0:  # depth 2
             return f"{first}{self.separator}{self.unit(_NAMES[i + 1], partials[i + 1])}"
         return first

@@ -46,7 +46,8 @@ class ActionsCell:
         self.ok = esc(_("Ok"))
         self.options: dict[tuple, str] = {}
 
-    def __call__(self, demarche, display: str) -> str:
+    def __call__(self, demarche, display: str, shown: str) -> str:
+        """`shown` is `esc(display)`, which the row has already."""
         number = esc(demarche.number)
         codes = tuple(action_codes(demarche))
         options = self.options.get(codes)
@@ -61,7 +62,7 @@ class ActionsCell:
             f"{esc(self.label % {'n': display})}</label>"
             f'<select class="fr-select" id="actions-{number}" name="action">{options}</select>'
             f'<button class="fr-btn fr-btn--sm" type="submit">{self.ok}'
-            f'<span class="fr-sr-only"> — {esc(display)}</span></button></form>'
+            f'<span class="fr-sr-only"> — {shown}</span></button></form>'
         )
 
 
@@ -81,10 +82,12 @@ def demarche_rows(demarches):
             definition = find_procedure(code)
             titles[code] = esc(definition.title if definition else code)
         display = demarche.display_number
+        shown = esc(display)
         rows.append(
             f'<tr><td><a class="fr-link" href="{esc(detail_url(demarche.number))}">'
-            f"{esc(display)}</a></td><td>{titles[code]}</td>"
+            f"{shown}</a></td><td>{titles[code]}</td>"
             f"<td>{badges(demarche)}</td><td>{day(demarche.created_at, zone)}</td>"
-            f"<td>{day_time(demarche.updated_at, zone)}</td><td>{actions(demarche, display)}</td></tr>\n"
+            f"<td>{day_time(demarche.updated_at, zone)}</td>"
+            f"<td>{actions(demarche, display, shown)}</td></tr>\n"
         )
     return mark_safe("".join(rows))
