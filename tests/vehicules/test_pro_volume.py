@@ -92,7 +92,12 @@ def test_csv_export_is_formula_escaped_and_filtered(client):
     response = client.get(reverse("vehicules:pro_export_csv"), {"statut": "EN_COURS"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["Numéro de démarche", "Démarche", "Immatriculation", "Nom du client"]
+    assert rows[0][:4] == [
+        "Numéro (démarche ou enregistrement)",
+        "Démarche",
+        "Immatriculation",
+        "Nom du client",
+    ]
     assert len(rows) == 2
     assert rows[1][3] == '\'=HYPERLINK("http://x")' and rows[1][4] == "'+Paul"
     assert AuditEvent.objects.filter(event="vehicules.pro_files_exported").count() == 1

@@ -8,9 +8,8 @@ accusé only once rejected or abandoned: its CPI no longer stands), a new vehicl
 unless the file was rejected or abandoned, in the registered client's name), an address change or a duplicate (the accusé,
 and the CPI when a new certificate is coming and the file was not
 rejected or abandoned: a withdrawn CPI is never handed out again). The professional's
-déclarations d'achat (their stock, resold ones included) add their accusé
-(`purchases_in_selection`: when the list is filtered only by plate and
-dates, which a purchase has too)."""
+déclarations d'achat (their stock, resold ones included) add their accusé when the list's
+filters select them, as the list shows them (`purchases_in_selection`)."""
 
 from __future__ import annotations
 
@@ -34,7 +33,7 @@ from ..documents.cpi_pdf import cpi_pdf, registry_holder
 from ..documents.operation_pdf import operation_accuse_pdf
 from ..models import CertificateOperation, ChangeOfHolder
 from ..neuf.models import NewRegistration
-from ..plates import canonical
+from .listing import purchases_selected
 from .models import BulkDownload, JobState
 from .stock import purchases_of
 
@@ -129,23 +128,10 @@ def records_of(download) -> dict:
 
 def purchases_in_selection(owner, data: dict):
     """The purchases the list's filters select (cleaned FileFilterForm
-    data): none when filtered by state, procedure or client (a purchase
-    has none of these), else the plate prefix and the dates of declaration."""
-    if data.get("statut") or data.get("procedure") or data.get("client"):
-        return purchases_of(owner).none()
-    purchases = purchases_of(owner)
-    if data.get("plaque"):
-        purchases = purchases.filter(vehicle__plate__startswith=canonical(data["plaque"]))
-    zone = timezone.get_current_timezone()
-    if data.get("du"):
-        start = timezone.datetime.combine(data["du"], timezone.datetime.min.time(), tzinfo=zone)
-        purchases = purchases.filter(created_at__gte=start)
-    if data.get("au"):
-        end = timezone.datetime.combine(
-            data["au"] + timezone.timedelta(days=1), timezone.datetime.min.time(), tzinfo=zone
-        )
-        purchases = purchases.filter(created_at__lt=end)
-    return purchases.order_by("-created_at", "-id")
+    data), as the list shows them (`listing.purchases_selected`): none when
+    filtered by a démarche's state or procedure, else by plate prefix,
+    seller's name, dates of declaration, « en stock » / « revendu »."""
+    return purchases_selected(owner, data).order_by("-created_at", "-id")
 
 
 @transaction.atomic

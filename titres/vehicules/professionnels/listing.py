@@ -1,51 +1,129 @@
 """The professional's list of files: filters (status, procedure, plate,
 client name, dates), sort, pagination, and the same selection as CSV.
 
+A professional's work is not only démarches: a déclaration d'achat (their
+stock, `StockVehicle`) and a déclaration de cession they made (the resale
+of a stock vehicle, or a client's sale declared under mandate) are not
+démarches, yet the professional expects them in the same list. The list
+is one SQL `UNION ALL` of three selections giving the same columns
+(`ROW_COLUMNS`: kind, key, number, procedure, plate, client, status,
+dates), each filtered by the same criteria before the union (a criterion
+one kind cannot meet empties its part), then sorted and paginated by the
+database as one list: a page is the count, the page's rows and one query
+for the page's démarches (their CPI link needs the procedure's record),
+whatever the number of files. Nothing is copied, so nothing has to be kept
+in sync with the services that write these rows.
+
 Every parameter is a stranger's input: bounded lengths, a closed list of
 sort keys, page numbers clamped by the paginator."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from titres.procedures.enums import Status
+from titres.core import numbering
+from titres.procedures.enums import STATUS_BADGE, Status
 from titres.procedures.registry import find_procedure
 
-from ..plates import canonical
+from ..enums import CessionState, PersonKind
+from ..models import CessionDeclaration
+from ..plates import canonical, display_form
+from .models import StockVehicle
 from .selectors import PRO_PROCEDURES, pro_files
 
 PAGE_SIZE = 25
 # Bound of one CSV export (the list itself is paginated).
 MAX_EXPORT_ROWS = 20_000
 
-# A file's vehicle: a change of holder's, an address change's / a
-# duplicate's, or a new vehicle's (once registered).
-PLATE = Coalesce(
-    "changement_titulaire__vehicle__plate",
-    "operation_certificat__vehicle__plate",
-    "immatriculation_neuf__vehicle__plate",
+# The « démarche » filter's values of the rows that are not démarches.
+PURCHASE = "achat"
+RESALE = "revente"
+CESSION = "cession"
+OPERATION_TITLES = {
+    PURCHASE: _("Déclaration d’achat (stock)"),
+    RESALE: _("Revente d’un véhicule du stock"),
+    CESSION: _("Déclaration de cession pour un client"),
+}
+
+
+class OperationStatus(TextChoices):
+    """The « état » of a row that is not a démarche."""
+
+    EN_STOCK = "ACHAT_EN_STOCK", _("Achat : véhicule en stock")
+    REVENDU = "ACHAT_REVENDU", _("Achat : véhicule revendu")
+    CODE_VALIDE = "CESSION_ACTIVE", _("Cession : code de cession valide")
+    CODE_UTILISE = "CESSION_UTILISEE", _("Cession : code utilisé par l’acquéreur")
+    ANNULEE = "CESSION_ANNULEE", _("Cession : déclaration annulée")
+
+
+OPERATION_BADGES = {
+    OperationStatus.EN_STOCK: "fr-badge--info",
+    OperationStatus.REVENDU: "fr-badge--success",
+    OperationStatus.CODE_VALIDE: "fr-badge--info",
+    OperationStatus.CODE_UTILISE: "fr-badge--success",
+    OperationStatus.ANNULEE: "",
+}
+CESSION_STATUSES = {
+    CessionState.ACTIVE: OperationStatus.CODE_VALIDE,
+    CessionState.UTILISEE: OperationStatus.CODE_UTILISE,
+    CessionState.ANNULEE: OperationStatus.ANNULEE,
+}
+PURCHASE_STATUSES = (OperationStatus.EN_STOCK, OperationStatus.REVENDU)
+
+# The union's columns, in this order in every part (a UNION matches
+# columns by position). `*_blank` put the rows without a value last.
+ROW_COLUMNS = (
+    "row_kind",
+    "row_key",
+    "row_number",
+    "row_procedure",
+    "row_plate_system",
+    "row_plate",
+    "row_plate_blank",
+    "row_client",
+    "row_client_first_names",
+    "row_client_blank",
+    "row_status",
+    "row_created",
+    "row_updated",
 )
+DEMARCHE, PURCHASE_ROW, CESSION_ROW = "demarche", "achat", "cession"
 
 SORTS = {
-    "-maj": ("-updated_at", "-id"),
-    "maj": ("updated_at", "id"),
-    "-creation": ("-created_at", "-id"),
-    "creation": ("created_at", "id"),
-    "numero": ("number",),
-    "-numero": ("-number",),
-    "statut": ("status", "-updated_at"),
-    "client": (F("acting_for__nom").asc(nulls_last=True), "-updated_at"),
-    "-client": (F("acting_for__nom").desc(nulls_last=True), "-updated_at"),
-    "plaque": (PLATE.asc(), "-updated_at"),
-    "-plaque": (PLATE.desc(), "-updated_at"),
+    "-maj": ("-row_updated", "-row_key"),
+    "maj": ("row_updated", "row_key"),
+    "-creation": ("-row_created", "-row_key"),
+    "creation": ("row_created", "row_key"),
+    "numero": ("row_number",),
+    "-numero": ("-row_number",),
+    "statut": ("row_status", "-row_updated"),
+    "client": ("row_client_blank", "row_client", "-row_updated"),
+    "-client": ("row_client_blank", "-row_client", "-row_updated"),
+    "plaque": ("row_plate_blank", "row_plate", "-row_updated"),
+    "-plaque": ("row_plate_blank", "-row_plate", "-row_updated"),
 }
 # Column → (ascending key, descending key) for the table's headers.
 SORTABLE_COLUMNS = {
@@ -95,9 +173,15 @@ class FileFilterForm(DsfrBaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["statut"].choices = [("", _("Tous"))] + list(Status.choices)
-        self.fields["procedure"].choices = [("", _("Toutes"))] + [
-            (code, find_procedure(code).title) for code in PRO_PROCEDURES
+        self.fields["statut"].choices = [
+            ("", _("Tous")),
+            (_("Démarches"), list(Status.choices)),
+            (_("Achats et cessions"), list(OperationStatus.choices)),
+        ]
+        self.fields["procedure"].choices = [
+            ("", _("Toutes")),
+            *((code, find_procedure(code).title) for code in PRO_PROCEDURES),
+            *OPERATION_TITLES.items(),
         ]
 
     def clean(self):
@@ -107,30 +191,247 @@ class FileFilterForm(DsfrBaseForm):
         return data
 
 
-def filtered_files(user, data: dict):
-    """The professional's files matching the cleaned filters, sorted."""
-    files = pro_files(user)
+def _text(value: str):
+    return Value(value, output_field=CharField())
+
+
+def _key():
+    return Cast("id", output_field=CharField())
+
+
+def _blank(column: str):
+    return Case(When(**{column: ""}, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _filter(part, data: dict, *, statuses, procedures):
+    """One part of the union with the list's criteria; empty when a
+    criterion (state, procedure) is one this kind of row never has."""
+    if data.get("statut") and data["statut"] not in statuses:
+        return part.none()
+    if data.get("procedure") and data["procedure"] not in procedures:
+        return part.none()
     if data.get("statut"):
-        files = files.filter(status=data["statut"])
+        part = part.filter(row_status=data["statut"])
     if data.get("procedure"):
-        files = files.filter(procedure_code=data["procedure"])
+        part = part.filter(row_procedure=data["procedure"])
     if data.get("plaque"):
-        prefix = canonical(data["plaque"])
-        files = files.filter(
-            Q(changement_titulaire__vehicle__plate__startswith=prefix)
-            | Q(operation_certificat__vehicle__plate__startswith=prefix)
-            | Q(immatriculation_neuf__vehicle__plate__startswith=prefix)
-        )
+        part = part.filter(row_plate__startswith=canonical(data["plaque"]))
     if data.get("client"):
-        files = files.filter(acting_for__nom__icontains=data["client"].strip())
+        part = part.filter(row_client__icontains=data["client"].strip())
     zone = timezone.get_current_timezone()
     if data.get("du"):
-        files = files.filter(created_at__gte=datetime.combine(data["du"], time.min, tzinfo=zone))
+        part = part.filter(row_created__gte=datetime.combine(data["du"], time.min, tzinfo=zone))
     if data.get("au"):
         end = datetime.combine(data["au"] + timedelta(days=1), time.min, tzinfo=zone)
-        files = files.filter(created_at__lt=end)
-    return files.order_by(*SORTS.get(data.get("tri") or "-maj", SORTS["-maj"]))
+        part = part.filter(row_created__lt=end)
+    return part
 
 
-def page_of(files, number):
-    return Paginator(files, PAGE_SIZE).get_page(number)
+def _demarche_part(user, data: dict):
+    part = (
+        pro_files(user)
+        .order_by()
+        .annotate(
+            row_kind=_text(DEMARCHE),
+            row_key=_key(),
+            row_number=F("number"),
+            row_procedure=F("procedure_code"),
+            row_plate_system=Coalesce(
+                "changement_titulaire__vehicle__plate_system",
+                "operation_certificat__vehicle__plate_system",
+                "immatriculation_neuf__vehicle__plate_system",
+                _text(""),
+            ),
+            row_plate=Coalesce(
+                "changement_titulaire__vehicle__plate",
+                "operation_certificat__vehicle__plate",
+                "immatriculation_neuf__vehicle__plate",
+                _text(""),
+            ),
+            row_client=Coalesce(KT("acting_for__nom"), _text(""), output_field=CharField()),
+            row_client_first_names=Coalesce(
+                KT("acting_for__prenoms"), _text(""), output_field=CharField()
+            ),
+            row_status=F("status"),
+            row_created=F("created_at"),
+            row_updated=F("updated_at"),
+        )
+    )
+    return _filter(part, data, statuses=Status.values, procedures=PRO_PROCEDURES)
+
+
+def purchases_selected(user, data: dict):
+    """The professional's déclarations d'achat the criteria select (also
+    the bulk download's, `downloads.purchases_in_selection`)."""
+    part = (
+        StockVehicle.objects.filter(owner=user)
+        .order_by()
+        .annotate(
+            row_kind=_text(PURCHASE_ROW),
+            row_key=_key(),
+            row_number=F("registration_number"),
+            row_procedure=_text(PURCHASE),
+            row_plate_system=F("vehicle__plate_system"),
+            row_plate=F("vehicle__plate"),
+            # The seller: the client who sold the vehicle to the professional.
+            row_client=F("seller_name"),
+            row_client_first_names=_text(""),
+            row_status=Case(
+                When(resale__isnull=True, then=_text(OperationStatus.EN_STOCK)),
+                default=_text(OperationStatus.REVENDU),
+            ),
+            row_created=F("created_at"),
+            # Resold: the resale is the purchase's last event.
+            row_updated=Coalesce("resale__created_at", "created_at"),
+        )
+    )
+    return _filter(part, data, statuses=PURCHASE_STATUSES, procedures=(PURCHASE,))
+
+
+def _cession_part(user, data: dict):
+    # A resale: the vehicle was in the professional's stock when sold (the
+    # stock entry points to it; once cancelled, the entry is back in the
+    # stock, or resold later). Else the sale of a client's vehicle.
+    from_stock = StockVehicle.objects.filter(
+        owner=OuterRef("seller"),
+        vehicle=OuterRef("vehicle"),
+        purchased_at__lte=OuterRef("sold_at"),
+    ).filter(Q(resale__isnull=True) | Q(resale__sold_at__gte=OuterRef("sold_at")))
+    company = Q(buyer_kind=PersonKind.MORALE)
+    part = (
+        CessionDeclaration.objects.filter(seller=user)
+        .order_by()
+        .annotate(is_resale=Exists(from_stock))
+        .annotate(
+            row_kind=_text(CESSION_ROW),
+            row_key=_key(),
+            row_number=F("registration_number"),
+            row_procedure=Case(When(is_resale=True, then=_text(RESALE)), default=_text(CESSION)),
+            row_plate_system=F("vehicle__plate_system"),
+            row_plate=F("vehicle__plate"),
+            # The client: the buyer of a resale, the seller of a client's sale.
+            row_client=Case(
+                When(Q(is_resale=True) & company, then=F("buyer_company_name")),
+                When(is_resale=True, then=F("buyer_last_name")),
+                default=F("seller_last_name"),
+            ),
+            row_client_first_names=Case(
+                When(Q(is_resale=True) & company, then=_text("")),
+                When(is_resale=True, then=F("buyer_first_names")),
+                default=F("seller_first_names"),
+            ),
+            row_status=Case(
+                *(When(state=state, then=_text(row)) for state, row in CESSION_STATUSES.items()),
+                output_field=CharField(),
+            ),
+            row_created=F("created_at"),
+            row_updated=Coalesce("used_at", "created_at"),
+        )
+    )
+    statuses = [str(value) for value in CESSION_STATUSES.values()]
+    return _filter(part, data, statuses=statuses, procedures=(RESALE, CESSION))
+
+
+def _rows(part):
+    return part.annotate(
+        row_plate_blank=_blank("row_plate"), row_client_blank=_blank("row_client")
+    ).values(*ROW_COLUMNS)
+
+
+def filtered_rows(user, data: dict):
+    """The professional's démarches, purchases and cessions matching the
+    cleaned filters, as one sorted queryset of `ROW_COLUMNS` dicts (a
+    union: one count and one page query)."""
+    parts = [
+        _rows(_demarche_part(user, data)),
+        _rows(purchases_selected(user, data)),
+        _rows(_cession_part(user, data)),
+    ]
+    rows = parts[0].union(*parts[1:], all=True)
+    return rows.order_by(*SORTS.get(data.get("tri") or "-maj", SORTS["-maj"]))
+
+
+def filtered_files(user, data: dict):
+    """The démarches alone that the criteria select (the bulk download's)."""
+    return pro_files(user).filter(pk__in=_demarche_part(user, data).values("pk"))
+
+
+@dataclass
+class Row:
+    """One line of the list: a démarche (`demarche`) or a purchase or a
+    cession (their document's link)."""
+
+    kind: str
+    key: str
+    number: str
+    display_number: str
+    title: str
+    plate_display: str
+    client: str
+    client_first_names: str
+    status: str
+    status_label: str
+    status_badge: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None = None
+    demarche: object = None
+    document_url: str = ""
+    document_label: str = ""
+
+    @property
+    def client_display(self) -> str:
+        if self.kind == PURCHASE_ROW:
+            return self.client
+        return f"{self.client.upper()} {self.client_first_names}".strip()
+
+
+def _row_of(values: dict, demarches: dict) -> Row:
+    kind, key = values["row_kind"], values["row_key"]
+    plate = values["row_plate"]
+    row = Row(
+        kind=kind,
+        key=key,
+        number=values["row_number"],
+        display_number=values["row_number"],
+        title="",
+        plate_display=display_form(values["row_plate_system"], plate) if plate else "",
+        client=values["row_client"] or "",
+        client_first_names=values["row_client_first_names"] or "",
+        status=values["row_status"],
+        status_label="",
+        status_badge=OPERATION_BADGES.get(values["row_status"], ""),
+        created_at=values["row_created"],
+        updated_at=values["row_updated"],
+        submitted_at=values["row_created"],
+    )
+    if kind == DEMARCHE:
+        demarche = demarches.get(int(key))
+        row.demarche = demarche
+        row.display_number = numbering.format_number(row.number)
+        row.title = demarche.title if demarche else values["row_procedure"]
+        row.status_label = str(Status(row.status).label)
+        row.status_badge = STATUS_BADGE.get(row.status, "")
+        row.submitted_at = demarche.submitted_at if demarche else None
+        return row
+    row.title = str(OPERATION_TITLES[values["row_procedure"]])
+    row.status_label = str(OperationStatus(row.status).label)
+    pk = uuid.UUID(key)
+    if kind == PURCHASE_ROW:
+        row.document_url = reverse("vehicules:pro_stock_accuse", args=[pk])
+        row.document_label = str(_("Accusé d’enregistrement"))
+    else:
+        row.document_url = reverse("vehicules:cession_certificat", args=[pk])
+        row.document_label = str(_("Certificat de cession"))
+    return row
+
+
+def hydrate(user, values: list[dict]) -> list[Row]:
+    """The page's rows, with their démarches read in one query."""
+    keys = [int(v["row_key"]) for v in values if v["row_kind"] == DEMARCHE]
+    demarches = pro_files(user).in_bulk(keys) if keys else {}
+    return [_row_of(v, demarches) for v in values]
+
+
+def page_of(rows, number):
+    return Paginator(rows, PAGE_SIZE).get_page(number)

@@ -24,10 +24,14 @@ from ..professionnels.listing import (
     SORTABLE_COLUMNS,
     FileFilterForm,
     filtered_files,
+    filtered_rows,
+    hydrate,
     page_of,
 )
 from ..professionnels.models import BulkDownload, JobState
 from .espace import STATUS_EXPLANATIONS
+
+EXPORT_CHUNK = 2000
 
 
 def _filters(request):
@@ -50,7 +54,7 @@ def _query(request, **changes) -> str:
 def demarches(request):
     form, data = _filters(request)
     current = data.get("tri") or "-maj"
-    page = page_of(filtered_files(request.user, data), request.GET.get("page"))
+    page = page_of(filtered_rows(request.user, data), request.GET.get("page"))
     columns = {}
     for column, (ascending, descending) in SORTABLE_COLUMNS.items():
         if current == ascending:
@@ -66,7 +70,7 @@ def demarches(request):
         {
             "form": form,
             "page": page,
-            "files": list(page.object_list),
+            "files": hydrate(request.user, list(page.object_list)),
             "columns": columns,
             "page_query": _query(request, page=""),
             "export_query": _query(request, page=""),
@@ -83,7 +87,7 @@ def demarches(request):
 @pro_required
 def export_csv(request):
     form, data = _filters(request)
-    files = filtered_files(request.user, data)[:MAX_EXPORT_ROWS]
+    rows = filtered_rows(request.user, data)[:MAX_EXPORT_ROWS]
     record_event(
         VehiculesEvent.PRO_FILES_EXPORTED,
         actor=request.user,
@@ -101,7 +105,7 @@ def export_csv(request):
     writer = SafeCsvWriter(response, delimiter=";")
     writer.writerow(
         [
-            _("Numéro de démarche"),
+            _("Numéro (démarche ou enregistrement)"),
             _("Démarche"),
             _("Immatriculation"),
             _("Nom du client"),
@@ -111,32 +115,45 @@ def export_csv(request):
             _("Déposée le"),
             _("Mise à jour le"),
             _("Numéro du CPI"),
+            _("Document"),
         ]
     )
-    for demarche in files.iterator(chunk_size=2000):
-        record = (
-            getattr(demarche, "changement_titulaire", None)
-            or getattr(demarche, "operation_certificat", None)
-            or getattr(demarche, "immatriculation_neuf", None)
-        )
-        acting_for = demarche.acting_for or {}
-        writer.writerow(
-            [
-                demarche.display_number,
-                demarche.title,
-                record.vehicle.plate_display if record and record.vehicle else "",
-                acting_for.get("nom", ""),
-                acting_for.get("prenoms", ""),
-                demarche.get_status_display(),
-                f"{timezone.localtime(demarche.created_at):%d/%m/%Y}",
-                f"{timezone.localtime(demarche.submitted_at):%d/%m/%Y}"
-                if demarche.submitted_at
-                else "",
-                f"{timezone.localtime(demarche.updated_at):%d/%m/%Y %H:%M}",
-                record.cpi_number if record and cpi_handed_out(record) else "",
-            ]
-        )
+    # The rows in chunks, each chunk's démarches read in one query.
+    for chunk in _chunks(rows.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        for row in hydrate(request.user, chunk):
+            demarche = row.demarche
+            record = demarche and (
+                getattr(demarche, "changement_titulaire", None)
+                or getattr(demarche, "operation_certificat", None)
+                or getattr(demarche, "immatriculation_neuf", None)
+            )
+            writer.writerow(
+                [
+                    row.display_number,
+                    row.title,
+                    row.plate_display,
+                    row.client,
+                    row.client_first_names,
+                    row.status_label,
+                    f"{timezone.localtime(row.created_at):%d/%m/%Y}",
+                    f"{timezone.localtime(row.submitted_at):%d/%m/%Y}" if row.submitted_at else "",
+                    f"{timezone.localtime(row.updated_at):%d/%m/%Y %H:%M}",
+                    record.cpi_number if record and cpi_handed_out(record) else "",
+                    request.build_absolute_uri(row.document_url) if row.document_url else "",
+                ]
+            )
     return response
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 @pro_required
