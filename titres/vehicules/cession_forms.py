@@ -18,51 +18,12 @@ from .selectors import RegistryRefusal, count_lookup, vehicle_of_typed_card
 from .services.cession import Buyer
 
 
-class CessionForm(DsfrBaseForm):
-    def __init__(self, *args, user, **kwargs):
-        from .professionnels.access import is_habilitated
+class BuyerForm(DsfrBaseForm):
+    """The buyer of a sale (a person, or a company with its SIRET) and their
+    address, checked as the seller's screen checks them: the SIRET's key
+    (`clean_siret`, stdnum), the postal code ↔ commune. The batch's cession
+    lines go through this form too (professionnels/batch.py)."""
 
-        self.user = user
-        super().__init__(*args, **kwargs)
-        self.for_client = is_habilitated(user)
-        if self.for_client:
-            # A professional declares for a client under mandate: the client
-            # must be the holder in the registry (declare_cession checks).
-            self.fields["client_nom"] = forms.CharField(
-                label=_("Nom du client (titulaire du véhicule)"),
-                help_text=_("Tel qu’il figure sur la carte grise et sur le mandat"),
-                max_length=100,
-            )
-            self.fields["client_prenoms"] = forms.CharField(
-                label=_("Prénoms du client"), max_length=200
-            )
-            self.order_fields(["client_nom", "client_prenoms"])
-            # Bound fields were cached by DsfrBaseForm.__init__ before these
-            # fields existed.
-            self._bound_fields_cache.clear()
-            for visible in self.visible_fields():
-                dsfr_input_class_attr(visible)
-
-    immatriculation = forms.CharField(
-        label=_("Numéro d’immatriculation"),
-        help_text=PLATE_HELP,
-        max_length=20,
-        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
-    )
-    numero_formule = forms.CharField(
-        label=_("Numéro de formule"), help_text=FORMULE_HELP, max_length=20, required=False
-    )
-    date_ci = _date_field(_("Date du CI"), required=False, help_text=CI_DATE_HELP)
-    date_cession = _date_field(_("Date de la cession"))
-    heure_cession = forms.TimeField(
-        label=_("Heure de la cession"),
-        help_text=_("Format attendu : HH:MM"),
-        input_formats=["%H:%M"],
-        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM"}),
-    )
-    kilometrage = forms.IntegerField(
-        label=_("Kilométrage inscrit au compteur"), min_value=0, max_value=2_000_000
-    )
     acquereur = forms.ChoiceField(
         label=_("L’acquéreur est"),
         choices=[
@@ -117,19 +78,6 @@ class CessionForm(DsfrBaseForm):
                 ).name
             except ValidationError as error:
                 self.add_error("commune", error)
-        if data.get("date_cession") and data.get("heure_cession"):
-            data["sold_at"] = timezone.make_aware(
-                datetime.combine(data["date_cession"], data["heure_cession"])
-            )
-        if self.errors or not data.get("immatriculation"):
-            return data
-        try:
-            count_lookup(self.user)
-            vehicle = vehicle_of_typed_card(data)
-        except RegistryRefusal as refusal:
-            self.add_error(refusal.field if refusal.field in self.fields else None, refusal)
-            return data
-        data["vehicle"] = vehicle
         return data
 
     def buyer(self) -> Buyer:
@@ -149,3 +97,80 @@ class CessionForm(DsfrBaseForm):
             commune=data["commune"],
             email=data.get("email_acquereur") or "",
         )
+
+
+class CessionForm(BuyerForm):
+    """The seller's screen: the vehicle and its card, the sale, the buyer
+    (`BuyerForm`); a professional adds the client they act for."""
+
+    field_order = [
+        "immatriculation",
+        "numero_formule",
+        "date_ci",
+        "date_cession",
+        "heure_cession",
+        "kilometrage",
+        *BuyerForm.base_fields,
+    ]
+
+    def __init__(self, *args, user, **kwargs):
+        from .professionnels.access import is_habilitated
+
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.for_client = is_habilitated(user)
+        if self.for_client:
+            # A professional declares for a client under mandate: the client
+            # must be the holder in the registry (declare_cession checks).
+            self.fields["client_nom"] = forms.CharField(
+                label=_("Nom du client (titulaire du véhicule)"),
+                help_text=_("Tel qu’il figure sur la carte grise et sur le mandat"),
+                max_length=100,
+            )
+            self.fields["client_prenoms"] = forms.CharField(
+                label=_("Prénoms du client"), max_length=200
+            )
+            self.order_fields(["client_nom", "client_prenoms"])
+            # Bound fields were cached by DsfrBaseForm.__init__ before these
+            # fields existed.
+            self._bound_fields_cache.clear()
+            for visible in self.visible_fields():
+                dsfr_input_class_attr(visible)
+
+    immatriculation = forms.CharField(
+        label=_("Numéro d’immatriculation"),
+        help_text=PLATE_HELP,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    numero_formule = forms.CharField(
+        label=_("Numéro de formule"), help_text=FORMULE_HELP, max_length=20, required=False
+    )
+    date_ci = _date_field(_("Date du CI"), required=False, help_text=CI_DATE_HELP)
+    date_cession = _date_field(_("Date de la cession"))
+    heure_cession = forms.TimeField(
+        label=_("Heure de la cession"),
+        help_text=_("Format attendu : HH:MM"),
+        input_formats=["%H:%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "HH:MM"}),
+    )
+    kilometrage = forms.IntegerField(
+        label=_("Kilométrage inscrit au compteur"), min_value=0, max_value=2_000_000
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_cession") and data.get("heure_cession"):
+            data["sold_at"] = timezone.make_aware(
+                datetime.combine(data["date_cession"], data["heure_cession"])
+            )
+        if self.errors or not data.get("immatriculation"):
+            return data
+        try:
+            count_lookup(self.user)
+            vehicle = vehicle_of_typed_card(data)
+        except RegistryRefusal as refusal:
+            self.add_error(refusal.field if refusal.field in self.fields else None, refusal)
+            return data
+        data["vehicle"] = vehicle
+        return data

@@ -23,13 +23,16 @@ import io
 import logging
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
+from titres.permis.communes import validate_postal_code_commune
 
 from ..audit import VehiculesEvent
+from ..cession_forms import BuyerForm
 from ..enums import PersonKind
 from ..selectors import RegistryRefusal, check_card, find_vehicle
 from ..services.cession import Buyer, declare_cession
@@ -236,35 +239,9 @@ def _line(row: dict, *, owner, habilitation):
             "purchased_at": sold_at,
             "mileage": mileage,
             "seller_names": (row["client_nom"], row["client_prenoms"]),
-            "establishment": Establishment(
-                address=row["acquereur_adresse"],
-                postal_code=row["acquereur_code_postal"],
-                commune=row["acquereur_commune"],
-            ),
+            "establishment": _establishment(row),
         }
-    if row["acquereur_siret"] or row["acquereur_raison_sociale"]:
-        buyer = Buyer(
-            kind=PersonKind.MORALE,
-            company_name=row["acquereur_raison_sociale"],
-            siret=row["acquereur_siret"].replace(" ", ""),
-            address=row["acquereur_adresse"],
-            postal_code=row["acquereur_code_postal"],
-            commune=row["acquereur_commune"],
-        )
-    else:
-        if not (row["acquereur_nom"] and row["acquereur_prenoms"]):
-            raise LineRefused(_("Indiquez le nom et les prénoms de l’acquéreur (ou son SIRET)."))
-        buyer = Buyer(
-            kind=PersonKind.PHYSIQUE,
-            last_name=row["acquereur_nom"],
-            first_names=row["acquereur_prenoms"],
-            birth_date=_date(
-                row["acquereur_date_naissance"], _("Date de naissance de l’acquéreur")
-            ),
-            address=row["acquereur_adresse"],
-            postal_code=row["acquereur_code_postal"],
-            commune=row["acquereur_commune"],
-        )
+    buyer = _buyer(row)
     return vehicle, {
         "kind": kind,
         "sold_at": sold_at,
@@ -272,6 +249,65 @@ def _line(row: dict, *, owner, habilitation):
         "buyer": buyer,
         "seller_names": (row["client_nom"], row["client_prenoms"]) if row["client_nom"] else None,
     }
+
+
+def _buyer(row: dict) -> Buyer:
+    """The line's buyer checked by the seller's screen's own form
+    (`BuyerForm`: the SIRET's key, the postal code ↔ commune, a company's
+    name): the report gives the screen's message."""
+    company = bool(row["acquereur_siret"] or row["acquereur_raison_sociale"])
+    if not company and not (row["acquereur_nom"] and row["acquereur_prenoms"]):
+        raise LineRefused(_("Indiquez le nom et les prénoms de l’acquéreur (ou son SIRET)."))
+    form = BuyerForm(
+        data={
+            "acquereur": PersonKind.MORALE if company else PersonKind.PHYSIQUE,
+            "nom": "" if company else row["acquereur_nom"],
+            "prenoms": "" if company else row["acquereur_prenoms"],
+            # Parsed here: the batch accepts JJ/MM/AAAA and AAAA-MM-JJ.
+            "date_naissance": None
+            if company
+            else _date(row["acquereur_date_naissance"], _("Date de naissance de l’acquéreur")),
+            "raison_sociale": row["acquereur_raison_sociale"] if company else "",
+            "siret": row["acquereur_siret"] if company else "",
+            "adresse": row["acquereur_adresse"],
+            "code_postal": row["acquereur_code_postal"],
+            "commune": row["acquereur_commune"],
+        }
+    )
+    if not form.is_valid():
+        raise LineRefused(_form_message(form))
+    return form.buyer()
+
+
+def _form_message(form) -> str:
+    """The form's first error as the screen shows it; a missing value is
+    named by its field's label (the screen shows it next to the field)."""
+    for name, errors in form.errors.as_data().items():
+        error = errors[0]
+        message = " ".join(error.messages)
+        if error.code == "required" and name in form.fields:
+            return _("%(label)s : %(message)s") % {
+                "label": form.fields[name].label,
+                "message": message,
+            }
+        return message
+    return ""
+
+
+def _establishment(row: dict) -> Establishment:
+    """The achat line's establishment; its commune checked against the
+    postal code by the function the screen's form calls."""
+    commune = row["acquereur_commune"]
+    if row["acquereur_code_postal"] and commune:
+        try:
+            commune = validate_postal_code_commune(row["acquereur_code_postal"], commune).name
+        except ValidationError as error:
+            raise LineRefused(" ".join(error.messages)) from None
+    return Establishment(
+        address=row["acquereur_adresse"],
+        postal_code=row["acquereur_code_postal"],
+        commune=commune,
+    )
 
 
 def _stock_entry(batch, vehicle) -> StockVehicle:
