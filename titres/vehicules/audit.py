@@ -26,6 +26,7 @@ class VehiculesEvent(AuditCode):
     PRO_BATCH_SUBMITTED = "vehicules.pro_batch_submitted"
     PRO_BATCH_CODES_DELIVERED = "vehicules.pro_batch_codes_delivered"
     PURCHASE_DECLARED = "vehicules.purchase_declared"
+    PURCHASE_SCAN_ADDED = "vehicules.purchase_scan_added"
     SITUATION_CERTIFICATE_ISSUED = "vehicules.situation_certificate_issued"
     ADDRESS_CHANGED = "vehicules.address_changed"
     DUPLICATE_ISSUED = "vehicules.duplicate_issued"

@@ -26,6 +26,11 @@ urlpatterns = [
     path("professionnel/stock/achat/", pro_stock.achat, name="pro_stock_achat"),
     path("professionnel/stock/<uuid:pk>/revente/", pro_stock.revente, name="pro_stock_revente"),
     path("professionnel/stock/<uuid:pk>/accuse.pdf", pro_stock.accuse, name="pro_stock_accuse"),
+    path(
+        "professionnel/stock/<uuid:pk>/certificat-barre/",
+        pro_stock.certificat,
+        name="pro_stock_certificat",
+    ),
     path("professionnel/lots/", pro_batch.lots, name="pro_lots"),
     path("professionnel/lots/modele.csv", pro_batch.modele, name="pro_lot_modele"),
     path("professionnel/lots/<uuid:pk>/", pro_batch.lot, name="pro_lot"),

@@ -18,6 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from titres.core.journal import record_event
+
+from ..audit import VehiculesEvent
 from ..enums import BLOCKING_SITUATIONS, CessionState, PersonKind, RegistryEventKind, SituationKind
 from ..models import CessionDeclaration, Situation, Vehicle
 from ..plates import canonical
@@ -271,6 +274,51 @@ def declare_purchase(
                 else None
             ),
             "par_lot": by_batch,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def add_certificate_scan(
+    *, entry: StockVehicle, scan: CheckedScan, actor, request=None
+) -> StockVehicle:
+    """The barred certificate's scan of a purchase declared without it (a
+    batch line, or the seller's code de cession on the screen), checked by
+    the caller like the screen's (`check_certificate_scan`). A scan once
+    deposited is the proof the accusé fingerprints: never replaced."""
+    entry = StockVehicle.objects.select_for_update().get(pk=entry.pk)
+    if entry.certificate_scan:
+        raise RegistryRefusal(
+            _(
+                "Le scan du certificat barré de cet achat est déjà déposé : il ne peut pas être "
+                "remplacé."
+            ),
+            code="scan_already_deposited",
+            field=CERTIFICATE_RULE.code,
+        )
+    store_certificate_scan(entry, scan)
+    entry.save(
+        update_fields=[
+            "certificate_scan",
+            "certificate_scan_name",
+            "certificate_scan_type",
+            "certificate_scan_pages",
+            "certificate_scan_sha256",
+        ]
+    )
+    record_event(
+        VehiculesEvent.PURCHASE_SCAN_ADDED,
+        actor=actor,
+        request=request,
+        target=entry,
+        data={
+            "numero_enregistrement": entry.registration_number,
+            "par_lot": entry.by_batch,
+            "certificat_barre": {
+                "pages": entry.certificate_scan_pages,
+                "sha256": entry.certificate_scan_sha256,
+            },
         },
     )
     return entry

@@ -23,6 +23,27 @@ from .models import PurchaseProof
 from .purchase_scan import CERTIFICATE_RULE, check_certificate_scan
 
 
+def _certificate_field(*, required: bool):
+    return forms.FileField(
+        label=CERTIFICATE_RULE.label,
+        required=required,
+        widget=forms.FileInput(
+            attrs={"class": "fr-upload", "accept": ".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf"}
+        ),
+    )
+
+
+def _checked_scan(upload):
+    """The scan checked as a supporting document (type, size, pixels,
+    pages, antivirus), or the ValidationError the field shows."""
+    if not upload:
+        return None
+    try:
+        return check_certificate_scan(upload)
+    except UploadRejected as error:
+        raise ValidationError(error.message) from None
+
+
 class PurchaseForm(DsfrBaseForm):
     """Déclaration d'achat (cerfa 13751): the vehicle and its card as the
     seller handed it over, the seller as on the card, the purchase, and
@@ -66,13 +87,7 @@ class PurchaseForm(DsfrBaseForm):
         required=False,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )
-    certificat_barre = forms.FileField(
-        label=CERTIFICATE_RULE.label,
-        required=False,
-        widget=forms.FileInput(
-            attrs={"class": "fr-upload", "accept": ".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf"}
-        ),
-    )
+    certificat_barre = _certificate_field(required=False)
     adresse = forms.CharField(
         label=_("Adresse de votre établissement (numéro et voie)"),
         help_text=_("Elle figurera sur le certificat de cession de la revente"),
@@ -98,13 +113,7 @@ class PurchaseForm(DsfrBaseForm):
         self._bound_fields_cache.clear()
 
     def clean_certificat_barre(self):
-        upload = self.cleaned_data.get("certificat_barre")
-        if not upload:
-            return None
-        try:
-            return check_certificate_scan(upload)
-        except UploadRejected as error:
-            raise ValidationError(error.message) from None
+        return _checked_scan(self.cleaned_data.get("certificat_barre"))
 
     def clean(self):
         data = super().clean()
@@ -143,6 +152,31 @@ class PurchaseForm(DsfrBaseForm):
             return data
         data["vehicle"] = vehicle
         return data
+
+
+class CertificateScanForm(DsfrBaseForm):
+    """The barred certificate's scan of a purchase declared without it,
+    checked exactly as on the déclaration d'achat."""
+
+    certificat_barre = _certificate_field(required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificat_barre"].error_messages["required"] = _(
+            "Déposez le scan du certificat d’immatriculation barré et signé par le vendeur "
+            "(mention « vendu le … à … »)."
+        )
+        self.fields["certificat_barre"].help_text = _(
+            "%(help)s Formats : %(formats)s ; %(pages)s."
+        ) % {
+            "help": CERTIFICATE_RULE.help_text,
+            "formats": ACCEPTED_FORMATS,
+            "pages": CERTIFICATE_RULE.pages_hint,
+        }
+        self._bound_fields_cache.clear()
+
+    def clean_certificat_barre(self):
+        return _checked_scan(self.cleaned_data.get("certificat_barre"))
 
 
 class StockFilterForm(DsfrBaseForm):

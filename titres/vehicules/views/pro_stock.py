@@ -12,13 +12,19 @@ from ..documents.accuse_pdf import purchase_accuse_pdf
 from ..professionnels.access import pro_required
 from ..professionnels.stock import (
     Establishment,
+    add_certificate_scan,
     declare_purchase,
     declare_resale,
     filtered_stock,
     purchases_of,
     stock_of,
 )
-from ..professionnels.stock_forms import PurchaseForm, ResaleForm, StockFilterForm
+from ..professionnels.stock_forms import (
+    CertificateScanForm,
+    PurchaseForm,
+    ResaleForm,
+    StockFilterForm,
+)
 from ..selectors import RegistryRefusal
 from .cession import SESSION_KEY
 
@@ -135,3 +141,40 @@ def accuse(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@pro_required
+def certificat(request, pk):
+    """Add the barred certificate's scan to a purchase declared without it
+    (a batch line, or with the seller's code); another professional's
+    purchase → 404, one that has its scan → the refusal."""
+    entry = get_object_or_404(purchases_of(request.user), pk=pk)
+    posted = request.method == "POST"
+    form = CertificateScanForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        try:
+            add_certificate_scan(
+                entry=entry,
+                scan=form.cleaned_data["certificat_barre"],
+                actor=request.user,
+                request=request,
+            )
+        except RegistryRefusal as refusal:
+            form.add_error("certificat_barre", refusal)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Scan du certificat barré du véhicule %(plate)s ajouté à la déclaration "
+                    "d’achat n° %(number)s."
+                )
+                % {"plate": entry.vehicle.plate_display, "number": entry.registration_number},
+            )
+            return redirect("vehicules:pro_stock")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "vehicules/pro/certificat_barre.html",
+        {"form": form, "entry": entry},
+        status=status,
+    )
