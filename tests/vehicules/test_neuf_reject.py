@@ -93,9 +93,17 @@ def test_a_rejected_new_vehicle_is_annulled_and_refunded(
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(accuse.content)).pages)
     assert "La demande a été rejetée le" in " ".join(text.split())
     assert "est retiré et ne vaut plus titre de circulation" in " ".join(text.split())
-    mails = [m for m in mailoutbox if "rejetée : véhicule" in m.subject]
+    mails = [
+        m
+        for m in mailoutbox
+        if m.subject
+        == f"Démarche {demarche.display_number} rejetée : véhicule {vehicle.plate_display}"
+    ]
     assert len(mails) == 1 and mails[0].to == [demarche.owner.email]
     assert f"L’immatriculation {vehicle.plate_display} est annulée" in mails[0].body
+    # The dealer's client, under mandate, is told too (withdrawal.notify_client_of_withdrawal).
+    client_mails = [m for m in mailoutbox if "Demande à votre nom rejetée" in m.subject]
+    assert [m.to for m in client_mails] == [[demarche.acting_for["email"]]]
     # The annulled vehicle refuses a later operation.
     assert vehicle.blocking_situations()[0].kind == SituationKind.ANNULEE
 

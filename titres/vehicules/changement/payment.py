@@ -190,13 +190,15 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
     return demarche
 
 
-@transaction.atomic
 def _refund_cause(demarche) -> str:
     from titres.procedures.enums import Status
 
     return "abandonnée" if demarche.status == Status.ABANDONNEE else "rejetée"
 
 
+# Atomic: it runs after the withdrawal's commit (refund_after_commit), in
+# autocommit, where PostgreSQL's select_for_update needs its own transaction.
+@transaction.atomic
 def refund_taxes(*, model: type, record_id: int, actor=None):
     """The taxes of a rejected (or abandoned) file go back to the card (idempotent): the
     record (`model`: a PAYABLE's, ChangeOfHolder or CertificateOperation)
