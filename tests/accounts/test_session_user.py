@@ -11,9 +11,10 @@ from django.test import Client
 
 from titres.accounts.backends import SESSION_BACKEND, LockoutModelBackend, account_by_pk
 from titres.accounts.models import User
+from titres.accounts.services.habilitations import suspend_habilitation
 from titres.accounts.services.suspension import suspend_account
 
-from .factories import PASSWORD, UserFactory
+from .factories import PASSWORD, HabilitationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,11 @@ def test_a_suspension_ends_the_session_on_the_next_request():
     assert response.redirect_chain[0][0] == LOGIN
     assert "Motif : Sécurité du portail." in response.content.decode()
     assert SESSION_KEY not in client.session
+
+
+def test_a_professional_whose_habilitation_is_suspended_is_signed_out(run_on_commit):
+    habilitation = HabilitationFactory()
+    client = signed_in(habilitation.user)
+    with run_on_commit():
+        suspend_habilitation(habilitation=habilitation, actor=UserFactory(operator=True))
+    assert_signed_out(client)
