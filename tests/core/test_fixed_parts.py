@@ -122,3 +122,25 @@ def test_the_shared_key_is_read_in_each_render_and_each_language_block(settings)
         assert template.render({"inner": inner}) == "Accueil|Home|Accueil|Home"
         with translation.override("en"):
             assert template.render({"inner": inner}) == "Home|Home|Home|Home"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        {"first_name": "Zoé", "last_name": "d’Artagnan"},
+        {"first_name": '<b>Anne</b> & "Co"', "last_name": "O'Hara"},
+        {"first_name": "", "last_name": ""},  # the username then
+        {"first_name": "Seul", "last_name": ""},
+    ],
+)
+def test_user_name_is_the_expression_it_replaces(db, names):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(username="jean<&>", **names)
+    tag = _template("{% user_name %}")
+    expression = _template("{{ user.get_full_name|default:user.username }}")
+    for value in (user, AnonymousUser()):
+        assert tag.render({"user": value}) == expression.render({"user": value})
+    assert tag.render({"user": user}) != ""

@@ -97,3 +97,15 @@ def do_fixedpart(parser, token):
     nodelist = parser.parse(("endfixedpart",))
     parser.delete_first_token()
     return FixedPartNode(nodelist, vary, in_language_block)
+
+
+@register.simple_tag(takes_context=True)
+def user_name(context):
+    """`{{ user.get_full_name|default:user.username }}` (the header's
+    account link, the agent bar), escaped the same way by the simple tag:
+    about twenty calls instead of ninety-five (docs/capacity.md, eighth
+    pass (b)). Nothing for the anonymous user, as the expression gave."""
+    user = context.get("user")
+    full_name = getattr(user, "get_full_name", None)
+    name = full_name() if callable(full_name) else ""
+    return name or getattr(user, "username", "") or ""
