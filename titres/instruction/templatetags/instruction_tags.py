@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Page
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -51,6 +52,12 @@ def worklist_rows(demarches, now, bulk_open):
     review_badges = [_review_badge(label) for label in review_labels()]
     zone = timezone.get_current_timezone()
     since = Since(now)
+    if isinstance(demarches, Page):
+        # The page's rows as a list, as Page.__getitem__ makes them, without
+        # its two checks per row when iterated (issue 17).
+        if not isinstance(demarches.object_list, list):
+            demarches.object_list = list(demarches.object_list)
+        demarches = demarches.object_list
     rows = []
     for d in demarches:
         display = d.display_number
