@@ -14,6 +14,8 @@ from e2e.journeys import sample_pdf, upload
 from e2e.test_vehicules_journey import shoot
 from tests.accounts.factories import HabilitationFactory
 from tests.vehicules.factories import VehicleFactory
+from titres.vehicules.professionnels.models import PurchaseProof
+from titres.vehicules.professionnels.stock import Establishment, declare_purchase
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
@@ -105,6 +107,49 @@ def test_buy_into_stock_then_resell_with_a_code(page, check_a11y, login_as, tmp_
     page.get_by_role("link", name="Revenir à mon stock").click()
     expect(page.locator("#resultats")).to_have_text("Aucun véhicule en stock")
     assert vehicle.stock_entries.get().resale is not None
+
+
+def test_the_scan_of_a_batch_purchase_is_added_from_the_stock(page, check_a11y, login_as, tmp_path):
+    habilitation = HabilitationFactory(organisation_name="Garage du Centre", siret="35600000000048")
+    entry = declare_purchase(
+        vehicle=VehicleFactory(plate="FG124HJ"),
+        habilitation=habilitation,
+        seller_names=("MOREAU", "Jeanne"),
+        purchased_at=timezone.now() - timezone.timedelta(hours=2),
+        mileage=61000,
+        proof=PurchaseProof.CERTIFICAT,
+        establishment=Establishment(
+            address="12 avenue Jean Jaurès", postal_code="08000", commune="Charleville-Mézières"
+        ),
+        actor=habilitation.user,
+        by_batch=True,
+    )
+    login_as(page, habilitation.user)
+    page.goto("/vehicules/professionnel/stock/")
+    card = page.locator(".fr-card", has_text="FG-124-HJ")
+    expect(card).to_contain_text("Déclaré par fichier : pas de scan du certificat barré")
+    card.get_by_role("link", name="Ajouter le scan du certificat barré — FG-124-HJ").click()
+    expect(page.locator("h1")).to_have_text("Ajouter le scan du certificat barré")
+    expect(page.locator("main")).to_contain_text(entry.registration_number)
+    visit(page, check_a11y, "6-scan")
+    page.get_by_role("button", name="Ajouter le scan").click()
+    expect(page.locator("#error-summary")).to_contain_text(
+        "Déposez le scan du certificat d’immatriculation barré"
+    )
+    visit(page, check_a11y, "7-scan-refus")
+    scan = sample_pdf(tmp_path, "certificat-barre.pdf", pages=2)
+    page.locator("#id_certificat_barre").set_input_files(str(scan))
+    page.get_by_role("button", name="Ajouter le scan").click()
+    expect(page.locator("h1")).to_have_text("Mon stock de véhicules")
+    expect(
+        page.get_by_text("Scan du certificat barré du véhicule FG-124-HJ ajouté")
+    ).to_be_visible()
+    card = page.locator(".fr-card", has_text="FG-124-HJ")
+    expect(card).to_contain_text("Certificat barré déposé (2 pages)")
+    expect(card.get_by_role("link", name=re.compile("Ajouter le scan"))).to_have_count(0)
+    visit(page, check_a11y, "8-scan-ajoute")
+    entry.refresh_from_db()
+    assert entry.certificate_scan_pages == 2
 
 
 def test_change_of_holder_for_a_company_client(page, check_a11y, login_as, tmp_path):

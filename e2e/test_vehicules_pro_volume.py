@@ -15,6 +15,8 @@ from tests.vehicules.factories import VehicleFactory
 from tests.vehicules.pro_factories import client_file
 from titres.procedures.enums import Status
 from titres.vehicules.professionnels.batch import COLUMNS
+from titres.vehicules.professionnels.models import PurchaseProof
+from titres.vehicules.professionnels.stock import Establishment, declare_purchase
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 
@@ -35,16 +37,42 @@ def test_list_filters_and_bulk_download(page, check_a11y, login_as):
     for name in ("LEROY", "FONTAINE", "GARNIER"):
         client_file(owner, last_name=name)
     client_file(owner, last_name="ROUSSEAU", status=Status.BROUILLON)
+    # A vehicle bought for resale: a déclaration d'achat, listed with the démarches.
+    entry = declare_purchase(
+        vehicle=VehicleFactory(plate="FG123HJ"),
+        habilitation=habilitation,
+        seller_names=("MOREAU", "Jeanne"),
+        purchased_at=timezone.now() - timezone.timedelta(hours=2),
+        mileage=61000,
+        proof=PurchaseProof.CERTIFICAT,
+        establishment=Establishment(
+            address="12 avenue Jean Jaurès", postal_code="08000", commune="Charleville-Mézières"
+        ),
+        actor=owner,
+        by_batch=True,
+    )
     login_as(page, owner)
     page.goto("/vehicules/professionnel/")
     page.get_by_role("link", name="Toutes les démarches : filtrer, exporter, télécharger").click()
     expect(page.locator("h1")).to_have_text("Démarches de mes clients")
-    expect(page.locator("#resultats")).to_have_text("4 démarches")
+    expect(page.locator("#resultats")).to_have_text("5 démarches et déclarations")
     visit(page, check_a11y, "4-liste-filtres")
     page.get_by_label("Nom du client").fill("ler")
     page.get_by_role("button", name="Filtrer").click()
-    expect(page.locator("#resultats")).to_have_text("1 démarche")
+    expect(page.locator("#resultats")).to_have_text("1 démarche ou déclaration")
     expect(page.get_by_role("row", name=re.compile("LEROY"))).to_be_visible()
+    page.get_by_role("link", name="Effacer les filtres").click()
+    page.get_by_label("Démarche").select_option(label="Déclaration d’achat (stock)")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.locator("#resultats")).to_have_text("1 démarche ou déclaration")
+    row = page.get_by_role("row", name=re.compile(entry.registration_number))
+    expect(row).to_contain_text("FG-123-HJ")
+    expect(row).to_contain_text("MOREAU Jeanne")
+    expect(row).to_contain_text("Achat : véhicule en stock")
+    visit(page, check_a11y, "4b-liste-achats")
+    with page.expect_download() as accuse:
+        row.get_by_role("link", name=re.compile("Accusé d’enregistrement")).click()
+    assert accuse.value.suggested_filename == f"accuse-achat-{entry.registration_number}.pdf"
     page.get_by_role("link", name="Effacer les filtres").click()
     page.get_by_role("link", name="Client (titulaire)").click()
     expect(page.locator("th[aria-sort=ascending]")).to_have_text("Client (titulaire)")
