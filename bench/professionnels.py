@@ -29,7 +29,8 @@ sys.path.insert(0, str(ROOT))
 from benchdb import dedicated_database, setup_django  # noqa: E402 - bench/ is the script's folder
 
 BENCH_DB = "titres_bench_professionnels"
-# Session, user, habilitation, count, page (+ savepoints of the test client).
+# Session, user, habilitation, count, page (one UNION ALL of the démarches,
+# purchases and cessions), the page's démarches (+ savepoints of the test client).
 PINNED_QUERIES = 12
 
 
