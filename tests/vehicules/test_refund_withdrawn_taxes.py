@@ -118,11 +118,27 @@ def test_a_refused_refund_is_reported_and_the_others_still_run(
     assert second_record.refunded_at is not None
 
 
-@pytest.mark.django_db(transaction=True)
-def test_refund_taxes_runs_outside_a_transaction(client, buyer, django_capture_on_commit_callbacks):
-    """As after the withdrawal's commit (refund_after_commit): on
-    PostgreSQL its locking read needs its own transaction."""
+def test_refund_taxes_opens_its_own_transaction(
+    client, buyer, django_capture_on_commit_callbacks, monkeypatch
+):
+    """It runs after the withdrawal's commit (refund_after_commit), in
+    autocommit, where PostgreSQL refuses its locking read outside a
+    transaction: it must open one itself (a transactional test would empty
+    the communes table the other tests of the worker read)."""
+    from django.db import connection
+
+    from titres.paiements import services
+
     _demarche, record = _abandoned_before_0010(client, django_capture_on_commit_callbacks)
+    real, depths = services.refund_card_payment, []
+
+    def spy(**kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "refund_card_payment", spy)
+    outer = len(connection.atomic_blocks)
     refund_taxes(model=ChangeOfHolder, record_id=record.pk)
+    assert depths == [outer + 1]
     record.refresh_from_db()
     assert record.refunded_at is not None and _refunds(record).count() == 1
