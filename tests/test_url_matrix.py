@@ -275,6 +275,8 @@ URLS: dict[str, Route] = {
     "vehicules:pro_stock_revente": Route(NONE, _w("uuid"), opens=False),
     # Another professional's purchase, or none: 404 (tests/vehicules/test_pro_stock.py).
     "vehicules:pro_stock_accuse": Route(NONE, _w("uuid"), opens=False),
+    # Another professional's purchase, or none: 404 (tests/vehicules/test_pro_purchase_scan.py).
+    "vehicules:pro_stock_certificat": Route(NONE, _w("uuid"), opens=False),
     "vehicules:pro_lots": Route(PRO_SIV),
     "vehicules:pro_lot_modele": Route(PRO_SIV),
     "vehicules:pro_lot": Route(NONE, _w("uuid"), opens=False),
