@@ -92,3 +92,23 @@ def test_the_empty_search_form_is_one_per_process_and_stays_unbound(client, citi
     assert not again.is_bound
     assert again.errors == {}
     assert again["q"].value() is None
+
+
+@pytest.mark.parametrize("params", [{"page": "2"}, {"q": "", "status": "", "page": "2"}])
+def test_page_two_without_a_search_reads_the_compiled_query(files, client, citizen, params):
+    queryset = demarches_owned_by(citizen).defer("answers").order_by("-updated_at", "-id")
+    expected = demarche_rows(page_of(queryset, PAGE_SIZE, "2"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("procedures:list"), params)
+    assert expected in response.content.decode()
+    rows = [q["sql"] for q in queries if "procedures_demarche" in q["sql"]]
+    # The compiled query selects the rows' fields only (no submission date).
+    assert rows and not any("submitted_at" in sql for sql in rows)
+
+
+@pytest.mark.parametrize("params", [{"q": "A"}, {"status": "EN_COURS"}])
+def test_a_search_keeps_the_queryset(files, client, citizen, params):
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("procedures:list"), params)
+    rows = [q["sql"] for q in queries if "procedures_demarche" in q["sql"]]
+    assert rows and all("submitted_at" in sql for sql in rows)

@@ -68,7 +68,9 @@ def _empty_search_form() -> SearchForm:
 
 def demarche_list(request):
     form = SearchForm(request.GET) if request.GET else _empty_search_form()
-    if form.is_valid():
+    # Only a search filters: page 2 of the whole list (`?page=2`, an empty
+    # search) reads the same files through the compiled query, as page 1.
+    if form.is_valid() and (form.cleaned_data["q"] or form.cleaned_data["status"]):
         queryset = search_demarches(
             demarches_owned_by(request.user),
             query=form.cleaned_data["q"],
