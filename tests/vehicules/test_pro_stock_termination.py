@@ -96,9 +96,55 @@ def test_another_professional_may_buy_a_vehicle_left_in_a_terminated_stock(termi
     assert refused.value.code == "in_stock"
 
 
+HOLDS_PURCHASES = (
+    "Ce compte ne peut pas être supprimé : il détient des déclarations d’achat "
+    "(véhicules de son stock, revendus compris), que le registre conserve. Seule la "
+    "résiliation de l’habilitation du professionnel permet de le supprimer : "
+    "contactez le service client de l’ANTS."
+)
+
+
 def test_an_account_holding_purchases_is_not_deleted_without_the_termination(client):
     habilitation = pro(client)
     bought(habilitation)
-    with pytest.raises(AccountError):
+    with pytest.raises(AccountError) as refused:
         delete_account(user=habilitation.user, actor=habilitation.user)
+    # The purchases are the reason, not « démarches en cours » (it has none).
+    assert str(refused.value) == HOLDS_PURCHASES
     assert StockVehicle.objects.get().owner == habilitation.user
+    assert not AuditEvent.objects.filter(event="accounts.account_deleted").exists()
+
+
+def test_a_resold_purchase_still_refuses_the_deletion(client):
+    habilitation = pro(client)
+    declare_resale(
+        entry=bought(habilitation),
+        habilitation=habilitation,
+        sold_at=timezone.now(),
+        mileage=61500,
+        buyer=BUYER,
+        actor=habilitation.user,
+        mail=False,
+    )
+    with pytest.raises(AccountError) as refused:
+        delete_account(user=habilitation.user, actor=UserFactory(is_staff=True))
+    assert str(refused.value) == HOLDS_PURCHASES
+
+
+def test_the_professional_deleting_their_own_account_reads_why_it_is_refused(client):
+    from tests.accounts.factories import PASSWORD
+
+    habilitation = pro(client)
+    bought(habilitation)
+    response = client.post(reverse("accounts:delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 200
+    assert HOLDS_PURCHASES in response.content.decode().replace("&#x27;", "'")
+    assert StockVehicle.objects.get().owner.pk == habilitation.user.pk
+
+
+def test_an_account_whose_purchases_were_detached_is_deleted(terminated):
+    """The termination detaches the purchases first: the deletion goes
+    through (the refusal is only for an account that still holds them)."""
+    from titres.accounts.models import User
+
+    assert not User.objects.filter(pk=terminated["user_pk"]).exists()

@@ -1,9 +1,11 @@
 """Hooks called by titres.accounts: the vehicle operations the account made
 and the transfers it declared as seller (right of access), and what a
 terminated professional's account leaves in the registry (`release_drafts`,
-`detach`: its purchases kept, their scans deleted)."""
+`detach`: its purchases kept, their scans deleted) and why such an
+account is not deleted otherwise (`erase`)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from titres.core.json_values import iso
 
@@ -67,6 +69,25 @@ def export(user) -> dict:
             .order_by("purchased_at", "pk")
         ],
     }
+
+
+def erase(user) -> None:
+    """Called by `delete_account` before the deletion: an account that still
+    holds déclarations d'achat (its stock, resold ones included) is the
+    registry's record of those vehicles (`StockVehicle.owner` PROTECT), so
+    only the termination of the habilitation, which detaches them first,
+    deletes it — say so rather than the generic « démarches en cours »."""
+    from titres.accounts.services.common import AccountError
+
+    if StockVehicle.objects.filter(owner=user).exists():
+        raise AccountError(
+            _(
+                "Ce compte ne peut pas être supprimé : il détient des déclarations d’achat "
+                "(véhicules de son stock, revendus compris), que le registre conserve. Seule la "
+                "résiliation de l’habilitation du professionnel permet de le supprimer : "
+                "contactez le service client de l’ANTS."
+            )
+        )
 
 
 def release_drafts(user) -> None:
