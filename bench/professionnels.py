@@ -4,15 +4,17 @@ Uses a dedicated database (`titres_bench_professionnels` next to the one in
 DATABASE_URL), created and migrated if needed. Prints, each with a baseline
 measured in the same run:
 
-1. the professional's list page with N files (default 20,000): queries per
-   page (pinned: the run fails if it grows), median and p95 time of a page
-   (first page, a filtered page, a deep page) — baseline: the same view with
-   one file;
+1. the professional's list page with N démarches (default 20,000) and
+   N/10 déclarations d'achat and N/10 déclarations de cession (the list is
+   the union of the three): queries per page (pinned: the run
+   fails if it grows), median and p95 time of a page (first page, a
+   filtered page, a deep page) — baseline: the same view with one file of
+   each kind;
 2. a batch of N declarations (default 1,000 cession lines, of which
    --resales, default 100, resell vehicles of the professional's stock:
    client-less lines through `declare_resale`): total time, lines per
    second, peak Python memory — baseline: the same number of lines parsed
-   and checked without writing.
+   and checked without writing (`--lines 0` skips it).
 
 Exit status 1 if the page's query count exceeds the pinned number."""
 
@@ -81,6 +83,83 @@ def ensure_vehicles(count):
     return list(Vehicle.objects.order_by("pk")[:count])
 
 
+def ensure_operations(owner, count, *, last_vehicles=False):
+    """`count` déclarations d'achat and as many déclarations de cession of
+    the professional (the list's other two parts), written as rows: the
+    bench measures the list, not the services. Vehicles 0-999 only (the
+    batch's are 1,000 onwards); the open ones (an entry in stock, an active
+    code) take distinct vehicles, as the constraints require (the baseline's
+    professional takes the last ones: `last_vehicles`)."""
+    import hashlib
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from titres.core import numbering
+    from titres.vehicules.enums import CessionState
+    from titres.vehicules.models import CessionDeclaration, Vehicle
+    from titres.vehicules.professionnels.models import PurchaseProof, StockVehicle
+
+    vehicles = list(Vehicle.objects.values_list("pk", flat=True).order_by("pk")[:1000])
+    if last_vehicles:
+        vehicles.reverse()
+    names = ["LEFEBVRE", "MOREAU", "GARNIER", "FAURE", "ROUSSEL", "DURAND"]
+    now = timezone.now()
+    have = CessionDeclaration.objects.filter(seller=owner).count()
+    states = [CessionState.UTILISEE, CessionState.ANNULEE, CessionState.ACTIVE]
+    CessionDeclaration.objects.bulk_create(
+        [
+            CessionDeclaration(
+                vehicle_id=vehicles[i % len(vehicles)],
+                seller=owner,
+                seller_name=f"{names[i % len(names)]} Vendeur {i}",
+                seller_last_name=names[i % len(names)],
+                seller_first_names=f"Vendeur {i}",
+                sold_at=now - timedelta(days=i % 300),
+                mileage=50000,
+                buyer_last_name=names[(i + 1) % len(names)],
+                buyer_first_names=f"Acheteur {i}",
+                # An active code only on a vehicle no other active one holds.
+                state=states[i % 3] if i < len(vehicles) else states[i % 2],
+                code_digest=hashlib.sha256(f"bench-{owner.pk}-{i}".encode()).hexdigest(),
+                expires_at=now + timedelta(days=30),
+                used_at=now if i % 3 == 0 else None,
+                registration_number=numbering.generate(length=9),
+            )
+            for i in range(have, count)
+        ],
+        batch_size=2000,
+    )
+    resales = list(
+        CessionDeclaration.objects.filter(seller=owner, state=CessionState.UTILISEE).values_list(
+            "pk", flat=True
+        )
+    )
+    have = StockVehicle.objects.filter(owner=owner).count()
+    StockVehicle.objects.bulk_create(
+        [
+            StockVehicle(
+                owner=owner,
+                habilitation_number=owner.habilitation.number,
+                vehicle_id=vehicles[i % len(vehicles)],
+                seller_name=f"{names[i % len(names)]} Client {i}",
+                purchased_at=now - timedelta(days=i % 300),
+                mileage=40000,
+                proof=PurchaseProof.CERTIFICAT,
+                address="1 rue du Banc",
+                postal_code="08000",
+                commune="Charleville-Mézières",
+                registration_number=numbering.generate(length=9),
+                by_batch=True,
+                # In stock: one entry per vehicle (the first 500); the others resold.
+                resale_id=None if i < len(vehicles) // 2 else resales[i % len(resales)],
+            )
+            for i in range(have, count)
+        ],
+        batch_size=2000,
+    )
+
+
 def ensure_files(owner, count):
     from django.utils import timezone
 
@@ -137,11 +216,17 @@ def timed_pages(client, urls, repeat):
 def bench_list(files, repeat) -> bool:
     from django.test import Client
 
-    print(f"1. Liste des démarches du professionnel ({files} démarches)")
+    operations = max(files // 10, 1)
+    print(
+        f"1. Liste des dossiers du professionnel ({files} démarches, "
+        f"{operations} déclarations d’achat, {operations} déclarations de cession)"
+    )
     small, big = professional("bench-petit"), professional("bench-grand")
     ensure_vehicles(1000)
     ensure_files(small, 1)
+    ensure_operations(small, 1, last_vehicles=True)
     ensure_files(big, files)
+    ensure_operations(big, operations)
     urls = [
         "/vehicules/professionnel/demarches/",
         "/vehicules/professionnel/demarches/?statut=EN_COURS&client=dur&tri=client",
@@ -303,7 +388,8 @@ def main() -> int:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     ok = bench_list(args.files, args.repeat)
-    bench_batch(args.lines, args.resales)
+    if args.lines:
+        bench_batch(args.lines, args.resales)
     return 0 if ok else 1
 
 

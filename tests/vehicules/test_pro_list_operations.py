@@ -5,6 +5,7 @@ count of a page hold for the union."""
 
 import csv
 import io
+import zipfile
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -12,12 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tests.accounts.factories import HabilitationFactory
 from titres.accounts.enums import HabilitationStatus
+from titres.core.models import AuditEvent
 from titres.vehicules.models import CessionDeclaration
 from titres.vehicules.professionnels.listing import PAGE_SIZE
-from titres.vehicules.professionnels.models import BulkDownload, PurchaseProof
+from titres.vehicules.professionnels.models import BulkDownload, JobState, PurchaseProof
 from titres.vehicules.professionnels.stock import declare_purchase, declare_resale
 from titres.vehicules.services.cession import cancel_cession, declare_cession
 
@@ -282,3 +285,103 @@ def test_a_suspended_professional_gets_neither_the_list_nor_the_export(client, s
     habilitation.status = HabilitationStatus.ACTIVE
     habilitation.save()
     assert len(rows(client)[0]) == 5
+
+
+def _zip_of(browser, capture, **filters):
+    with capture(execute=True):
+        response = browser.post(reverse("vehicules:pro_telechargement_demander"), filters)
+    download = BulkDownload.objects.latest("created_at")
+    assert response.url == reverse("vehicules:pro_telechargement", args=[download.pk])
+    assert download.state == JobState.PRETE and download.done == download.total
+    archive = browser.get(reverse("vehicules:pro_telechargement_archive", args=[download.pk]))
+    zipped = zipfile.ZipFile(io.BytesIO(b"".join(archive.streaming_content)))
+    return download, {name: zipped.read(name) for name in zipped.namelist()}
+
+
+def _certificate_name(declaration):
+    number = declaration.registration_number
+    return (
+        f"cession-{number}-{declaration.vehicle.plate_display}/certificat-de-cession-{number}.pdf"
+    )
+
+
+def test_the_zip_holds_the_certificates_of_the_cessions(
+    client, space, django_capture_on_commit_callbacks
+):
+    other = HabilitationFactory(organisation_name="Autre garage")
+    their_resale = resold(other, bought(other))  # another professional's: left out
+    resale, sale = space["resale"], space["sale"]
+    download, files = _zip_of(client, django_capture_on_commit_callbacks)
+    assert set(download.cessions) == {str(resale.pk), str(sale.pk)}
+    # 1 démarche, 2 purchases, 2 cessions: the progress counts them all.
+    assert download.total == 5
+    assert {name for name in files if name.startswith("cession-")} == {
+        _certificate_name(resale),
+        _certificate_name(sale),
+    }
+    assert not any(their_resale.registration_number in name for name in files)
+    text = PdfReader(io.BytesIO(files[_certificate_name(sale)])).pages[0].extract_text()
+    assert sale.registration_number in text
+    event = AuditEvent.objects.filter(event="vehicules.pro_bulk_download_requested").latest(
+        "sequence"
+    )
+    assert event.data == {"demarches": 1, "achats": 2, "cessions": 2}
+    page = client.get(reverse("vehicules:pro_telechargement", args=[download.pk]))
+    assert "2 déclarations de cession : leurs certificats de cession." in page.content.decode()
+
+
+def test_the_zip_follows_the_filters_for_the_cessions(
+    client, space, django_capture_on_commit_callbacks
+):
+    resale, sale = space["resale"], space["sale"]
+    download, files = _zip_of(client, django_capture_on_commit_callbacks, procedure="revente")
+    assert download.numbers == [] and download.purchases == []
+    assert download.cessions == [str(resale.pk)]
+    assert list(files) == [_certificate_name(resale)]
+    page = client.get(reverse("vehicules:pro_telechargement", args=[download.pk]))
+    assert "1 déclaration de cession : son certificat de cession." in page.content.decode()
+    # By the cession's state, plate or client: the same rows as the list.
+    download, _files = _zip_of(
+        client, django_capture_on_commit_callbacks, statut="CESSION_ACTIVE", client="moreau"
+    )
+    assert download.cessions == [str(sale.pk)] and download.purchases == []
+    # A démarche's state or a purchase's: no cession.
+    download, _files = _zip_of(client, django_capture_on_commit_callbacks, statut="EN_COURS")
+    assert download.cessions == []
+    download, _files = _zip_of(client, django_capture_on_commit_callbacks, procedure="achat")
+    assert download.cessions == [] and len(download.purchases) == 2
+
+
+def test_a_cession_no_longer_the_professionals_is_left_out_of_the_zip(
+    client, space, django_capture_on_commit_callbacks
+):
+    """Selected at the request, detached before the task runs (a terminated
+    account's declarations no longer name it): counted, not written."""
+    sale = space["sale"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post(reverse("vehicules:pro_telechargement_demander"), {"procedure": "cession"})
+    download = BulkDownload.objects.get()
+    assert download.cessions == [str(sale.pk)] and download.state == JobState.EN_ATTENTE
+    CessionDeclaration.objects.filter(pk=sale.pk).update(seller=None)
+    for callback in callbacks:
+        callback()
+    download.refresh_from_db()
+    assert download.state == JobState.PRETE and download.done == download.total == 1
+    assert zipfile.ZipFile(download.archive.open()).namelist() == []
+
+
+def test_nothing_selected_refuses_the_zip(client, space):
+    response = client.post(
+        reverse("vehicules:pro_telechargement_demander"), {"plaque": "ZZ-999-ZZ"}, follow=True
+    )
+    assert "Aucune démarche déposée dans la sélection : rien à télécharger." in (
+        response.content.decode()
+    )
+    assert not BulkDownload.objects.exists()
+
+
+def test_another_professionals_zip_is_a_404(client, space, django_capture_on_commit_callbacks):
+    download, _files = _zip_of(client, django_capture_on_commit_callbacks, procedure="cession")
+    client.force_login(HabilitationFactory(organisation_name="Autre garage").user)
+    for name in ("pro_telechargement", "pro_telechargement_etat", "pro_telechargement_archive"):
+        assert client.get(reverse(f"vehicules:{name}", args=[download.pk])).status_code == 404

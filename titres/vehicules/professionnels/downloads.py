@@ -8,8 +8,10 @@ accusé only once rejected or abandoned: its CPI no longer stands), a new vehicl
 unless the file was rejected or abandoned, in the registered client's name), an address change or a duplicate (the accusé,
 and the CPI when a new certificate is coming and the file was not
 rejected or abandoned: a withdrawn CPI is never handed out again). The professional's
-déclarations d'achat (their stock, resold ones included) add their accusé when the list's
-filters select them, as the list shows them (`purchases_in_selection`)."""
+déclarations d'achat (their stock, resold ones included) add their accusé, and the
+déclarations de cession they made (resales, clients' sales) their certificat de
+cession, when the list's filters select them, as the list shows them
+(`purchases_in_selection`, `cessions_in_selection`)."""
 
 from __future__ import annotations
 
@@ -29,11 +31,12 @@ from titres.core.journal import record_event
 
 from ..audit import VehiculesEvent
 from ..documents.accuse_pdf import accuse_pdf, new_vehicle_accuse_pdf, purchase_accuse_pdf
+from ..documents.cession_pdf import cession_certificate_pdf
 from ..documents.cpi_pdf import cpi_pdf, registry_holder
 from ..documents.operation_pdf import operation_accuse_pdf
-from ..models import CertificateOperation, ChangeOfHolder
+from ..models import CertificateOperation, CessionDeclaration, ChangeOfHolder
 from ..neuf.models import NewRegistration
-from .listing import purchases_selected
+from .listing import cessions_selected, purchases_selected
 from .models import BulkDownload, JobState
 from .stock import purchases_of
 
@@ -134,16 +137,36 @@ def purchases_in_selection(owner, data: dict):
     return purchases_selected(owner, data).order_by("-created_at", "-id")
 
 
+def cessions_in_selection(owner, data: dict):
+    """The déclarations de cession the list's filters select, as the list
+    shows them (`listing.cessions_selected`): none when filtered by a
+    démarche's or a purchase's state or procedure, else by plate prefix,
+    client's name, dates, « revente » / « cession pour un client », the
+    code's state."""
+    return cessions_selected(owner, data).order_by("-created_at", "-id")
+
+
+def cession_documents_of(owner):
+    """The professional's own déclarations de cession (seller), as their
+    certificate's page reads them (`views/cession._mine`)."""
+    return CessionDeclaration.objects.select_related("vehicle").filter(seller=owner)
+
+
+def _ids(selection) -> list[str]:
+    if selection is None:
+        return []
+    return [str(pk) for pk in selection.values_list("pk", flat=True)[: MAX_FILES + 1]]
+
+
 @transaction.atomic
-def start_bulk_download(*, owner, files, actor, request=None, purchases=None) -> BulkDownload:
+def start_bulk_download(
+    *, owner, files, actor, request=None, purchases=None, cessions=None
+) -> BulkDownload:
     numbers = list(downloadable(files).values_list("number", flat=True)[: MAX_FILES + 1])
-    purchase_ids = [
-        str(pk)
-        for pk in (purchases.values_list("pk", flat=True)[: MAX_FILES + 1] if purchases else [])
-    ]
-    if not numbers and not purchase_ids:
+    purchase_ids, cession_ids = _ids(purchases), _ids(cessions)
+    if not numbers and not purchase_ids and not cession_ids:
         raise DownloadRefused(_("Aucune démarche déposée dans la sélection : rien à télécharger."))
-    if len(numbers) + len(purchase_ids) > MAX_FILES:
+    if len(numbers) + len(purchase_ids) + len(cession_ids) > MAX_FILES:
         raise DownloadRefused(
             _(
                 "La sélection compte plus de %(max)s démarches déposées : affinez les filtres "
@@ -165,14 +188,19 @@ def start_bulk_download(*, owner, files, actor, request=None, purchases=None) ->
         owner=owner,
         numbers=numbers,
         purchases=purchase_ids,
-        total=len(numbers) + len(purchase_ids),
+        cessions=cession_ids,
+        total=len(numbers) + len(purchase_ids) + len(cession_ids),
     )
     record_event(
         VehiculesEvent.PRO_BULK_DOWNLOAD_REQUESTED,
         actor=actor,
         request=request,
         target=download,
-        data={"demarches": len(numbers), "achats": len(purchase_ids)},
+        data={
+            "demarches": len(numbers),
+            "achats": len(purchase_ids),
+            "cessions": len(cession_ids),
+        },
     )
     from .tasks import build_bulk_download
 
@@ -204,6 +232,19 @@ def build_archive(download_id: str) -> str:
                         archive.writestr(
                             f"achat-{number}-{entry.vehicle.plate_display}/accuse-achat-{number}.pdf",
                             purchase_accuse_pdf(entry),
+                        )
+                    BulkDownload.objects.filter(pk=download.pk).update(done=done)
+                # Still the professional's (a terminated account's are detached).
+                cessions = cession_documents_of(download.owner).in_bulk(download.cessions)
+                first = len(download.numbers) + len(download.purchases) + 1
+                for done, pk in enumerate(download.cessions, start=first):
+                    declaration = cessions.get(uuid_of(pk))
+                    if declaration is not None:
+                        number = declaration.registration_number
+                        plate = declaration.vehicle.plate_display
+                        archive.writestr(
+                            f"cession-{number}-{plate}/certificat-de-cession-{number}.pdf",
+                            cession_certificate_pdf(declaration),
                         )
                     BulkDownload.objects.filter(pk=download.pk).update(done=done)
             spool.seek(0)

@@ -288,7 +288,10 @@ def purchases_selected(user, data: dict):
     return _filter(part, data, statuses=PURCHASE_STATUSES, procedures=(PURCHASE,))
 
 
-def _cession_part(user, data: dict):
+def cessions_selected(user, data: dict):
+    """The déclarations de cession the professional made (resales of their
+    stock, clients' sales under mandate) that the criteria select (also the
+    bulk download's, `downloads.cessions_in_selection`)."""
     # A resale: the vehicle was in the professional's stock when sold (the
     # stock entry points to it; once cancelled, the entry is back in the
     # stock, or resold later). Else the sale of a client's vehicle.
@@ -345,7 +348,7 @@ def filtered_rows(user, data: dict):
     parts = [
         _rows(_demarche_part(user, data)),
         _rows(purchases_selected(user, data)),
-        _rows(_cession_part(user, data)),
+        _rows(cessions_selected(user, data)),
     ]
     rows = parts[0].union(*parts[1:], all=True)
     return rows.order_by(*SORTS.get(data.get("tri") or "-maj", SORTS["-maj"]))

@@ -31,6 +31,8 @@ class BulkDownload(models.Model):
     numbers = models.JSONField(_("démarches"), default=list)
     # Stock entries (déclarations d'achat) whose accusé goes in the archive.
     purchases = models.JSONField(_("déclarations d’achat"), default=list)
+    # Déclarations de cession (the seller's) whose certificate goes in it.
+    cessions = models.JSONField(_("déclarations de cession"), default=list)
     state = models.CharField(
         _("état"),
         max_length=12,

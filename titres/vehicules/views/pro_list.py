@@ -15,6 +15,7 @@ from ..audit import VehiculesEvent
 from ..professionnels.access import pro_required
 from ..professionnels.downloads import (
     DownloadRefused,
+    cessions_in_selection,
     cpi_handed_out,
     purchases_in_selection,
     start_bulk_download,
@@ -167,6 +168,7 @@ def telechargement_demander(request):
             owner=request.user,
             files=filtered_files(request.user, data),
             purchases=purchases_in_selection(request.user, data),
+            cessions=cessions_in_selection(request.user, data),
             actor=request.user,
             request=request,
         )
