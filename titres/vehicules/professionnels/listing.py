@@ -9,10 +9,16 @@ is one SQL `UNION ALL` of three selections giving the same columns
 (`ROW_COLUMNS`: kind, key, number, procedure, plate, client, status,
 dates), each filtered by the same criteria before the union (a criterion
 one kind cannot meet empties its part), then sorted and paginated by the
-database as one list: a page is the count, the page's rows and one query
-for the page's démarches (their CPI link needs the procedure's record),
-whatever the number of files. Nothing is copied, so nothing has to be kept
-in sync with the services that write these rows.
+database as one list. At volume (`bench/professionnels.py`) a page costs
+what the database must build before it can sort: so the count is the sum
+of each part's own count (no joins, no columns), and a page's query keeps
+in each part only the rows the page could need (its first `offset + page
+size` rows in the list's order, chosen on the sort's columns alone), then
+sorts and slices their union: the same rows in the same order, the sort
+keys ending with a unique one (`UnionRows`). A page is the count, the page's rows and one query for the page's démarches (their CPI link needs
+the procedure's record), whatever the number of files. Nothing is copied,
+so nothing has to be kept in sync with the services that write these
+rows.
 
 Every parameter is a stranger's input: bounded lengths, a closed list of
 sort keys, page numbers clamped by the paginator."""
@@ -24,21 +30,25 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     CharField,
     Exists,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     TextChoices,
     Value,
     When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
+from django.db.models.query import EmptyQuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -112,18 +122,21 @@ ROW_COLUMNS = (
 )
 DEMARCHE, PURCHASE_ROW, CESSION_ROW = "demarche", "achat", "cession"
 
+# Each ends with a unique key (kind and key): the order is total, so a
+# part bounded to its first rows gives the union's first rows (UnionRows).
+TIE = ("row_kind", "row_key")
 SORTS = {
-    "-maj": ("-row_updated", "-row_key"),
-    "maj": ("row_updated", "row_key"),
-    "-creation": ("-row_created", "-row_key"),
-    "creation": ("row_created", "row_key"),
-    "numero": ("row_number",),
-    "-numero": ("-row_number",),
-    "statut": ("row_status", "-row_updated"),
-    "client": ("row_client_blank", "row_client", "-row_updated"),
-    "-client": ("row_client_blank", "-row_client", "-row_updated"),
-    "plaque": ("row_plate_blank", "row_plate", "-row_updated"),
-    "-plaque": ("row_plate_blank", "-row_plate", "-row_updated"),
+    "-maj": ("-row_updated", "-row_key", "row_kind"),
+    "maj": ("row_updated", "row_key", "row_kind"),
+    "-creation": ("-row_created", "-row_key", "row_kind"),
+    "creation": ("row_created", "row_key", "row_kind"),
+    "numero": ("row_number", *TIE),
+    "-numero": ("-row_number", *TIE),
+    "statut": ("row_status", "-row_updated", *TIE),
+    "client": ("row_client_blank", "row_client", "-row_updated", *TIE),
+    "-client": ("row_client_blank", "-row_client", "-row_updated", *TIE),
+    "plaque": ("row_plate_blank", "row_plate", "-row_updated", *TIE),
+    "-plaque": ("row_plate_blank", "-row_plate", "-row_updated", *TIE),
 }
 # Column → (ascending key, descending key) for the table's headers.
 SORTABLE_COLUMNS = {
@@ -341,17 +354,86 @@ def _rows(part):
     ).values(*ROW_COLUMNS)
 
 
-def filtered_rows(user, data: dict):
-    """The professional's démarches, purchases and cessions matching the
-    cleaned filters, as one sorted queryset of `ROW_COLUMNS` dicts (a
-    union: one count and one page query)."""
-    parts = [
+def _parts(user, data: dict):
+    return [
         _rows(_demarche_part(user, data)),
         _rows(purchases_selected(user, data)),
         _rows(cessions_selected(user, data)),
     ]
-    rows = parts[0].union(*parts[1:], all=True)
-    return rows.order_by(*SORTS.get(data.get("tri") or "-maj", SORTS["-maj"]))
+
+
+def _sort(data: dict):
+    return SORTS.get(data.get("tri") or "-maj", SORTS["-maj"])
+
+
+def filtered_rows(user, data: dict):
+    """The professional's démarches, purchases and cessions matching the
+    cleaned filters, as one sorted queryset of `ROW_COLUMNS` dicts (a
+    union; the CSV export reads it in chunks)."""
+    parts = _parts(user, data)
+    return parts[0].union(*parts[1:], all=True).order_by(*_sort(data))
+
+
+class UnionRows:
+    """The list's rows as the paginator reads them: `count()` and a slice.
+
+    The count adds each part's count, in one query: counting the union
+    would make the database build every row of it first (the vehicle joins, the resale
+    test of each cession) only to count them. A slice `[start:stop]` keeps,
+    in each part, the rows among its first `stop` in the list's order (a
+    row of the page is among the first `stop` of its own part, as the order
+    is total: `SORTS`), then sorts and slices their union as before: the
+    same rows in the same order. The part's first rows are chosen by a
+    subquery that has only the sort's columns — the database leaves out the
+    vehicle joins it does not need (PostgreSQL removes an unused LEFT JOIN
+    on a unique key) and builds the full columns for those rows alone;
+    deep pages read more rows (keyset pages would not)."""
+
+    def __init__(self, user, data: dict):
+        self.user, self.data = user, data
+        self._count = None
+
+    def count(self) -> int:
+        """One query: each part's count as a scalar subquery (a part a
+        criterion emptied counts 0 without a query)."""
+        if self._count is None:
+            counts = [
+                Subquery(
+                    part.order_by()
+                    .annotate(part_count=Func(F("pk"), function="COUNT"))
+                    .values("part_count"),
+                    output_field=IntegerField(),
+                )
+                for part in _parts(self.user, self.data)
+                if not isinstance(part, EmptyQuerySet)
+            ]
+            if not counts:
+                self._count = 0
+            else:
+                users = get_user_model().objects.filter(pk=self.user.pk)
+                self._count = sum(users.values_list(*counts).get())
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("UnionRows only takes a slice")
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            return filtered_rows(self.user, self.data)[start:]
+        sort = _sort(self.data)
+        bounded = [
+            part.filter(pk__in=part.order_by(*sort).values("pk")[:stop])
+            for part in _parts(self.user, self.data)
+        ]
+        return bounded[0].union(*bounded[1:], all=True).order_by(*sort)[start:stop]
+
+
+def paged_rows(user, data: dict) -> UnionRows:
+    """The list's rows for `page_of` (the page and its count)."""
+    return UnionRows(user, data)
 
 
 def filtered_files(user, data: dict):

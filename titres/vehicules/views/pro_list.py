@@ -28,6 +28,7 @@ from ..professionnels.listing import (
     filtered_rows,
     hydrate,
     page_of,
+    paged_rows,
 )
 from ..professionnels.models import BulkDownload, JobState
 from .espace import STATUS_EXPLANATIONS
@@ -55,7 +56,7 @@ def _query(request, **changes) -> str:
 def demarches(request):
     form, data = _filters(request)
     current = data.get("tri") or "-maj"
-    page = page_of(filtered_rows(request.user, data), request.GET.get("page"))
+    page = page_of(paged_rows(request.user, data), request.GET.get("page"))
     columns = {}
     for column, (ascending, descending) in SORTABLE_COLUMNS.items():
         if current == ascending:
