@@ -117,6 +117,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # After Django's: {% extends %} keeps the root parent's blocks (issue 17).
+            "builtins": ["titres.core.templatetags.titres_extends"],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",

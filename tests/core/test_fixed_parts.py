@@ -144,3 +144,100 @@ def test_user_name_is_the_expression_it_replaces(db, names):
     for value in (user, AnonymousUser()):
         assert tag.render({"user": value}) == expression.render({"user": value})
     assert tag.render({"user": user}) != ""
+
+
+# {% extends %} with the root parent's blocks kept (titres_extends, ninth pass (a)).
+
+_EXTENDS_TEMPLATES = {
+    "root.html": (
+        "<html>{% block title %}Racine{% endblock %}|{% block body %}"
+        "{% if flag %}{% block inner %}dedans{% endblock %}{% endif %}"
+        "{% for i in items %}{% block loop %}[{{ i }}]{% endblock %}{% endfor %}"
+        "{% endblock body %}|{% block empty %}{% endblock %}</html>"
+    ),
+    "middle.html": (
+        "{% extends 'root.html' %}{% block title %}Milieu, {{ block.super }}{% endblock %}"
+        "{% block inner %}milieu+{{ block.super }}{% endblock %}"
+    ),
+    "leaf.html": (
+        "\n{# a comment first #}\n{% extends 'middle.html' %}"
+        "{% block title %}Feuille / {{ block.super }}{% endblock %}"
+        "{% block loop %}({{ i }}){% endblock %}{% block empty %}rempli{% endblock %}"
+    ),
+    "direct.html": "{% extends 'root.html' %}{% block body %}corps {{ block.super }}{% endblock %}",
+    "dynamic.html": "{% extends parent %}{% block title %}dyn{% endblock %}",
+    "no_blocks_root.html": "sans blocs {{ flag }}",
+    "on_no_blocks.html": "{% extends 'no_blocks_root.html' %}{% block x %}jamais{% endblock %}",
+}
+
+
+def _engines(templates, cached=True):
+    from django.template import Engine
+
+    loader = ("django.template.loaders.locmem.Loader", templates)
+    loaders = [("django.template.loaders.cached.Loader", [loader])] if cached else [loader]
+    django_engine = Engine(loaders=loaders)
+    kept_engine = Engine(loaders=loaders, builtins=["titres.core.templatetags.titres_extends"])
+    return django_engine, kept_engine
+
+
+@pytest.mark.parametrize(
+    "name", ["root.html", "middle.html", "leaf.html", "direct.html", "on_no_blocks.html"]
+)
+@pytest.mark.parametrize("flag", [True, False])
+def test_kept_blocks_extends_renders_as_djangos(name, flag):
+    django_engine, kept_engine = _engines(_EXTENDS_TEMPLATES)
+    context = {"flag": flag, "items": [1, 2]}
+    expected = django_engine.get_template(name).render(Context(context))
+    for _ in range(3):  # the kept blocks are read again on each render
+        assert kept_engine.get_template(name).render(Context(context)) == expected
+    assert "Racine" in expected or "sans blocs" in expected
+
+
+def test_kept_blocks_extends_with_a_variable_parent():
+    django_engine, kept_engine = _engines(_EXTENDS_TEMPLATES)
+    for parent in ("middle.html", "root.html"):
+        expected = django_engine.get_template("dynamic.html").render(
+            Context({"parent": parent, "flag": True, "items": [3]})
+        )
+        for parent_value in (parent, kept_engine.get_template(parent)):
+            got = kept_engine.get_template("dynamic.html").render(
+                Context({"parent": parent_value, "flag": True, "items": [3]})
+            )
+            assert got == expected
+    assert expected == "<html>dyn|dedans[3]|</html>"  # root.html, the last one
+
+
+def test_kept_blocks_follow_a_recompiled_parent():
+    """Without the cached loader each render compiles the parent again: the
+    blocks are those of the new source, not a copy kept from the old one."""
+    templates = dict(_EXTENDS_TEMPLATES)
+    _django_engine, kept_engine = _engines(templates, cached=False)
+    assert kept_engine.get_template("direct.html").render(Context({})) == (
+        "<html>Racine|corps |</html>"
+    )
+    templates["root.html"] = (
+        "<p>{% block title %}Nouvelle{% endblock %}{% block body %}{% endblock %}</p>"
+    )
+    assert kept_engine.get_template("direct.html").render(Context({})) == "<p>Nouvellecorps </p>"
+
+
+def test_the_portal_engine_uses_the_kept_blocks_extends():
+    from titres.core.templatetags.titres_extends import KeptBlocksExtendsNode
+
+    template = ENGINE.get_template("instruction/worklist.html").template
+    assert isinstance(template.nodelist[0], KeptBlocksExtendsNode)
+
+
+def test_extends_keeps_djangos_errors():
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+
+    _django_engine, kept_engine = _engines(_EXTENDS_TEMPLATES)
+    with pytest.raises(TemplateSyntaxError, match="cannot appear more than once"):
+        kept_engine.from_string("{% extends 'root.html' %}{% extends 'root.html' %}")
+    with pytest.raises(TemplateSyntaxError, match="takes one argument"):
+        kept_engine.from_string("{% extends %}")
+    with pytest.raises(TemplateSyntaxError, match="must be the first tag"):
+        kept_engine.from_string("{% if 1 %}{% endif %}{% extends 'root.html' %}")
+    with pytest.raises(TemplateDoesNotExist):
+        kept_engine.from_string("{% extends 'absent.html' %}").render(Context({}))
