@@ -115,3 +115,95 @@ def test_kept_parts_show_each_agent_their_own_bar(
         'name="csrfmiddlewaretoken"'
     )
     assert ("Portail guichet agent" in html) == (language == "fr")
+
+
+# The rows' fast path for plain numbers (ninth pass (a)): the same cells as
+# the general path (display_number, esc, reverse) for every kind of number.
+
+_NUMBERS = [
+    "Q8PS3CP4CSQB",  # plain: the fast path
+    "0123456789AB",
+    "q8ps3cp4csqb",  # lower case: normalize changes it
+    "O8PS3CP4CSQI",  # look-alikes that normalize maps
+    "L8PS3CP4CS<&",  # characters to escape
+    "Q8PS3CP4CSQ",  # eleven characters
+    "Q8PS3CP4CSQBX",  # thirteen
+    "ÉÉÉÉ3CP4CSQB",  # not ASCII
+]
+
+
+def _work_rows():
+    from datetime import UTC, date, datetime
+
+    from titres.instruction.worklist_query import WorkRow
+    from titres.procedures.enums import Status
+
+    statuses = list(Status.values)
+    births = [date(1956, 1, 1), None, datetime(1990, 5, 3, 23, 30, tzinfo=UTC), date(2000, 2, 29)]
+    rows = []
+    for index, number in enumerate(_NUMBERS):
+        entry = None if index == 5 else index
+        rows.append(
+            WorkRow(
+                (
+                    number,
+                    statuses[index % len(statuses)],
+                    datetime(2026, 12, 4, 22, 30 + index, tzinfo=UTC) if index != 6 else None,
+                    entry,
+                    f"NOM<{index}>",
+                    "Prénom & co",
+                    births[index % len(births)],
+                    "vol" if index % 2 else "",
+                    "completer" if index < 3 else "",
+                    index % 2,
+                    "Agent 'x'" if index % 3 else None,
+                )
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("bulk_open", [False, True])
+def test_rows_fast_path_is_the_general_path(monkeypatch, language, bulk_open):
+    from datetime import UTC, datetime
+
+    from titres.instruction.templatetags import instruction_tags
+
+    now = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+    with translation.override(language):
+        fast = instruction_tags.worklist_rows(_work_rows(), now, bulk_open)
+        monkeypatch.setattr(instruction_tags, "_PLAIN", frozenset())  # every row the general way
+        general = instruction_tags.worklist_rows(_work_rows(), now, bulk_open)
+    assert fast == general
+    assert fast.count("<tr>") == len(_NUMBERS)
+    assert "Q8PS-3CP4-CSQB" in fast and 'href="/agent/dossiers/Q8PS3CP4CSQB/"' in fast
+    assert "<td>08PS-3CP4-CSQ1</td>" in fast and "<td>18PS-3CP4-CS</td>" in fast  # normalized
+    assert ("sel-Q8PS3CP4CSQB" in fast) == bulk_open
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_rows_birth_dates_and_badges_are_the_filters(language):
+    """The birth date cell is `|date:"d/m/Y"` (a datetime localised), the
+    status badge `{% status_badge %}`, whatever the row's values."""
+    from datetime import UTC, datetime
+
+    from titres.instruction.templatetags.instruction_tags import worklist_rows
+    from titres.procedures.templatetags.procedures_tags import status_badge
+
+    now = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
+    template = Template('{% load procedures_tags %}{{ birth|date:"d/m/Y" }}|{% status_badge d %}')
+    with translation.override(language):
+        for row in _work_rows():
+            if row.search_entry is None:
+                continue
+            cells = re.findall(r"<td>(.*?)</td>", worklist_rows([row], now, False))
+            expected_birth, expected_badge = template.render(
+                Context({"birth": row.birth_date, "d": row})
+            ).split("|")
+            assert cells[3] == expected_birth
+            assert cells[7].startswith(expected_badge)
+            assert expected_badge == status_badge(row)
+    assert "04/05/1990" in Template('{{ b|date:"d/m/Y" }}').render(
+        Context({"b": datetime(1990, 5, 3, 23, 30, tzinfo=UTC)})
+    )

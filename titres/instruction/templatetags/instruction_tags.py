@@ -1,12 +1,16 @@
+from datetime import date
+
 from django import template
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from titres.core.rows import Since, day, esc, number_url
+from titres.core.numbering import _TYPO_MAP
+from titres.core.rows import _PLACEHOLDER, Since, day, esc, number_url
 from titres.procedures.enums import Status
 from titres.procedures.hooks import motif_label as _motif_label
 from titres.procedures.templatetags.procedures_tags import StatusBadges
@@ -38,17 +42,36 @@ def _review_badge(label: str) -> str:
     return f' <p class="fr-badge fr-badge--sm fr-badge--warning">{esc(label)}</p>'
 
 
+# The characters of a number that `esc`, `reverse` and `normalize` leave as
+# they are: ASCII upper-case letters and digits without the look-alikes
+# normalize maps (numbering.ALPHABET's, the numbers the database holds).
+_PLAIN = frozenset(
+    chr(code) for code in range(128) if chr(code).isalnum() and chr(code).upper() == chr(code)
+) - frozenset(chr(code) for code in _TYPO_MAP)
+
+
 @register.simple_tag
 def worklist_rows(demarches, now, bulk_open):
     """The rows of the work list, built in Python (titres.core.rows says why):
     the same eleven cells the seed 002 list shows, the selection box for a
-    chief's bulk actions first."""
+    chief's bulk actions first.
+
+    A number of twelve plain characters (`_PLAIN`) needs no escaping
+    and no `reverse`: its display form is its three groups, its link the
+    detail page's address around it; any other goes the general way
+    (`display_number`, `esc`, `reverse`), about twenty calls a row fewer
+    (docs/capacity.md ninth pass (a); tests/instruction/test_worklist_templates.py
+    compares both ways)."""
     detail_url = number_url("instruction:detail")
+    prefix, suffix = (
+        esc(part) for part in reverse("instruction:detail", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+    )
     motifs = {}
     new_badge = f' <p class="fr-badge fr-badge--sm fr-badge--new">{esc(_("Complément reçu"))}</p>'
     select_label = _("Sélectionner la demande %(n)s")
     see = esc(_("Voir"))
     status_badge = StatusBadges()
+    badges = status_badge.badges
     review_badges = [_review_badge(label) for label in review_labels()]
     zone = timezone.get_current_timezone()
     since = Since(now)
@@ -60,9 +83,15 @@ def worklist_rows(demarches, now, bulk_open):
         demarches = demarches.object_list
     rows = []
     for d in demarches:
-        display = d.display_number
-        shown = esc(display)
-        number = esc(d.number)
+        number = d.number
+        if type(number) is str and len(number) == 12 and _PLAIN.issuperset(number):
+            display = shown = f"{number[:4]}-{number[4:8]}-{number[8:]}"
+            href = f"{prefix}{number}{suffix}"
+        else:
+            display = d.display_number
+            shown = esc(display)
+            href = esc(detail_url(number))
+            number = esc(number)
         entry = _entry(d)
         motif = entry.motif if entry else ""
         if motif not in motifs:
@@ -76,17 +105,27 @@ def worklist_rows(demarches, now, bulk_open):
                 f"{esc(select_label % {'n': display})}</span></label></div></td>"
             )
         completed = entry and entry.last_event == "completer" and d.status == Status.EN_COURS
-        elapsed = since(d.submitted_at) if d.submitted_at else ""
+        submitted = d.submitted_at
+        elapsed = since(submitted) if submitted else ""
+        if entry:
+            birth = entry.birth_date
+            # day(): a date is shown as it is (a datetime would be localised).
+            birth = (
+                f"{birth.day:02d}/{birth.month:02d}/{birth.year:04d}"
+                if birth and type(birth) is date
+                else day(birth)
+            )
+        badge = badges.get(d.status) or status_badge(d)
         rows.append(
             f"<tr>{selection}<td>{shown}</td>"
             f"<td>{esc(entry.last_name_display) if entry else ''}</td>"
             f"<td>{esc(entry.first_names_display) if entry else ''}</td>"
-            f"<td>{day(entry.birth_date) if entry else ''}</td>"
-            f"<td>{motifs[motif]}</td><td>{day(d.submitted_at, zone)}</td><td>{esc(elapsed)}</td>"
-            f"<td>{status_badge(d)}{new_badge if completed else ''}"
+            f"<td>{birth if entry else ''}</td>"
+            f"<td>{motifs[motif]}</td><td>{day(submitted, zone)}</td><td>{esc(elapsed)}</td>"
+            f"<td>{badge}{new_badge if completed else ''}"
             f"{review_badges[d.review_flag]}</td>"
             f"<td>{esc(d.assigned_agent or '—')}</td>"
-            f'<td><a class="fr-link" href="{esc(detail_url(d.number))}">{see}'
+            f'<td><a class="fr-link" href="{href}">{see}'
             f'<span class="fr-sr-only"> {shown}</span></a></td></tr>\n'
         )
     if not rows:
