@@ -207,3 +207,25 @@ def test_rows_birth_dates_and_badges_are_the_filters(language):
     assert "04/05/1990" in Template('{{ b|date:"d/m/Y" }}').render(
         Context({"b": datetime(1990, 5, 3, 23, 30, tzinfo=UTC)})
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_labels_as_text_are_the_enums_labels(language):
+    """The tabs' and roles' labels kept as text per language (ninth pass (a))
+    are what the lazy labels give, in each language even after another."""
+    from titres.instruction.enums import labels_in_language, role_label
+
+    other = "en" if language == "fr" else "fr"
+    with translation.override(other):
+        labels_in_language()
+    with translation.override(language):
+        labels = labels_in_language()
+        for tab in Tab:
+            assert labels["tab", tab.value] == str(tab.label)
+        for role in AgentRole:
+            assert role_label(role.value) == str(role.label)
+            assert type(role_label(role.value)) is str
+        assert role_label(AgentRole.CHEF_DE_SERVICE) == str(AgentRole.CHEF_DE_SERVICE.label)
+        with pytest.raises(ValueError):
+            role_label("inconnu")
+    assert (labels["tab", Tab.A_TRAITER] == "À traiter") == (language == "fr")

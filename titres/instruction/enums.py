@@ -64,3 +64,30 @@ class EnrolmentKind(models.TextChoices):
 
     LINK = "lien", _("Lien envoyé par courriel")
     CODE = "code", _("Code d’activation remis par un opérateur")
+
+
+# The tabs' and roles' labels as text in each language, translated once per
+# process: the work list showed four lazy tab labels and a lazy role label,
+# each translated again on every page, about 200 calls (docs/capacity.md
+# ninth pass (a)). Translations do not change while a process runs.
+_LABELS: dict[str | None, dict[tuple[str, str], str]] = {}
+
+
+def labels_in_language() -> dict[tuple[str, str], str]:
+    """{("tab", value): label, ("role", value): label} in the active language."""
+    from django.utils.translation import get_language
+
+    language = get_language()
+    labels = _LABELS.get(language)
+    if labels is None:
+        labels = {("tab", tab.value): str(tab.label) for tab in Tab}
+        labels.update({("role", role.value): str(role.label) for role in AgentRole})
+        _LABELS[language] = labels
+    return labels
+
+
+def role_label(role: str) -> str:
+    """`AgentRole(role).label` as text (ValueError for an unknown role, as
+    the enum)."""
+    label = labels_in_language().get(("role", role))
+    return label if label is not None else AgentRole(role).label

@@ -7,6 +7,7 @@ from django.core.paginator import Page
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from titres.core.numbering import _TYPO_MAP
@@ -142,6 +143,7 @@ def _number(value) -> str:
 
 
 _CURRENT_PAGE = 'aria-current="page"'
+_TAB_WORDS: dict[str | None, tuple[str, str]] = {}
 _CURRENT_TRUE = 'aria-current="true"'
 
 
@@ -153,6 +155,10 @@ def worklist_tabs(tabs, tab, mine, mine_count):
     eighth pass (b)). Translations of literals are not escaped, as with
     `{% translate %}`."""
     mien = "&amp;mien=1" if mine else ""
+    language = get_language()
+    words = _TAB_WORDS.get(language)
+    if words is None:  # translated once per process and language
+        words = _TAB_WORDS[language] = (_("Assignées à moi"), _("Onglets de la liste"))
     items = []
     for value, label, count in tabs:
         current = value == tab
@@ -165,10 +171,10 @@ def worklist_tabs(tabs, tab, mine, mine_count):
         '\n    <li><a class="fr-btn fr-btn--sm '
         f'{"" if mine else "fr-btn--tertiary"}" href="?onglet={esc(tab)}'
         f'{"" if mine else "&amp;mien=1"}" {_CURRENT_TRUE if mine else ""}>'
-        f"{_('Assignées à moi')} ({_number(mine_count)})</a></li>"
+        f"{words[0]} ({_number(mine_count)})</a></li>"
     )
     return mark_safe(
-        f'<nav class="fr-mb-2w" aria-label="{_("Onglets de la liste")}">\n'
+        f'<nav class="fr-mb-2w" aria-label="{words[1]}">\n'
         '  <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm">\n    '
         f"{''.join(items)}\n  </ul>\n</nav>"
     )

@@ -9,7 +9,7 @@ from titres.core import numbering
 from titres.procedures.models import Authority
 
 from ..access import agent_demarches, authority_demarches, can_act, is_chef, request_memberships
-from ..enums import AgentRole
+from ..enums import role_label
 from ..review import review_annotation
 from ..tools import tools_for
 
@@ -27,7 +27,7 @@ def page_context(request, authority, role, **extra):
     return {
         "authority": authority,
         "role": role,
-        "role_label": AgentRole(role).label,
+        "role_label": role_label(role),  # text, translated once (enums says why)
         "memberships": request_memberships(request),
         "is_chef": is_chef(role),
         "can_act": can_act(role),

@@ -14,7 +14,7 @@ from titres.core import numbering
 from .. import services, worklist_query
 from ..access import agent_demarches, is_chef, memberships_of
 from ..auth import agent_view
-from ..enums import Tab
+from ..enums import Tab, labels_in_language
 from ..forms import SearchForm
 from ..models import DemarcheSearchEntry
 from ..search import Criteria, search_demarches
@@ -53,7 +53,8 @@ def worklist(request, code):
         # statuses): one COUNT query fewer. "Mine" counts open files only.
         paginator.count = counts[tab]
     page = paginator.get_page(request.GET.get("page"))
-    tabs = [(t.value, t.label, counts[t.value]) for t in Tab]
+    labels = labels_in_language()  # the tabs' labels as text, translated once
+    tabs = [(t.value, labels["tab", t.value], counts[t.value]) for t in Tab]
     return render(
         request,
         "instruction/worklist.html",
