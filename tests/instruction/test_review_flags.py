@@ -63,3 +63,20 @@ def test_labels_follow_the_language():
     with translation.override("en"):
         labels = review.review_labels()
     assert labels[0] == "" and "Écart SNPC à vérifier" not in labels
+
+
+def test_kept_labels_are_the_lazy_labels_each_time(monkeypatch):
+    """The labels are kept per language and set of flags (ninth pass (a)):
+    the same text as translating the lazy labels, in each language after
+    the other, a new flag set has its own, and a caller changing the list
+    it got changes nothing for the next."""
+    for language in ("fr", "en", "fr", "en"):
+        with translation.override(language):
+            expected = ["", *(str(flag.label) for flag, _codes in review.review_flags())]
+            labels = review.review_labels()
+            assert labels == expected
+            labels.append("modifiée")
+            assert review.review_labels() == expected
+    toy = ReviewFlag(label="Plaque à vérifier", expression=lambda: Q(pk=None))
+    monkeypatch.setattr(review, "review_flags", lambda: [(toy, ["TOY"])])
+    assert review.review_labels() == ["", "Plaque à vérifier"]

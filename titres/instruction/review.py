@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db import connections, router
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language
 
 from titres.procedures.hooks import review_flags
 from titres.procedures.models import Demarche
@@ -70,7 +71,21 @@ def review_annotation():
     return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
 
 
+# The labels per language and set of flags, translated once per process (the
+# lazy labels were translated again on every work list page, about a hundred
+# calls, docs/capacity.md ninth pass (a)). Keyed by the flags' ids: the entry
+# keeps the flags themselves, so their ids are not reused while it exists.
+_LABELS: dict[tuple, tuple[list, list[str]]] = {}
+
+
 def review_labels() -> list[str]:
     """The labels of `review_annotation`'s numbers in the active language
     ("" for 0)."""
-    return ["", *(str(flag.label) for flag, _codes in review_flags())]
+    flags = review_flags()
+    key = (get_language(), *[id(flag) for flag, _codes in flags])
+    kept = _LABELS.get(key)
+    if kept is None:
+        if len(_LABELS) >= 100:  # bounded: flags come from the procedures' definitions
+            _LABELS.clear()
+        kept = _LABELS[key] = (flags, ["", *(str(flag.label) for flag, _codes in flags)])
+    return list(kept[1])
