@@ -148,7 +148,13 @@ def _work_rows():
                 (
                     number,
                     statuses[index % len(statuses)],
-                    datetime(2026, 12, 4, 22, 30 + index, tzinfo=UTC) if index != 6 else None,
+                    (
+                        None
+                        if index == 6
+                        else datetime(
+                            2026, 12, 4, 22, 30 + index, tzinfo=None if index == 7 else UTC
+                        )
+                    ),
                     entry,
                     f"NOM<{index}>",
                     "Prénom & co",
@@ -184,24 +190,29 @@ def test_rows_fast_path_is_the_general_path(monkeypatch, language, bulk_open):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_rows_birth_dates_and_badges_are_the_filters(language):
-    """The birth date cell is `|date:"d/m/Y"` (a datetime localised), the
-    status badge `{% status_badge %}`, whatever the row's values."""
+    """The birth date and submission cells are `|date:"d/m/Y"` (a datetime
+    localised), the status badge `{% status_badge %}`, whatever the row's
+    values (a naive submission date included)."""
     from datetime import UTC, datetime
 
     from titres.instruction.templatetags.instruction_tags import worklist_rows
     from titres.procedures.templatetags.procedures_tags import status_badge
 
     now = datetime(2026, 12, 5, 1, 0, tzinfo=UTC)
-    template = Template('{% load procedures_tags %}{{ birth|date:"d/m/Y" }}|{% status_badge d %}')
+    template = Template(
+        '{% load procedures_tags %}{{ birth|date:"d/m/Y" }}|{% status_badge d %}'
+        '|{{ d.submitted_at|date:"d/m/Y" }}'
+    )
     with translation.override(language):
         for row in _work_rows():
             if row.search_entry is None:
                 continue
             cells = re.findall(r"<td>(.*?)</td>", worklist_rows([row], now, False))
-            expected_birth, expected_badge = template.render(
+            expected_birth, expected_badge, expected_submitted = template.render(
                 Context({"birth": row.birth_date, "d": row})
             ).split("|")
             assert cells[3] == expected_birth
+            assert cells[5] == expected_submitted  # shown in Paris time
             assert cells[7].startswith(expected_badge)
             assert expected_badge == status_badge(row)
     assert "04/05/1990" in Template('{{ b|date:"d/m/Y" }}').render(

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from django import template
 from django.conf import settings
@@ -93,7 +93,10 @@ def worklist_rows(demarches, now, bulk_open):
             shown = esc(display)
             href = esc(detail_url(number))
             number = esc(number)
-        entry = _entry(d)
+        try:  # _entry(d), inline
+            entry = d.search_entry
+        except ObjectDoesNotExist:
+            entry = None
         motif = entry.motif if entry else ""
         if motif not in motifs:
             motifs[motif] = esc(motif_label(motif))
@@ -108,6 +111,12 @@ def worklist_rows(demarches, now, bulk_open):
         completed = entry and entry.last_event == "completer" and d.status == Status.EN_COURS
         submitted = d.submitted_at
         elapsed = since(submitted) if submitted else ""
+        if type(submitted) is datetime and submitted.utcoffset() is not None:
+            # day(submitted, zone): an aware datetime shown in the current zone.
+            local = submitted.astimezone(zone)
+            submitted_day = f"{local.day:02d}/{local.month:02d}/{local.year:04d}"
+        else:
+            submitted_day = day(submitted, zone)
         if entry:
             birth = entry.birth_date
             # day(): a date is shown as it is (a datetime would be localised).
@@ -122,7 +131,7 @@ def worklist_rows(demarches, now, bulk_open):
             f"<td>{esc(entry.last_name_display) if entry else ''}</td>"
             f"<td>{esc(entry.first_names_display) if entry else ''}</td>"
             f"<td>{birth if entry else ''}</td>"
-            f"<td>{motifs[motif]}</td><td>{day(submitted, zone)}</td><td>{esc(elapsed)}</td>"
+            f"<td>{motifs[motif]}</td><td>{submitted_day}</td><td>{esc(elapsed)}</td>"
             f"<td>{badge}{new_badge if completed else ''}"
             f"{review_badges[d.review_flag]}</td>"
             f"<td>{esc(d.assigned_agent or '—')}</td>"
