@@ -152,7 +152,7 @@ def _work_rows():
                         None
                         if index == 6
                         else datetime(
-                            2026, 12, 4, 22, 30 + index, tzinfo=None if index == 7 else UTC
+                            2026, 12, 4, 23, 30 + index, tzinfo=None if index == 7 else UTC
                         )
                     ),
                     entry,
@@ -186,6 +186,7 @@ def test_rows_fast_path_is_the_general_path(monkeypatch, language, bulk_open):
     assert "Q8PS-3CP4-CSQB" in fast and 'href="/agent/dossiers/Q8PS3CP4CSQB/"' in fast
     assert "<td>08PS-3CP4-CSQ1</td>" in fast and "<td>18PS-3CP4-CS</td>" in fast  # normalized
     assert ("sel-Q8PS3CP4CSQB" in fast) == bulk_open
+    assert "<td>05/12/2026</td>" in fast and "<td>04/12/2026</td>" in fast  # Paris; naive
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -212,7 +213,7 @@ def test_rows_birth_dates_and_badges_are_the_filters(language):
                 Context({"birth": row.birth_date, "d": row})
             ).split("|")
             assert cells[3] == expected_birth
-            assert cells[5] == expected_submitted  # shown in Paris time
+            assert cells[5] == expected_submitted  # in Paris: 23:30 UTC is the next day
             assert cells[7].startswith(expected_badge)
             assert expected_badge == status_badge(row)
     assert "04/05/1990" in Template('{{ b|date:"d/m/Y" }}').render(
