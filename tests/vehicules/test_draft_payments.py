@@ -122,9 +122,14 @@ def test_a_payment_refused_after_the_habilitation_ended_refunds_nothing(
     assert not _refunds(payment).exists() and not _orphan_events().exists()
 
 
-def test_a_draft_paid_but_not_filed_is_refunded_when_the_habilitation_ends(
-    client, django_capture_on_commit_callbacks
+def test_a_draft_paid_but_not_filed_is_refunded_once_when_the_habilitation_ends(
+    client, django_capture_on_commit_callbacks, monkeypatch
 ):
+    """Refused at filing, its refund failed at the bank (test_unfiled_refund
+    for the refund at once): the termination refunds it."""
+    from titres.vehicules import drafts
+
+    monkeypatch.setattr(drafts, "refund_unfiled_after_commit", lambda *a, **k: None)
     habilitation, draft, sold = _garage_draft_at_payment(client)
     payment = _start_payment(client, draft)
     _spend_code_elsewhere(sold)
@@ -141,6 +146,21 @@ def test_a_draft_paid_but_not_filed_is_refunded_when_the_habilitation_ends(
     assert _orphan_events().get().data["motif"] == (
         f"Brouillon {draft.number} supprimé sans avoir été déposé"
     )
+    assert reconcile().ok, reconcile().problems
+
+
+def test_a_draft_refunded_at_filing_refunds_nothing_more_when_the_habilitation_ends(
+    client, django_capture_on_commit_callbacks
+):
+    habilitation, draft, sold = _garage_draft_at_payment(client)
+    payment = _start_payment(client, draft)
+    _spend_code_elsewhere(sold)
+    pay(client, payment, CARDS["accepte"], django_capture_on_commit_callbacks)
+    assert _refunds(payment).count() == 1
+    assert AuditEvent.objects.filter(event="vehicules.unfiled_payment_refunded").count() == 1
+    _terminate(habilitation, django_capture_on_commit_callbacks)
+    assert not Demarche.objects.filter(pk=draft.pk).exists()
+    assert _refunds(payment).count() == 1 and not _orphan_events().exists()
     assert reconcile().ok, reconcile().problems
 
 
@@ -176,14 +196,15 @@ def test_the_purge_deletes_an_abandoned_vehicle_draft_and_refunds_its_taxes(
         demarche.refresh_from_db()
         assert demarche.is_draft
         abandon_demarche(demarche=demarche, actor=buyer)
-    assert not _refunds(payment).exists()  # abandoning a draft keeps it 30 days
+    # Refunded at once when its filing was refused (test_unfiled_refund).
+    assert _refunds(payment).count() == 1
 
     later = timezone.now() + datetime.timedelta(days=retention.DRAFT_PURGE_DAYS + 1)
     with django_capture_on_commit_callbacks(execute=True):
         assert retention.purge_abandoned_drafts(later) == 2
     assert not Demarche.objects.filter(pk__in=(paid.pk, unpaid.pk)).exists()
     assert not ChangeOfHolder.objects.filter(demarche_id__in=(paid.pk, unpaid.pk)).exists()
-    assert _refunds(payment).count() == 1 and _orphan_events().count() == 1
+    assert _refunds(payment).count() == 1 and not _orphan_events().exists()
     # A second night finds nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         assert retention.purge_abandoned_drafts(later) == 0

@@ -38,3 +38,4 @@ class VehiculesEvent(AuditCode):
     CHANGE_OF_HOLDER_WITHDRAWN = "vehicules.change_of_holder_withdrawn"
     CODE_CESSION_RELEASED = "vehicules.code_cession_released"
     ORPHAN_PAYMENT_REFUNDED = "vehicules.orphan_payment_refunded"
+    UNFILED_PAYMENT_REFUNDED = "vehicules.unfiled_payment_refunded"

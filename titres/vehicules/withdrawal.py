@@ -121,7 +121,9 @@ def unrefunded_withdrawals():
 
 def refund_withdrawals(*, actor=None, dry_run: bool = False) -> tuple[list[str], list[str]]:
     """Refund each of `unrefunded_withdrawals` through `refund_taxes` (the
-    provider, the ledger, `refunded_at`, `vehicules.taxes_refunded`), each
+    provider, the ledger, `refunded_at`, `vehicules.taxes_refunded`), then
+    each draft of `drafts.unfiled_payments` (paid, refused at filing, its
+    refund failed) through `drafts.refund_unfiled_payment`, each
     in its own transaction: idempotent, a second run finds nothing. Returns
     the file numbers refunded (or to refund, with `dry_run`) and the
     failures, each with its reason."""
@@ -134,6 +136,26 @@ def refund_withdrawals(*, actor=None, dry_run: bool = False) -> tuple[list[str],
         try:
             with transaction.atomic():
                 refund_taxes(model=model, record_id=record.pk, actor=actor)
+        except Exception as error:  # noqa: BLE001 - reported, the others still run
+            failed.append(f"{number} : {error}")
+        else:
+            done.append(number)
+    # Drafts paid but refused at filing whose immediate refund failed.
+    from .drafts import refund_unfiled_payment, unfiled_payments
+
+    for model, record, motif in list(unfiled_payments()):
+        number = record.demarche.number
+        if dry_run:
+            done.append(number)
+            continue
+        try:
+            refund_unfiled_payment(
+                model=model,
+                record_id=record.pk,
+                reference=record.payment_reference,
+                motif=motif,
+                actor=actor,
+            )
         except Exception as error:  # noqa: BLE001 - reported, the others still run
             failed.append(f"{number} : {error}")
         else:

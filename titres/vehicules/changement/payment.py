@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from titres.core.journal import record_event
-from titres.paiements.enums import PaymentState
+from titres.paiements.enums import LedgerKind, PaymentState
 from titres.paiements.models import Payment
 from titres.paiements.services import start_card_payment
 from titres.paiements.signals import payment_accepted
@@ -161,6 +161,10 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
                 reason=f"Paiement sans démarche à déposer ({payment.metadata.get('demarche')})",
             )
             return None
+        if payment.ledger_entries.filter(kind=LedgerKind.REMBOURSEMENT_FRAIS).exists():
+            # Refunded after its filing was refused (refund_unfiled_payment):
+            # a replayed notification never makes the draft paid again.
+            return record.demarche
         if record.paid_at is None:
             record.paid_at = payment.settled_at or timezone.now()
             record.save(update_fields=["paid_at"])
@@ -175,17 +179,24 @@ def record_payment(payment: Payment, *, request=None) -> Demarche | None:
         try:
             submit_demarche(demarche=demarche, actor=demarche.owner, request=request)
         except TransitionRefused as refusal:
-            # e.g. the code was used meanwhile by another file: the money
-            # must go back (refund_if_unfiled), the file stays a draft.
-            logger.warning(
-                "change of holder %s paid but not filed: %s", demarche.number, refusal.message
-            )
-            record_event(
-                VehiculesEvent.FILING_REFUSED_AFTER_PAYMENT,
-                target=demarche,
-                request=request,
-                data={"motif": refusal.message, "reference": payment.reference},
-            )
+            # e.g. the code was used meanwhile by another file: the file
+            # stays a draft and the money goes back at once, after this
+            # event commits (drafts.refund_unfiled_payment); the draft is
+            # paid again once corrected.
+            from ..drafts import refund_unfiled_after_commit
+
+            # The step's own message (« Ce code de cession a déjà été
+            # utilisé… ») says more than the wizard's general one.
+            motif = str(refusal.errors[0][1]) if refusal.errors else refusal.message
+            logger.warning("vehicle file %s paid but not filed: %s", demarche.number, motif)
+            with transaction.atomic():
+                record_event(
+                    VehiculesEvent.FILING_REFUSED_AFTER_PAYMENT,
+                    target=demarche,
+                    request=request,
+                    data={"motif": motif, "reference": payment.reference},
+                )
+                refund_unfiled_after_commit(record, reference=payment.reference, motif=motif)
         demarche.refresh_from_db()
     return demarche
 

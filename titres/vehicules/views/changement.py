@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from titres.core import numbering
-from titres.paiements.enums import PaymentState
+from titres.paiements.enums import LedgerKind, PaymentState
+from titres.paiements.models import format_amount
 from titres.paiements.services import PaymentError
 from titres.procedures.registry import find_procedure
 from titres.procedures.selectors import demarches_owned_by
@@ -99,15 +100,32 @@ def payer(request, number):
     return redirect(url)
 
 
+def unfiled_message(payment) -> str:
+    return _(
+        "Votre paiement a été accepté mais la demande n’a pas pu être transmise : reprenez la "
+        "démarche pour voir pourquoi. Les taxes payées (%(amount)s) sont remboursées sur la "
+        "carte bancaire qui a servi au paiement, sous quelques jours ; vous paierez à nouveau "
+        "une fois la démarche corrigée."
+    ) % {"amount": format_amount(payment.amount_cents)}
+
+
 def paiement_retour(request, number):
     record = _record(request, number)
     payment = last_payment(record)
     if payment is None:
         return redirect("procedures:step", number=record.demarche.number, slug=state.PAYMENT)
+    refunded = payment.ledger_entries.filter(kind=LedgerKind.REMBOURSEMENT_FRAIS).exists()
     return render(
         request,
         "vehicules/changement/paiement_retour.html",
-        {"record": record, "demarche": record.demarche, "payment": payment, "states": PaymentState},
+        {
+            "record": record,
+            "demarche": record.demarche,
+            "payment": payment,
+            "states": PaymentState,
+            # Accepted, then refunded: its filing was refused (record_payment).
+            "refunded_message": unfiled_message(payment) if refunded else "",
+        },
     )
 
 
@@ -122,14 +140,9 @@ def enregistrer_paiement(request, number):
         return redirect("vehicules:paiement_retour", number=record.demarche.number)
     demarche = record_payment(payment, request=request)
     if demarche is not None and demarche.is_draft:
-        messages.error(
-            request,
-            _(
-                "Votre paiement est enregistré mais la demande n’a pas pu être transmise : "
-                "reprenez la démarche pour voir pourquoi, ou contactez l’Agence nationale des "
-                "titres sécurisés pour le remboursement des taxes."
-            ),
-        )
+        # record_payment refunded it (drafts.refund_unfiled_payment; a
+        # provider down: the catch-up command does it later).
+        messages.error(request, unfiled_message(payment))
         return redirect("procedures:resume", number=record.demarche.number)
     messages.success(request, _("Votre paiement est enregistré."))
     return _after_filing(record.demarche)

@@ -7,7 +7,8 @@ class Command(BaseCommand):
     help = (
         "Rembourse les taxes des démarches véhicule déposées puis rejetées ou abandonnées qui "
         "ne l’ont jamais été (changements de titulaire abandonnés avant la migration 0010, "
-        "remboursement échoué chez le prestataire). Idempotente : relancée, elle ne rembourse "
+        "remboursement échoué chez le prestataire), et celles des brouillons payés dont le dépôt a "
+        "été refusé et dont le remboursement a échoué. Idempotente : relancée, elle ne rembourse "
         "rien deux fois."
     )
 
