@@ -4,6 +4,7 @@ them); operators may register or lift an inscription (gage, opposition…)
 and withdraw an unused declaration of sale, each through its service."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from titres.core.admin import ReadOnlyAdmin
@@ -125,7 +126,10 @@ class SituationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Lever les inscriptions sélectionnées"))
     def lift(self, request, queryset):
         for situation in queryset.filter(lifted_on__isnull=True):
-            lift_situation(situation=situation, actor=request.user, request=request)
+            try:
+                lift_situation(situation=situation, actor=request.user, request=request)
+            except ValidationError as refusal:
+                self.message_user(request, refusal.messages[0], level=messages.ERROR)
 
 
 @admin.register(CessionDeclaration)

@@ -52,10 +52,13 @@ class Vehicle(models.Model):
     plate_system = models.CharField(
         _("système"), max_length=3, choices=PlateSystem.choices, default=PlateSystem.SIV
     )
+    # Unique among the live registrations only (vehicules_vin_unique_live):
+    # an annulled first registration keeps its record and history, and its
+    # VIN may be registered again.
     vin = models.CharField(
         _("numéro d’identification VIN (E)"),
         max_length=17,
-        unique=True,
+        db_index=True,
         validators=[validate_vin],
     )
     formule_number = models.CharField(
@@ -81,6 +84,11 @@ class Vehicle(models.Model):
         _("poids total autorisé en charge, kg (F.2)"), null=True, blank=True
     )
     seats = models.PositiveSmallIntegerField(_("places assises (S.1)"), null=True, blank=True)
+    # Set when a first registration is annulled for good: its file rejected
+    # or abandoned after filing, both final (services/reverts.
+    # cancel_first_registration, with the active « immatriculation annulée »
+    # inscription); emptied if an operator lifts that inscription.
+    annulled_at = models.DateTimeField(_("immatriculation annulée le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,10 +107,21 @@ class Vehicle(models.Model):
                 condition=~Q(formule_number=""),
                 name="vehicules_formule_unique",
             ),
+            models.UniqueConstraint(
+                fields=["vin"],
+                condition=Q(annulled_at__isnull=True),
+                name="vehicules_vin_unique_live",
+            ),
         ]
 
     def __str__(self):
         return f"{self.plate_display} {self.make} {self.commercial_name}"
+
+    @staticmethod
+    def vin_registered(vin: str, *, exclude_pk=None) -> bool:
+        """Whether a live (not annulled) registration has this VIN."""
+        live = Vehicle.objects.filter(vin=vin, annulled_at__isnull=True)
+        return live.exclude(pk=exclude_pk).exists() if exclude_pk else live.exists()
 
     @property
     def plate_display(self) -> str:

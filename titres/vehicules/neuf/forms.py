@@ -90,7 +90,7 @@ class ConformityForm(DsfrBaseForm):
     def clean_vin(self):
         vin = normalise_vin(self.cleaned_data["vin"])
         validate_vin(vin)
-        if Vehicle.objects.filter(vin=vin).exists():
+        if Vehicle.vin_registered(vin):
             raise ValidationError(VIN_REGISTERED, code="vin_registered")
         return vin
 

@@ -140,7 +140,7 @@ def on_submitted(demarche, *, actor, request=None) -> None:
 
     record = NewRegistration.objects.select_for_update().get(demarche=demarche)
     conformity = state.conformity_of(demarche)
-    if Vehicle.objects.filter(vin=conformity.vin).exists():
+    if Vehicle.vin_registered(conformity.vin):
         message = str(forms.VIN_REGISTERED)
         raise TransitionRefused(
             message, code="vin_registered", errors=[(state.CONFORMITY, message)]

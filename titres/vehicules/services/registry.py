@@ -8,6 +8,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,6 +218,8 @@ def lift_situation(
     situation = Situation.objects.select_for_update().get(pk=situation.pk)
     if situation.lifted_on is not None:
         return situation
+    if situation.kind == SituationKind.ANNULEE:
+        _revive_annulled(situation.vehicle_id)
     situation.lifted_on = on or timezone.localdate()
     situation.save(update_fields=["lifted_on"])
     add_entry(
@@ -228,6 +231,24 @@ def lift_situation(
         data={"inscription": situation.kind},
     )
     return situation
+
+
+def _revive_annulled(vehicle_id) -> None:
+    """Lifting « immatriculation annulée » makes the registration live again:
+    refused once its VIN was registered again (vehicules_vin_unique_live)."""
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle_id)
+    if vehicle.annulled_at is None:
+        return
+    if Vehicle.vin_registered(vehicle.vin, exclude_pk=vehicle.pk):
+        raise ValidationError(
+            _(
+                "Ce numéro VIN a été immatriculé à nouveau depuis l’annulation : l’inscription "
+                "« Immatriculation annulée » ne peut pas être levée."
+            ),
+            code="vin_registered_again",
+        )
+    vehicle.annulled_at = None
+    vehicle.save(update_fields=["annulled_at", "updated_at"])
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,10 @@ def cancel_first_registration(
         formule=vehicle.formule_number,
     ):
         return None
+    # Final: a rejected or abandoned file never reopens, so the VIN may be
+    # registered again (vehicules_vin_unique_live); the record stays.
+    vehicle.annulled_at = timezone.now()
+    vehicle.save(update_fields=["annulled_at", "updated_at"])
     situation = Situation.objects.create(
         vehicle=vehicle,
         kind=SituationKind.ANNULEE,
