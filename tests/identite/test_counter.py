@@ -247,8 +247,8 @@ def test_another_town_hall_cannot_hand_over(client, here):
 def test_title_available_on_a_file_detached_from_a_terminated_professional(
     here, mailoutbox, django_capture_on_commit_callbacks, contact_email
 ):
-    """A pré-demande is the one procedure outside the vehicles a
-    professional's account can file: once the habilitation is terminated
+    """A pré-demande a professional's account filed before the procedure
+    was closed to professionals (test_who_files): once the habilitation is terminated
     the file has no owner (personal_data.detach); the notice goes to the
     contact given, or to nobody — never a crash on `demarche.owner`."""
     from tests.accounts.factories import HabilitationFactory

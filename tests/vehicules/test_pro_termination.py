@@ -238,10 +238,11 @@ def test_a_citizens_account_with_a_file_in_progress_is_still_not_deleted():
 def test_a_professional_can_file_no_procedure_that_needs_its_owner():
     """Only a terminated habilitation detaches files, and a habilitation
     always makes a new `pro_siv` account, so a detached file is one a
-    professional could start: the vehicle procedures (owner-safe) and the
-    identity pré-demande (its title notice reads the contact, not the
-    owner: tests/identite/test_counter.py). The licence procedures read
-    `demarche.owner` (school, e-mail) and are refused to professionals:
+    professional could start: the vehicle procedures (owner-safe). The
+    identity pré-demande is a private individual's
+    (tests/identite/test_who_files.py; one filed before still detaches
+    safely: tests/identite/test_counter.py) and the licence procedures read
+    `demarche.owner` (school, e-mail): both are refused to professionals;
     this fails if one opens to them."""
     from titres.procedures.registry import all_procedures
 
@@ -252,5 +253,4 @@ def test_a_professional_can_file_no_procedure_that_needs_its_owner():
         "vehicule-changement-adresse",
         "vehicule-duplicata",
         "vehicule-immatriculation-neuf",
-        "identite-predemande",
     }

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from titres.accounts.enums import Profile
 from titres.procedures.enums import Category
 from titres.procedures.registry import (
     FormStep,
@@ -153,6 +154,15 @@ def _title_delivered(demarche) -> None:
     title_available(demarche)
 
 
+def available_to(user) -> bool:
+    """A natural person for themselves or a minor they represent (« Titre et
+    motif »): a private individual's account only. The professional
+    profiles' services are « à usage professionnel uniquement » (seed 000
+    §1.10.2), and a habilitated professional's account ends with its
+    habilitation, leaving the citizen's file ownerless."""
+    return getattr(user, "profile", None) == Profile.PARTICULIER
+
+
 def register() -> None:
     if find_procedure(CODE) is not None:
         return
@@ -170,6 +180,7 @@ def register() -> None:
             steps=STEPS,
             on_submitted=hooks.on_submitted,
             on_abandoned=hooks.on_abandoned,
+            available_to=available_to,
             confirmation_title=gettext_lazy("Confirmation"),
             confirmation_url=lambda demarche: reverse(
                 "identite:confirmation", args=[demarche.number]
