@@ -62,3 +62,37 @@ def test_no_other_profile_starts_a_predemande(client, profile):
     response = _start(client, UserFactory(profile=profile))
     assert [str(m) for m in response.context["messages"]] == [REFUSED]
     assert not Demarche.objects.filter(procedure_code=CODE).exists()
+
+
+def test_a_terminated_professionals_predemande_draft_gives_its_stamp_back(
+    client, django_capture_on_commit_callbacks
+):
+    """A draft a professional's account started before the rule above, with
+    a stamp reserved: the termination deletes the draft
+    (procedures.personal_data.detach) and the stamp goes back to
+    « disponible » (identite.personal_data.release_drafts), so its buyer
+    can use it or have it refunded."""
+    from titres.accounts.services.habilitations import terminate_habilitation
+    from titres.paiements.enums import StampState
+
+    from .wizard_helpers import fill, ok, post, stamp, start
+
+    client.force_login(UserFactory())
+    demarche = start(client)
+    fill(client, demarche)
+    bought = stamp("passeport_majeur")
+    ok(post(client, demarche, "paiement", {"timbre_passeport": bought.number}))
+    bought.refresh_from_db()
+    assert bought.state == StampState.RESERVE
+    habilitation = HabilitationFactory()
+    Demarche.objects.filter(pk=demarche.pk).update(owner=habilitation.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        terminate_habilitation(
+            habilitation=habilitation, actor=UserFactory(is_staff=True, is_superuser=True)
+        )
+    assert not Demarche.objects.filter(pk=demarche.pk).exists()
+    bought.refresh_from_db()
+    assert bought.state == StampState.DISPONIBLE and bought.holder == ""
+    released = AuditEvent.objects.get(event="paiements.timbre_released")
+    assert released.data == {"detenteur": f"demarche:{demarche.number}:timbre_passeport"}

@@ -59,3 +59,21 @@ def export(user) -> dict:
             for point in MeetingPoint.objects.filter(mairie=user).order_by("name")
         ],
     }
+
+
+def release_drafts(user) -> None:
+    """Before a terminated professional's account is deleted (procedures'
+    `detach` then deletes its drafts): a pré-demande draft gives back the
+    stamps it reserved (`hooks.release_stamps` → paiements' `release_stamp`,
+    journaled), else they would stay « réservé » until they expire, neither
+    usable nor refundable by their buyer. An abandoned draft released them
+    when it was abandoned."""
+    from titres.procedures.enums import Status
+    from titres.procedures.personal_data import never_filed
+
+    from .procedure.definition import CODE
+    from .procedure.hooks import release_stamps
+
+    drafts = never_filed(user).filter(procedure_code=CODE, status=Status.BROUILLON)
+    for demarche in drafts.iterator():
+        release_stamps(demarche, keep_due=False)
