@@ -120,7 +120,7 @@ def test_the_migration_marks_the_registrations_annulled_before_it():
 
     from .test_situation import _annulled
 
-    migration = importlib.import_module("titres.vehicules.migrations.0013_pro2_ops_vin_unique_live")
+    migration = importlib.import_module("titres.vehicules.migrations.0014_vin_unique_live")
     annulled = _annulled()
     live = VehicleFactory()
     Vehicle.objects.update(annulled_at=None)  # as before the migration

@@ -24,7 +24,7 @@ def mark_annulled(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("vehicules", "0012_pro_lifecycle_stock_detached"),
+        ("vehicules", "0013_pro2_list_bulk_download_cessions"),
     ]
 
     operations = [
