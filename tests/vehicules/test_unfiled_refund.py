@@ -25,6 +25,7 @@ from titres.vehicules.models import CessionDeclaration, ChangeOfHolder
 
 from .factories import VehicleFactory, declared
 from .journey import START, fill_until_payment, pay_taxes, start
+from .test_pro_stock import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +113,15 @@ def test_a_draft_refused_at_filing_is_refunded_at_once_and_its_payer_told(
     assert "Demande non transmise : paiement remboursé" in html
     assert "enregistrer-paiement" not in html
     assert PAGE_MESSAGE.format(amount=amount) in html
+
+    # Its receipt says the taxes were given back.
+    receipt = client.get(reverse("vehicules:recu", args=[demarche.number]))
+    assert receipt.status_code == 200
+    text = pdf_text(receipt.content)
+    shown = amount.replace("\xa0", " ")  # the PDF's text has a plain space
+    assert f"Total payé {shown}" in text
+    assert "Remboursement" in text and f"Montant remboursé {shown}" in text
+    assert "Remboursé le " in text
 
     # « Enregistrer votre paiement » or a replayed notification: nothing twice.
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,6 +4,7 @@ from django.utils import timezone
 from reportlab.lib.units import mm
 
 from titres.core.pdf import Document, Writer, amount
+from titres.paiements.enums import LedgerKind
 
 
 def receipt_pdf(record, payment) -> bytes:
@@ -20,4 +21,15 @@ def receipt_pdf(record, payment) -> bytes:
     for line in (record.taxes or {}).get("lines", []):
         w.row(f"{line['code']} — {line['label']}", amount(line["amount_cents"]))
     w.row("Total payé", amount(payment.amount_cents))
+    # A refunded payment's receipt says so: taxes given back (a withdrawn
+    # file, a filing refused after payment) must not read as still paid.
+    refund = (
+        payment.ledger_entries.filter(kind=LedgerKind.REMBOURSEMENT_FRAIS)
+        .order_by("created_at")
+        .first()
+    )
+    if refund is not None:
+        w.section("Remboursement")
+        w.row("Remboursé le", timezone.localtime(refund.created_at).strftime("%d/%m/%Y à %H:%M"))
+        w.row("Montant remboursé", amount(refund.amount_cents))
     return doc.bytes()
